@@ -1,0 +1,78 @@
+// Domain types shared by every stage. A connector produces RawMention and nothing else; the analyze
+// stage turns it into AnalyzedMention; the store indexes AnalyzedMention. Keys on the wire (topics,
+// store documents) are these camelCase names; user-facing formats (mention files, --json output)
+// are snake_case and are mapped at the edges.
+
+export type Lang = 'en' | 'fr' | 'other';
+
+export interface Author {
+  id: string;
+  name: string;
+  followers?: number;
+}
+
+export interface RawMention {
+  /** The kind of place the mention comes from: `rss`, `reddit`, `appstore`, `file`, ... */
+  source: string;
+  /** The mention's id at its source; with `source`, it decides the mention id. */
+  sourceId: string;
+  url?: string;
+  author: Author;
+  title?: string;
+  text: string;
+  /** ISO 8601 instant. */
+  publishedAt: string;
+  /** Star rating normalized to 0..1 (1 star of 5 = 0, 5 of 5 = 1). */
+  rating?: number;
+  /** Language hint from the source, when it gives one. */
+  lang?: string;
+  metrics?: { likes?: number; shares?: number; comments?: number };
+  raw?: unknown;
+}
+
+export type SentimentLabel = 'positive' | 'neutral' | 'negative' | 'mixed';
+
+export interface SentimentDriver {
+  /** The word or phrase that moved the score, as written (lower-cased). */
+  text: string;
+  weight: number;
+}
+
+export interface Sentiment {
+  /** -1 (very negative) .. 1 (very positive). */
+  score: number;
+  label: SentimentLabel;
+  /** 0..1: how sure the label is. */
+  confidence: number;
+  drivers: SentimentDriver[];
+}
+
+export interface FieldHit {
+  hits: number;
+  tone: number;
+}
+
+export interface Analysis {
+  lang: Lang;
+  langConfidence: number;
+  tokens: number;
+  /** Lemmas (English) or stems (French) of the content words, in text order, accents kept. */
+  lemmas: string[];
+  /** Term counts without stop words: lemmas and frequent n-grams ("service client"). */
+  terms: Record<string, number>;
+  sentiment: Sentiment;
+  fields: Record<string, FieldHit>;
+}
+
+export interface AnalyzedMention extends RawMention {
+  /** Stable hash of source + sourceId. */
+  id: string;
+  /** Ids of the brands whose query matches the mention. */
+  brands: string[];
+  analysis: Analysis;
+  /** Keyed hash of the author: what is stored and searched instead of the raw handle. */
+  authorKey: string;
+  duplicateOf?: string;
+  /** When the analyze stage produced it (ISO 8601). */
+  analyzedAt: string;
+}

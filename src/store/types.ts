@@ -1,0 +1,100 @@
+// The storage seam. Search, aggregations and GDPR erasure go through MentionStore; the embedded
+// (SQLite FTS5) and Elasticsearch implementations pass the same contract suite
+// (test/contract/store.contract.ts).
+import type { AnalyzedMention, SentimentLabel } from '../core/types.js';
+
+export type ItemStatus = 'created' | 'updated' | 'failed';
+
+export interface BulkItemResult {
+  id: string;
+  status: ItemStatus;
+  /** Why the item failed; set only when status is `failed`. */
+  error?: { code: string; message: string; retriable: boolean };
+}
+
+export interface BulkResult {
+  items: BulkItemResult[];
+  created: number;
+  updated: number;
+  failed: number;
+}
+
+export interface SearchFilters {
+  brand?: string;
+  lang?: string;
+  source?: string;
+  sentiment?: SentimentLabel;
+  /** Inclusive lower bound on publishedAt (ISO 8601). */
+  from?: string;
+  /** Exclusive upper bound on publishedAt (ISO 8601). */
+  to?: string;
+}
+
+export interface SearchRequest extends SearchFilters {
+  /** Boolean query (see src/store/query); empty or absent matches everything. */
+  query?: string;
+  sort?: 'newest' | 'relevance';
+  /** Page size, 1..1000. */
+  limit?: number;
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface SearchHit {
+  mention: AnalyzedMention;
+  /** Relevance score where sort is `relevance` (higher is better). */
+  score?: number;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Number of mentions matching the query and filters (whole result, not this page). */
+  total: number;
+  /** Present when there may be more hits. */
+  nextCursor?: string;
+}
+
+export type Interval = 'hour' | 'day' | 'week';
+
+export interface TimelineRequest extends SearchFilters {
+  query?: string;
+  interval: Interval;
+}
+
+export interface TimelineBucket {
+  /** Start of the bucket, ISO 8601 UTC (weeks start on Monday). */
+  start: string;
+  count: number;
+  /** Mean sentiment score of the bucket's mentions; null for an empty bucket. */
+  meanTone: number | null;
+}
+
+export interface TopTermsRequest extends SearchFilters {
+  query?: string;
+  /** How many terms, default 20. */
+  size?: number;
+}
+
+export interface TermCount {
+  term: string;
+  /** Occurrences across matching mentions. */
+  count: number;
+  /** Number of matching mentions holding the term. */
+  mentions: number;
+}
+
+export interface MentionStore {
+  ensureSchema(): Promise<void>;
+  /** Idempotent by mention id; one result per item, in input order; never throws for one bad item. */
+  upsert(mentions: AnalyzedMention[]): Promise<BulkResult>;
+  /** Which of these ids are stored. */
+  existing(ids: string[]): Promise<Set<string>>;
+  get(id: string): Promise<AnalyzedMention | undefined>;
+  count(filters?: SearchFilters & { query?: string }): Promise<number>;
+  search(request: SearchRequest): Promise<SearchPage>;
+  timeline(request: TimelineRequest): Promise<TimelineBucket[]>;
+  topTerms(request: TopTermsRequest): Promise<TermCount[]>;
+  /** GDPR: deletes every mention of the author; returns how many. */
+  eraseAuthor(authorKey: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+// The messaging seam. Everything that moves mentions between stages goes through Bus; the embedded
+// (SQLite) and Kafka implementations pass the same contract suite (test/contract/bus.contract.ts).
+
+export type Topic = 'mentions.raw' | 'mentions.analyzed' | 'mentions.dlq' | 'alerts';
+export const TOPICS: readonly Topic[] = ['mentions.raw', 'mentions.analyzed', 'mentions.dlq', 'alerts'];
+
+export interface BusRecord {
+  /** Records with the same key keep their order (one partition per key). */
+  key: string;
+  /** JSON text. */
+  value: string;
+  headers?: Record<string, string>;
+}
+
+export interface ConsumedRecord extends BusRecord {
+  topic: Topic;
+  partition: number;
+  offset: number;
+  /** When the record was appended (epoch ms). */
+  timestamp: number;
+}
+
+/** Next offset to read, by partition. */
+export type Offsets = Record<number, number>;
+
+export type BatchHandler = (batch: ConsumedRecord[]) => Promise<void>;
+
+export interface ConsumeOptions {
+  /** Largest batch handed to the handler. */
+  maxBatch?: number;
+  /** Called when the handler throws; the batch is retried after `retry_backoff_ms`, never skipped. */
+  onError?: (error: unknown, batch: ConsumedRecord[]) => void;
+}
+
+export interface Consumer {
+  /** Stops fetching, lets the in-flight batch finish and commit, then resolves. */
+  close(): Promise<void>;
+  /** Resolves when the consumer stopped, rejects if it stopped on a fatal error. */
+  readonly done: Promise<void>;
+}
+
+export interface Bus {
+  /** Resolves only when every record is durable. */
+  publish(topic: Topic, records: BusRecord[]): Promise<void>;
+  /**
+   * At-least-once: the group's offset is committed only after `handler` resolved for the batch.
+   * A handler that throws gets the same batch again (after a back-off); it is never skipped.
+   */
+  consume(topic: Topic, group: string, handler: BatchHandler, options?: ConsumeOptions): Consumer;
+  /** Offset after the last record, per partition. */
+  endOffsets(topic: Topic): Promise<Offsets>;
+  /** Next offset the group will read, per partition (0 where it never committed). */
+  committedOffsets(topic: Topic, group: string): Promise<Offsets>;
+  /** Reads records from `from` (per partition) up to the end as of now, without a group. */
+  read(topic: Topic, from: Offsets, limit?: number): Promise<ConsumedRecord[]>;
+  close(): Promise<void>;
+}
+
+/** True when every partition of `committed` reached `target`. */
+export function reached(committed: Offsets, target: Offsets): boolean {
+  return Object.entries(target).every(([p, end]) => (committed[Number(p)] ?? 0) >= end);
+}
