@@ -1,5 +1,6 @@
 // Text folding shared by analysis, brand matching and the store, so that a query word and the text
-// it should find are compared in the same form.
+// it should find are compared in the same form; and the clean-up every mention goes through before
+// language detection, tokenization and sentiment (`prepareText`).
 
 /** Lower-cases and strips diacritics: "Livraisons Élevées" → "livraisons elevees". */
 export function fold(text: string): string {
@@ -9,4 +10,132 @@ export function fold(text: string): string {
 /** Words (letters and digits, inner apostrophes and hyphens split), folded. */
 export function foldedWords(text: string): string[] {
   return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * How much of a mention is analysed. A 1 MB paste must neither hang the pipeline nor blow its
+ * memory, and the tone and vocabulary of a mention are settled long before 30,000 characters (a
+ * long news article); the rest is ignored. Counts and lemmas describe the analysed part only.
+ */
+export const MAX_ANALYZED_CHARS = 30_000;
+
+/** Cuts `text` to at most `max` characters, at a whitespace when one is near the limit. */
+export function capText(text: string, max: number = MAX_ANALYZED_CHARS): string {
+  if (text.length <= max) return text;
+  let cut = max;
+  // Do not split a surrogate pair or a word when a space is close by.
+  const space = text.lastIndexOf(' ', max);
+  if (space > max - 200) cut = space;
+  else if (/[\uD800-\uDBFF]/.test(text.charAt(cut - 1))) cut -= 1;
+  return text.slice(0, cut);
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', laquo: '«', raquo: '»',
+  rsquo: "'", lsquo: "'", ldquo: '"', rdquo: '"', ndash: '–', mdash: '—', euro: '€', copy: '©',
+  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', agrave: 'à', acirc: 'â', auml: 'ä', ccedil: 'ç',
+  icirc: 'î', iuml: 'ï', ocirc: 'ô', ouml: 'ö', ugrave: 'ù', ucirc: 'û', uuml: 'ü', oelig: 'œ',
+  aelig: 'æ', Eacute: 'É', Egrave: 'È', Ecirc: 'Ê', Agrave: 'À', Acirc: 'Â', Ccedil: 'Ç', Ocirc: 'Ô',
+  Icirc: 'Î', Ucirc: 'Û', OElig: 'Œ', szlig: 'ß', ntilde: 'ñ', aacute: 'á', iacute: 'í', oacute: 'ó',
+  uacute: 'ú', yuml: 'ÿ',
+};
+
+/** Decodes the HTML entities feeds and APIs leave in text (`&amp;`, `&#39;`, `&eacute;`). */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,8});/g, (whole, body: string) => {
+    if (body.charAt(0) === '#') {
+      const code = body.charAt(1) === 'x' || body.charAt(1) === 'X'
+        ? parseInt(body.slice(2), 16)
+        : parseInt(body.slice(1), 10);
+      // Invalid or control code points would only add garbage: a space keeps the words apart.
+      if (!Number.isFinite(code) || code < 32 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return ' ';
+      return String.fromCodePoint(code);
+    }
+    return NAMED_ENTITIES[body] ?? whole;
+  });
+}
+
+/** Splits a hashtag body into words: "CustomerService" → "Customer Service", "sav_free" → "sav free". */
+export function splitHashtag(tag: string): string {
+  return tag
+    .replace(/_+/g, ' ')
+    // lower→Upper ("customerService"), but not after a single leading letter ("iPhone", "eBay").
+    .replace(/(\p{Ll}{2,})(?=\p{Lu})/gu, '$1 ')
+    // "SNCFFail" → "SNCF Fail"
+    .replace(/(\p{Lu}+)(?=\p{Lu}\p{Ll}{2,})/gu, '$1 ')
+    .trim();
+}
+
+/**
+ * Collapses letters repeated three times or more ("sooo", "nuuuul") to two, then to one when the
+ * two-letter form is not a known word but the one-letter form is ("soo" → "so", "loove" → "love",
+ * "goood" → "good"). `known` says whether a lower-cased word is in a vocabulary we trust.
+ */
+export function collapseElongations(text: string, known: (word: string) => boolean): string {
+  if (!/(\p{L})\1\1/u.test(text)) return text;
+  return text.replace(/\p{L}*(\p{L})\1\1\p{L}*/gu, (word) => {
+    const two = word.replace(/(\p{L})\1{2,}/gu, '$1$1');
+    if (known(two.toLowerCase())) return two;
+    // Try de-doubling each run that was elongated (at most 3 runs: 8 candidates).
+    const runs: number[] = [];
+    const re = /(\p{L})\1{2,}/gu;
+    let m: RegExpExecArray | null;
+    let shift = 0;
+    while ((m = re.exec(word)) !== null && runs.length < 3) {
+      // position of the run in `two`: every earlier run lost (its length - 2) characters
+      runs.push(m.index - shift);
+      shift += m[0].length - 2;
+    }
+    let best = two;
+    for (let mask = 1; mask < 1 << runs.length; mask++) {
+      let candidate = two;
+      for (let i = runs.length - 1; i >= 0; i--) {
+        if (mask & (1 << i)) {
+          const at = runs[i]!;
+          candidate = candidate.slice(0, at) + candidate.slice(at + 1);
+        }
+      }
+      if (known(candidate.toLowerCase())) { best = candidate; break; }
+    }
+    return best;
+  });
+}
+
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+const EMAIL_RE = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const HANDLE_RE = /(^|[^\p{L}\p{N}_@])@[\p{L}\p{N}_.]{1,40}/gu;
+const HASHTAG_RE = /(^|[^\p{L}\p{N}_&#])#(\p{L}[\p{L}\p{N}_]*)/gu;
+const TAG_RE = /<\/?[a-zA-Z][^<>]{0,500}>/g;
+// C0/C1 controls except tab and newline, zero-width characters and the byte-order mark.
+const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200C\u2060\uFEFF]/g;
+// Lone surrogates (binary garbage read as text) would reach the tokenizers as "letters".
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Emoji presentation selectors and skin tones: "❤️" and "👍🏽" are looked up as "❤" and "👍".
+const EMOJI_MODIFIER_RE = /[\uFE0E\uFE0F]|\uD83C[\uDFFB-\uDFFF]|\u200D/g;
+const APOSTROPHE_RE = /[\u2019\u2018\u02BC\u02BB\u0060\u00B4\u2032\uFF07]/g;
+const SPACE_RE = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+
+/**
+ * Cleans a mention for analysis: caps its length, decodes HTML entities and drops tags, unifies
+ * apostrophes ("’" → "'") and spaces, removes URLs, e-mail addresses and @handles (they are not
+ * words of the mention), turns hashtags into words ("#CustomerService" → "Customer Service"),
+ * drops control characters and lone surrogates, and collapses elongations (see
+ * `collapseElongations`). Never throws.
+ */
+export function prepareText(raw: string, known: (word: string) => boolean = () => false): string {
+  let text = capText(raw).normalize('NFC');
+  text = decodeEntities(text);
+  if (text.includes('<')) text = text.replace(TAG_RE, ' ');
+  text = text
+    .replace(LONE_SURROGATE_RE, ' ')
+    .replace(CONTROL_RE, ' ')
+    .replace(EMOJI_MODIFIER_RE, '')
+    .replace(APOSTROPHE_RE, "'")
+    .replace(SPACE_RE, ' ')
+    .replace(/\r\n?/g, '\n');
+  text = text.replace(URL_RE, ' ');
+  if (text.includes('@')) text = text.replace(EMAIL_RE, ' ').replace(HANDLE_RE, '$1 ');
+  if (text.includes('#')) text = text.replace(HASHTAG_RE, (_m, before: string, tag: string) => `${before}${splitHashtag(tag)}`);
+  return collapseElongations(text, known);
 }

@@ -1,0 +1,69 @@
+// `ecoute analyze`: JSONL in, one JSON line out per input line, in order. Only JSON on stdout.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import type { Analysis } from '../../core/types.js';
+import { analyze } from '../../nlp/analyze.js';
+
+interface AnalyzeInput {
+  text: string;
+  lang?: string;
+  rating?: number;
+}
+
+export function analysisJson(analysis: Analysis): Record<string, unknown> {
+  return {
+    lang: analysis.lang,
+    lang_confidence: round(analysis.langConfidence),
+    tokens: analysis.tokens,
+    sentiment: {
+      label: analysis.sentiment.label,
+      score: round(analysis.sentiment.score),
+      confidence: round(analysis.sentiment.confidence),
+      drivers: analysis.sentiment.drivers.map((d) => ({ text: d.text, weight: round(d.weight) })),
+    },
+    terms: analysis.terms,
+    lemmas: analysis.lemmas,
+    fields: analysis.fields,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function parseInput(line: string): AnalyzeInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('a line must be a JSON object such as {"text": "..."}');
+  const { text, lang, rating } = value as Record<string, unknown>;
+  if (typeof text !== 'string') throw new Error('text: required, a string');
+  if (lang !== undefined && typeof lang !== 'string') throw new Error('lang: must be a string such as "en" or "fr"');
+  if (rating !== undefined && (typeof rating !== 'number' || rating < 0 || rating > 1)) throw new Error('rating: must be a number from 0 to 1');
+  return { text, ...(lang !== undefined && { lang }), ...(rating !== undefined && { rating: rating as number }) };
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('Analyze JSONL ({"text": ..., "lang"?: ...}) from a file or stdin: one JSON result per line, in order')
+    .argument('[file]', 'JSONL file (default: stdin)')
+    .action(async (file?: string) => {
+      const input = file && file !== '-' ? createReadStream(file, { encoding: 'utf8' }) : process.stdin;
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      for await (const line of lines) {
+        let out: Record<string, unknown>;
+        try {
+          const { text, ...hints } = parseInput(line);
+          out = analysisJson(analyze(text, hints));
+        } catch (error) {
+          out = { error: (error as Error).message };
+        }
+        if (!process.stdout.write(`${JSON.stringify(out)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+      }
+    });
+}

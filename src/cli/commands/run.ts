@@ -1,0 +1,83 @@
+// `ecoute run`: the main job. Starts the configured connectors and the stages in this process,
+// prints what was indexed once the sources' backlog is searchable, then keeps listening until
+// SIGINT/SIGTERM, when it drains in-flight work and commits before exiting.
+import type { Command } from 'commander';
+import { createConnector } from '../../connectors/registry.js';
+import type { RunningConnector } from '../../connectors/types.js';
+import { createLogger, type Logger } from '../../core/log.js';
+import { openRuntime, type Runtime } from '../../runtime.js';
+import { startStages, waitUntilIndexed } from '../../streams/pipeline.js';
+import { readConfig } from '../context.js';
+import { deadLettersSince } from '../dead-letters.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Run écoute: connectors, analysis and indexing, until Ctrl-C')
+    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
+    .action(async (options: { config?: string }) => {
+      const { path, config } = readConfig(options.config);
+      const log = createLogger();
+      const runtime = await openRuntime(config);
+      log.info(`écoute running with ${path}: bus ${config.bus.type}, store ${config.store.type}, data in ${runtime.dataDir}`);
+      const stages = startStages(runtime, log);
+      const running: RunningConnector[] = config.connectors.map((c) => createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, log }));
+      const stopped = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      const shutdown = new AbortController();
+      void stopped.then(() => shutdown.abort());
+      try {
+        await Promise.race([
+          (async () => {
+            await Promise.all(running.map((c) => c.caughtUp));
+            await waitUntilIndexed(runtime, { signal: shutdown.signal });
+            process.stdout.write(`${await summary(runtime, running)}\n`);
+            log.info('listening for new mentions; Ctrl-C to stop');
+          })().catch((error: unknown) => {
+            if (!shutdown.signal.aborted) throw error;
+          }),
+          stopped,
+        ]);
+        const signal = await Promise.race([stopped, stages.failed]);
+        log.info(`${signal}: draining in-flight work`);
+      } finally {
+        await stopAll(running, log);
+        await stages.stop();
+        await runtime.close();
+      }
+      log.info('stopped cleanly');
+    });
+}
+
+async function stopAll(running: RunningConnector[], log: Logger): Promise<void> {
+  for (const connector of running) {
+    await connector.stop().catch((error: unknown) => log.warn(`${connector.name}: ${String(error)}`));
+  }
+}
+
+async function summary(runtime: Runtime, connectors: RunningConnector[]): Promise<string> {
+  const { store, config } = runtime;
+  const total = await store.count();
+  const lines = [`indexed ${total} mention${total === 1 ? '' : 's'} in ${runtime.dataDir}`];
+  const perBrand = await Promise.all(config.brands.map(async (b) => `${b.name} ${await store.count({ brand: b.id })}`));
+  if (perBrand.length > 0) lines.push(`  by brand: ${perBrand.join(', ')}`);
+  const perLang = await Promise.all((['en', 'fr', 'other'] as const).map(async (l) => `${l} ${await store.count({ lang: l })}`));
+  lines.push(`  by language: ${perLang.join(', ')}`);
+  const perTone = await Promise.all((['positive', 'neutral', 'negative', 'mixed'] as const).map(async (s) => `${s} ${await store.count({ sentiment: s })}`));
+  lines.push(`  by tone: ${perTone.join(', ')}`);
+  const rejected = await deadLettersSince(runtime.bus, { 0: 0 });
+  if (rejected.length > 0) {
+    const reasons = new Map<string, number>();
+    for (const r of rejected) reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);
+    lines.push(`  rejected (dead-letter topic): ${rejected.length} — ${[...reasons].map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  }
+  for (const c of connectors) {
+    const s = c.status();
+    lines.push(`  ${s.name}: ${s.fetched} read this run, ${s.rejected} rejected${s.lastError ? `, last error: ${s.lastError.message}` : ''}`);
+  }
+  const brand = config.brands[0];
+  lines.push('', 'try:', `  npx ecoute search ${brand ? `'livraison OR delivery' --brand ${brand.id}` : "'livraison OR delivery'"}`, "  npx ecoute search 'service' --lang fr --sentiment negative --limit 5");
+  return lines.join('\n');
+}

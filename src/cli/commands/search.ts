@@ -1,0 +1,119 @@
+// `ecoute search`: the boolean query language over every indexed mention.
+import type { Command } from 'commander';
+import type { AnalyzedMention, SentimentLabel } from '../../core/types.js';
+import { openStore } from '../../runtime.js';
+import { parseQuery } from '../../store/query/parse.js';
+import type { SearchRequest } from '../../store/types.js';
+import { readConfig, UsageError } from '../context.js';
+
+interface SearchOptions {
+  config?: string;
+  brand?: string;
+  lang?: string;
+  source?: string;
+  sentiment?: string;
+  from?: string;
+  to?: string;
+  limit: string;
+  sort: string;
+  cursor?: string;
+  json?: boolean;
+}
+
+const LABELS: readonly SentimentLabel[] = ['positive', 'neutral', 'negative', 'mixed'];
+
+/** `2026-11-03` or a full ISO 8601 instant → ISO instant; anything else is a usage error. */
+export function parseDateOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(Date.parse(iso))) {
+    throw new UsageError(`--${name}: "${value}" is not a date; use YYYY-MM-DD or an ISO 8601 time such as 2026-11-03T14:00:00Z`);
+  }
+  return new Date(iso).toISOString();
+}
+
+export function searchRequest(query: string, options: SearchOptions): SearchRequest {
+  parseQuery(query); // a syntax error is the user's: report it before opening anything
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit: must be a whole number from 1 to 1000, got "${options.limit}"`);
+  if (options.sentiment !== undefined && !LABELS.includes(options.sentiment as SentimentLabel)) {
+    throw new UsageError(`--sentiment: must be one of ${LABELS.join(', ')}, got "${options.sentiment}"`);
+  }
+  if (options.sort !== 'newest' && options.sort !== 'relevance') throw new UsageError(`--sort: must be newest or relevance, got "${options.sort}"`);
+  const from = parseDateOption('from', options.from);
+  const to = parseDateOption('to', options.to);
+  if (from && to && from >= to) throw new UsageError(`--from (${options.from}) must be before --to (${options.to})`);
+  return {
+    query,
+    limit,
+    sort: options.sort,
+    ...(options.brand !== undefined && { brand: options.brand }),
+    ...(options.lang !== undefined && { lang: options.lang }),
+    ...(options.source !== undefined && { source: options.source }),
+    ...(options.sentiment !== undefined && { sentiment: options.sentiment as SentimentLabel }),
+    ...(from !== undefined && { from }),
+    ...(to !== undefined && { to }),
+    ...(options.cursor !== undefined && { cursor: options.cursor }),
+  };
+}
+
+export function hitJson(m: AnalyzedMention): Record<string, unknown> {
+  return {
+    id: m.id,
+    source: m.source,
+    source_id: m.sourceId,
+    ...(m.url !== undefined && { url: m.url }),
+    ...(m.title !== undefined && { title: m.title }),
+    text: m.text,
+    published_at: m.publishedAt,
+    lang: m.analysis.lang,
+    brands: m.brands,
+    sentiment: { label: m.analysis.sentiment.label, score: Math.round(m.analysis.sentiment.score * 1000) / 1000 },
+  };
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function registerSearch(program: Command): void {
+  program
+    .command('search')
+    .description('Search indexed mentions: words, "phrases", AND, OR, NOT, parentheses, lang:fr, source:reddit')
+    .argument('<query>', 'boolean query, e.g. \'livraison OR delivery\'')
+    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
+    .option('--brand <id>', 'only mentions of this brand')
+    .option('--lang <lang>', 'only this language (en, fr, other)')
+    .option('--source <source>', 'only this source (rss, reddit, trustpilot, ...)')
+    .option('--sentiment <label>', 'only this tone: positive, neutral, negative, mixed')
+    .option('--from <date>', 'published at or after (YYYY-MM-DD or ISO 8601)')
+    .option('--to <date>', 'published before (YYYY-MM-DD or ISO 8601)')
+    .option('--limit <n>', 'hits to show, 1..1000', '20')
+    .option('--sort <order>', 'newest or relevance', 'newest')
+    .option('--cursor <cursor>', 'continue after a previous page (printed at the end of a page)')
+    .option('--json', 'one JSON object per hit on stdout')
+    .action(async (query: string, options: SearchOptions) => {
+      const request = searchRequest(query, options);
+      const { config } = readConfig(options.config);
+      const store = await openStore(config);
+      try {
+        const page = await store.search(request);
+        if (options.json) {
+          for (const hit of page.hits) process.stdout.write(`${JSON.stringify(hitJson(hit.mention))}\n`);
+          return;
+        }
+        const out: string[] = [`${page.total} mention${page.total === 1 ? '' : 's'} match${page.total === 1 ? 'es' : ''}${page.hits.length < page.total ? `; showing ${page.hits.length}` : ''}`];
+        for (const { mention: m } of page.hits) {
+          const s = m.analysis.sentiment;
+          out.push(
+            `${m.publishedAt.slice(0, 16).replace('T', ' ')}  ${m.source.padEnd(10)} ${m.analysis.lang}  ${s.label.padEnd(8)} ${(s.score >= 0 ? '+' : '') + s.score.toFixed(2)}  [${m.brands.join(',')}]  ${oneLine(m.title ? `${m.title}: ${m.text}` : m.text, 100)}`,
+          );
+        }
+        if (page.nextCursor) out.push(`more: --cursor ${page.nextCursor}`);
+        process.stdout.write(`${out.join('\n')}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

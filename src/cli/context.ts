@@ -1,0 +1,30 @@
+// What every command shares: how it reads the config, how failures map to exit codes.
+import { EcouteError, isEcouteError } from '../core/errors.js';
+import { configPath, loadConfig } from '../core/config/load.js';
+import type { Config } from '../core/config/schema.js';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** A failure the user caused (bad flag, bad config, bad query): exit code 2. */
+export class UsageError extends Error {
+  readonly exitCode = EXIT.usage;
+}
+
+export function readConfig(flag?: string): { path: string; config: Readonly<Config> } {
+  const path = configPath(flag);
+  return { path, config: loadConfig(path) };
+}
+
+/** Maps an error to its exit code: 2 for usage and configuration, 1 for runtime failures. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  if (isEcouteError(error) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'QUERY_SYNTAX', 'BAD_CURSOR', 'BAD_REQUEST', 'USAGE'].includes(error.code)) return EXIT.usage;
+  if ((error as { code?: string })?.code === 'QUERY_SYNTAX') return EXIT.usage;
+  return EXIT.failure;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof EcouteError || error instanceof UsageError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

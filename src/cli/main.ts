@@ -1,0 +1,41 @@
+// The `ecoute` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config,
+// with the message on stderr.
+import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerConfig } from './commands/config.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerRun } from './commands/run.js';
+import { registerSearch } from './commands/search.js';
+import { describeError, EXIT, exitCodeOf } from './context.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ecoute')
+    .description('écoute: brand reputation and social listening, in English and French')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRun(program);
+  registerIngest(program);
+  registerAnalyze(program);
+  registerSearch(program);
+  registerConfig(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not errors; commander already printed the message otherwise.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`ecoute: ${describeError(error)}\n`);
+    return exitCodeOf(error);
+  }
+}

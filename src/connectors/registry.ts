@@ -1,0 +1,16 @@
+// Every connector, by its config `type`. Adding a source = one file in src/connectors/ with its
+// definition, its schema in src/core/config/schema.ts, and one line here.
+import type { ConnectorConfig } from '../core/config/schema.js';
+import { fileConnector } from './file/index.js';
+import type { ConnectorContext, ConnectorDefinition, RunningConnector } from './types.js';
+
+type DefinitionFor<T extends ConnectorConfig['type']> = ConnectorDefinition<Extract<ConnectorConfig, { type: T }>>;
+
+export const connectors: { [T in ConnectorConfig['type']]: DefinitionFor<T> } = {
+  file: fileConnector,
+};
+
+export function createConnector(config: ConnectorConfig, context: ConnectorContext): RunningConnector {
+  const definition = connectors[config.type] as ConnectorDefinition<ConnectorConfig>;
+  return definition.create(config, context);
+}

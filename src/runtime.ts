@@ -1,0 +1,59 @@
+// Opens the two seams a config asks for. This is the one place that knows which implementation
+// backs `bus.type` and `store.type`; everything else sees Bus and MentionStore.
+import { join, resolve } from 'node:path';
+import type { Config } from './core/config/schema.js';
+import { authorKeySecret } from './core/author-key.js';
+import { SqliteCursorStore, type CursorStore } from './connectors/cursors.js';
+import { EmbeddedBus } from './streams/bus/embedded.js';
+import type { Bus } from './streams/bus/types.js';
+import { EmbeddedMentionStore } from './store/embedded/index.js';
+import type { MentionStore } from './store/types.js';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  dataDir: string;
+  bus: Bus;
+  store: MentionStore;
+  cursors: CursorStore;
+  authorKeySecret: string;
+  close(): Promise<void>;
+}
+
+export function openBus(config: Readonly<Config>): Bus {
+  const dataDir = resolve(config.data_dir);
+  switch (config.bus.type) {
+    case 'embedded':
+      return new EmbeddedBus({ file: join(dataDir, 'bus.sqlite'), retentionMs: config.bus.retention_ms, pollIntervalMs: config.bus.poll_interval_ms });
+  }
+}
+
+export async function openStore(config: Readonly<Config>): Promise<MentionStore> {
+  const dataDir = resolve(config.data_dir);
+  let store: MentionStore;
+  switch (config.store.type) {
+    case 'embedded':
+      store = new EmbeddedMentionStore({ file: join(dataDir, 'store.sqlite') });
+  }
+  await store.ensureSchema();
+  return store;
+}
+
+export async function openRuntime(config: Readonly<Config>): Promise<Runtime> {
+  const dataDir = resolve(config.data_dir);
+  const bus = openBus(config);
+  const store = await openStore(config);
+  const cursors = new SqliteCursorStore(join(dataDir, 'connectors.sqlite'));
+  return {
+    config,
+    dataDir,
+    bus,
+    store,
+    cursors,
+    authorKeySecret: authorKeySecret(dataDir),
+    async close() {
+      await bus.close();
+      await store.close();
+      cursors.close();
+    },
+  };
+}

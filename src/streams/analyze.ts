@@ -1,0 +1,90 @@
+// The analyze stage: mentions.raw → mentions.analyzed. Each raw mention is analyzed, matched to
+// brands and pseudonymized; a record that cannot be read or analyzed goes to the dead-letter topic
+// with its offset. The batch is acknowledged only after both writes are durable.
+import { z } from 'zod';
+import { authorKey } from '../core/ids.js';
+import { mentionId } from '../core/ids.js';
+import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
+import { analyze } from '../nlp/analyze.js';
+import type { BrandMatcher } from './brands.js';
+import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
+import { deadLetterRecord } from './dead-letter.js';
+
+export const ANALYZE_GROUP = 'ecoute-analyze';
+
+const RawMentionSchema = z.object({
+  source: z.string().min(1),
+  sourceId: z.string().min(1),
+  url: z.string().optional(),
+  author: z.object({ id: z.string(), name: z.string(), followers: z.number().optional() }),
+  title: z.string().optional(),
+  text: z.string(),
+  publishedAt: z.string().refine((d) => !Number.isNaN(Date.parse(d)), 'must be an ISO 8601 date'),
+  rating: z.number().min(0).max(1).optional(),
+  lang: z.string().optional(),
+  metrics: z.record(z.string(), z.number()).optional(),
+  raw: z.unknown().optional(),
+});
+
+export interface AnalyzeStageOptions {
+  bus: Bus;
+  languages: readonly Lang[];
+  matchBrands: BrandMatcher;
+  authorKeySecret: string;
+  onError?: (error: unknown) => void;
+}
+
+export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
+  const body = raw.title ? `${raw.title}\n${raw.text}` : raw.text;
+  const analysis = analyze(body, {
+    ...(raw.lang !== undefined && { lang: raw.lang }),
+    ...(raw.rating !== undefined && { rating: raw.rating }),
+    languages: options.languages,
+  });
+  return {
+    ...raw,
+    id: mentionId(raw.source, raw.sourceId),
+    brands: options.matchBrands(body, analysis.lemmas),
+    analysis,
+    authorKey: authorKey(options.authorKeySecret, raw.source, raw.author.id),
+    analyzedAt: new Date().toISOString(),
+  };
+}
+
+/** Handles one batch: returns the records to publish downstream and to the dead-letter topic. */
+export function analyzeBatch(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): { analyzed: BusRecord[]; dead: BusRecord[] } {
+  const analyzed: BusRecord[] = [];
+  const dead: BusRecord[] = [];
+  for (const record of batch) {
+    const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
+    let raw: RawMention;
+    try {
+      const parsed = RawMentionSchema.safeParse(JSON.parse(record.value));
+      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      raw = parsed.data as RawMention;
+    } catch (error) {
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, record.headers));
+      continue;
+    }
+    try {
+      const mention = analyzeMention(raw, options);
+      analyzed.push({ key: mention.id, value: JSON.stringify(mention), ...(record.headers && { headers: record.headers }) });
+    } catch (error) {
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, record.headers));
+    }
+  }
+  return { analyzed, dead };
+}
+
+export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
+  return options.bus.consume(
+    'mentions.raw',
+    ANALYZE_GROUP,
+    async (batch) => {
+      const { analyzed, dead } = analyzeBatch(batch, options);
+      await options.bus.publish('mentions.dlq', dead);
+      await options.bus.publish('mentions.analyzed', analyzed);
+    },
+    { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
+  );
+}

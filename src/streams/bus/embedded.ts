@@ -1,0 +1,309 @@
+// The embedded bus: a durable log in one SQLite file (WAL, synchronous=FULL), so a record that
+// `publish` confirmed survives kill -9 and power loss. One partition per topic (total order, hence
+// order per key). A consumer group is owned by one consumer at a time through a lease row, so two
+// processes sharing the file (`ecoute run` and `ecoute ingest`) never both handle the same records;
+// a lease whose process died is taken over at once.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import type {
+  BatchHandler,
+  Bus,
+  BusRecord,
+  ConsumedRecord,
+  ConsumeOptions,
+  Consumer,
+  Offsets,
+  Topic,
+} from './types.js';
+
+export interface EmbeddedBusOptions {
+  /** SQLite file, or ':memory:' (tests). */
+  file: string;
+  /** Consumed records older than this are deleted. */
+  retentionMs?: number;
+  /** How often an idle consumer polls for records written by another process. */
+  pollIntervalMs?: number;
+  /** How long a consumer group lease lasts without renewal. */
+  leaseMs?: number;
+  /** Back-off after a failed handler: doubles from this up to 30 s. */
+  retryBackoffMs?: number;
+}
+
+const PARTITION = 0;
+const DEFAULT_BATCH = 500;
+
+interface RecordRow {
+  topic: Topic;
+  offset: number;
+  key: string;
+  value: string;
+  headers: string | null;
+  ts: number;
+}
+
+export class EmbeddedBus implements Bus {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly consumers = new Set<EmbeddedConsumer>();
+  private readonly retentionMs: number;
+  private readonly pollIntervalMs: number;
+  readonly leaseMs: number;
+  readonly retryBackoffMs: number;
+  private readonly retentionTimer: NodeJS.Timeout;
+  private closed = false;
+
+  private readonly stmt: {
+    end: Database.Statement<[string], { next_offset: number }>;
+    setEnd: Database.Statement<[string, number]>;
+    insert: Database.Statement<[string, number, string, string, string | null, number]>;
+    fetch: Database.Statement<[string, number, number], RecordRow>;
+    committed: Database.Statement<[string, string], { next_offset: number }>;
+    commit: Database.Statement<[string, string, number]>;
+    lease: Database.Statement<[string, string], { owner: string; pid: number; expires_at: number }>;
+    putLease: Database.Statement<[string, string, string, number, number]>;
+    dropLease: Database.Statement<[string, string, string]>;
+  };
+
+  constructor(options: EmbeddedBusOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a confirmed publish is on disk, not only in the OS cache.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS records (
+        topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+        headers TEXT, ts INTEGER NOT NULL, PRIMARY KEY (topic, offset)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS topic_ends (topic TEXT PRIMARY KEY, next_offset INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS group_offsets (
+        topic TEXT NOT NULL, grp TEXT NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, grp));
+      CREATE TABLE IF NOT EXISTS group_leases (
+        topic TEXT NOT NULL, grp TEXT NOT NULL, owner TEXT NOT NULL, pid INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL, PRIMARY KEY (topic, grp));
+    `);
+    this.stmt = {
+      end: this.db.prepare('SELECT next_offset FROM topic_ends WHERE topic = ?'),
+      setEnd: this.db.prepare(
+        'INSERT INTO topic_ends (topic, next_offset) VALUES (?, ?) ON CONFLICT (topic) DO UPDATE SET next_offset = excluded.next_offset',
+      ),
+      insert: this.db.prepare('INSERT INTO records (topic, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?)'),
+      fetch: this.db.prepare('SELECT * FROM records WHERE topic = ? AND offset >= ? ORDER BY offset LIMIT ?'),
+      committed: this.db.prepare('SELECT next_offset FROM group_offsets WHERE topic = ? AND grp = ?'),
+      commit: this.db.prepare(
+        'INSERT INTO group_offsets (topic, grp, next_offset) VALUES (?, ?, ?) ON CONFLICT (topic, grp) DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset)',
+      ),
+      lease: this.db.prepare('SELECT owner, pid, expires_at FROM group_leases WHERE topic = ? AND grp = ?'),
+      putLease: this.db.prepare(
+        'INSERT INTO group_leases (topic, grp, owner, pid, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, grp) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, expires_at = excluded.expires_at',
+      ),
+      dropLease: this.db.prepare('DELETE FROM group_leases WHERE topic = ? AND grp = ? AND owner = ?'),
+    };
+    this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.retryBackoffMs = options.retryBackoffMs ?? 200;
+    this.appended.setMaxListeners(0);
+    this.applyRetention();
+    this.retentionTimer = setInterval(() => this.applyRetention(), 60_000);
+    this.retentionTimer.unref();
+  }
+
+  async publish(topic: Topic, records: BusRecord[]): Promise<void> {
+    this.assertOpen();
+    if (records.length === 0) return;
+    const now = Date.now();
+    this.db.transaction(() => {
+      let next = this.stmt.end.get(topic)?.next_offset ?? 0;
+      for (const record of records) {
+        const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : null;
+        this.stmt.insert.run(topic, next++, record.key, record.value, headers, now);
+      }
+      this.stmt.setEnd.run(topic, next);
+    }).immediate();
+    this.appended.emit(topic);
+  }
+
+  consume(topic: Topic, group: string, handler: BatchHandler, options: ConsumeOptions = {}): Consumer {
+    this.assertOpen();
+    const consumer = new EmbeddedConsumer(this, topic, group, handler, options);
+    this.consumers.add(consumer);
+    void consumer.done.finally(() => this.consumers.delete(consumer)).catch(() => undefined);
+    return consumer;
+  }
+
+  async endOffsets(topic: Topic): Promise<Offsets> {
+    return { [PARTITION]: this.endOffset(topic) };
+  }
+
+  async committedOffsets(topic: Topic, group: string): Promise<Offsets> {
+    return { [PARTITION]: this.committed(topic, group) };
+  }
+
+  async read(topic: Topic, from: Offsets, limit = 10_000): Promise<ConsumedRecord[]> {
+    this.assertOpen();
+    return this.fetch(topic, from[PARTITION] ?? 0, limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    this.closed = true;
+    clearInterval(this.retentionTimer);
+    this.db.close();
+  }
+
+  // ---- used by EmbeddedConsumer ----
+
+  endOffset(topic: Topic): number {
+    return this.stmt.end.get(topic)?.next_offset ?? 0;
+  }
+
+  committed(topic: Topic, group: string): number {
+    return this.stmt.committed.get(topic, group)?.next_offset ?? 0;
+  }
+
+  fetch(topic: Topic, from: number, limit: number): ConsumedRecord[] {
+    return this.stmt.fetch.all(topic, from, limit).map((row) => ({
+      topic: row.topic,
+      partition: PARTITION,
+      offset: row.offset,
+      key: row.key,
+      value: row.value,
+      ...(row.headers ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
+      timestamp: row.ts,
+    }));
+  }
+
+  /** Commits only while the caller still holds the group's lease; false if it lost it. */
+  commitIfOwner(topic: Topic, group: string, owner: string, nextOffset: number): boolean {
+    return this.db.transaction(() => {
+      const lease = this.stmt.lease.get(topic, group);
+      if (!lease || lease.owner !== owner) return false;
+      this.stmt.commit.run(topic, group, nextOffset);
+      this.stmt.putLease.run(topic, group, owner, process.pid, Date.now() + this.leaseMs);
+      return true;
+    }).immediate();
+  }
+
+  /** Takes or renews the group's lease; false while another live consumer holds it. */
+  acquireLease(topic: Topic, group: string, owner: string): boolean {
+    return this.db.transaction(() => {
+      const lease = this.stmt.lease.get(topic, group);
+      const now = Date.now();
+      const free = !lease || lease.owner === owner || lease.expires_at < now || !processAlive(lease.pid);
+      if (free) this.stmt.putLease.run(topic, group, owner, process.pid, now + this.leaseMs);
+      return free;
+    }).immediate();
+  }
+
+  releaseLease(topic: Topic, group: string, owner: string): void {
+    if (!this.closed) this.stmt.dropLease.run(topic, group, owner);
+  }
+
+  /** Resolves when a record is appended to `topic` in this process, or after the poll interval. */
+  waitForAppend(topic: Topic, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appended.off(topic, done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.appended.once(topic, done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /**
+   * Deletes records every group of the topic has read and that are older than the retention. A
+   * topic nobody consumes (the dead-letter topic) keeps its records for the retention period.
+   */
+  applyRetention(): void {
+    if (this.closed) return;
+    const cutoff = Date.now() - this.retentionMs;
+    this.db
+      .prepare(
+        `DELETE FROM records WHERE ts < ? AND offset < COALESCE(
+           (SELECT MIN(g.next_offset) FROM group_offsets g WHERE g.topic = records.topic), 9223372036854775807)`,
+      )
+      .run(cutoff);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('bus is closed');
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+class EmbeddedConsumer implements Consumer {
+  readonly done: Promise<void>;
+  private readonly owner = `${process.pid}:${randomUUID()}`;
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly bus: EmbeddedBus,
+    private readonly topic: Topic,
+    private readonly group: string,
+    private readonly handler: BatchHandler,
+    private readonly options: ConsumeOptions,
+  ) {
+    this.done = this.run();
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.stopping;
+    const maxBatch = this.options.maxBatch ?? DEFAULT_BATCH;
+    let failures = 0;
+    try {
+      while (!signal.aborted) {
+        if (!this.bus.acquireLease(this.topic, this.group, this.owner)) {
+          await sleep(Math.min(1000, this.bus.leaseMs / 4), undefined, { signal }).catch(() => undefined);
+          continue;
+        }
+        const from = this.bus.committed(this.topic, this.group);
+        const batch = this.bus.fetch(this.topic, from, maxBatch);
+        if (batch.length === 0) {
+          await this.bus.waitForAppend(this.topic, signal);
+          continue;
+        }
+        try {
+          await this.handler(batch);
+        } catch (error) {
+          // At-least-once: nothing is committed, the same batch comes again after a back-off.
+          failures++;
+          this.options.onError?.(error, batch);
+          const backoff = Math.min(30_000, this.bus.retryBackoffMs * 2 ** Math.min(failures - 1, 8));
+          await sleep(backoff, undefined, { signal }).catch(() => undefined);
+          continue;
+        }
+        failures = 0;
+        const last = batch[batch.length - 1] as ConsumedRecord;
+        // Losing the lease here means another consumer took over (we stalled past the lease):
+        // it re-reads from the last commit, so the batch is handled again, never skipped.
+        this.bus.commitIfOwner(this.topic, this.group, this.owner, last.offset + 1);
+      }
+    } finally {
+      this.bus.releaseLease(this.topic, this.group, this.owner);
+    }
+  }
+}

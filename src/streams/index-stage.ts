@@ -1,0 +1,71 @@
+// The index stage: mentions.analyzed → store. Items the store rejects for good go to the
+// dead-letter topic with its reason; if any item failed for a retriable reason (store busy or
+// down), the handler throws so the whole batch comes again (upserts are idempotent by id).
+import type { AnalyzedMention } from '../core/types.js';
+import { EcouteError } from '../core/errors.js';
+import type { MentionStore } from '../store/types.js';
+import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
+import { deadLetterRecord } from './dead-letter.js';
+
+export const INDEX_GROUP = 'ecoute-index';
+
+export interface IndexStageOptions {
+  bus: Bus;
+  store: MentionStore;
+  onError?: (error: unknown) => void;
+  /** Called after each durable batch with the store's per-item counts. */
+  onIndexed?: (counts: { created: number; updated: number; failed: number }) => void;
+}
+
+export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store'>): Promise<{ created: number; updated: number; failed: number }> {
+  const dead: BusRecord[] = [];
+  const mentions: AnalyzedMention[] = [];
+  const sources: ConsumedRecord[] = [];
+  for (const record of batch) {
+    try {
+      mentions.push(JSON.parse(record.value) as AnalyzedMention);
+      sources.push(record);
+    } catch (error) {
+      dead.push(
+        deadLetterRecord(
+          { stage: 'index', code: 'RECORD_UNREADABLE', reason: `not JSON: ${(error as Error).message}`, origin: originOf(record), input: record.value },
+          record.headers,
+        ),
+      );
+    }
+  }
+  const result = mentions.length > 0 ? await options.store.upsert(mentions) : { items: [], created: 0, updated: 0, failed: 0 };
+  const retriable = result.items.filter((item) => item.error?.retriable);
+  if (retriable.length > 0) {
+    throw new EcouteError('STORE_UNAVAILABLE', `${retriable.length} of ${mentions.length} items could not be indexed yet: ${retriable[0]?.error?.message}`);
+  }
+  result.items.forEach((item, i) => {
+    const record = sources[i] as ConsumedRecord;
+    if (item.status === 'failed') {
+      dead.push(
+        deadLetterRecord(
+          { stage: 'index', code: 'STORE_ITEM_INVALID', reason: item.error?.message ?? 'rejected by the store', origin: originOf(record), input: record.value },
+          record.headers,
+        ),
+      );
+    }
+  });
+  await options.bus.publish('mentions.dlq', dead);
+  return { created: result.created, updated: result.updated, failed: dead.length };
+}
+
+function originOf(record: ConsumedRecord) {
+  return { topic: record.topic, partition: record.partition, offset: record.offset };
+}
+
+export function startIndexStage(options: IndexStageOptions): Consumer {
+  return options.bus.consume(
+    'mentions.analyzed',
+    INDEX_GROUP,
+    async (batch) => {
+      const counts = await indexBatch(batch, options);
+      options.onIndexed?.(counts);
+    },
+    { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
+  );
+}

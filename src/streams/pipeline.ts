@@ -1,0 +1,70 @@
+// Runs stages in this process: `ecoute run` starts all of them, `ecoute ingest` the analyze and
+// index stages. Stopping drains: connectors stop fetching first, then each stage finishes and
+// commits its in-flight batch, upstream before downstream.
+import type { Logger } from '../core/log.js';
+import { errorMessage } from '../core/errors.js';
+import type { Runtime } from '../runtime.js';
+import { brandMatcher } from './brands.js';
+import { ANALYZE_GROUP, startAnalyzeStage } from './analyze.js';
+import type { Consumer, Offsets } from './bus/types.js';
+import { reached } from './bus/types.js';
+import { INDEX_GROUP, startIndexStage } from './index-stage.js';
+
+export type StageName = 'analyze' | 'index';
+export const STAGES: readonly StageName[] = ['analyze', 'index'];
+
+export interface RunningStages {
+  stop(): Promise<void>;
+  /** Rejects if a stage stopped on a fatal error. */
+  readonly failed: Promise<never>;
+}
+
+export function startStages(runtime: Runtime, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
+  const started: Consumer[] = [];
+  const warn = (stage: string) => (error: unknown) => log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
+  if (stages.includes('analyze')) {
+    started.push(
+      startAnalyzeStage({
+        bus: runtime.bus,
+        languages: runtime.config.languages,
+        matchBrands: brandMatcher(runtime.config.brands),
+        authorKeySecret: runtime.authorKeySecret,
+        onError: warn('analyze'),
+      }),
+    );
+  }
+  if (stages.includes('index')) started.push(startIndexStage({ bus: runtime.bus, store: runtime.store, onError: warn('index') }));
+  const failed = Promise.race(started.map((c) => c.done.then(() => new Promise<never>(() => undefined)))) as Promise<never>;
+  failed.catch(() => undefined);
+  return {
+    failed,
+    async stop() {
+      for (const consumer of started) await consumer.close();
+    },
+  };
+}
+
+/**
+ * Resolves once everything on mentions.raw up to now has been analyzed and indexed: the analyze
+ * group reached the raw end offsets, then the index group reached the analyzed end offsets as they
+ * were at that moment. Works whichever process runs the stages.
+ */
+export async function waitUntilIndexed(runtime: Runtime, options: { signal?: AbortSignal; onProgress?: (indexed: Offsets) => void; pollMs?: number } = {}): Promise<void> {
+  const { bus } = runtime;
+  const poll = options.pollMs ?? 100;
+  const rawEnd = await bus.endOffsets('mentions.raw');
+  while (!reached(await bus.committedOffsets('mentions.raw', ANALYZE_GROUP), rawEnd)) {
+    options.onProgress?.(await bus.committedOffsets('mentions.analyzed', INDEX_GROUP));
+    await sleepUnlessAborted(poll, options.signal);
+  }
+  const analyzedEnd = await bus.endOffsets('mentions.analyzed');
+  while (!reached(await bus.committedOffsets('mentions.analyzed', INDEX_GROUP), analyzedEnd)) {
+    options.onProgress?.(await bus.committedOffsets('mentions.analyzed', INDEX_GROUP));
+    await sleepUnlessAborted(poll, options.signal);
+  }
+}
+
+async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new Error('interrupted');
+  await new Promise((r) => setTimeout(r, ms));
+}
