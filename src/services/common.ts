@@ -47,16 +47,19 @@ export function mkdirp(dir: string, mode = 0o755): string {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** scripts/services/<name>/pom.xml, found by walking up from this module (src/ or dist/src/). */
+/**
+ * scripts/services/<name>/pom.xml, found by walking up from this module (src/ or dist/src/), then
+ * from the working directory.
+ */
 export function findPom(service: string): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'scripts', 'services', service, 'pom.xml');
-    if (fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`scripts/services/${service}/pom.xml not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
+  const rel = path.join('scripts', 'services', service, 'pom.xml');
+  for (const start of [path.dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, rel))) return path.join(dir, rel);
+      if (path.dirname(dir) === dir) break;
+    }
   }
+  throw new Error(`${rel} not found above ${fileURLToPath(import.meta.url)} nor above ${process.cwd()}`);
 }
 
 /** Runs a command, resolves with its combined output, rejects with the output's tail on failure. */
@@ -94,7 +97,8 @@ export function lastLines(text: string, n: number): string {
   return lines.slice(-n).join('\n');
 }
 
-export function tailFile(file: string, n: number): string {
+/** The last `n` lines of a file, each cut at `maxLine` characters (ES logs one-line JVM argument lists). */
+export function tailFile(file: string, n: number, maxLine = Infinity): string {
   try {
     // Read at most the last 256 KiB: enough for n lines of any server log.
     const fd = fs.openSync(file, 'r');
@@ -103,7 +107,10 @@ export function tailFile(file: string, n: number): string {
       const len = Math.min(size, 256 * 1024);
       const buf = Buffer.alloc(len);
       fs.readSync(fd, buf, 0, len, size - len);
-      return lastLines(buf.toString('utf8'), n);
+      return lastLines(buf.toString('utf8'), n)
+        .split('\n')
+        .map((line) => (line.length > maxLine ? `${line.slice(0, maxLine)} …` : line))
+        .join('\n');
     } finally {
       fs.closeSync(fd);
     }

@@ -14,6 +14,7 @@ import {
   findPom,
   freshLogFd,
   isAlive,
+  javaMajor,
   logWatcher,
   maven,
   mkdirp,
@@ -81,9 +82,18 @@ export async function ensureKafkaDownloaded(log?: Log): Promise<string> {
 }
 
 function javaBin(): string {
-  // Kafka 4.x needs Java 17+ (the machine's default `java`); JAVA_HOME wins when it is recent enough.
-  const home = findJavaHome(17, [process.env.ECOUTE_KAFKA_JAVA_HOME, process.env.JAVA_HOME]);
-  return home ? path.join(home, 'bin', 'java') : 'java';
+  // Kafka 4.x needs Java 17+: ECOUTE_KAFKA_JAVA_HOME or JAVA_HOME when recent enough, else the
+  // `java` on PATH (17 on our machines), else the newest JDK under /usr/lib/jvm.
+  for (const home of [process.env.ECOUTE_KAFKA_JAVA_HOME, process.env.JAVA_HOME]) {
+    if (home && (javaMajor(home) ?? 0) >= 17) return path.join(home, 'bin', 'java');
+  }
+  if (onPath('java')) return 'java';
+  const any = findJavaHome(17, []);
+  return any ? path.join(any, 'bin', 'java') : 'java';
+}
+
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, cmd)));
 }
 
 function serverProperties(dataDir: string): string {
@@ -294,7 +304,7 @@ export async function kafkaUp(opts: { log?: Log; fresh?: boolean } = {}): Promis
     const result = await startOnce(libs, log);
     if (result.ok) return kafkaStatus();
     lastError = result.error;
-    log?.(`kafka: ${result.error}`);
+    if (attempt === 1) log?.(`kafka: ${result.error}`);
   }
   throw new Error(`kafka: did not start. ${lastError}`);
 }
@@ -353,8 +363,7 @@ async function startOnce(libs: string, log?: Log): Promise<{ ok: true } | { ok: 
   }
   if (isAlive(pid)) await stopProcess(pid, 15_000, log, 'kafka');
   fs.rmSync(d.pidFile, { force: true });
-  const tail = tailFile(d.log, 30);
-  log?.(`kafka: last lines of ${d.log}:\n${tail}`);
+  const tail = tailFile(d.log, 30, 500);
   return { ok: false, error: `${ready.error}; last lines of ${d.log}:\n${tail}` };
 }
 

@@ -1,0 +1,180 @@
+// Language identification: English, French or other, with a confidence.
+//
+// franc (trigram profiles) is good on a paragraph and unreliable under ~20 characters, which is a
+// large share of social mentions ("Trop bien !", "love it"). So its vote is weighed by the amount
+// of text and added to cues that work on a few words: function words of each language, French
+// elisions (l' d' qu' j' n' c'), English contractions (n't 's 'm), and French accents.
+import { francAll } from 'franc';
+import type { Lang } from '../core/types.js';
+
+export interface LanguageResult {
+  lang: Lang;
+  /** 0..1 */
+  confidence: number;
+}
+
+/** The first characters are enough to tell the language; franc's cost grows with the length. */
+const DETECT_CHARS = 1_500;
+
+// Function words that are frequent in one language and rare in the other (ambiguous ones such as
+// "on", "a", "me", "plus", "son", "as", "an" are left out). Weight 1 each.
+const ENGLISH_CUES = [
+  'the', 'and', 'is', 'are', 'was', 'were', 'it', 'its', 'this', 'that', 'with', 'for', 'you', 'your',
+  'my', 'i', 'not', 'but', 'have', 'has', 'had', 'they', 'we', 'of', 'to', 'in', 'very', 'so', 'what',
+  'just', 'be', 'been', 'would', 'will', 'can', 'do', 'does', 'did', 'from', 'at', 'by', 'or', 'if',
+  'all', 'no', 'our', 'their', 'there', 'about', 'when', 'how', 'why', 'who', 'get', 'got', 'out',
+  'up', 'too', 'really', 'never', 'love', 'great', 'good', 'bad', 'thanks', 'please', 'after', 'still',
+  'again', 'since', 'now', 'he', 'she', 'him', 'her', 'them', 'which', 'should', 'could', 'any',
+  'some', 'than', 'then', 'only', 'because', 'into', 'over', 'worst', 'best', 'awesome', 'terrible',
+  'awful', 'customer', 'service', 'delivery', 'order', 'app', 'dont', 'cant', 'im', 'ive',
+];
+const FRENCH_CUES = [
+  'le', 'la', 'les', 'des', 'un', 'une', 'est', 'et', 'pas', 'je', 'tu', 'il', 'elle', 'nous', 'vous',
+  'ils', 'ce', 'cette', 'ces', 'ça', 'ca', 'que', 'qui', 'pour', 'avec', 'dans', 'sur', 'très', 'tres',
+  'mais', 'du', 'au', 'aux', 'ne', 'mon', 'ma', 'mes', 'ton', 'ta', 'votre', 'vos', 'notre', 'nos',
+  'leur', 'sont', 'été', 'être', 'avoir', 'fait', 'faire', 'trop', 'bien', 'rien', 'jamais', 'toujours',
+  'encore', 'déjà', 'deja', 'aussi', 'alors', 'donc', 'car', 'quand', 'comme', 'merci', 'bonjour',
+  'nul', 'nulle', 'génial', 'super', 'vraiment', 'tout', 'tous', 'toute', 'par', 'chez', 'depuis',
+  'livraison', 'commande', 'colis', 'client', 'après', 'apres', 'sans', 'moi', 'toi', 'lui', 'où',
+  'ou', 'oui', 'non', 'avec', 'peu', 'beaucoup', 'cest', 'jai', 'suis', 'es', 'sommes', 'êtes', 'ont',
+  'avait', 'était', 'etait', 'même', 'meme', 'quoi', 'pourquoi', 'comment', 'rapide', 'déçu', 'decu',
+  'bof', 'nickel', 'genial', 'arnaque', 'remboursement', 'injoignable', 'svp', 'mdr',
+];
+// Function words of the other languages franc is asked about (Spanish, Portuguese, Italian,
+// German, Dutch) that are not English or French words: a short text full of them is 'other'.
+const FOREIGN_CUES = new Set([
+  'el', 'los', 'las', 'muy', 'y', 'con', 'por', 'pero', 'es', 'está', 'esta', 'bueno', 'buena', 'malo',
+  'gracias', 'una', 'del', 'al', 'lo', 'hay', 'más', 'não', 'é', 'muito', 'obrigado', 'obrigada', 'um',
+  'uma', 'com', 'mais', 'di', 'che', 'è', 'per', 'della', 'molto', 'sono', 'ma', 'grazie', 'anche',
+  'der', 'die', 'das', 'und', 'ist', 'nicht', 'sehr', 'gut', 'ein', 'eine', 'mit', 'danke', 'ich',
+  'auch', 'aber', 'het', 'een', 'niet', 'zeer', 'goed', 'ik', 'dank', 'maar', 'ook', 'van', 'zijn',
+]);
+// Shared with French or English, so not counted: 'es', 'mais', 'ma', 'van' are removed below.
+for (const w of ['es', 'mais', 'ma', 'van']) FOREIGN_CUES.delete(w);
+
+const CUES = new Map<string, number>();
+for (const w of ENGLISH_CUES) CUES.set(w, 1);
+for (const w of FRENCH_CUES) CUES.set(w, (CUES.get(w) ?? 0) - 1);
+
+const FRENCH_ELISION_RE = /(?:^|[^\p{L}])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'[\p{L}]/giu;
+const ENGLISH_CONTRACTION_RE = /\p{L}(?:n't|'(?:s|re|ve|ll|m|d))(?![\p{L}])/giu;
+const FRENCH_ACCENTED_WORD_RE = /\p{L}*[éèêàçùûôîïœë]\p{L}*/giu;
+const LETTER_RE = /\p{L}/u;
+const LATIN_RE = /\p{Script=Latin}/gu;
+const ANY_LETTER_RE = /\p{L}/gu;
+const WORD_RE = /[\p{L}']+/gu;
+
+/** Normalizes a language hint: 'en', 'eng', 'en-GB', 'English' → 'en'; unknown → undefined. */
+export function langFromHint(hint: string | undefined): Lang | 'foreign' | undefined {
+  if (typeof hint !== 'string') return undefined;
+  const h = hint.trim().toLowerCase().replace(/_/g, '-');
+  if (h === '') return undefined;
+  const base = h.split('-')[0] ?? '';
+  if (base === 'en' || base === 'eng' || base === 'english') return 'en';
+  if (base === 'fr' || base === 'fra' || base === 'fre' || base === 'french' || base === 'français' || base === 'francais') return 'fr';
+  if (base === 'und' || base === 'mul' || base === 'zxx') return undefined;
+  // A well-formed code of another language ('de', 'spa', 'pt-BR').
+  if (/^[a-z]{2,3}$/.test(base)) return 'foreign';
+  return undefined;
+}
+
+/** Evidence for English (positive) or French (negative), in "cue words". */
+function cueEvidence(text: string): { evidence: number; cues: number; foreign: number; words: number } {
+  let evidence = 0;
+  let cues = 0;
+  let foreign = 0;
+  const words = text.toLowerCase().match(WORD_RE) ?? [];
+  for (const raw of words) {
+    const w = raw.replace(/^'+|'+$/g, '');
+    const v = CUES.get(w);
+    if (v !== undefined && v !== 0) {
+      evidence += v;
+      cues++;
+    } else if (FOREIGN_CUES.has(w)) {
+      foreign++;
+    }
+  }
+  const elisions = text.match(FRENCH_ELISION_RE)?.length ?? 0;
+  const contractions = text.match(ENGLISH_CONTRACTION_RE)?.length ?? 0;
+  // Accents: a word or two may be a borrowing ("café", "déjà vu"); many are French.
+  const accented = text.match(FRENCH_ACCENTED_WORD_RE)?.length ?? 0;
+  evidence += 1.5 * contractions - 1.5 * elisions - Math.min(accented, 6) * 0.7;
+  cues += contractions + elisions;
+  return { evidence, cues, foreign, words: words.length };
+}
+
+const CANDIDATES = ['eng', 'fra', 'spa', 'por', 'ita', 'deu', 'nld'];
+
+/**
+ * Detects the language of prepared text. `allowed` restricts the answer: a text that is clearly in
+ * a language outside it is 'other'; a short, ambiguous one takes the allowed language.
+ */
+export function detectLanguage(text: string, hint?: string, allowed: readonly Lang[] = ['en', 'fr']): LanguageResult {
+  const allow = allowed.filter((l) => l === 'en' || l === 'fr');
+  const candidates: ('en' | 'fr')[] = allow.length > 0 ? allow as ('en' | 'fr')[] : ['en', 'fr'];
+  if (!LETTER_RE.test(text)) return { lang: 'other', confidence: 0 };
+
+  const fromHint = langFromHint(hint);
+  if (fromHint === 'en' || fromHint === 'fr') {
+    return candidates.includes(fromHint) ? { lang: fromHint, confidence: 1 } : { lang: 'other', confidence: 0.9 };
+  }
+
+  const sample = text.length > DETECT_CHARS ? text.slice(0, DETECT_CHARS) : text;
+  const letters = sample.match(ANY_LETTER_RE)?.length ?? 0;
+  const latin = sample.match(LATIN_RE)?.length ?? 0;
+  // Mostly non-Latin script (Cyrillic, Arabic, CJK...): neither English nor French.
+  if (latin < letters * 0.5) return { lang: 'other', confidence: round(Math.min(1, 0.6 + 0.4 * (1 - latin / letters))) };
+
+  const { evidence, cues, foreign: foreignWords, words } = cueEvidence(sample);
+
+  // franc's vote, trusted more as the text grows (nothing under 12 letters, fully from ~80).
+  let francVote = 0;
+  let foreign = 0;
+  const reliability = Math.max(0, Math.min(1, (latin - 12) / 68));
+  if (reliability > 0) {
+    const scores = francAll(sample, { only: CANDIDATES, minLength: 1 });
+    const score = (code: string): number => scores.find((s) => s[0] === code)?.[1] ?? 0;
+    const eng = score('eng');
+    const fra = score('fra');
+    francVote = (eng - fra) * 12 * reliability;
+    // Another language ahead of both English and French: how far ahead, weighed by reliability.
+    const top = scores[0];
+    if (top !== undefined && top[0] !== 'eng' && top[0] !== 'fra' && top[0] !== 'und') {
+      foreign = (1 - Math.max(eng, fra)) * reliability;
+    }
+  }
+
+  const logit = 0.9 * evidence + francVote;
+  const pEnglish = 1 / (1 + Math.exp(-logit));
+  let lang: 'en' | 'fr' = pEnglish >= 0.5 ? 'en' : 'fr';
+  let confidence = Math.max(pEnglish, 1 - pEnglish);
+  // No evidence either way ("iPhone 15 Pro"): the first allowed language, unsure.
+  if (evidence === 0 && reliability === 0) {
+    lang = candidates[0]!;
+    confidence = 0.5;
+  }
+
+  // 'other': franc puts another language far ahead; or somewhat ahead with few English/French
+  // cues; or the words are function words of another language; or the hint names another one.
+  const cueShare = cues / Math.max(1, words);
+  const foreignShare = foreignWords / Math.max(1, words);
+  if (
+    foreign > 0.3 ||
+    (foreign > 0.08 && cueShare < 0.25) ||
+    (foreignWords >= 1 && foreignShare >= 0.3 && foreignWords > cues) ||
+    (fromHint === 'foreign' && confidence < 0.9)
+  ) {
+    const strength = Math.max(foreign * 3, foreignShare, fromHint === 'foreign' ? 0.5 : 0);
+    return { lang: 'other', confidence: round(Math.min(0.95, 0.5 + strength * 0.5)) };
+  }
+  if (!candidates.includes(lang)) {
+    // Clearly a language the caller does not want: other. Ambiguous: the allowed one.
+    if (confidence >= 0.75) return { lang: 'other', confidence: round(confidence) };
+    return { lang: candidates[0]!, confidence: 0.5 };
+  }
+  return { lang, confidence: round(confidence) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,140 @@
+// Sentiment lexicons, loaded once on first use. All valences are on VADER's scale (-4 .. 4).
+//
+//  - English: AFINN-165 as shipped by the `sentiment` package (integers -5..5, × 0.8), then
+//    config/lexicons/sentiment-en.tsv (our overrides and phrases).
+//  - French: config/lexicons/vader_fr_lexicon.txt (MIT, see vader_fr_LICENSE.txt), then
+//    config/lexicons/sentiment-fr.tsv.
+//  - Emoji and emoticons: config/lexicons/sentiment-emoji.tsv, then the `sentiment` package's
+//    Emoji Sentiment Ranking (× 0.6) for emoji we do not list.
+import { createRequire } from 'node:module';
+import { fold } from './normalize.js';
+import { readValenceFile } from './resources.js';
+import { phraseKeys, setEmoticons, stemFrench } from './tokenize.js';
+
+const require = createRequire(import.meta.url);
+
+export interface Phrase {
+  valence: number;
+  /** Number of words. */
+  length: number;
+  /** The phrase holds its own negation ("does not work", "pas terrible"): not negated again. */
+  negated: boolean;
+}
+
+export interface LanguageLexicon {
+  words: Map<string, number>;
+  /** Phrases by their words' keys joined with a space. */
+  phrases: Map<string, Phrase>;
+  /** Words that start a phrase: avoids building keys for every token. */
+  phraseStarts: Set<string>;
+  maxPhraseLength: number;
+  /** French: accent-less look-up ("decu" → "déçu") and stem look-up ("décevantes" → "décev"). */
+  folded?: Map<string, number>;
+  stems?: Map<string, number>;
+}
+
+export interface Lexicons {
+  en: LanguageLexicon;
+  fr: LanguageLexicon;
+  emoji: Map<string, number>;
+}
+
+const NEGATION_WORDS = new Set([
+  'not', "n't", 'no', 'never', 'without', 'nothing', 'ne', "n'", 'pas', 'jamais', 'rien', 'aucun',
+  'aucune', 'sans', 'plus', 'ni',
+]);
+
+function buildLanguage(words: Map<string, number>, lang: 'en' | 'fr'): LanguageLexicon {
+  const single = new Map<string, number>();
+  const phrases = new Map<string, Phrase>();
+  const phraseStarts = new Set<string>();
+  let maxPhraseLength = 1;
+  for (const [term, valence] of words) {
+    if (!/[\s']/.test(term) || !/\p{L}/u.test(term)) {
+      single.set(term, valence);
+      continue;
+    }
+    // Phrases are keyed the way the tokenizer will see them in text ("doesn't work" → "do not work").
+    const keys = phraseKeys(term, lang);
+    if (keys.length === 0) continue;
+    if (keys.length === 1) {
+      single.set(keys[0]!, valence);
+      continue;
+    }
+    phrases.set(keys.join(' '), { valence, length: keys.length, negated: keys.some((k) => NEGATION_WORDS.has(k)) });
+    phraseStarts.add(keys[0]!);
+    maxPhraseLength = Math.max(maxPhraseLength, keys.length);
+  }
+  return { words: single, phrases, phraseStarts, maxPhraseLength };
+}
+
+function loadEnglish(): LanguageLexicon {
+  const afinn = require('sentiment/languages/en/labels.json') as Record<string, number>;
+  const words = new Map<string, number>();
+  for (const [w, v] of Object.entries(afinn)) words.set(w.toLowerCase(), v * 0.8);
+  for (const [w, v] of readValenceFile('sentiment-en.tsv')) words.set(w, v);
+  return buildLanguage(words, 'en');
+}
+
+function loadFrench(): LanguageLexicon {
+  const words = readValenceFile('vader_fr_lexicon.txt');
+  for (const [w, v] of readValenceFile('sentiment-fr.tsv')) words.set(w, v);
+  const lexicon = buildLanguage(words, 'fr');
+
+  // Accent-less and stem fall-backs. An accented entry wins over a folded collision; a stem only
+  // carries a valence when every word behind it agrees on the sign (stems conflate a lot).
+  const folded = new Map<string, number>();
+  const byStem = new Map<string, number[]>();
+  for (const [w, v] of lexicon.words) {
+    if (!/^\p{L}+$/u.test(w)) continue;
+    const f = fold(w);
+    if (f !== w && !lexicon.words.has(f) && !folded.has(f)) folded.set(f, v);
+    if (w.length >= 4) {
+      const stem = stemFrench(w);
+      const list = byStem.get(stem);
+      if (list === undefined) byStem.set(stem, [v]);
+      else list.push(v);
+    }
+  }
+  const stems = new Map<string, number>();
+  for (const [stem, values] of byStem) {
+    const allPositive = values.every((v) => v > 0);
+    const allNegative = values.every((v) => v < 0);
+    if (!allPositive && !allNegative) continue;
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    if (Math.abs(mean) >= 0.5) stems.set(stem, mean);
+  }
+  lexicon.folded = folded;
+  lexicon.stems = stems;
+  return lexicon;
+}
+
+function loadEmoji(): Map<string, number> {
+  const emoji = new Map<string, number>();
+  const ranking = require('sentiment/build/emoji.json') as Record<string, number>;
+  for (const [e, v] of Object.entries(ranking)) emoji.set(e.replace(/[\uFE0E\uFE0F]/g, ''), v * 0.6);
+  for (const [e, v] of readValenceFile('sentiment-emoji.tsv')) emoji.set(e, v);
+  return emoji;
+}
+
+let lexicons: Lexicons | undefined;
+
+export function getLexicons(): Lexicons {
+  if (lexicons === undefined) {
+    const emoji = loadEmoji();
+    // The French tokenizer must know the emoticons before French phrases are tokenized.
+    setEmoticons([...emoji.keys()].filter((k) => !/\p{Extended_Pictographic}/u.test(k)));
+    lexicons = { en: loadEnglish(), fr: loadFrench(), emoji };
+  }
+  return lexicons;
+}
+
+/** Valence of a French word: as written, then without accents, then by stem. */
+export function frenchValence(lex: LanguageLexicon, lower: string, stem: string): number | undefined {
+  const exact = lex.words.get(lower);
+  if (exact !== undefined) return exact;
+  const folded = lex.folded?.get(fold(lower)) ?? lex.words.get(fold(lower));
+  if (folded !== undefined) return folded;
+  if (lower.length >= 4) return lex.stems?.get(stem);
+  return undefined;
+}

@@ -1,0 +1,428 @@
+// Lexicon-and-rules sentiment, in the manner of VADER (Hutto & Gilbert, 2014), for English and
+// French. Each sentiment word or phrase contributes its valence (-4..4), changed by the rules:
+//
+//  - negation flips and dampens (× -0.74) the next few words: English not/n't/no/never/without...;
+//    French "ne … pas/plus/jamais/rien" (the scope opens at "ne", so "je n'aime pas" is caught),
+//    bare "pas", "jamais", "aucun", "sans"; colloquial "j'aime pas" negates the verb before "pas";
+//  - intensifiers multiply ("very", "so", "très", "trop", "vraiment"), diminishers dampen ("a bit",
+//    "slightly", "un peu", "plutôt");
+//  - contrast: in a sentence with "but"/"mais", what comes before weighs × 0.5, what follows × 1.5;
+//  - exclamation marks amplify their sentence; a word in capitals amid normal text is emphasised;
+//  - emoji and emoticons carry their own valence (never negated);
+//  - phrases ("does not work", "pas terrible", "waste of money") win over their words.
+//
+// The sum maps to -1..1 with x / sqrt(x² + 15) (VADER's normalisation); a star rating, when the
+// source gives one, then pulls the score strongly toward it.
+import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
+import { frenchValence, getLexicons, type LanguageLexicon } from './lexicon.js';
+import type { Token } from './tokenize.js';
+
+const NEGATION_SCALAR = -0.74;
+const ALPHA = 15;
+const NEUTRAL_BAND = 0.1;
+const MAX_DRIVERS = 8;
+/** Weight of the text when a rating is given (the rating gets the rest). */
+const TEXT_WEIGHT_WITH_RATING = 0.4;
+
+// --- English rules --------------------------------------------------------------------------
+
+const EN_NEGATORS = new Map<string, number>([
+  ['not', NEGATION_SCALAR], ["n't", NEGATION_SCALAR], ['no', NEGATION_SCALAR], ['never', NEGATION_SCALAR],
+  ['without', NEGATION_SCALAR], ['nothing', NEGATION_SCALAR], ['nobody', NEGATION_SCALAR],
+  ['none', NEGATION_SCALAR], ['neither', NEGATION_SCALAR], ['nor', NEGATION_SCALAR],
+  ['cannot', NEGATION_SCALAR], ['dont', NEGATION_SCALAR], ['cant', NEGATION_SCALAR], ['wont', NEGATION_SCALAR],
+  ['doesnt', NEGATION_SCALAR], ['didnt', NEGATION_SCALAR], ['isnt', NEGATION_SCALAR], ['wasnt', NEGATION_SCALAR],
+  ['arent', NEGATION_SCALAR], ['aint', NEGATION_SCALAR], ['couldnt', NEGATION_SCALAR], ['wouldnt', NEGATION_SCALAR],
+  ['shouldnt', NEGATION_SCALAR], ['havent', NEGATION_SCALAR], ['hasnt', NEGATION_SCALAR], ['werent', NEGATION_SCALAR],
+  ['hardly', -0.5], ['barely', -0.5], ['rarely', -0.5], ['seldom', -0.5],
+]);
+
+/** Multipliers of the next sentiment word. Starred words are themselves sentiment words (see AMBIGUOUS). */
+const EN_BOOSTERS = new Map<string, number>([
+  ['very', 1.3], ['really', 1.3], ['so', 1.3], ['too', 1.25], ['extremely', 1.5], ['super', 1.3],
+  ['totally', 1.3], ['absolutely', 1.4], ['completely', 1.3], ['incredibly', 1.4], ['highly', 1.3],
+  ['truly', 1.25], ['utterly', 1.5], ['insanely', 1.4], ['ridiculously', 1.4], ['seriously', 1.25],
+  ['such', 1.2], ['quite', 1.1], ['pretty', 1.1], ['fucking', 1.5], ['damn', 1.3], ['freaking', 1.4],
+  ['hella', 1.3], ['most', 1.2], ['especially', 1.2], ['exceptionally', 1.4], ['remarkably', 1.3],
+  ['deeply', 1.3], ['terribly', 1.4], ['awfully', 1.4], ['way', 1.2], ['soo', 1.4], ['sooo', 1.5],
+  ['slightly', 0.6], ['somewhat', 0.7], ['kinda', 0.7], ['sorta', 0.7], ['fairly', 0.85], ['rather', 0.9],
+  ['almost', 0.6], ['mildly', 0.7], ['moderately', 0.8],
+]);
+const EN_BOOSTERS_2 = new Map<string, number>([
+  ['kind of', 0.7], ['sort of', 0.7], ['a bit', 0.7], ['a little', 0.7], ['a tad', 0.7],
+]);
+const EN_CONTRAST = new Set(['but', 'however', 'nevertheless', 'nonetheless']);
+const EN_CONTRAST_2 = new Set<string>(['that said', 'even so']);
+
+// --- French rules ---------------------------------------------------------------------------
+
+/** Second particle of "ne … X": after it, the scope runs a few more words. */
+const FR_NE_PARTICLES = new Set(['pas', 'plus', 'jamais', 'rien', 'point', 'guère', 'guere', 'personne', 'aucun', 'aucune', 'nullement']);
+/** Negators without "ne" (spoken and written French drop it: "c'est pas bon"). */
+const FR_BARE_NEGATORS = new Map<string, number>([
+  ['pas', NEGATION_SCALAR], ['jamais', NEGATION_SCALAR], ['rien', NEGATION_SCALAR], ['aucun', NEGATION_SCALAR],
+  ['aucune', NEGATION_SCALAR], ['sans', NEGATION_SCALAR], ['ni', NEGATION_SCALAR], ['nullement', NEGATION_SCALAR],
+  // "peu fiable" is "unreliable" ("un peu" is a diminisher, matched first).
+  ['peu', -0.5],
+]);
+/** Verbs that a colloquial post-verbal "pas" negates ("j'aime pas", "je recommande pas"). */
+const FR_RETRO_VERBS = new Set([
+  'aime', 'aimes', 'aiment', 'aimé', 'adore', 'adores', 'adorent', 'adoré', 'recommande', 'recommandons',
+  'conseille', 'conseillons', 'plaît', 'plait', 'plaisent', 'vaut', 'apprécie', 'apprécions', 'kiffe', 'kiffes',
+]);
+const FR_BOOSTERS = new Map<string, number>([
+  ['très', 1.3], ['tres', 1.3], ['trop', 1.3], ['vraiment', 1.3], ['tellement', 1.3], ['si', 1.2],
+  ['super', 1.3], ['hyper', 1.3], ['ultra', 1.3], ['extrêmement', 1.5], ['extremement', 1.5],
+  ['vachement', 1.3], ['absolument', 1.4], ['totalement', 1.3], ['complètement', 1.3], ['completement', 1.3],
+  ['carrément', 1.3], ['carrement', 1.3], ['franchement', 1.15], ['particulièrement', 1.2], ['bien', 1.2],
+  ['archi', 1.3], ['méga', 1.3], ['mega', 1.3], ['grave', 1.2], ['tout', 1.1], ['assez', 0.9],
+  ['plutôt', 0.85], ['plutot', 0.85], ['légèrement', 0.6], ['legerement', 0.6], ['moyennement', 0.5],
+  ['presque', 0.7],
+]);
+const FR_BOOSTERS_2 = new Map<string, number>([['un peu', 0.6], ['un brin', 0.7], ['le plus', 1.2]]);
+const FR_CONTRAST = new Set(['mais', 'cependant', 'pourtant', 'toutefois', 'néanmoins', 'neanmoins']);
+const FR_CONTRAST_2 = new Set(['par contre', 'en revanche', 'sauf que']);
+
+/**
+ * Boosters that are also sentiment words ("super", "bien") or common fillers ("so", "too", "si"):
+ * boosters only right before a sentiment word or another booster.
+ */
+const AMBIGUOUS = new Set(['super', 'damn', 'fucking', 'bien', 'terribly', 'awfully', 'grave', 'tout', 'so', 'too', 'such', 'most', 'way', 'pretty', 'si']);
+
+interface Rules {
+  negators: Map<string, number>;
+  boosters: Map<string, number>;
+  boosters2: Map<string, number>;
+  contrast: Set<string>;
+  contrast2: Set<string>;
+}
+const EN_RULES: Rules = { negators: EN_NEGATORS, boosters: EN_BOOSTERS, boosters2: EN_BOOSTERS_2, contrast: EN_CONTRAST, contrast2: EN_CONTRAST_2 };
+const FR_RULES: Rules = { negators: FR_BARE_NEGATORS, boosters: FR_BOOSTERS, boosters2: FR_BOOSTERS_2, contrast: FR_CONTRAST, contrast2: FR_CONTRAST_2 };
+
+interface Contribution {
+  value: number;
+  text: string;
+  sentence: number;
+  /** Index of the sentiment word (for contrast). */
+  at: number;
+  /** The head word, for colloquial French post-verbal negation. */
+  head: string;
+  end: number;
+  negated: boolean;
+  emoji: boolean;
+}
+
+interface Scope {
+  start: number;
+  /** Words left in the scope. */
+  left: number;
+  scalar: number;
+  /** French "ne" waiting for its particle. */
+  ne?: boolean;
+}
+
+/** Words with valence of these tokens (used to decide whether an ambiguous booster boosts). */
+function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undefined {
+  if (t.kind !== 'word') return undefined;
+  if (lang === 'en') {
+    // "like" is a sentiment verb, not a preposition ("looks like a toy").
+    if ((t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
+    return lex.words.get(t.lower) ?? lex.words.get(t.lemma);
+  }
+  return frenchValence(lex, t.lower, t.lemma);
+}
+
+function joinTokens(tokens: readonly Token[], from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') continue;
+    s += (s !== '' && t.space ? ' ' : '') + t.lower;
+  }
+  return s;
+}
+
+function isSentenceEnd(text: string): boolean {
+  return /[.!?…\n]/.test(text);
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r; // no -0 in JSON
+}
+
+/**
+ * Sentiment of tokenized text. `lang` 'other' only scores emoji, emoticons and the rating;
+ * `rating` is the source's star rating normalized to 0..1.
+ */
+export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: number): Sentiment {
+  const lexicons = getLexicons();
+  const lex = lang === 'en' ? lexicons.en : lang === 'fr' ? lexicons.fr : undefined;
+  const rules = lang === 'en' ? EN_RULES : FR_RULES;
+  const contributions: Contribution[] = [];
+  const exclamations: number[] = [0];
+  const contrasts: { sentence: number; at: number; initial: boolean }[] = [];
+  const emojiSeen = new Map<string, number>();
+
+  // Capitals emphasise only when the rest of the text is not shouted.
+  let capsWords = 0;
+  let words = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'word' || t.text.length < 2) continue;
+    words++;
+    if (t.text === t.text.toUpperCase() && t.text !== t.lower) capsWords++;
+  }
+  const shouting = words > 0 && capsWords / words > 0.5;
+
+  let sentence = 0;
+  let closing = false;
+  let wordsInSentence = 0;
+  let neg: Scope | undefined;
+  let boost: Scope | undefined;
+
+  const endScopes = (): void => {
+    neg = undefined;
+    boost = undefined;
+  };
+  // A word that is neither a modifier nor a sentiment word uses up scope.
+  const tick = (): void => {
+    if (neg !== undefined && --neg.left <= 0) neg = undefined;
+    if (boost !== undefined && --boost.left <= 0) boost = undefined;
+  };
+  const push = (value: number, start: number, end: number, negatable: boolean, head: string): void => {
+    let first = start;
+    let negated = false;
+    if (boost !== undefined) {
+      value *= boost.scalar;
+      first = Math.min(first, boost.start);
+      boost = undefined;
+    }
+    if (negatable && neg !== undefined) {
+      value *= neg.scalar;
+      first = Math.min(first, neg.start);
+      negated = true;
+    }
+    if (!shouting && end - start === 1) {
+      const t = tokens[start]!;
+      if (t.text.length >= 3 && t.text === t.text.toUpperCase() && t.text !== t.lower) value *= 1.25;
+    }
+    contributions.push({ value, text: joinTokens(tokens, first, end), sentence, at: start, head, end, negated, emoji: false });
+  };
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') {
+      endScopes();
+      if (isSentenceEnd(t.text)) {
+        for (const c of t.text) if (c === '!') exclamations[sentence]! += 1;
+        closing = true;
+      }
+      continue;
+    }
+    if (closing) {
+      sentence++;
+      exclamations.push(0);
+      closing = false;
+      wordsInSentence = 0;
+    }
+    if (t.kind === 'emoji' || t.kind === 'emoticon' || t.kind === 'symbol') {
+      const v = lexicons.emoji.get(t.lower);
+      if (v === undefined && t.kind === 'symbol') {
+        tick();
+        continue;
+      }
+      if (v !== undefined && v !== 0) {
+        // The same emoji repeated ("😡😡😡") adds less and less.
+        const seen = (emojiSeen.get(t.lower) ?? 0) + 1;
+        emojiSeen.set(t.lower, seen);
+        contributions.push({ value: v / seen, text: t.lower, sentence, at: i, head: t.lower, end: i + 1, negated: false, emoji: true });
+      }
+      continue;
+    }
+    if (t.kind !== 'word') {
+      tick();
+      continue;
+    }
+    if (lex === undefined) continue;
+    wordsInSentence++;
+
+    const next = tokens[i + 1];
+    const nextWord = next !== undefined && next.kind === 'word' ? next : undefined;
+    const lower = t.lower;
+
+    // 1. Two-word modifiers: "a bit", "un peu", "par contre".
+    if (nextWord !== undefined) {
+      const two = `${lower} ${nextWord.lower}`;
+      if (rules.contrast2.has(two)) {
+        contrasts.push({ sentence, at: i, initial: wordsInSentence === 1 });
+        endScopes();
+        i++;
+        continue;
+      }
+      const b2 = rules.boosters2.get(two);
+      if (b2 !== undefined) {
+        boost = { start: i, left: 3, scalar: b2 };
+        i++;
+        continue;
+      }
+    }
+
+    // 2. Phrases, longest first.
+    if (lex.phraseStarts.has(t.key)) {
+      let matched = false;
+      for (let n = Math.min(lex.maxPhraseLength, tokens.length - i); n >= 2 && !matched; n--) {
+        let key = t.key;
+        let ok = true;
+        for (let k = 1; k < n; k++) {
+          const u = tokens[i + k]!;
+          if (u.kind !== 'word' && u.kind !== 'number') { ok = false; break; }
+          key += ' ' + u.key;
+        }
+        if (!ok) continue;
+        const phrase = lex.phrases.get(key);
+        if (phrase === undefined) continue;
+        matched = true;
+        if (phrase.valence !== 0) push(phrase.valence, i, i + n, !phrase.negated, key);
+        if (phrase.negated) neg = undefined;
+        i += n - 1;
+      }
+      if (matched) continue;
+    }
+
+    // 3. Contrast.
+    if (rules.contrast.has(lower)) {
+      contrasts.push({ sentence, at: i, initial: wordsInSentence === 1 });
+      endScopes();
+      continue;
+    }
+
+    // 4. Negation.
+    if (lang === 'fr') {
+      if (t.key === 'ne') {
+        neg = { start: i, left: 6, scalar: NEGATION_SCALAR, ne: true };
+        continue;
+      }
+      if (neg?.ne === true && FR_NE_PARTICLES.has(lower)) {
+        neg.ne = false;
+        neg.left = 3;
+        continue;
+      }
+      const bare = FR_BARE_NEGATORS.get(lower);
+      if (bare !== undefined && neg === undefined) {
+        // "j'aime pas": the verb just before is negated.
+        const last = contributions[contributions.length - 1];
+        if ((lower === 'pas' || lower === 'jamais') && last !== undefined && last.end === i && !last.negated && FR_RETRO_VERBS.has(last.head)) {
+          last.value *= NEGATION_SCALAR;
+          last.negated = true;
+          last.text = joinTokens(tokens, last.at, i + 1);
+        }
+        neg = { start: i, left: lower === 'peu' ? 2 : 3, scalar: bare };
+        continue;
+      }
+    } else {
+      const scalar = rules.negators.get(lower) ?? (t.key === 'not' ? NEGATION_SCALAR : undefined);
+      if (scalar !== undefined) {
+        neg = { start: i, left: 3, scalar };
+        continue;
+      }
+    }
+
+    // 5. Boosters (an ambiguous one only when a sentiment word follows).
+    const b = rules.boosters.get(lower);
+    if (b !== undefined) {
+      const follows = nextWord !== undefined ? wordValence(nextWord, lang, lex) : undefined;
+      const followsBooster = nextWord !== undefined && rules.boosters.has(nextWord.lower);
+      if (!AMBIGUOUS.has(lower) || (follows !== undefined && follows !== 0) || followsBooster) {
+        // Boosters stack: "really very good".
+        boost = boost !== undefined ? { start: boost.start, left: 3, scalar: boost.scalar * b } : { start: i, left: 3, scalar: b };
+        continue;
+      }
+    }
+
+    // 6. Sentiment words.
+    const v = wordValence(t, lang, lex);
+    if (v === undefined || v === 0) {
+      tick();
+      continue;
+    }
+    push(v, i, i + 1, true, lower);
+    if (neg !== undefined && --neg.left <= 0) neg = undefined;
+  }
+
+  // Contrast: the clause after "but" outweighs the one before.
+  for (const c of contrasts) {
+    for (const k of contributions) {
+      if (k.sentence === c.sentence) k.value *= k.at < c.at ? 0.5 : 1.5;
+      else if (c.initial && k.sentence === c.sentence - 1) k.value *= 0.5;
+    }
+  }
+  // Exclamation marks amplify their sentence.
+  for (const k of contributions) {
+    const marks = exclamations[k.sentence] ?? 0;
+    if (marks > 0) k.value *= 1 + 0.15 * Math.min(marks, 3);
+  }
+
+  return summarize(contributions, lang, rating);
+}
+
+function summarize(contributions: readonly Contribution[], lang: Lang, rating: number | undefined): Sentiment {
+  let sum = 0;
+  let positive = 0;
+  let negative = 0;
+  let maxPositive = 0;
+  let maxNegative = 0;
+  const byText = new Map<string, number>();
+  for (const c of contributions) {
+    sum += c.value;
+    if (c.value > 0) {
+      positive += c.value;
+      maxPositive = Math.max(maxPositive, c.value);
+    } else {
+      negative -= c.value;
+      maxNegative = Math.max(maxNegative, -c.value);
+    }
+    byText.set(c.text, (byText.get(c.text) ?? 0) + c.value);
+  }
+  const textScore = sum / Math.sqrt(sum * sum + ALPHA);
+  const majority = Math.max(positive, negative);
+  const minority = Math.min(positive, negative);
+  const balance = majority > 0 ? minority / majority : 0;
+  const mixedText = maxPositive >= 1.2 && maxNegative >= 1.2 && balance >= 0.5 && Math.abs(textScore) < 0.4;
+
+  let score = textScore;
+  let r: number | undefined;
+  if (typeof rating === 'number' && Number.isFinite(rating)) {
+    r = 2 * Math.min(1, Math.max(0, rating)) - 1;
+    score = TEXT_WEIGHT_WITH_RATING * textScore + (1 - TEXT_WEIGHT_WITH_RATING) * r;
+    // The rating is shown among the drivers, weighted like a strong word.
+    if (r !== 0) byText.set('(rating)', r * 3);
+  }
+
+  let label: SentimentLabel;
+  if (mixedText && Math.abs(score) < 0.4) label = 'mixed';
+  else if (Math.abs(score) < NEUTRAL_BAND) label = 'neutral';
+  else label = score > 0 ? 'positive' : 'negative';
+
+  let confidence: number;
+  const evidence = positive + negative;
+  if (label === 'mixed') {
+    confidence = 0.4 + 0.4 * balance;
+  } else if (label === 'neutral') {
+    if (evidence === 0) confidence = r !== undefined ? 0.75 : lang === 'other' ? 0.4 : 0.7;
+    else confidence = 0.55 - 0.25 * (Math.abs(score) / NEUTRAL_BAND);
+  } else {
+    confidence = 0.35 + 0.45 * Math.abs(score) + 0.2 * (1 - balance);
+    if (evidence === 0) confidence = 0.35 + 0.45 * Math.abs(score); // rating alone
+    if (r !== undefined && evidence > 0 && Math.sign(r) === Math.sign(textScore)) confidence += 0.1;
+  }
+  confidence = Math.max(0, Math.min(1, confidence));
+
+  const drivers: SentimentDriver[] = [...byText]
+    .filter(([, w]) => Math.abs(w) >= 0.05)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .slice(0, MAX_DRIVERS)
+    .map(([text, w]) => ({ text, weight: round(w, 2) }));
+
+  return { score: round(score), label, confidence: round(confidence), drivers };
+}

@@ -1,0 +1,295 @@
+// Tokenization and lemmatization. English goes through wink-nlp and its lite web model (tokens,
+// types, part of speech, lemmas); French through natural's AggressiveTokenizerFr and
+// PorterStemmerFr, after our own split of punctuation, emoji and elisions (natural's default
+// tokenizer mangles accents and its French one drops punctuation, which the sentiment rules need);
+// any other language through a plain Unicode word split, without lemmatization.
+import { createRequire } from 'node:module';
+import winkNLP from 'wink-nlp';
+
+const require = createRequire(import.meta.url);
+
+export type TokenKind = 'word' | 'number' | 'punct' | 'emoji' | 'emoticon' | 'symbol';
+
+export interface Token {
+  /** As written (after prepareText). */
+  text: string;
+  /** Lower-cased text. */
+  lower: string;
+  /**
+   * The word's index form: English lemma, French stem, lower-cased word otherwise; for French
+   * elisions the full word ("n'" → "ne"). Empty for tokens that are not words.
+   */
+  lemma: string;
+  /** Key for phrase look-up: the English lemma, the lower-cased French word (elisions expanded). */
+  key: string;
+  kind: TokenKind;
+  /** Whitespace precedes the token: lets drivers be quoted as written ("n'est pas bon"). */
+  space: boolean;
+  /** English only: wink's universal part-of-speech tag. */
+  pos?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// English: wink-nlp
+
+type Wink = ReturnType<typeof winkNLP>;
+let wink: Wink | undefined;
+
+/**
+ * The one wink-nlp instance (the model takes ~100 ms to load: done once, on first use). The
+ * pipeline is cut to part-of-speech tagging, which lemmas need; sentence splitting, negation,
+ * entities and wink's sentiment are our own.
+ */
+export function englishNlp(): Wink {
+  if (wink === undefined) {
+    const model = require('wink-eng-lite-web-model');
+    wink = winkNLP(model, ['pos']);
+  }
+  return wink;
+}
+
+export function tokenizeEnglish(text: string): Token[] {
+  const nlp = englishNlp();
+  const its = nlp.its;
+  const tokens = nlp.readDoc(text).tokens();
+  // wink's typings do not accept its.lemma (an add-on of the model) where they accept other its.*.
+  const values = tokens.out(its.value) as string[];
+  const types = tokens.out(its.type) as string[];
+  const lemmas = tokens.out(its.lemma as never) as string[];
+  const tags = tokens.out(its.pos) as string[];
+  const spaces = tokens.out(its.precedingSpaces) as string[];
+  const out: Token[] = [];
+  let pendingSpace = false;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] ?? '';
+    const type = types[i] ?? 'unk';
+    const space = pendingSpace || (spaces[i] ?? '') !== '';
+    pendingSpace = false;
+    let kind: TokenKind;
+    let text = value;
+    switch (type) {
+      case 'word':
+        kind = 'word';
+        break;
+      case 'hashtag': // prepareText splits hashtags; what is left ("#1") is read as its words
+        text = value.replace(/^#+/, '');
+        kind = /\p{L}/u.test(text) ? 'word' : 'number';
+        break;
+      case 'number':
+      case 'ordinal':
+      case 'time':
+        kind = 'number';
+        break;
+      case 'punctuation':
+        kind = 'punct';
+        break;
+      case 'emoji':
+        kind = 'emoji';
+        break;
+      case 'emoticon':
+        kind = 'emoticon';
+        break;
+      case 'tabCRLF':
+        if (value.includes('\n')) {
+          kind = 'punct';
+          text = '\n';
+        } else {
+          pendingSpace = true;
+          continue;
+        }
+        break;
+      case 'url':
+      case 'email':
+      case 'mention':
+        pendingSpace = true;
+        continue;
+      default:
+        kind = /^[\p{L}\p{M}'’-]+$/u.test(value) && /\p{L}/u.test(value) ? 'word' : 'symbol';
+    }
+    if (text === '') continue;
+    const lower = text.toLowerCase();
+    let lemma = '';
+    if (kind === 'word') {
+      lemma = type === 'word' ? (lemmas[i] ?? lower).toLowerCase() : lower;
+      // Clitics without a letter-initial lemma ("'s" possessive) are not index forms.
+      if (lemma.startsWith("'") || !/\p{L}/u.test(lemma)) lemma = lemma === "'s" ? '' : lemma.replace(/^'+/, '');
+    }
+    out.push({ text, lower, lemma, key: lemma || lower, kind, space, pos: tags[i] });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// French: natural (deep requires: `require('natural')` loads every module of the package, 0.4 s)
+
+interface NaturalTokenizer { tokenize(text: string): string[] }
+interface NaturalStemmer { stem(word: string): string }
+
+let frTokenizer: NaturalTokenizer | undefined;
+let frStemmer: NaturalStemmer | undefined;
+
+function frenchTokenizer(): NaturalTokenizer {
+  if (frTokenizer === undefined) {
+    const Ctor = require('natural/lib/natural/tokenizers/aggressive_tokenizer_fr') as new () => NaturalTokenizer;
+    frTokenizer = new Ctor();
+  }
+  return frTokenizer;
+}
+
+const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 100_000;
+
+/** natural's French Porter stem of a lower-cased word, accents kept ("livraisons" → "livraison"). */
+export function stemFrench(lower: string): string {
+  let stem = stemCache.get(lower);
+  if (stem !== undefined) return stem;
+  frStemmer ??= require('natural/lib/natural/stemmers/porter_stemmer_fr') as NaturalStemmer;
+  try {
+    stem = frStemmer.stem(lower);
+  } catch {
+    stem = lower;
+  }
+  if (typeof stem !== 'string' || stem === '') stem = lower;
+  // Bounded: a stream of unique garbage words must not grow the cache forever.
+  if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+  stemCache.set(lower, stem);
+  return stem;
+}
+
+/** Elided French words, with the full word they stand for. */
+const ELISIONS: Record<string, string> = {
+  "l'": 'le', "d'": 'de', "j'": 'je', "n'": 'ne', "c'": 'ce', "m'": 'me', "t'": 'te', "s'": 'se',
+  "qu'": 'que', "jusqu'": 'jusque', "lorsqu'": 'lorsque', "puisqu'": 'puisque', "quoiqu'": 'quoique',
+};
+const ELISION_RE = /^(jusqu|lorsqu|puisqu|quoiqu|qu|[cdjlmnst])'(?=\p{L})/iu;
+
+/** Clitic pronouns of inverted questions: "fonctionne-t-il" → "fonctionne", "il". */
+const HYPHEN_CLITICS = new Set([
+  't', 'je', 'tu', 'il', 'elle', 'on', 'nous', 'vous', 'ils', 'elles', 'ce', 'moi', 'toi', 'le', 'la',
+  'les', 'lui', 'leur', 'y', 'en',
+]);
+
+// Letters natural's French tokenizer keeps; any other letter would split the word it is in.
+const FR_TOKENIZER_LETTERS = /[^\sa-z0-9äâàéèëêïîöôùüûœç'-]/i;
+
+/** Emoticons recognised by the French and other-language tokenizers, set from the emoji lexicon. */
+let emoticonSource = '';
+let delimiterRe: RegExp | undefined;
+
+/** Sets the emoticons the non-English tokenizers recognise (wink has its own list). */
+export function setEmoticons(emoticons: readonly string[]): void {
+  // ASCII emoticons only (":)", "<3", "^^"); other symbols are single characters (see delimiters).
+  const sorted = [...emoticons]
+    .filter((e) => /^[\x21-\x7E]+$/.test(e) && !/^[\p{L}\p{N}]+$/u.test(e))
+    .sort((a, b) => b.length - a.length);
+  // Only syntax characters may be escaped in a /u regular expression ("\-" is an error).
+  emoticonSource = sorted.map((e) => e.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|');
+  delimiterRe = undefined;
+}
+
+function delimiters(): RegExp {
+  if (delimiterRe === undefined) {
+    const emoticons = emoticonSource === '' ? '(?!)' : `(?<=^|\\s)(?:${emoticonSource})(?=$|\\s|[.,!?])`;
+    delimiterRe = new RegExp(
+      `(${emoticons})|(\\p{Extended_Pictographic}|\\p{So})|([.,;:!?…()\\[\\]{}"«»“”„—–/|*+=<>~]+|\\n)`,
+      // case-insensitive for ":D" / ":d" / "XD"
+      'giu',
+    );
+  }
+  delimiterRe.lastIndex = 0;
+  return delimiterRe;
+}
+
+/** Splits text into delimiter tokens (emoticons, emoji, punctuation) and the runs of words between. */
+function scan(text: string, words: (run: string, out: Token[]) => void): Token[] {
+  const out: Token[] = [];
+  const re = delimiters();
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (m.index > last) words(text.slice(last, m.index), out);
+    const value = m[0];
+    const space = m.index > 0 && /\s/.test(text.charAt(m.index - 1));
+    const kind: TokenKind = m[1] !== undefined ? 'emoticon' : m[2] !== undefined ? 'emoji' : 'punct';
+    out.push({ text: value, lower: value.toLowerCase(), lemma: '', key: value.toLowerCase(), kind, space });
+    last = m.index + value.length;
+  }
+  if (last < text.length) words(text.slice(last), out);
+  return out;
+}
+
+function wordToken(text: string, lower: string, lemma: string, key: string, space: boolean): Token {
+  const kind: TokenKind = /\p{L}/u.test(text) ? 'word' : /\p{N}/u.test(text) ? 'number' : 'symbol';
+  return { text, lower, lemma: kind === 'word' ? lemma : '', key, kind, space };
+}
+
+function frenchWords(run: string, out: Token[]): void {
+  const tokenizer = frenchTokenizer();
+  let space = /^\s/.test(run) || out.length === 0;
+  for (const chunk of run.split(/\s+/)) {
+    if (chunk === '') { space = true; continue; }
+    let rest = chunk;
+    let first = true;
+    // Elisions first ("l'application", "qu'il", "jusqu'à"); natural's tokenizer would cut them
+    // into a meaningless one-letter word.
+    for (let guard = 0; guard < 3; guard++) {
+      const m = ELISION_RE.exec(rest);
+      if (m === null) break;
+      const elided = `${m[1]!.toLowerCase()}'`;
+      const full = ELISIONS[elided] ?? elided;
+      out.push({ text: rest.slice(0, m[0].length), lower: elided, lemma: full, key: full, kind: 'word', space: first ? space : false });
+      first = false;
+      rest = rest.slice(m[0].length);
+    }
+    // Letters natural does not know (ñ, á, ø...) would split a word: fold those to their base letter.
+    if (FR_TOKENIZER_LETTERS.test(rest)) {
+      rest = rest.replace(/[^\sa-z0-9äâàéèëêïîöôùüûœç'-]/gi, (c) => c.normalize('NFD').replace(/\p{M}+/gu, ''));
+    }
+    for (const piece of tokenizer.tokenize(rest)) {
+      const parts = piece.includes('-') ? splitClitics(piece) : [piece];
+      for (const part of parts) {
+        if (!/[\p{L}\p{N}]/u.test(part)) continue;
+        const lower = part.toLowerCase();
+        out.push(wordToken(part, lower, /\p{L}/u.test(lower) ? stemFrench(lower) : lower, lower, first ? space : false));
+        first = false;
+      }
+    }
+    space = true;
+  }
+}
+
+function splitClitics(word: string): string[] {
+  const parts = word.split('-').filter((p) => p !== '');
+  if (parts.length < 2) return parts;
+  if (!parts.slice(1).some((p) => HYPHEN_CLITICS.has(p.toLowerCase()))) return [word.replace(/^-+|-+$/g, '')];
+  return parts.filter((p) => p.toLowerCase() !== 't');
+}
+
+export function tokenizeFrench(text: string): Token[] {
+  return scan(text, frenchWords);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other languages: words as written, lower-cased
+
+function plainWords(run: string, out: Token[]): void {
+  const re = /[\p{L}\p{M}\p{N}]+(?:['-][\p{L}\p{M}\p{N}]+)*/gu;
+  let m: RegExpExecArray | null;
+  let prevEnd = 0;
+  while ((m = re.exec(run)) !== null) {
+    const lower = m[0].toLowerCase();
+    const space = (prevEnd === 0 && out.length === 0) || /\s/.test(run.slice(prevEnd, m.index)) || (m.index === 0 && /^\s/.test(run));
+    out.push(wordToken(m[0], lower, lower, lower, space));
+    prevEnd = m.index + m[0].length;
+  }
+}
+
+export function tokenizeOther(text: string): Token[] {
+  return scan(text, plainWords);
+}
+
+/** Lower-cased word tokens of a phrase, as the tokenizer of `lang` sees them (lexicon loading). */
+export function phraseKeys(phrase: string, lang: 'en' | 'fr'): string[] {
+  const tokens = lang === 'en' ? tokenizeEnglish(phrase) : tokenizeFrench(phrase);
+  return tokens.filter((t) => t.kind === 'word' || t.kind === 'number').map((t) => t.key);
+}

@@ -1,0 +1,69 @@
+// The embedded store's SQLite schema. Bump SCHEMA_VERSION with every change and add the migration
+// step in migrate(); a file written by a newer écoute is refused rather than half-understood.
+import type Database from 'better-sqlite3';
+import { EcouteError } from '../../core/errors.js';
+
+export const SCHEMA_VERSION = 1;
+
+const V1 = `
+CREATE TABLE IF NOT EXISTS mentions (
+  -- Integer key: the FTS rowid and the key of the side tables (smaller and faster than the text id).
+  doc INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  sentiment_label TEXT NOT NULL,
+  sentiment_score REAL NOT NULL,
+  published_at INTEGER NOT NULL, -- epoch ms, UTC
+  author_key TEXT NOT NULL,
+  json TEXT NOT NULL             -- the whole AnalyzedMention
+);
+CREATE INDEX IF NOT EXISTS mentions_published ON mentions (published_at, id);
+CREATE INDEX IF NOT EXISTS mentions_author ON mentions (author_key);
+CREATE INDEX IF NOT EXISTS mentions_lang ON mentions (lang, published_at);
+CREATE INDEX IF NOT EXISTS mentions_source ON mentions (source, published_at);
+CREATE INDEX IF NOT EXISTS mentions_sentiment ON mentions (sentiment_label, published_at);
+
+CREATE TABLE IF NOT EXISTS mention_brands (
+  doc INTEGER NOT NULL,
+  brand TEXT NOT NULL,
+  PRIMARY KEY (brand, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mention_brands_doc ON mention_brands (doc);
+
+CREATE TABLE IF NOT EXISTS mention_terms (
+  doc INTEGER NOT NULL,
+  term TEXT NOT NULL,
+  count REAL NOT NULL,
+  PRIMARY KEY (doc, term)
+) WITHOUT ROWID;
+
+-- text = title + text, lemmas = analysis.lemmas joined by spaces. unicode61 with diacritics removed
+-- folds case and accents like src/nlp/normalize.ts fold(). Contentless (the text is in mentions.json)
+-- with contentless_delete so rows can be deleted; secure-delete (below) removes a deleted row's
+-- tokens from the index at once, which GDPR erasure needs.
+CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(
+  text, lemmas,
+  tokenize = 'unicode61 remove_diacritics 2',
+  content = '', contentless_delete = 1
+);
+`;
+
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
+  const current = row.version ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new EcouteError(
+      'STORE_UNAVAILABLE',
+      `store file has schema version ${current}, newer than this écoute understands (${SCHEMA_VERSION}); upgrade écoute`,
+      { retriable: false },
+    );
+  }
+  if (current < 1) {
+    db.exec(V1);
+    db.exec("INSERT INTO mentions_fts (mentions_fts, rank) VALUES ('secure-delete', 1)");
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(1);
+  }
+}

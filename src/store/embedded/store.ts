@@ -1,0 +1,381 @@
+// The embedded MentionStore: one SQLite file (better-sqlite3, WAL) with an FTS5 index for the
+// boolean query language and side tables for the aggregations. Several processes may share the
+// file (a CLI ingest while the pipeline runs): writes take the lock up front (BEGIN IMMEDIATE) and
+// wait up to busy_timeout for it instead of failing at once.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { EcouteError, errorMessage } from '../../core/errors.js';
+import type { AnalyzedMention } from '../../core/types.js';
+import { bucketStart, fillBuckets, intervalMs, intervalOrigin } from '../buckets.js';
+import { decodeCursor, encodeCursor, requestFingerprint } from '../cursor.js';
+import { badCursor } from '../errors.js';
+import type { QueryNode } from '../query/ast.js';
+import { compileSqlite } from '../query/sqlite.js';
+import {
+  DEFAULT_TERMS,
+  resolveFilters,
+  resolveInterval,
+  resolveLimit,
+  resolveQuery,
+  resolveSort,
+  type ResolvedFilters,
+} from '../request.js';
+import type {
+  BulkItemResult,
+  BulkResult,
+  MentionStore,
+  SearchFilters,
+  SearchHit,
+  SearchPage,
+  SearchRequest,
+  TermCount,
+  TimelineBucket,
+  TimelineRequest,
+  TopTermsRequest,
+} from '../types.js';
+import { itemId, validateMention } from '../validate.js';
+import { migrate } from './schema.js';
+
+export interface EmbeddedMentionStoreOptions {
+  /** Path of the SQLite file (its folder is created), or ':memory:'. */
+  file: string;
+  /** How long a write waits for another process's write lock before failing; default 10 000. */
+  busyTimeoutMs?: number;
+}
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+interface Statements {
+  byId: Statement;
+  insert: Statement;
+  update: Statement;
+  deleteBrands: Statement;
+  deleteTerms: Statement;
+  deleteFts: Statement;
+  insertBrand: Statement;
+  insertTerm: Statement;
+  insertFts: Statement;
+  get: Statement;
+  existing: Statement;
+  eraseFts: Statement;
+  eraseBrands: Statement;
+  eraseTerms: Statement;
+  eraseMentions: Statement;
+}
+
+/** A query and filters as SQL: `FROM <from> WHERE <where…>` with `params` in order. */
+interface Plan {
+  from: string;
+  where: string[];
+  params: (string | number)[];
+  /** The FTS table is joined (bm25 is available). */
+  fts: boolean;
+}
+
+const RETRIABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCOL)/;
+const STATEMENT_CACHE = 256;
+
+export class EmbeddedMentionStore implements MentionStore {
+  private readonly db: Database.Database;
+  private statements: Statements | undefined;
+  /** Prepared statements of generated SQL (search, aggregations), by SQL text. */
+  private readonly cache = new Map<string, Statement>();
+  private closed = false;
+  private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
+  private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated';
+
+  constructor(options: EmbeddedMentionStoreOptions) {
+    const file = options.file;
+    try {
+      if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+      this.db.pragma('journal_mode = WAL');
+      // WAL + NORMAL survives a killed process (the WAL is synced at checkpoints, not each commit).
+      this.db.pragma('synchronous = NORMAL');
+      // Erased mentions (GDPR) are overwritten in the file, not just unlinked.
+      this.db.pragma('secure_delete = FAST');
+      this.db.pragma('cache_size = -32000');
+    } catch (error) {
+      throw new EcouteError('STORE_UNAVAILABLE', `cannot open the store file ${file}: ${errorMessage(error)}`, { cause: error });
+    }
+    // Nested better-sqlite3 transactions are savepoints: one item's failure rolls back that item only.
+    this.writeItem = this.db.transaction((m: AnalyzedMention, publishedMs: number) => this.writeOne(m, publishedMs));
+    this.writeBatch = this.db.transaction((items: readonly unknown[]) => items.map((item) => this.upsertOne(item)));
+  }
+
+  async ensureSchema(): Promise<void> {
+    this.open();
+  }
+
+  /** The prepared statements, creating the schema on first use. */
+  private open(): Statements {
+    if (this.closed) throw new EcouteError('STORE_UNAVAILABLE', 'the store is closed', { retriable: false });
+    if (this.statements) return this.statements;
+    try {
+      this.db.transaction(() => migrate(this.db)).immediate();
+    } catch (error) {
+      if (error instanceof EcouteError) throw error;
+      throw new EcouteError('STORE_UNAVAILABLE', `cannot create the store schema: ${errorMessage(error)}`, { cause: error });
+    }
+    const p = (sql: string): Statement => this.db.prepare(sql);
+    this.statements = {
+      byId: p('SELECT doc, json FROM mentions WHERE id = ?'),
+      insert: p(
+        `INSERT INTO mentions (id, source, source_id, lang, sentiment_label, sentiment_score, published_at, author_key, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      update: p(
+        `UPDATE mentions SET source = ?, source_id = ?, lang = ?, sentiment_label = ?, sentiment_score = ?,
+         published_at = ?, author_key = ?, json = ? WHERE doc = ?`,
+      ),
+      deleteBrands: p('DELETE FROM mention_brands WHERE doc = ?'),
+      deleteTerms: p('DELETE FROM mention_terms WHERE doc = ?'),
+      deleteFts: p('DELETE FROM mentions_fts WHERE rowid = ?'),
+      insertBrand: p('INSERT OR IGNORE INTO mention_brands (doc, brand) VALUES (?, ?)'),
+      insertTerm: p('INSERT INTO mention_terms (doc, term, count) VALUES (?, ?, ?)'),
+      insertFts: p('INSERT INTO mentions_fts (rowid, text, lemmas) VALUES (?, ?, ?)'),
+      get: p('SELECT json FROM mentions WHERE id = ?'),
+      existing: p('SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))'),
+      eraseFts: p('DELETE FROM mentions_fts WHERE rowid IN (SELECT doc FROM mentions WHERE author_key = ?)'),
+      eraseBrands: p('DELETE FROM mention_brands WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
+      eraseTerms: p('DELETE FROM mention_terms WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
+      eraseMentions: p('DELETE FROM mentions WHERE author_key = ?'),
+    };
+    return this.statements;
+  }
+
+  // --- writes -------------------------------------------------------------------------------
+
+  async upsert(mentions: AnalyzedMention[]): Promise<BulkResult> {
+    this.open();
+    if (!Array.isArray(mentions)) throw new EcouteError('BAD_REQUEST', 'upsert: expects an array of mentions');
+    let items: BulkItemResult[];
+    try {
+      items = mentions.length === 0 ? [] : this.writeBatch.immediate(mentions);
+    } catch (error) {
+      // The whole transaction failed (lock wait timed out, disk full): nothing landed, retry it all.
+      throw new EcouteError('STORE_UNAVAILABLE', `cannot write to the store: ${errorMessage(error)}`, {
+        cause: error,
+        retriable: isRetriable(error),
+      });
+    }
+    const result: BulkResult = { items, created: 0, updated: 0, failed: 0 };
+    for (const item of items) result[item.status]++;
+    return result;
+  }
+
+  private upsertOne(item: unknown): BulkItemResult {
+    const valid = validateMention(item);
+    if ('error' in valid) {
+      return { id: itemId(item), status: 'failed', error: { code: 'STORE_ITEM_INVALID', message: valid.error, retriable: false } };
+    }
+    const { mention, publishedMs } = valid;
+    try {
+      return { id: mention.id, status: this.writeItem(mention, publishedMs) };
+    } catch (error) {
+      const retriable = isRetriable(error);
+      return {
+        id: mention.id,
+        status: 'failed',
+        error: { code: retriable ? 'STORE_UNAVAILABLE' : 'STORE_ITEM_INVALID', message: errorMessage(error), retriable },
+      };
+    }
+  }
+
+  private writeOne(m: AnalyzedMention, publishedMs: number): 'created' | 'updated' {
+    const s = this.statements!;
+    const json = JSON.stringify(m);
+    const existing = s.byId.get(m.id) as { doc: number; json: string } | undefined;
+    const a = m.analysis;
+    const columns = [m.source, m.sourceId, a.lang, a.sentiment.label, a.sentiment.score, publishedMs, m.authorKey, json];
+    let doc: number;
+    if (existing) {
+      // A replay of the same mention (the usual case of at-least-once delivery) changes nothing.
+      if (existing.json === json) return 'updated';
+      doc = existing.doc;
+      s.update.run(...columns, doc);
+      s.deleteBrands.run(doc);
+      s.deleteTerms.run(doc);
+      s.deleteFts.run(doc);
+    } else {
+      doc = Number(s.insert.run(m.id, ...columns).lastInsertRowid);
+    }
+    for (const brand of m.brands) s.insertBrand.run(doc, brand);
+    for (const [term, count] of Object.entries(a.terms)) if (count > 0) s.insertTerm.run(doc, term, count);
+    s.insertFts.run(doc, m.title ? `${m.title}\n${m.text}` : m.text, a.lemmas.join(' '));
+    return existing ? 'updated' : 'created';
+  }
+
+  async eraseAuthor(authorKey: string): Promise<number> {
+    const s = this.open();
+    if (typeof authorKey !== 'string' || authorKey === '') throw new EcouteError('BAD_REQUEST', 'eraseAuthor: authorKey must be a non-empty string');
+    return this.db
+      .transaction(() => {
+        s.eraseFts.run(authorKey);
+        s.eraseBrands.run(authorKey);
+        s.eraseTerms.run(authorKey);
+        return s.eraseMentions.run(authorKey).changes;
+      })
+      .immediate();
+  }
+
+  // --- reads --------------------------------------------------------------------------------
+
+  async existing(ids: string[]): Promise<Set<string>> {
+    const s = this.open();
+    if (ids.length === 0) return new Set();
+    const rows = s.existing.pluck().all(JSON.stringify(ids)) as string[];
+    return new Set(rows);
+  }
+
+  async get(id: string): Promise<AnalyzedMention | undefined> {
+    const s = this.open();
+    const json = s.get.pluck().get(id) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as AnalyzedMention);
+  }
+
+  async count(filters: SearchFilters & { query?: string } = {}): Promise<number> {
+    this.open();
+    const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));
+    return this.countPlan(plan);
+  }
+
+  async search(request: SearchRequest): Promise<SearchPage> {
+    this.open();
+    const node = resolveQuery(request.query);
+    const filters = resolveFilters(request);
+    const limit = resolveLimit(request.limit);
+    const plan = this.plan(node, filters);
+    // Relevance needs a text part to score; without one (empty, field-only or negative query) it
+    // falls back to newest first.
+    const byRelevance = resolveSort(request.sort) === 'relevance' && plan.fts;
+    const sortKey = byRelevance ? 'r' : 'n';
+    const fingerprint = requestFingerprint([node, filters, sortKey]);
+
+    const where = [...plan.where];
+    const params = [...plan.params];
+    if (request.cursor !== undefined) {
+      const c = decodeCursor(request.cursor);
+      if (c.f !== fingerprint || c.s !== sortKey) {
+        throw badCursor('cursor: it belongs to another query, filters or sort order; start again without a cursor');
+      }
+      if (typeof c.i !== 'string' || typeof c.k !== 'number' || !Number.isFinite(c.k)) throw badCursor('cursor: malformed');
+      if (byRelevance) where.push('(bm25(mentions_fts), m.id) > (?, ?)');
+      else where.push('(m.published_at, m.id) < (?, ?)');
+      params.push(c.k, c.i);
+    }
+    const select = byRelevance ? 'm.json, m.id, m.published_at, bm25(mentions_fts) AS rank' : 'm.json, m.id, m.published_at';
+    const order = byRelevance ? 'rank, m.id' : 'm.published_at DESC, m.id DESC';
+    const sql = `SELECT ${select} FROM ${plan.from}${whereSql(where)} ORDER BY ${order} LIMIT ?`;
+    const rows = this.prepared(sql).all(...params, limit + 1) as { json: string; id: string; published_at: number; rank?: number }[];
+
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const hits: SearchHit[] = page.map((r) => {
+      const hit: SearchHit = { mention: JSON.parse(r.json) as AnalyzedMention };
+      // bm25() is lower-is-better; the interface wants higher-is-better.
+      if (r.rank !== undefined) hit.score = -r.rank;
+      return hit;
+    });
+    const result: SearchPage = { hits, total: this.countPlan(plan) };
+    const last = page[page.length - 1];
+    if (more && last) {
+      result.nextCursor = encodeCursor({ s: sortKey, f: fingerprint, k: byRelevance ? last.rank! : last.published_at, i: last.id });
+    }
+    return result;
+  }
+
+  async timeline(request: TimelineRequest): Promise<TimelineBucket[]> {
+    this.open();
+    const interval = resolveInterval(request.interval);
+    const filters = resolveFilters(request);
+    const plan = this.plan(resolveQuery(request.query), filters);
+    const width = intervalMs(interval);
+    const origin = intervalOrigin(interval);
+    // Floor to the bucket also for instants before the origin (SQLite's % keeps the dividend's sign).
+    const bucket = `(m.published_at - (((m.published_at - ${origin}) % ${width}) + ${width}) % ${width})`;
+    const sql = `SELECT ${bucket} AS b, count(*) AS n, avg(m.sentiment_score) AS tone FROM ${plan.from}${whereSql(plan.where)} GROUP BY b`;
+    const rows = this.prepared(sql).all(...plan.params) as { b: number; n: number; tone: number | null }[];
+    const hits = new Map<number, { count: number; meanTone: number | null }>();
+    for (const r of rows) hits.set(bucketStart(r.b, interval), { count: r.n, meanTone: r.tone });
+    return fillBuckets(hits, interval, filters.fromMs, filters.toMs);
+  }
+
+  async topTerms(request: TopTermsRequest): Promise<TermCount[]> {
+    this.open();
+    const size = resolveLimit(request.size, 'size', DEFAULT_TERMS);
+    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
+    const scoped = plan.where.length > 0;
+    const sql =
+      'SELECT t.term AS term, sum(t.count) AS count, count(*) AS mentions FROM mention_terms t' +
+      (scoped ? ` WHERE t.doc IN (SELECT m.doc FROM ${plan.from}${whereSql(plan.where)})` : '') +
+      ' GROUP BY t.term ORDER BY count DESC, t.term LIMIT ?';
+    return this.prepared(sql).all(...plan.params, size) as TermCount[];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cache.clear();
+    this.statements = undefined;
+    this.db.close();
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  private plan(node: QueryNode, f: ResolvedFilters): Plan {
+    const q = compileSqlite(node);
+    const plan: Plan = { from: 'mentions m', where: [], params: [], fts: false };
+    if (q.match !== undefined) {
+      plan.from = 'mentions_fts JOIN mentions m ON m.doc = mentions_fts.rowid';
+      plan.where.push('mentions_fts MATCH ?');
+      plan.params.push(q.match);
+      plan.fts = true;
+    }
+    if (q.where) {
+      plan.where.push(`(${q.where.sql})`);
+      plan.params.push(...q.where.params);
+    }
+    const add = (sql: string, value: string | number): void => {
+      plan.where.push(sql);
+      plan.params.push(value);
+    };
+    if (f.brand !== undefined) add('m.doc IN (SELECT doc FROM mention_brands WHERE brand = ?)', f.brand);
+    if (f.lang !== undefined) add('m.lang = ?', f.lang);
+    if (f.source !== undefined) add('m.source = ?', f.source);
+    if (f.sentiment !== undefined) add('m.sentiment_label = ?', f.sentiment);
+    if (f.fromMs !== undefined) add('m.published_at >= ?', f.fromMs);
+    if (f.toMs !== undefined) add('m.published_at < ?', f.toMs);
+    return plan;
+  }
+
+  private countPlan(plan: Plan): number {
+    const sql = `SELECT count(*) FROM ${plan.from}${whereSql(plan.where)}`;
+    return this.prepared(sql).pluck().get(...plan.params) as number;
+  }
+
+  /** A cached prepared statement for generated SQL (only our own SQL text; user values are bound). */
+  private prepared(sql: string): Statement {
+    let stmt = this.cache.get(sql);
+    if (stmt) {
+      // Refresh its place: the Map's order is the eviction order.
+      this.cache.delete(sql);
+    } else {
+      stmt = this.db.prepare(sql);
+      if (this.cache.size >= STATEMENT_CACHE) this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(sql, stmt);
+    return stmt;
+  }
+}
+
+function whereSql(where: readonly string[]): string {
+  return where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
+}
+
+function isRetriable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRIABLE_SQLITE.test(code);
+}

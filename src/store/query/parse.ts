@@ -1,0 +1,422 @@
+// Query text → our AST. The grammar is Lucene's (parsed by the `lucene` package) restricted to what
+// every backend can run: words, "phrases", AND / OR / NOT (also && || - !), parentheses, implicit
+// AND between adjacent terms, and the fields lang:, source:, brand:, sentiment:. Wildcards, ranges,
+// fuzzy, proximity, boosts and regular expressions are rejected with a QuerySyntaxError.
+//
+// Precedence: NOT binds tightest, then AND (explicit or implicit), then OR, so `a OR b AND c` is
+// `a OR (b AND c)`. The lucene package itself nests every chain to the right without precedence
+// (`a AND b OR c` comes back as `a AND (b OR c)`), so chains are flattened and regrouped here.
+import { createRequire } from 'node:module';
+import { fold, foldedWords } from '../../nlp/normalize.js';
+import { QUERY_FIELDS, QuerySyntaxError, type QueryField, type QueryNode } from './ast.js';
+
+export { QuerySyntaxError } from './ast.js';
+export type { QueryNode, QueryField } from './ast.js';
+
+// --- the lucene package's AST (it ships no types) -------------------------------------------
+
+interface LLocation {
+  start: { offset: number };
+  end: { offset: number };
+}
+interface LTerm {
+  field: string;
+  fieldLocation?: LLocation | null;
+  term: string;
+  quoted: boolean;
+  regex: boolean;
+  similarity?: number | null;
+  boost?: number | null;
+  proximity?: number | null;
+  prefix?: string | null;
+  termLocation?: LLocation;
+}
+interface LRange {
+  field: string;
+  fieldLocation?: LLocation | null;
+  term_min: string;
+  term_max: string;
+}
+interface LNode {
+  start?: string;
+  left?: LAny;
+  operator?: string;
+  right?: LAny;
+  parenthesized?: boolean;
+  field?: string;
+  fieldLocation?: LLocation | null;
+}
+type LAny = LTerm | LRange | LNode;
+
+interface LuceneModule {
+  parse(text: string): LNode;
+  term: { unescape(text: string): string };
+  phrase: { unescape(text: string): string };
+}
+interface PegSyntaxError extends Error {
+  found?: string | null;
+  location?: LLocation;
+}
+
+const require = createRequire(import.meta.url);
+// CommonJS without typings: required and typed here rather than through a global declaration.
+const lucene = require('lucene') as LuceneModule;
+
+const IMPLICIT = '<implicit>';
+const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'];
+
+// --- entry point ----------------------------------------------------------------------------
+
+/** Parses a boolean query; the empty (or blank) query is `{type: 'all'}`. */
+export function parseQuery(text: string): QueryNode {
+  if (typeof text !== 'string') throw new QuerySyntaxError('query must be a string');
+  const source = prescan(text);
+  if (source.canonical.trim() === '') return { type: 'all' };
+
+  let ast: LNode;
+  try {
+    ast = lucene.parse(source.canonical);
+  } catch (err) {
+    const e = err as PegSyntaxError;
+    if (!e.location) throw err;
+    const offset = source.original(e.location.start.offset);
+    const what = e.found == null ? 'unexpected end of query' : `unexpected ${JSON.stringify(e.found)}`;
+    throw new QuerySyntaxError(`${what} ${source.where(offset)}`, offset);
+  }
+  return simplify(new Converter(source).any(ast, undefined));
+}
+
+// --- pre-scan: what the lucene grammar swallows silently -------------------------------------
+//
+// The grammar drops a dangling operator (`a AND` parses as `a`), keeps only the first of two
+// operators in a row (`a AND OR b`), reads `AND NOT` as one operator only with a single space
+// between, needs a space after an operator before a parenthesis, and cannot negate a group with
+// `-(...)`. So the text is first scanned into coarse tokens to reject the first cases with a clear
+// message, and rewritten into a canonical form the grammar reads as meant (`&&` → `AND`,
+// `-(` → `NOT (`, one space between tokens, `/` inside words escaped), keeping a map from every
+// canonical offset back to the user's text for error positions.
+
+type TokenKind = 'op' | 'not' | 'open' | 'close' | 'operand' | 'fieldgroup';
+interface Token {
+  kind: TokenKind;
+  text: string;
+  offset: number;
+}
+
+interface Prescanned {
+  canonical: string;
+  /** Offset in the user's text of a canonical offset. */
+  original(canonicalOffset: number): number;
+  /** "at column N" (or "at line L, column N" for multi-line queries). */
+  where(offset: number): string;
+}
+
+function prescan(text: string): Prescanned {
+  let out = '';
+  const map: number[] = [];
+  const emit = (s: string, at: number): void => {
+    out += s;
+    for (let k = 0; k < s.length; k++) map.push(at);
+  };
+  const where = (offset: number): string => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+    return text.includes('\n') ? `at line ${line}, column ${column}` : `at column ${column}`;
+  };
+  const fail = (message: string, offset: number): never => {
+    throw new QuerySyntaxError(`${message} ${where(offset)}`, offset);
+  };
+
+  const tokens: Token[] = [];
+  const opens: number[] = [];
+  // The operand being built when a quote directly follows a word (`lang:"x"`, `-"a b"`).
+  let adjacent: Token | undefined;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+      emit(' ', i - 1);
+      adjacent = undefined;
+      continue;
+    }
+    if (c === '(') {
+      tokens.push({ kind: 'open', text: c, offset: i });
+      opens.push(i);
+      emit(c, i);
+      i++;
+      adjacent = undefined;
+      continue;
+    }
+    if (c === ')') {
+      if (opens.length === 0) fail('")" has no matching "("', i);
+      opens.pop();
+      tokens.push({ kind: 'close', text: c, offset: i });
+      emit(c, i);
+      i++;
+      adjacent = undefined;
+      continue;
+    }
+    if (c === '[' || c === '{') {
+      fail(`ranges (${c === '[' ? '[a TO b]' : '{a TO b}'}) are not supported`, i);
+    }
+    if (c === '"') {
+      const start = i;
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      if (i >= text.length) fail('unclosed quote opened', start);
+      i++; // closing quote
+      for (let k = start; k < i; k++) emit(text[k]!, k);
+      if (adjacent) adjacent.text += text.slice(start, i);
+      else tokens.push({ kind: 'operand', text: text.slice(start, i), offset: start });
+      adjacent = tokens[tokens.length - 1];
+      continue;
+    }
+    // Lucene's /regular expression/ (it may hold spaces and parentheses); "/r/france" is not one.
+    const slash = c === '/' ? i : /[-!+]/.test(c) && text[i + 1] === '/' ? i + 1 : -1;
+    if (slash >= 0) {
+      const close = text.indexOf('/', slash + 1);
+      if (close > slash + 1 && (close + 1 === text.length || /[\s)]/.test(text[close + 1]!))) {
+        fail(`regular expressions are not supported (${text.slice(i, close + 1)})`, i);
+      }
+    }
+    // A chunk: everything up to whitespace, a parenthesis or a quote (backslash escapes included).
+    const start = i;
+    while (i < text.length && !/[\s()"]/.test(text[i]!)) i += text[i] === '\\' ? 2 : 1;
+    i = Math.min(i, text.length);
+    const chunk = text.slice(start, i);
+    const next = text[i];
+    if (chunk === 'AND' || chunk === '&&' || chunk === 'OR' || chunk === '||') {
+      const op = chunk === '&&' ? 'AND' : chunk === '||' ? 'OR' : chunk;
+      tokens.push({ kind: 'op', text: op, offset: start });
+      emit(op, start);
+      if (next === '(' || next === '"') emit(' ', start);
+      adjacent = undefined;
+      continue;
+    }
+    if (chunk === 'NOT' || ((chunk === '-' || chunk === '!') && next === '(')) {
+      tokens.push({ kind: 'not', text: chunk, offset: start });
+      emit('NOT', start);
+      if (next === '(' || next === '"') emit(' ', start);
+      adjacent = undefined;
+      continue;
+    }
+    if (chunk === '+' && next === '(') {
+      // A required group is just a group here: AND is the default.
+      adjacent = undefined;
+      continue;
+    }
+    if ((chunk === '-' || chunk === '!' || chunk === '+') && next !== '"') {
+      fail(`"${chunk}" must be followed by a word, a "phrase" or a (group)`, start);
+    }
+    // Lucene writes a negated field `-lang:en`, but the grammar only takes the prefix after the
+    // field name (`lang:-en`): move it there (or make it NOT before a field group).
+    const field = /^([-!+])([^:\s\\]+:)/.exec(chunk);
+    if (chunk.endsWith(':') && next === '(') {
+      if (field) {
+        if (field[1] !== '+') {
+          tokens.push({ kind: 'not', text: field[1]!, offset: start });
+          emit('NOT ', start);
+        }
+        tokens.push({ kind: 'fieldgroup', text: chunk.slice(1), offset: start + 1 });
+        emit(chunk.slice(1), start + 1);
+      } else {
+        tokens.push({ kind: 'fieldgroup', text: chunk, offset: start });
+        emit(chunk, start);
+      }
+      adjacent = undefined;
+      continue;
+    }
+    tokens.push({ kind: 'operand', text: chunk, offset: start });
+    adjacent = tokens[tokens.length - 1];
+    let from = start;
+    if (field) {
+      const name = field[2]!;
+      for (let k = 0; k < name.length; k++) emit(name[k]!, start + 1 + k);
+      emit(field[1]!, start);
+      from = start + 1 + name.length;
+    }
+    // `/` starts a regular expression in Lucene's grammar even inside a word ("24/7"): escape it,
+    // so that it is an ordinary separator like in the indexed text.
+    for (let k = from; k < i; k++) emit(text[k] === '/' && text[k - 1] !== '\\' ? '\\/' : text[k]!, k);
+  }
+  if (opens.length > 0) fail('"(" is never closed', opens[opens.length - 1]!);
+
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    const prev = tokens[t - 1];
+    const next = tokens[t + 1];
+    const startsOperand = next && (next.kind === 'operand' || next.kind === 'open' || next.kind === 'fieldgroup');
+    if (token.kind === 'op') {
+      if (!prev || prev.kind === 'open' || prev.kind === 'op' || prev.kind === 'not' || prev.kind === 'fieldgroup') {
+        fail(`${token.text} has nothing on its left`, token.offset);
+      }
+      if (!startsOperand && next?.kind !== 'not') fail(`${token.text} has nothing on its right`, token.offset);
+    } else if (token.kind === 'not') {
+      if (!startsOperand) fail(`${token.text} must be followed by a word, a "phrase" or a (group)`, token.offset);
+    }
+  }
+
+  return {
+    canonical: out,
+    original: (offset) => (offset >= map.length ? text.length : map[offset]!),
+    where,
+  };
+}
+
+// --- lucene AST → QueryNode -----------------------------------------------------------------
+
+type Op = 'and' | 'or';
+
+class Converter {
+  constructor(private readonly source: Prescanned) {}
+
+  private fail(message: string, canonicalOffset: number | undefined): never {
+    if (canonicalOffset === undefined) throw new QuerySyntaxError(message);
+    const offset = this.source.original(canonicalOffset);
+    throw new QuerySyntaxError(`${message} ${this.source.where(offset)}`, offset);
+  }
+
+  any(node: LAny, field: QueryField | undefined): QueryNode {
+    if ('term_min' in node) {
+      this.fail('ranges are not supported', node.fieldLocation?.start.offset);
+    }
+    if ('term' in node) return this.term(node, field);
+    return this.chain(node, field);
+  }
+
+  /** A node and the right-nested nodes that continue it (`a AND b OR c`), regrouped by precedence. */
+  private chain(node: LNode, field: QueryField | undefined): QueryNode {
+    if (node.field !== undefined && node.field !== IMPLICIT) {
+      const at = node.fieldLocation?.start.offset;
+      if (field) this.fail(`field "${node.field}" inside the group of field "${field}"`, at);
+      field = this.fieldName(node.field, at);
+    }
+    if (!node.left) {
+      if (node.operator) this.fail(`${node.operator} has no operands`, undefined);
+      return { type: 'all' };
+    }
+    const operands: QueryNode[] = [];
+    const ops: Op[] = [];
+    let negateNext = false;
+    let current: LNode = node;
+    for (;;) {
+      let left = this.any(current.left!, field);
+      if (current.start !== undefined && current.start !== 'NOT') {
+        this.fail(`${current.start} has nothing on its left`, undefined);
+      }
+      if ((current.start === 'NOT') !== negateNext) left = { type: 'not', child: left };
+      operands.push(left);
+      if (current.right === undefined) break;
+      const op = current.operator ?? IMPLICIT;
+      ops.push(op === 'OR' || op === 'OR NOT' || op === '||' ? 'or' : 'and');
+      negateNext = op === 'NOT' || op === 'AND NOT' || op === 'OR NOT';
+      const right = current.right;
+      if (isContinuation(right)) {
+        current = right;
+        continue;
+      }
+      let last = this.any(right, field);
+      if (negateNext) last = { type: 'not', child: last };
+      operands.push(last);
+      break;
+    }
+    // AND binds tighter than OR: split the flat chain at each OR.
+    const groups: QueryNode[][] = [[operands[0]!]];
+    ops.forEach((op, k) => {
+      if (op === 'or') groups.push([operands[k + 1]!]);
+      else groups[groups.length - 1]!.push(operands[k + 1]!);
+    });
+    const ands = groups.map((g): QueryNode => (g.length === 1 ? g[0]! : { type: 'and', children: g }));
+    return ands.length === 1 ? ands[0]! : { type: 'or', children: ands };
+  }
+
+  private term(node: LTerm, field: QueryField | undefined): QueryNode {
+    const at = node.termLocation?.start.offset;
+    const shown = node.quoted ? `"${node.term}"` : node.term;
+    if (node.regex) this.fail('regular expressions are not supported', at);
+    if (node.similarity != null) this.fail(`fuzzy search ("${node.term}~") is not supported`, at);
+    if (node.proximity != null) this.fail(`proximity search (${shown}~${node.proximity}) is not supported`, at);
+    if (node.boost != null) this.fail(`boosts (${shown}^${node.boost}) are not supported`, at);
+    if (!node.quoted && /(^|[^\\])(\\\\)*[*?]/.test(node.term)) {
+      this.fail(`wildcards are not supported ("${node.term}"; quote it to search the word itself)`, at);
+    }
+    if (node.field !== IMPLICIT) {
+      const fieldAt = node.fieldLocation?.start.offset ?? at;
+      if (field) this.fail(`field "${node.field}" inside the group of field "${field}"`, fieldAt);
+      field = this.fieldName(node.field, fieldAt);
+    }
+    const text = node.quoted ? lucene.phrase.unescape(node.term) : lucene.term.unescape(node.term);
+    const negated = node.prefix === '-' || node.prefix === '!';
+    const result = field ? this.fieldValue(field, text, at) : this.words(text, node.quoted, shown, at);
+    return negated ? { type: 'not', child: result } : result;
+  }
+
+  private words(text: string, quoted: boolean, shown: string, at: number | undefined): QueryNode {
+    if (quoted) {
+      const words = foldedWords(text);
+      if (words.length === 0) this.fail(`phrase ${shown} has no words`, at);
+      return { type: 'phrase', words };
+    }
+    // Accents are kept in the term: the French stemmer needs them to find the indexed form.
+    const words = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+    if (words.length === 0) this.fail(`"${text}" has no letters or digits`, at);
+    // A word that the text tokenizer splits ("e-mail", "l'appli", "24/7") is searched as a phrase.
+    if (words.length > 1) return { type: 'phrase', words: foldedWords(text) };
+    return { type: 'term', word: words[0]! };
+  }
+
+  private fieldName(name: string, at: number | undefined): QueryField {
+    const lower = name.toLowerCase();
+    if (!(QUERY_FIELDS as readonly string[]).includes(lower)) {
+      this.fail(`unknown field "${name}" in query (known fields: ${QUERY_FIELDS.join(', ')})`, at);
+    }
+    return lower as QueryField;
+  }
+
+  private fieldValue(field: QueryField, text: string, at: number | undefined): QueryNode {
+    let value = text.trim();
+    if (value === '') this.fail(`empty value for field ${field}`, at);
+    if (field === 'lang' || field === 'sentiment') value = fold(value);
+    if (field === 'sentiment' && !SENTIMENTS.includes(value)) {
+      this.fail(`unknown sentiment "${text}" (expected ${SENTIMENTS.join(', ')})`, at);
+    }
+    return { type: 'field', field, value };
+  }
+}
+
+function isContinuation(node: LAny): node is LNode {
+  return (
+    !('term' in node) &&
+    !('term_min' in node) &&
+    node.left !== undefined &&
+    node.parenthesized !== true &&
+    (node.field === undefined || node.field === IMPLICIT)
+  );
+}
+
+/** Flattens nested and/or, removes double negation and single-child groups. */
+export function simplify(node: QueryNode): QueryNode {
+  switch (node.type) {
+    case 'not': {
+      const child = simplify(node.child);
+      return child.type === 'not' ? child.child : { type: 'not', child };
+    }
+    case 'and':
+    case 'or': {
+      const children: QueryNode[] = [];
+      for (const c of node.children.map(simplify)) {
+        if (c.type === node.type) children.push(...c.children);
+        else children.push(c);
+      }
+      // `all` is neutral in AND and absorbing in OR.
+      if (node.type === 'or' && children.some((c) => c.type === 'all')) return { type: 'all' };
+      const kept = node.type === 'and' ? children.filter((c) => c.type !== 'all') : children;
+      if (kept.length === 0) return { type: 'all' };
+      return kept.length === 1 ? kept[0]! : { type: node.type, children: kept };
+    }
+    default:
+      return node;
+  }
+}

@@ -1,0 +1,436 @@
+// The MentionStore contract: what every store (embedded SQLite now, Elasticsearch later) must do.
+// Only the MentionStore interface is used, never the backend; each describe block gets a fresh store
+// from the factory.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyzedMention } from '../../src/core/types.js';
+import type { MentionStore, SearchRequest } from '../../src/store/types.js';
+import { makeMention } from '../helpers/mentions.js';
+
+/** A small bilingual corpus, January 2026 (Monday the 5th and Monday the 12th start two weeks). */
+function corpus(): AnalyzedMention[] {
+  return [
+    makeMention({
+      id: 'fr-livraison', lang: 'fr', source: 'trustpilot', brands: ['acme'], authorKey: 'author-a',
+      text: 'Livraisons toujours en retard, et le prix est élevé.', score: -0.6,
+      publishedAt: '2026-01-05T09:00:00Z', terms: { livraison: 1, retard: 1, prix: 1 },
+    }),
+    makeMention({
+      id: 'en-broken', lang: 'en', source: 'reddit', brands: ['acme'], authorKey: 'author-b',
+      text: 'Two deliveries arrived broken. Customer service never answered.', score: -0.7,
+      publishedAt: '2026-01-05T15:30:00Z', terms: { delivery: 1, broken: 1, 'customer service': 1 },
+    }),
+    makeMention({
+      id: 'en-great', lang: 'en', source: 'reddit', brands: ['acme', 'globex'], authorKey: 'author-c',
+      text: 'Great customer service, fast delivery and a fair price.', score: 0.8,
+      publishedAt: '2026-01-06T10:00:00Z', terms: { 'customer service': 1, delivery: 1, price: 1, fast: 1 },
+    }),
+    makeMention({
+      id: 'fr-magasin', lang: 'fr', source: 'rss', brands: ['globex'], authorKey: 'author-d',
+      title: 'Globex ouvre un magasin', text: 'Le nouveau magasin de Globex à Lyon ouvre ses portes.', score: 0.1,
+      publishedAt: '2026-01-07T08:00:00Z', terms: { magasin: 2, globex: 1 },
+    }),
+    makeMention({
+      id: 'en-crash', lang: 'en', source: 'appstore', brands: ['acme'], authorKey: 'author-a',
+      text: 'The app keeps crashing after the update.', score: -0.5,
+      publishedAt: '2026-01-12T11:00:00Z', terms: { app: 1, crash: 1, update: 1 },
+    }),
+    makeMention({
+      id: 'fr-appli', lang: 'fr', source: 'appstore', brands: ['acme'], authorKey: 'author-e',
+      text: 'Application géniale, service client au top !', score: 0.9,
+      publishedAt: '2026-01-13T09:00:00Z', terms: { application: 1, 'service client': 1 },
+    }),
+    makeMention({
+      id: 'en-results', lang: 'en', source: 'rss', brands: [], authorKey: 'author-f',
+      text: 'Quarterly results: prices rise across the sector.', score: 0,
+      publishedAt: '2026-01-14T00:00:00Z', terms: { price: 1, result: 1, sector: 1, quarterly: 1, rise: 1 },
+    }),
+    makeMention({
+      id: 'en-late', lang: 'en', source: 'reddit', brands: ['acme'], authorKey: 'author-g',
+      text: 'Delivery was late but the refund was quick.', score: 0.05, label: 'mixed',
+      publishedAt: '2026-01-14T23:59:59.999Z', terms: { delivery: 1, refund: 1, late: 1 },
+    }),
+    makeMention({
+      id: 'en-refund', lang: 'en', source: 'reddit', brands: ['acme'], authorKey: 'author-h',
+      text: 'Refund! Refund! I want my refund, refund now.', score: -0.4,
+      publishedAt: '2026-01-15T12:00:00Z', terms: { refund: 4 },
+    }),
+  ];
+}
+
+const ALL_IDS = corpus().map((m) => m.id);
+/** Newest first, as search sorts by default. */
+const NEWEST = [...corpus()].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)).map((m) => m.id);
+
+const sorted = (ids: string[]) => [...ids].sort();
+
+export function storeContract(name: string, makeStore: () => Promise<MentionStore>): void {
+  /** A fresh store holding the corpus, for one describe block. */
+  function withCorpus(): { store: () => MentionStore } {
+    let store: MentionStore | undefined;
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.ensureSchema();
+      const result = await store.upsert(corpus());
+      expect(result.failed).toBe(0);
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+    return { store: () => store! };
+  }
+
+  async function ids(store: MentionStore, request: SearchRequest): Promise<string[]> {
+    const page = await store.search({ limit: 1000, ...request });
+    return page.hits.map((h) => h.mention.id);
+  }
+
+  describe(`MentionStore contract: ${name}: writes`, () => {
+    let store: MentionStore;
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.ensureSchema();
+      await store.ensureSchema(); // idempotent
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('upsert is idempotent by id: the same id twice is one document, reported updated', async () => {
+      const m = makeMention({ id: 'same', text: 'first version of the text' });
+      const first = await store.upsert([m]);
+      expect(first).toMatchObject({ created: 1, updated: 0, failed: 0 });
+      expect(first.items).toEqual([{ id: 'same', status: 'created' }]);
+      const second = await store.upsert([m]);
+      expect(second).toMatchObject({ created: 0, updated: 1, failed: 0 });
+      expect(second.items).toEqual([{ id: 'same', status: 'updated' }]);
+      expect(await store.count({ query: 'version' })).toBe(1);
+    });
+
+    it('an update replaces the document: text, brands and fields', async () => {
+      await store.upsert([makeMention({ id: 'changing', text: 'old wording', brands: ['acme'], lang: 'en', source: 'rss' })]);
+      const result = await store.upsert([makeMention({ id: 'changing', text: 'new phrasing', brands: ['globex'], lang: 'fr', source: 'reddit' })]);
+      expect(result.items).toEqual([{ id: 'changing', status: 'updated' }]);
+      expect(await ids(store, { query: 'wording' })).toEqual([]);
+      expect(await ids(store, { query: 'phrasing' })).toEqual(['changing']);
+      expect(await ids(store, { query: 'phrasing', brand: 'acme' })).toEqual([]);
+      expect(await ids(store, { query: 'phrasing', brand: 'globex', lang: 'fr', source: 'reddit' })).toEqual(['changing']);
+      expect((await store.get('changing'))?.text).toBe('new phrasing');
+    });
+
+    it('reports per item, in input order; a bad item fails alone and the others land', async () => {
+      const good1 = makeMention({ id: 'good-1', text: 'perfectly fine mention' });
+      const noId = { ...makeMention({ text: 'no id here' }), id: undefined } as unknown as AnalyzedMention;
+      const badScore = makeMention({ id: 'bad-score', text: 'score is not finite' });
+      badScore.analysis.sentiment.score = Number.NaN;
+      const badDate = makeMention({ id: 'bad-date', text: 'date is nonsense', publishedAt: 'yesterday-ish' });
+      const good2 = makeMention({ id: 'good-2', text: 'another fine mention' });
+      const result = await store.upsert([good1, noId, badScore, badDate, good2]);
+      expect(result.items.map((i) => i.status)).toEqual(['created', 'failed', 'failed', 'failed', 'created']);
+      expect(result.items.map((i) => i.id)).toEqual(['good-1', '', 'bad-score', 'bad-date', 'good-2']);
+      expect(result).toMatchObject({ created: 2, updated: 0, failed: 3 });
+      for (const item of result.items.filter((i) => i.status === 'failed')) {
+        expect(item.error).toMatchObject({ code: expect.any(String), message: expect.any(String), retriable: false });
+      }
+      expect(result.items[2]!.error!.message).toMatch(/score/);
+      expect(result.items[3]!.error!.message).toMatch(/publishedAt/);
+      expect(result.items[0]!.error).toBeUndefined();
+      expect(await ids(store, { query: 'fine' })).toEqual(expect.arrayContaining(['good-1', 'good-2']));
+      expect(await store.existing(['good-1', 'bad-score', 'bad-date', 'good-2'])).toEqual(new Set(['good-1', 'good-2']));
+    });
+
+    it('the same id twice in one batch is created then updated', async () => {
+      const a = makeMention({ id: 'twice', text: 'first take' });
+      const b = makeMention({ id: 'twice', text: 'second take' });
+      const result = await store.upsert([a, b]);
+      expect(result.items).toEqual([
+        { id: 'twice', status: 'created' },
+        { id: 'twice', status: 'updated' },
+      ]);
+      expect((await store.get('twice'))?.text).toBe('second take');
+    });
+
+    it('an empty batch is an empty result', async () => {
+      expect(await store.upsert([])).toEqual({ items: [], created: 0, updated: 0, failed: 0 });
+    });
+
+    it('get returns the stored mention as it was given; existing tells which ids are stored', async () => {
+      const m = makeMention({
+        id: 'round-trip', title: 'Un titre', text: 'Du texte accentué : ça marche', lang: 'fr', brands: ['acme'],
+        url: 'https://example.com/x', rating: 0.75, metrics: { likes: 3 }, score: 0.4, duplicateOf: 'other',
+      });
+      await store.upsert([m]);
+      expect(await store.get('round-trip')).toEqual(m);
+      expect(await store.get('never-stored')).toBeUndefined();
+      expect(await store.existing([])).toEqual(new Set());
+      expect(await store.existing(['round-trip', 'never-stored'])).toEqual(new Set(['round-trip']));
+    });
+  });
+
+  describe(`MentionStore contract: ${name}: search`, () => {
+    const { store } = withCorpus();
+
+    it('an empty or absent query matches everything, newest first, with the total', async () => {
+      const page = await store().search({ limit: 1000 });
+      expect(page.hits.map((h) => h.mention.id)).toEqual(NEWEST);
+      expect(page.total).toBe(ALL_IDS.length);
+      expect(page.nextCursor).toBeUndefined();
+      expect(await ids(store(), { query: '   ' })).toEqual(NEWEST);
+      expect(await store().count()).toBe(ALL_IDS.length);
+    });
+
+    it('folds case and accents, and finds inflected forms through lemmas', async () => {
+      expect(await ids(store(), { query: 'livraison' })).toEqual(['fr-livraison']);
+      expect(await ids(store(), { query: 'LIVRAISONS' })).toEqual(['fr-livraison']);
+      expect(sorted(await ids(store(), { query: 'delivery' }))).toEqual(['en-broken', 'en-great', 'en-late']);
+      expect(sorted(await ids(store(), { query: 'deliveries' }))).toEqual(['en-broken', 'en-great', 'en-late']);
+      expect(await ids(store(), { query: 'eleve' })).toEqual(['fr-livraison']);
+      expect(await ids(store(), { query: 'Élevé' })).toEqual(['fr-livraison']);
+      expect(await ids(store(), { query: 'geniale' })).toEqual(['fr-appli']);
+      // The title is searched too.
+      expect(await ids(store(), { query: 'ouvre' })).toEqual(['fr-magasin']);
+    });
+
+    it('phrases match consecutive words only', async () => {
+      expect(sorted(await ids(store(), { query: '"customer service"' }))).toEqual(['en-broken', 'en-great']);
+      expect(await ids(store(), { query: '"service customer"' })).toEqual([]);
+      expect(await ids(store(), { query: '"SERVICE CLIENT"' })).toEqual(['fr-appli']);
+      expect(await ids(store(), { query: '"prix est eleve"' })).toEqual(['fr-livraison']);
+    });
+
+    it('AND, implicit AND, OR, NOT, leading minus and parentheses', async () => {
+      expect(await ids(store(), { query: 'customer AND broken' })).toEqual(['en-broken']);
+      expect(await ids(store(), { query: 'customer broken' })).toEqual(['en-broken']);
+      expect(sorted(await ids(store(), { query: 'magasin OR crashing' }))).toEqual(['en-crash', 'fr-magasin']);
+      expect(sorted(await ids(store(), { query: 'delivery NOT late' }))).toEqual(['en-broken', 'en-great']);
+      expect(sorted(await ids(store(), { query: 'delivery AND NOT late' }))).toEqual(['en-broken', 'en-great']);
+      expect(sorted(await ids(store(), { query: 'delivery -late' }))).toEqual(['en-broken', 'en-great']);
+      // AND binds tighter than OR.
+      expect(sorted(await ids(store(), { query: 'magasin OR customer AND broken' }))).toEqual(['en-broken', 'fr-magasin']);
+      expect(await ids(store(), { query: '(magasin OR customer) AND broken' })).toEqual(['en-broken']);
+      expect(sorted(await ids(store(), { query: 'refund -(late OR quick)' }))).toEqual(['en-refund']);
+    });
+
+    it('a query that is only negative matches everything else', async () => {
+      const notDelivery = await ids(store(), { query: 'NOT delivery' });
+      expect(sorted(notDelivery)).toEqual(sorted(ALL_IDS.filter((id) => !['en-broken', 'en-great', 'en-late'].includes(id))));
+      expect(sorted(await ids(store(), { query: '-delivery -refund -magasin' }))).toEqual(
+        sorted(['fr-livraison', 'en-crash', 'fr-appli', 'en-results']),
+      );
+      expect(await store().count({ query: 'NOT delivery' })).toBe(notDelivery.length);
+    });
+
+    it('fields in the query: lang, source, brand, sentiment, also mixed with text and OR', async () => {
+      expect(sorted(await ids(store(), { query: 'lang:fr' }))).toEqual(['fr-appli', 'fr-livraison', 'fr-magasin']);
+      expect(await ids(store(), { query: 'service AND lang:fr' })).toEqual(['fr-appli']);
+      expect(sorted(await ids(store(), { query: 'source:appstore' }))).toEqual(['en-crash', 'fr-appli']);
+      expect(sorted(await ids(store(), { query: 'brand:globex' }))).toEqual(['en-great', 'fr-magasin']);
+      expect(sorted(await ids(store(), { query: 'sentiment:negative' }))).toEqual(['en-broken', 'en-crash', 'en-refund', 'fr-livraison']);
+      expect(sorted(await ids(store(), { query: 'magasin OR source:appstore' }))).toEqual(['en-crash', 'fr-appli', 'fr-magasin']);
+      expect(sorted(await ids(store(), { query: 'delivery -lang:en' }))).toEqual([]);
+      expect(sorted(await ids(store(), { query: 'lang:(fr OR en) AND crashing' }))).toEqual(['en-crash']);
+    });
+
+    it('each filter narrows the result', async () => {
+      expect(sorted(await ids(store(), { brand: 'globex' }))).toEqual(['en-great', 'fr-magasin']);
+      expect(sorted(await ids(store(), { lang: 'fr' }))).toEqual(['fr-appli', 'fr-livraison', 'fr-magasin']);
+      expect(sorted(await ids(store(), { source: 'reddit' }))).toEqual(['en-broken', 'en-great', 'en-late', 'en-refund']);
+      expect(sorted(await ids(store(), { sentiment: 'positive' }))).toEqual(['en-great', 'fr-appli']);
+      expect(await ids(store(), { sentiment: 'mixed' })).toEqual(['en-late']);
+      expect(await ids(store(), { query: 'delivery', brand: 'globex' })).toEqual(['en-great']);
+      expect(await ids(store(), { brand: 'nobody' })).toEqual([]);
+      expect(await store().count({ brand: 'acme', source: 'reddit' })).toBe(4);
+    });
+
+    it('date range: from is inclusive, to is exclusive', async () => {
+      expect(await ids(store(), { from: '2026-01-06T10:00:00Z', to: '2026-01-12T11:00:00Z' })).toEqual(['fr-magasin', 'en-great']);
+      expect(await ids(store(), { from: '2026-01-14T00:00:00Z', to: '2026-01-15' })).toEqual(['en-late', 'en-results']);
+      expect(await ids(store(), { from: '2026-01-15T12:00:00.001Z' })).toEqual([]);
+      expect(await ids(store(), { to: '2026-01-05T09:00:00Z' })).toEqual([]);
+      expect(await ids(store(), { to: '2026-01-05T09:00:00.001Z' })).toEqual(['fr-livraison']);
+      expect(await store().count({ from: '2026-01-12', to: '2026-01-19' })).toBe(5);
+    });
+
+    it('newest order: published time descending', async () => {
+      const page = await store().search({ query: 'refund OR delivery', sort: 'newest', limit: 10 });
+      expect(page.hits.map((h) => h.mention.id)).toEqual(['en-refund', 'en-late', 'en-great', 'en-broken']);
+    });
+
+    it('relevance order: best match first, scores descending', async () => {
+      const page = await store().search({ query: 'refund', sort: 'relevance', limit: 10 });
+      expect(page.hits.map((h) => h.mention.id)).toEqual(['en-refund', 'en-late']);
+      const scores = page.hits.map((h) => h.score);
+      for (const s of scores) expect(typeof s).toBe('number');
+      expect(scores[0]!).toBeGreaterThan(scores[1]!);
+    });
+
+    it('cursor pagination covers every hit exactly once, in order, with the whole total on every page', async () => {
+      for (const request of [
+        { sort: 'newest' as const },
+        { sort: 'newest' as const, query: 'NOT magasin' },
+        { sort: 'relevance' as const, query: 'delivery OR refund OR service OR price' },
+      ]) {
+        const all = await ids(store(), request);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store().search({ ...request, limit: 2, ...(cursor && { cursor }) });
+          expect(page.total).toBe(all.length);
+          expect(page.hits.length).toBeLessThanOrEqual(2);
+          seen.push(...page.hits.map((h) => h.mention.id));
+          cursor = page.nextCursor;
+          pages++;
+          expect(pages).toBeLessThan(20);
+        } while (cursor);
+        expect(seen).toEqual(all);
+        expect(new Set(seen).size).toBe(seen.length);
+      }
+    });
+
+    it('rejects a malformed cursor, a bad limit and a query syntax error with clear errors', async () => {
+      await expect(store().search({ cursor: 'not a cursor!' })).rejects.toMatchObject({ code: 'BAD_CURSOR', message: /cursor/ });
+      await expect(store().search({ cursor: 'eyJ4IjoxfQ' })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+      await expect(store().search({ limit: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /limit/ });
+      await expect(store().search({ limit: 1001 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /limit/ });
+      await expect(store().search({ limit: 2.5 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(store().search({ query: 'foo:bar' })).rejects.toMatchObject({ code: 'QUERY_SYNTAX', message: /unknown field "foo"/ });
+      await expect(store().search({ query: '(delivery' })).rejects.toMatchObject({ code: 'QUERY_SYNTAX' });
+      await expect(store().search({ from: 'last tuesday' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /from/ });
+    });
+
+    it('hostile input is data: quotes and SQL in queries and filters find nothing and break nothing', async () => {
+      expect(await ids(store(), { query: 'source:"x\' OR 1=1 --"' })).toEqual([]);
+      expect(await ids(store(), { source: "x' OR '1'='1" })).toEqual([]);
+      expect(await ids(store(), { brand: '"); DROP TABLE mentions; --' })).toEqual([]);
+      expect(await ids(store(), { query: '"NEAR(a b)" OR "x"" OR y"' })).toEqual([]);
+      expect(await store().count()).toBe(ALL_IDS.length);
+    });
+
+    it('a cursor from another query is refused rather than followed', async () => {
+      const page = await store().search({ limit: 1 });
+      expect(page.nextCursor).toBeDefined();
+      await expect(store().search({ query: 'delivery', limit: 1, cursor: page.nextCursor! })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+    });
+
+    it('the default page size is 20', async () => {
+      const page = await store().search({});
+      expect(page.hits).toHaveLength(ALL_IDS.length); // fewer than 20
+      expect(page.nextCursor).toBeUndefined();
+    });
+  });
+
+  describe(`MentionStore contract: ${name}: aggregations`, () => {
+    const { store } = withCorpus();
+
+    it('timeline by day: chronological UTC buckets with count and mean tone, empty days filled', async () => {
+      const buckets = await store().timeline({ interval: 'day', from: '2026-01-05', to: '2026-01-16' });
+      expect(buckets.map((b) => b.start)).toEqual([
+        '2026-01-05T00:00:00.000Z', '2026-01-06T00:00:00.000Z', '2026-01-07T00:00:00.000Z', '2026-01-08T00:00:00.000Z',
+        '2026-01-09T00:00:00.000Z', '2026-01-10T00:00:00.000Z', '2026-01-11T00:00:00.000Z', '2026-01-12T00:00:00.000Z',
+        '2026-01-13T00:00:00.000Z', '2026-01-14T00:00:00.000Z', '2026-01-15T00:00:00.000Z',
+      ]);
+      expect(buckets.map((b) => b.count)).toEqual([2, 1, 1, 0, 0, 0, 0, 1, 1, 2, 1]);
+      expect(buckets[0]!.meanTone).toBeCloseTo(-0.65, 6);
+      expect(buckets[1]!.meanTone).toBeCloseTo(0.8, 6);
+      expect(buckets[3]!.meanTone).toBeNull();
+      expect(buckets[9]!.meanTone).toBeCloseTo(0.025, 6);
+    });
+
+    it('timeline without bounds spans the first to the last hit; with a query and filters', async () => {
+      const buckets = await store().timeline({ interval: 'day', query: 'delivery' });
+      expect(buckets.map((b) => [b.start.slice(0, 10), b.count])).toEqual([
+        ['2026-01-05', 1], ['2026-01-06', 1], ['2026-01-07', 0], ['2026-01-08', 0], ['2026-01-09', 0],
+        ['2026-01-10', 0], ['2026-01-11', 0], ['2026-01-12', 0], ['2026-01-13', 0], ['2026-01-14', 1],
+      ]);
+      const fr = await store().timeline({ interval: 'day', lang: 'fr', from: '2026-01-13', to: '2026-01-14' });
+      expect(fr).toEqual([{ start: '2026-01-13T00:00:00.000Z', count: 1, meanTone: 0.9 }]);
+      expect(await store().timeline({ interval: 'day', query: 'nothingmatchesthis' })).toEqual([]);
+    });
+
+    it('timeline by week: weeks start on Monday', async () => {
+      const buckets = await store().timeline({ interval: 'week' });
+      expect(buckets.map((b) => b.start)).toEqual(['2026-01-05T00:00:00.000Z', '2026-01-12T00:00:00.000Z']);
+      expect(buckets.map((b) => b.count)).toEqual([4, 5]);
+      expect(buckets[0]!.meanTone).toBeCloseTo((-0.6 - 0.7 + 0.8 + 0.1) / 4, 6);
+      expect(buckets[1]!.meanTone).toBeCloseTo((-0.5 + 0.9 + 0 + 0.05 - 0.4) / 5, 6);
+      // A range starting mid-week still buckets by the Monday of that week.
+      const mid = await store().timeline({ interval: 'week', from: '2026-01-07', to: '2026-01-20' });
+      expect(mid.map((b) => [b.start, b.count])).toEqual([
+        ['2026-01-05T00:00:00.000Z', 1],
+        ['2026-01-12T00:00:00.000Z', 5],
+        ['2026-01-19T00:00:00.000Z', 0],
+      ]);
+    });
+
+    it('timeline by hour', async () => {
+      const buckets = await store().timeline({ interval: 'hour', from: '2026-01-05T08:00:00Z', to: '2026-01-05T11:00:00Z' });
+      expect(buckets).toEqual([
+        { start: '2026-01-05T08:00:00.000Z', count: 0, meanTone: null },
+        { start: '2026-01-05T09:00:00.000Z', count: 1, meanTone: -0.6 },
+        { start: '2026-01-05T10:00:00.000Z', count: 0, meanTone: null },
+      ]);
+    });
+
+    it('top terms: summed counts and mention counts, by count then term', async () => {
+      const terms = await store().topTerms({});
+      expect(terms.slice(0, 5)).toEqual([
+        { term: 'refund', count: 5, mentions: 2 },
+        { term: 'delivery', count: 3, mentions: 3 },
+        { term: 'customer service', count: 2, mentions: 2 },
+        { term: 'magasin', count: 2, mentions: 1 },
+        { term: 'price', count: 2, mentions: 2 },
+      ]);
+      expect(terms).toHaveLength(20);
+      expect((await store().topTerms({ size: 2 })).map((t) => t.term)).toEqual(['refund', 'delivery']);
+    });
+
+    it('top terms follow the query and filters', async () => {
+      expect(await store().topTerms({ query: 'delivery', size: 3 })).toEqual([
+        { term: 'delivery', count: 3, mentions: 3 },
+        { term: 'customer service', count: 2, mentions: 2 },
+        { term: 'broken', count: 1, mentions: 1 },
+      ]);
+      expect(await store().topTerms({ brand: 'globex' })).toEqual([
+        { term: 'magasin', count: 2, mentions: 1 },
+        { term: 'customer service', count: 1, mentions: 1 },
+        { term: 'delivery', count: 1, mentions: 1 },
+        { term: 'fast', count: 1, mentions: 1 },
+        { term: 'globex', count: 1, mentions: 1 },
+        { term: 'price', count: 1, mentions: 1 },
+      ]);
+      expect(await store().topTerms({ lang: 'fr', from: '2026-01-13' })).toEqual([
+        { term: 'application', count: 1, mentions: 1 },
+        { term: 'service client', count: 1, mentions: 1 },
+      ]);
+      await expect(store().topTerms({ size: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    });
+  });
+
+  describe(`MentionStore contract: ${name}: GDPR erasure`, () => {
+    const { store } = withCorpus();
+
+    it('eraseAuthor deletes every mention of the author from search, counts and aggregations', async () => {
+      expect(await store().eraseAuthor('author-a')).toBe(2);
+      expect(await store().get('fr-livraison')).toBeUndefined();
+      expect(await store().get('en-crash')).toBeUndefined();
+      expect(await store().existing(['fr-livraison', 'en-crash', 'en-broken'])).toEqual(new Set(['en-broken']));
+      expect(await ids(store(), { query: 'livraison' })).toEqual([]);
+      expect(await ids(store(), { query: 'crashing' })).toEqual([]);
+      expect(await store().count()).toBe(ALL_IDS.length - 2);
+      expect(await ids(store(), { query: 'NOT delivery' })).not.toContain('fr-livraison');
+      const terms = (await store().topTerms({ size: 100 })).map((t) => t.term);
+      expect(terms).not.toContain('livraison');
+      expect(terms).not.toContain('crash');
+      const week = await store().timeline({ interval: 'week' });
+      expect(week.map((b) => b.count)).toEqual([3, 4]);
+      expect(await store().eraseAuthor('author-a')).toBe(0);
+      expect(await store().eraseAuthor('nobody')).toBe(0);
+    });
+
+    it('an erased mention can be indexed again (a new mention by the same author)', async () => {
+      const m = makeMention({ id: 'fr-livraison', authorKey: 'author-a', lang: 'fr', text: 'Nouvelle livraison parfaite' });
+      expect((await store().upsert([m])).items).toEqual([{ id: 'fr-livraison', status: 'created' }]);
+      expect(await ids(store(), { query: 'livraison' })).toEqual(['fr-livraison']);
+    });
+  });
+}
