@@ -310,7 +310,7 @@ function slotValue(key: string, ctx: Ctx): string {
     case 'negE':
       return pick(['😡', '🤬', '😤', '🙄', '😞', '💀', '🤡', '😩']);
     case 'friend':
-      return `@${handle(lang)}`;
+      return `@${handle(lang).replace(/\./g, '_')}`;
     default:
       throw new Error(`unknown slot {${key}}`);
   }
@@ -697,7 +697,7 @@ const INTERJECTIONS: Record<Lang, Record<Pol, string[]>> = {
 const EXCLAIMS: Record<Lang, Record<Pol, string[]>> = {
   en: {
     pos: ['Sooo good.', 'LOVE IT.', 'Best purchase of the year!!', 'obsessed tbh', '10/10 would caffeinate again.', 'SO GOOD.', 'Yesss.'],
-    neg: ['WORST. SERVICE. EVER.', 'Sooo disappointed.', 'Never again!!!', 'Unbelievable.', 'what a joke', 'NOPE.', 'Ridiculous!!'],
+    neg: ['WORST. PURCHASE. EVER.', 'Sooo disappointed.', 'Never again!!!', 'Unbelievable.', 'what a joke', 'NOPE.', 'Ridiculous!!'],
   },
   fr: {
     pos: ['Trop bien !!', 'Je recommande à 200 %.', 'Un régal.', 'Validé 👌', 'Trooop bon.', 'Le bonheur.', 'Ouiii.'],
@@ -1066,6 +1066,9 @@ const HASHTAGS: Record<string, string[]> = {
   compare: ['#coffee', '#espresso'],
 };
 
+/** Tags English speakers would not use. */
+const FRENCH_TAGS = new Set(['#café', '#livraison', '#remboursement', '#zérodéchet', '#SAV']);
+
 // ---------------------------------------------------------------------------------------------------
 // Limiting verbatim repetition: a rendered sentence may appear at most MAX_REPEAT times.
 
@@ -1378,7 +1381,7 @@ function decorate(text: string, ctx: Ctx, pol: Pol | null, tags: string[], maxLe
     if (out.length + 3 <= maxLen) out = `${out} ${emoji}`;
   }
   if (chance(0.35)) {
-    const tagPool = [...tags, brand === 'acme' ? '#Acme' : '#Globex'];
+    const tagPool = [...tags.filter((tag) => lang === 'fr' || !FRENCH_TAGS.has(tag)), brand === 'acme' ? '#Acme' : '#Globex'];
     const n = int(1, 2);
     const chosen = new Set<string>();
     for (let i = 0; i < n; i++) chosen.add(pick(tagPool));
@@ -1386,10 +1389,6 @@ function decorate(text: string, ctx: Ctx, pol: Pol | null, tags: string[], maxLe
     if (suffix && out.length + suffix.length + 1 <= maxLen) out = `${out} ${suffix}`;
   }
   return out;
-}
-
-function toneToPol(tone: Tone): Pol | null {
-  return tone === 'positive' ? 'pos' : tone === 'negative' ? 'neg' : null;
 }
 
 function topicSentence(ctx: Ctx, topic: Topic, pol: Pol): string {
@@ -1986,6 +1985,9 @@ const WEEKS: { label: string; from: number; to: number }[] = [
   { label: '11-20 (1 day)', from: 29, to: 29 },
 ];
 
+/** Words of the delivery story, English and French. */
+const DELIVERY_WORDS = /\b(deliver\w*|late|refund\w*|parcels?|tracking|livr\w*|colis|retard\w*|rembours\w*|suivi)\b/i;
+
 interface Parsed {
   line: MentionLine;
   day: number;
@@ -2083,7 +2085,7 @@ function summary(parsed: Parsed[], meta: Meta[] | null): string {
     const neg = meta ? acmeRows.filter(({ i }) => meta[i]?.tone === 'negative').length : 0;
     const stars = rows.filter((p) => isAcme(p) && p.line.rating !== undefined);
     const mean = stars.length ? (stars.reduce((a, p) => a + (p.line.rating as number), 0) / stars.length).toFixed(2) : '';
-    const deliveryWords = rows.filter((p) => isAcme(p) && /deliver|late|refund|parcel|tracking|livr|colis|retard|rembours|suivi/i.test(p.line.text)).length;
+    const deliveryWords = rows.filter((p) => isAcme(p) && DELIVERY_WORDS.test(p.line.text)).length;
     const base = [w.label, rows.length, acmeRows.length, rows.filter(isGlobex).length];
     return meta
       ? [...base, acmeRows.length ? `${Math.round((100 * neg) / acmeRows.length)} %` : '', deliveryWords, mean]

@@ -10,6 +10,13 @@ export class UsageError extends Error {
   readonly exitCode = EXIT.usage;
 }
 
+/** Ends the command with this exit code; what went wrong was already printed. */
+export class SilentExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
 export function readConfig(flag?: string): { path: string; config: Readonly<Config> } {
   const path = configPath(flag);
   return { path, config: loadConfig(path) };
@@ -18,6 +25,7 @@ export function readConfig(flag?: string): { path: string; config: Readonly<Conf
 /** Maps an error to its exit code: 2 for usage and configuration, 1 for runtime failures. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof SilentExit) return error.exitCode;
   if (isEcouteError(error) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'QUERY_SYNTAX', 'BAD_CURSOR', 'BAD_REQUEST', 'USAGE'].includes(error.code)) return EXIT.usage;
   if ((error as { code?: string })?.code === 'QUERY_SYNTAX') return EXIT.usage;
   return EXIT.failure;

@@ -6,7 +6,8 @@ import { registerConfig } from './commands/config.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
-import { describeError, EXIT, exitCodeOf } from './context.js';
+import { registerServices } from './commands/services.js';
+import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
   const program = new Command('ecoute')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerSearch(program);
   registerConfig(program);
+  registerServices(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
@@ -35,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version are not errors; commander already printed the message otherwise.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`ecoute: ${describeError(error)}\n`);
+    if (!(error instanceof SilentExit)) process.stderr.write(`ecoute: ${describeError(error)}\n`);
     return exitCodeOf(error);
   }
 }

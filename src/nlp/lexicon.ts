@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { fold } from './normalize.js';
 import { readValenceFile } from './resources.js';
-import { phraseKeys, setEmoticons, stemFrench } from './tokenize.js';
+import { phraseKeys, setEmoticons } from './tokenize.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,9 +28,8 @@ export interface LanguageLexicon {
   /** Words that start a phrase: avoids building keys for every token. */
   phraseStarts: Set<string>;
   maxPhraseLength: number;
-  /** French: accent-less look-up ("decu" → "déçu") and stem look-up ("décevantes" → "décev"). */
+  /** French: accent-less look-up ("decu" → "déçu"). */
   folded?: Map<string, number>;
-  stems?: Map<string, number>;
 }
 
 export interface Lexicons {
@@ -81,31 +80,14 @@ function loadFrench(): LanguageLexicon {
   for (const [w, v] of readValenceFile('sentiment-fr.tsv')) words.set(w, v);
   const lexicon = buildLanguage(words, 'fr');
 
-  // Accent-less and stem fall-backs. An accented entry wins over a folded collision; a stem only
-  // carries a valence when every word behind it agrees on the sign (stems conflate a lot).
+  // Accent-less fall-back; an accented entry wins over a folded collision.
   const folded = new Map<string, number>();
-  const byStem = new Map<string, number[]>();
   for (const [w, v] of lexicon.words) {
     if (!/^\p{L}+$/u.test(w)) continue;
     const f = fold(w);
     if (f !== w && !lexicon.words.has(f) && !folded.has(f)) folded.set(f, v);
-    if (w.length >= 4) {
-      const stem = stemFrench(w);
-      const list = byStem.get(stem);
-      if (list === undefined) byStem.set(stem, [v]);
-      else list.push(v);
-    }
-  }
-  const stems = new Map<string, number>();
-  for (const [stem, values] of byStem) {
-    const allPositive = values.every((v) => v > 0);
-    const allNegative = values.every((v) => v < 0);
-    if (!allPositive && !allNegative) continue;
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    if (Math.abs(mean) >= 0.5) stems.set(stem, mean);
   }
   lexicon.folded = folded;
-  lexicon.stems = stems;
   return lexicon;
 }
 
@@ -129,12 +111,39 @@ export function getLexicons(): Lexicons {
   return lexicons;
 }
 
-/** Valence of a French word: as written, then without accents, then by stem. */
-export function frenchValence(lex: LanguageLexicon, lower: string, stem: string): number | undefined {
-  const exact = lex.words.get(lower);
+// Inflections back to a form the lexicon lists: plural, feminine, "-aux" → "-al", "-ive" → "-if",
+// "-euse" → "-eux". Deliberately not the Porter stem: stems conflate too much ("pourriez" and
+// "pourri" share "pourr").
+const FRENCH_INFLECTIONS: readonly [RegExp, string][] = [
+  [/(?<=\p{L}{2})[sx]$/u, ''],
+  [/(?<=\p{L}{2})es$/u, ''],
+  [/(?<=\p{L}{2})e$/u, ''],
+  [/(?<=\p{L}{2})aux$/u, 'al'],
+  [/(?<=\p{L}{2})ives?$/u, 'if'],
+  [/(?<=\p{L}{2})euses?$/u, 'eux'],
+  [/(?<=\p{L}{2})(?:elle|elles)$/u, 'el'],
+  [/(?<=\p{L}{2})(?:enne|ennes)$/u, 'en'],
+];
+
+function frenchLookup(lex: LanguageLexicon, word: string): number | undefined {
+  return lex.words.get(word) ?? lex.folded?.get(word);
+}
+
+/** Valence of a French word: as written, then without accents, then un-inflected. */
+export function frenchValence(lex: LanguageLexicon, lower: string): number | undefined {
+  const exact = frenchLookup(lex, lower);
   if (exact !== undefined) return exact;
-  const folded = lex.folded?.get(fold(lower)) ?? lex.words.get(fold(lower));
-  if (folded !== undefined) return folded;
-  if (lower.length >= 4) return lex.stems?.get(stem);
+  const folded = fold(lower);
+  if (folded !== lower) {
+    const v = frenchLookup(lex, folded);
+    if (v !== undefined) return v;
+  }
+  if (lower.length < 4) return undefined;
+  for (const [re, replacement] of FRENCH_INFLECTIONS) {
+    if (!re.test(lower)) continue;
+    const base = lower.replace(re, replacement);
+    const v = frenchLookup(lex, base) ?? frenchLookup(lex, fold(base));
+    if (v !== undefined) return v;
+  }
   return undefined;
 }

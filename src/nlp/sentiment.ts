@@ -108,6 +108,8 @@ interface Contribution {
   /** The head word, for colloquial French post-verbal negation. */
   head: string;
   end: number;
+  /** First token of the quoted text (modifiers included). */
+  from: number;
   negated: boolean;
   emoji: boolean;
 }
@@ -119,6 +121,8 @@ interface Scope {
   scalar: number;
   /** French "ne" waiting for its particle. */
   ne?: boolean;
+  /** Contributions negated while "ne" waited: their text runs on to the particle ("n'aime pas"). */
+  negated?: Contribution[];
 }
 
 /** Words with valence of these tokens (used to decide whether an ambiguous booster boosts). */
@@ -129,7 +133,7 @@ function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undef
     if ((t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
     return lex.words.get(t.lower) ?? lex.words.get(t.lemma);
   }
-  return frenchValence(lex, t.lower, t.lemma);
+  return frenchValence(lex, t.lower);
 }
 
 function joinTokens(tokens: readonly Token[], from: number, to: number): string {
@@ -198,16 +202,20 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
       first = Math.min(first, boost.start);
       boost = undefined;
     }
+    let scope: Scope | undefined;
     if (negatable && neg !== undefined) {
       value *= neg.scalar;
       first = Math.min(first, neg.start);
       negated = true;
+      if (neg.ne === true) scope = neg;
     }
     if (!shouting && end - start === 1) {
       const t = tokens[start]!;
       if (t.text.length >= 3 && t.text === t.text.toUpperCase() && t.text !== t.lower) value *= 1.25;
     }
-    contributions.push({ value, text: joinTokens(tokens, first, end), sentence, at: start, head, end, negated, emoji: false });
+    const c: Contribution = { value, text: joinTokens(tokens, first, end), sentence, at: start, head, end, negated, emoji: false, from: first };
+    contributions.push(c);
+    if (scope !== undefined) (scope.negated ??= []).push(c);
   };
 
   for (let i = 0; i < tokens.length; i++) {
@@ -236,7 +244,7 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
         // The same emoji repeated ("😡😡😡") adds less and less.
         const seen = (emojiSeen.get(t.lower) ?? 0) + 1;
         emojiSeen.set(t.lower, seen);
-        contributions.push({ value: v / seen, text: t.lower, sentence, at: i, head: t.lower, end: i + 1, negated: false, emoji: true });
+        contributions.push({ value: v / seen, text: t.lower, sentence, at: i, head: t.lower, end: i + 1, from: i, negated: false, emoji: true });
       }
       continue;
     }
@@ -303,8 +311,15 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
         neg = { start: i, left: 6, scalar: NEGATION_SCALAR, ne: true };
         continue;
       }
+      // "ne … que" restricts, it does not negate: "je n'ai que des éloges".
+      if (neg?.ne === true && t.key === 'que') {
+        neg = undefined;
+        continue;
+      }
       if (neg?.ne === true && FR_NE_PARTICLES.has(lower)) {
+        for (const c of neg.negated ?? []) c.text = joinTokens(tokens, c.from, i + 1);
         neg.ne = false;
+        neg.negated = undefined;
         neg.left = 3;
         continue;
       }
@@ -315,7 +330,7 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
         if ((lower === 'pas' || lower === 'jamais') && last !== undefined && last.end === i && !last.negated && FR_RETRO_VERBS.has(last.head)) {
           last.value *= NEGATION_SCALAR;
           last.negated = true;
-          last.text = joinTokens(tokens, last.at, i + 1);
+          last.text = joinTokens(tokens, last.from, i + 1);
         }
         neg = { start: i, left: lower === 'peu' ? 2 : 3, scalar: bare };
         continue;

@@ -138,9 +138,10 @@ function prepareHome(dist: string, owner: { uid: number; gid: number } | undefin
     log?.(`elasticsearch: installing ${dist} into ${d.home}`);
     fs.rmSync(d.home, { recursive: true, force: true });
     fs.cpSync(dist, d.home, { recursive: true });
-    if (owner) chownTree(d.home, owner.uid, owner.gid);
     fs.writeFileSync(marker, '');
   }
+  // Every start (a few hundred files): the user may have been recreated with another uid.
+  if (owner) chownTree(d.home, owner.uid, owner.gid);
   for (const dir of [d.config, d.data, d.logs, d.tmp, d.run]) mkdirp(dir);
   // Stock config files (log4j2.properties, jvm.options, …) from the distribution, then ours.
   const alwaysFromDistribution = new Set(['jvm.options', 'jvm.options.d', 'log4j2.properties']);

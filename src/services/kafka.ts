@@ -291,25 +291,24 @@ export async function kafkaUp(opts: { log?: Log; fresh?: boolean } = {}): Promis
 
   const libs = await ensureKafkaDownloaded(log);
   if (opts.fresh) fs.rmSync(d.data, { recursive: true, force: true });
-  let lastError = '';
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    if (attempt === 2) {
-      // KRaft quorum formation can time out on a loaded 2-core machine, and a data dir formatted
-      // for another cluster id or version never starts: retry once on a fresh data dir.
-      const aside = `${d.data}.failed`;
-      fs.rmSync(aside, { recursive: true, force: true });
-      if (fs.existsSync(d.data)) fs.renameSync(d.data, aside);
-      log?.(`kafka: retrying once with a fresh data dir (the previous one is kept in ${aside})`);
-    }
-    const result = await startOnce(libs, log);
-    if (result.ok) return kafkaStatus();
-    lastError = result.error;
-    if (attempt === 1) log?.(`kafka: ${result.error}`);
-  }
-  throw new Error(`kafka: did not start. ${lastError}`);
+  const first = await startOnce(libs, log);
+  if (first.ok) return kafkaStatus();
+  // KRaft quorum formation can time out on a loaded 2-core machine, and a data dir formatted for
+  // another cluster id, node id or version never starts: retry once on a fresh data dir. Not when
+  // the dir was fresh already and the process simply died (a retry would die the same way).
+  if (first.formatted && !first.timedOut) throw new Error(`kafka: did not start: ${first.error}`);
+  log?.(`kafka: ${first.error}`);
+  const aside = `${d.data}.failed-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  if (fs.existsSync(d.data)) fs.renameSync(d.data, aside);
+  log?.(`kafka: retrying once with a fresh data dir (the previous one is kept in ${aside})`);
+  const second = await startOnce(libs, log);
+  if (second.ok) return kafkaStatus();
+  throw new Error(`kafka: did not start: ${second.error}`);
 }
 
-async function startOnce(libs: string, log?: Log): Promise<{ ok: true } | { ok: false; error: string }> {
+type StartResult = { ok: true } | { ok: false; error: string; timedOut: boolean; formatted: boolean };
+
+async function startOnce(libs: string, log?: Log): Promise<StartResult> {
   const d = dirs();
   mkdirp(d.config);
   fs.writeFileSync(d.properties, serverProperties(d.data));
@@ -317,7 +316,8 @@ async function startOnce(libs: string, log?: Log): Promise<{ ok: true } | { ok: 
   const java = javaBin();
   const classpath = `${libs}/*`;
 
-  if (!fs.existsSync(path.join(d.data, 'meta.properties'))) {
+  const formatted = !fs.existsSync(path.join(d.data, 'meta.properties'));
+  if (formatted) {
     mkdirp(d.data);
     const clusterId = newClusterId();
     log?.(`kafka: formatting ${d.data} (cluster id ${clusterId})`);
@@ -348,7 +348,7 @@ async function startOnce(libs: string, log?: Log): Promise<{ ok: true } | { ok: 
   );
   fs.closeSync(out);
   const pid = child.pid;
-  if (pid === undefined) return { ok: false, error: `could not spawn ${java}` };
+  if (pid === undefined) return { ok: false, error: `could not spawn ${java}`, timedOut: false, formatted };
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
   child.once('error', (err) => (exited = err.message));
@@ -364,7 +364,7 @@ async function startOnce(libs: string, log?: Log): Promise<{ ok: true } | { ok: 
   if (isAlive(pid)) await stopProcess(pid, 15_000, log, 'kafka');
   fs.rmSync(d.pidFile, { force: true });
   const tail = tailFile(d.log, 30, 500);
-  return { ok: false, error: `${ready.error}; last lines of ${d.log}:\n${tail}` };
+  return { ok: false, error: `${ready.error}; last lines of ${d.log}:\n${tail}`, timedOut: ready.timedOut, formatted };
 }
 
 /** Ready = "Kafka Server started" in this run's log (when `checkLog`) and ApiVersions answered. */
@@ -374,18 +374,18 @@ async function waitReady(
   timeoutMs: number,
   checkLog: boolean,
   exited: () => string | undefined = () => undefined,
-): Promise<{ ok: true } | { ok: false; error: string }> {
+): Promise<{ ok: true } | { ok: false; error: string; timedOut: boolean }> {
   const deadline = Date.now() + timeoutMs;
   let logSeen = !checkLog;
   const watch = logWatcher(logFile, 'Kafka Server started');
   while (Date.now() < deadline) {
     const gone = exited() ?? (isAlive(pid) ? undefined : 'exited');
-    if (gone) return { ok: false, error: `the broker process ${pid} ${gone} before it was ready` };
+    if (gone) return { ok: false, error: `the broker process ${pid} ${gone} before it was ready`, timedOut: false };
     if (!logSeen) logSeen = watch();
     if (logSeen && (await brokerAnswers())) return { ok: true };
     await sleep(250);
   }
-  return { ok: false, error: `the broker was not ready after ${seconds(timeoutMs)}` };
+  return { ok: false, error: `the broker was not ready after ${seconds(timeoutMs)}`, timedOut: true };
 }
 
 export async function kafkaDown(opts: { log?: Log } = {}): Promise<ServiceStatus> {

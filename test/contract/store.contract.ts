@@ -217,6 +217,13 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
         sorted(['fr-livraison', 'en-crash', 'fr-appli', 'en-results']),
       );
       expect(await store().count({ query: 'NOT delivery' })).toBe(notDelivery.length);
+      expect(sorted(await ids(store(), { query: 'refund OR NOT delivery' }))).toEqual(
+        sorted(ALL_IDS.filter((id) => !['en-broken', 'en-great'].includes(id))),
+      );
+      expect(sorted(await ids(store(), { query: 'NOT (delivery AND source:reddit)' }))).toEqual(
+        sorted(['fr-livraison', 'fr-magasin', 'en-crash', 'fr-appli', 'en-results', 'en-refund']),
+      );
+      expect(sorted(await ids(store(), { query: 'NOT (NOT refund)' }))).toEqual(['en-late', 'en-refund']);
     });
 
     it('fields in the query: lang, source, brand, sentiment, also mixed with text and OR', async () => {
@@ -261,6 +268,12 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       const scores = page.hits.map((h) => h.score);
       for (const s of scores) expect(typeof s).toBe('number');
       expect(scores[0]!).toBeGreaterThan(scores[1]!);
+    });
+
+    it('relevance without words to score (empty, field-only or negative query) falls back to newest first', async () => {
+      expect(await ids(store(), { sort: 'relevance' })).toEqual(NEWEST);
+      expect(await ids(store(), { sort: 'relevance', query: 'lang:fr' })).toEqual(['fr-appli', 'fr-magasin', 'fr-livraison']);
+      expect(await ids(store(), { sort: 'relevance', query: '-lang:en' })).toEqual(['fr-appli', 'fr-magasin', 'fr-livraison']);
     });
 
     it('cursor pagination covers every hit exactly once, in order, with the whole total on every page', async () => {

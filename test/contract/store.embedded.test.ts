@@ -1,17 +1,88 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
+import { makeMention } from '../helpers/mentions.js';
 import { storeContract } from './store.contract.js';
 
 const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ecoute-store-'));
+  dirs.push(dir);
+  return join(dir, 'store.sqlite');
+}
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-storeContract('embedded (SQLite)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ecoute-store-'));
-  dirs.push(dir);
-  return new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+storeContract('embedded (SQLite)', async () => new EmbeddedMentionStore({ file: tempFile() }));
+
+describe('EmbeddedMentionStore specifics', () => {
+  it('keeps its data across close and reopen, and creates the folder of the file', async () => {
+    const file = join(tempFile(), '..', 'nested', 'deeper', 'store.sqlite');
+    const first = new EmbeddedMentionStore({ file });
+    await first.ensureSchema();
+    await first.upsert([makeMention({ id: 'kept', text: 'durable words' })]);
+    await first.close();
+    await first.close(); // idempotent
+    const second = new EmbeddedMentionStore({ file });
+    await second.ensureSchema();
+    expect((await second.search({ query: 'durable' })).hits.map((h) => h.mention.id)).toEqual(['kept']);
+    await second.close();
+  });
+
+  it('two stores on one file (a CLI ingest beside the pipeline) see each other’s writes', async () => {
+    const file = tempFile();
+    const a = new EmbeddedMentionStore({ file });
+    const b = new EmbeddedMentionStore({ file });
+    await Promise.all([a.ensureSchema(), b.ensureSchema()]);
+    for (let i = 0; i < 5; i++) {
+      await a.upsert([makeMention({ id: `a-${i}`, text: 'written by a' })]);
+      await b.upsert([makeMention({ id: `b-${i}`, text: 'written by b' })]);
+    }
+    expect(await a.count()).toBe(10);
+    expect(await b.count({ query: 'written' })).toBe(10);
+    await a.close();
+    await b.close();
+  });
+
+  it('a write that cannot get the lock in time fails whole and retriable', async () => {
+    const file = tempFile();
+    const store = new EmbeddedMentionStore({ file, busyTimeoutMs: 50 });
+    await store.ensureSchema();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.upsert([makeMention({ id: 'blocked' })])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retriable: true });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await store.upsert([makeMention({ id: 'blocked' })])).created).toBe(1);
+    await store.close();
+  });
+
+  it('refuses a file written by a newer schema', async () => {
+    const file = tempFile();
+    const store = new EmbeddedMentionStore({ file });
+    await store.ensureSchema();
+    await store.close();
+    const db = new Database(file);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(999);
+    db.close();
+    const again = new EmbeddedMentionStore({ file });
+    await expect(again.ensureSchema()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: /schema version 999/ });
+    await again.close();
+  });
+
+  it('works in memory, and a closed store refuses calls', async () => {
+    const store = new EmbeddedMentionStore({ file: ':memory:' });
+    await store.ensureSchema();
+    await store.upsert([makeMention({ id: 'mem', text: 'in memory' })]);
+    expect(await store.count({ query: 'memory' })).toBe(1);
+    await store.close();
+    await expect(store.count()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
 });

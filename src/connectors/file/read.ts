@@ -74,16 +74,17 @@ async function* readCsv(path: string, afterLine: number, now: string): AsyncGene
   const parser = createReadStream(path).pipe(
     parseCsv({ columns: true, bom: true, info: true, raw: true, skip_empty_lines: true, skip_records_with_error: true, trim: false }),
   );
-  parser.on('skip', (error: Error & { lines?: number; record?: unknown }) => {
+  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
     const line = error.lines ?? 0;
-    skipped.push({ line, input: String(error.record ?? ''), result: { ok: false, code: 'MENTION_INVALID', reason: `bad CSV: ${error.message}` } });
+    skipped.push({ line, input: String(error.raw ?? '').replace(/\r?\n$/, ''), result: { ok: false, code: 'MENTION_INVALID', reason: `bad CSV: ${error.message}` } });
   });
   for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number }; raw: string }>) {
-    while (skipped.length > 0) {
+    const line = item.info.lines;
+    // The parser reads ahead: yield the rows it skipped before this one, in line order.
+    while (skipped.length > 0 && (skipped[0] as FileLine).line < line) {
       const bad = skipped.shift() as FileLine;
       if (bad.line > afterLine) yield bad;
     }
-    const line = item.info.lines;
     if (line <= afterLine) continue;
     yield { line, input: item.raw.replace(/\r?\n$/, ''), result: toRawMention(item.record, now) };
   }
