@@ -3,8 +3,10 @@
 import { join, resolve } from 'node:path';
 import type { Config } from './core/config/schema.js';
 import { authorKeySecret } from './core/author-key.js';
+import { createLogger } from './core/log.js';
 import { SqliteCursorStore, type CursorStore } from './connectors/cursors.js';
 import { EmbeddedBus } from './streams/bus/embedded.js';
+import { KafkaBus } from './streams/bus/kafka.js';
 import type { Bus } from './streams/bus/types.js';
 import { EmbeddedMentionStore } from './store/embedded/index.js';
 import type { MentionStore } from './store/types.js';
@@ -24,6 +26,9 @@ export function openBus(config: Readonly<Config>): Bus {
   switch (config.bus.type) {
     case 'embedded':
       return new EmbeddedBus({ file: join(dataDir, 'bus.sqlite'), retentionMs: config.bus.retention_ms, pollIntervalMs: config.bus.poll_interval_ms });
+    case 'kafka':
+      // Connects and creates its topics on first use (or `await bus.start()`), so this stays synchronous.
+      return new KafkaBus(config.bus, { logger: createLogger({ component: 'kafka' }) });
   }
 }
 

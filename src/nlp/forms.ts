@@ -3,15 +3,12 @@
 // "livraison" finds "Livraisons" without the user knowing the mention's language.
 import type { Lang } from '../core/types.js';
 import { fold } from './normalize.js';
-import { englishNlp, stemFrench } from './tokenize.js';
+import { englishWordLemma, stemFrench } from './tokenize.js';
 
-/** The English lemma of one word, folded. */
+/** The English lemma of one word, folded: the form analyze() gives that word in any sentence. */
 export function englishLemma(word: string): string {
-  // The same wink instance (and pipeline) as analyze(), so a query word and the text agree.
-  const nlp = englishNlp();
-  // wink's typings do not accept its.lemma (an add-on of the model) where they accept other its.*.
-  const lemmas = nlp.readDoc(word).tokens().out(nlp.its.lemma as never) as string[];
-  return fold(lemmas.length === 1 && lemmas[0] ? lemmas[0] : word);
+  const lower = word.trim().toLowerCase();
+  return fold(lower === '' ? word : englishWordLemma(lower));
 }
 
 /** The French stem of one word, folded (the stemmer needs the accents, so fold after). */

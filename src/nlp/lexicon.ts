@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { fold } from './normalize.js';
 import { readValenceFile } from './resources.js';
+import { isStopWord } from './terms.js';
 import { phraseKeys, setEmoticons } from './tokenize.js';
 
 const require = createRequire(import.meta.url);
@@ -129,10 +130,17 @@ function frenchLookup(lex: LanguageLexicon, word: string): number | undefined {
   return lex.words.get(word) ?? lex.folded?.get(word);
 }
 
-/** Valence of a French word: as written, then without accents, then un-inflected. */
+/**
+ * Valence of a French word: as written, then without accents, then un-inflected. A word written
+ * without accents is looked up as its accented form ("decu" → "déçu"), except stop words: "sur"
+ * is not "sûr", "ou" is not "où".
+ */
 export function frenchValence(lex: LanguageLexicon, lower: string): number | undefined {
-  const exact = frenchLookup(lex, lower);
+  const exact = lex.words.get(lower);
   if (exact !== undefined) return exact;
+  if (isStopWord('fr', lower)) return undefined;
+  const accented = lex.folded?.get(lower);
+  if (accented !== undefined) return accented;
   const folded = fold(lower);
   if (folded !== lower) {
     const v = frenchLookup(lex, folded);

@@ -111,7 +111,6 @@ interface Contribution {
   /** First token of the quoted text (modifiers included). */
   from: number;
   negated: boolean;
-  emoji: boolean;
 }
 
 interface Scope {
@@ -213,7 +212,7 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
       const t = tokens[start]!;
       if (t.text.length >= 3 && t.text === t.text.toUpperCase() && t.text !== t.lower) value *= 1.25;
     }
-    const c: Contribution = { value, text: joinTokens(tokens, first, end), sentence, at: start, head, end, negated, emoji: false, from: first };
+    const c: Contribution = { value, text: joinTokens(tokens, first, end), sentence, at: start, head, end, negated, from: first };
     contributions.push(c);
     if (scope !== undefined) (scope.negated ??= []).push(c);
   };
@@ -244,7 +243,7 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
         // The same emoji repeated ("😡😡😡") adds less and less.
         const seen = (emojiSeen.get(t.lower) ?? 0) + 1;
         emojiSeen.set(t.lower, seen);
-        contributions.push({ value: v / seen, text: t.lower, sentence, at: i, head: t.lower, end: i + 1, from: i, negated: false, emoji: true });
+        contributions.push({ value: v / seen, text: t.lower, sentence, at: i, head: t.lower, end: i + 1, from: i, negated: false });
       }
       continue;
     }
@@ -313,6 +312,11 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
       }
       // "ne … que" restricts, it does not negate: "je n'ai que des éloges".
       if (neg?.ne === true && t.key === 'que') {
+        for (const c of neg.negated ?? []) {
+          c.value /= NEGATION_SCALAR;
+          c.negated = false;
+          c.text = joinTokens(tokens, c.at, c.end);
+        }
         neg = undefined;
         continue;
       }
@@ -355,8 +359,8 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
       }
     }
 
-    // 6. Sentiment words.
-    const v = wordValence(t, lang, lex);
+    // 6. Sentiment words (and emoticons read as words: "xD").
+    const v = wordValence(t, lang, lex) ?? lexicons.emoji.get(lower);
     if (v === undefined || v === 0) {
       tick();
       continue;
@@ -365,8 +369,10 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
     if (neg !== undefined && --neg.left <= 0) neg = undefined;
   }
 
-  // Contrast: the clause after "but" outweighs the one before.
-  for (const c of contrasts) {
+  // Contrast: the clause after "but" outweighs the one before (the last "but" of a sentence).
+  const lastContrast = new Map<number, { sentence: number; at: number; initial: boolean }>();
+  for (const c of contrasts) lastContrast.set(c.sentence, c);
+  for (const c of lastContrast.values()) {
     for (const k of contributions) {
       if (k.sentence === c.sentence) k.value *= k.at < c.at ? 0.5 : 1.5;
       else if (c.initial && k.sentence === c.sentence - 1) k.value *= 0.5;

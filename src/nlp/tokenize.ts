@@ -48,14 +48,35 @@ export function englishNlp(): Wink {
   return wink;
 }
 
+const lemmaCache = new Map<string, string>();
+const LEMMA_CACHE_MAX = 100_000;
+
+/**
+ * The lemma of one lower-cased English word, out of context, cached. Out of context on purpose:
+ * a query word goes through the same function (forms.ts), so "Deliveries" at the start of a
+ * sentence (which wink tags as a proper noun and leaves alone) and the query "deliveries" both
+ * index as "delivery", and a word always has one index form whatever its sentence.
+ */
+export function englishWordLemma(lower: string): string {
+  let lemma = lemmaCache.get(lower);
+  if (lemma !== undefined) return lemma;
+  const nlp = englishNlp();
+  const tokens = nlp.readDoc(lower).tokens();
+  // wink's typings do not accept its.lemma (an add-on of the model) where they accept other its.*.
+  const lemmas = tokens.out(nlp.its.lemma as never) as string[];
+  lemma = lemmas.length === 1 && lemmas[0] ? lemmas[0].toLowerCase() : lower;
+  // Bounded: a stream of unique garbage words must not grow the cache forever.
+  if (lemmaCache.size >= LEMMA_CACHE_MAX) lemmaCache.clear();
+  lemmaCache.set(lower, lemma);
+  return lemma;
+}
+
 export function tokenizeEnglish(text: string): Token[] {
   const nlp = englishNlp();
   const its = nlp.its;
   const tokens = nlp.readDoc(text).tokens();
-  // wink's typings do not accept its.lemma (an add-on of the model) where they accept other its.*.
   const values = tokens.out(its.value) as string[];
   const types = tokens.out(its.type) as string[];
-  const lemmas = tokens.out(its.lemma as never) as string[];
   const tags = tokens.out(its.pos) as string[];
   const spaces = tokens.out(its.precedingSpaces) as string[];
   const out: Token[] = [];
@@ -110,9 +131,15 @@ export function tokenizeEnglish(text: string): Token[] {
     const lower = text.toLowerCase();
     let lemma = '';
     if (kind === 'word') {
-      lemma = type === 'word' ? (lemmas[i] ?? lower).toLowerCase() : lower;
-      // Clitics without a letter-initial lemma ("'s" possessive) are not index forms.
-      if (lemma.startsWith("'") || !/\p{L}/u.test(lemma)) lemma = lemma === "'s" ? '' : lemma.replace(/^'+/, '');
+      const tag = tags[i];
+      if (type === 'word' && (lower.includes("'") || tag === 'AUX' || tag === 'PART')) {
+        // Contractions need their context: "ca" of "can't" is "can", "'s" is "be" or a possessive.
+        lemma = String(tokens.itemAt(i).out(its.lemma as never)).toLowerCase();
+        // Clitics without a letter-initial lemma ("'s" possessive) are not index forms.
+        if (lemma.startsWith("'") || !/\p{L}/u.test(lemma)) lemma = lemma === "'s" ? '' : lemma.replace(/^'+/, '');
+      } else {
+        lemma = englishWordLemma(lower);
+      }
     }
     out.push({ text, lower, lemma, key: lemma || lower, kind, space, pos: tags[i] });
   }

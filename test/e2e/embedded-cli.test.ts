@@ -64,10 +64,10 @@ describe('ecoute ingest and search (embedded)', () => {
     expect(ws.run(['search', 'acme', '--from', 'last week']).code).toBe(2);
     expect(ws.run(['ingest', join(ws.dir, 'missing.jsonl')]).stderr).toContain('no such file');
     expect(ws.run(['frobnicate']).code).toBe(2);
-    writeFileSync(ws.config, 'bus: { type: kafka }\nbrands: [{ id: x }]\n');
+    writeFileSync(ws.config, 'bus: { type: pigeon }\nbrands: [{ id: x }]\n');
     const badConfig = ws.run(['config', 'validate']);
     expect(badConfig.code).toBe(2);
-    expect(badConfig.stderr).toContain('bus.type: must be one of "embedded"');
+    expect(badConfig.stderr).toMatch(/bus\.type: must be one of "embedded"/);
     expect(badConfig.stderr).toContain('brands[0].name: required');
     expect(ws.run(['search', 'x', '-c', join(ws.dir, 'nope.yaml')]).stderr).toContain('config file not found');
   });

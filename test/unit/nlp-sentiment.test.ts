@@ -71,6 +71,11 @@ describe('analyze: sentiment', () => {
       expect(sentiment('Trop cher', { lang: 'fr' }).label).toBe('negative');
     });
 
+    it('French: "ne … que" restricts, it does not negate', () => {
+      expect(sentiment("Je n'ai que des éloges", { lang: 'fr' }).label).toBe('positive');
+      expect(sentiment("Je n'ai eu que des problèmes", { lang: 'fr' }).label).toBe('negative');
+    });
+
     it('names the negation in the driver', () => {
       expect(sentiment("Ce n'est pas bon", { lang: 'fr' }).drivers[0]!.text).toBe("n'est pas bon");
       expect(sentiment('not good', { lang: 'en' }).drivers[0]!.text).toBe('not good');

@@ -254,6 +254,8 @@ class EmbeddedConsumer implements Consumer {
   readonly done: Promise<void>;
   private readonly owner = `${process.pid}:${randomUUID()}`;
   private readonly stopping = new AbortController();
+  /** When the lease must next be renewed (0: not held). */
+  private renewAt = 0;
 
   constructor(
     private readonly bus: EmbeddedBus,
@@ -276,9 +278,16 @@ class EmbeddedConsumer implements Consumer {
     let failures = 0;
     try {
       while (!signal.aborted) {
-        if (!this.bus.acquireLease(this.topic, this.group, this.owner)) {
-          await sleep(Math.min(1000, this.bus.leaseMs / 4), undefined, { signal }).catch(() => undefined);
-          continue;
+        // The lease is written (a synced transaction) only when a third of it has run out, not on
+        // every poll: renewing on each loop would cost an fsync per batch and per idle poll.
+        const now = Date.now();
+        if (now >= this.renewAt) {
+          if (!this.bus.acquireLease(this.topic, this.group, this.owner)) {
+            this.renewAt = 0;
+            await sleep(Math.min(1000, this.bus.leaseMs / 4), undefined, { signal }).catch(() => undefined);
+            continue;
+          }
+          this.renewAt = now + this.bus.leaseMs / 3;
         }
         const from = this.bus.committed(this.topic, this.group);
         const batch = this.bus.fetch(this.topic, from, maxBatch);
@@ -300,7 +309,8 @@ class EmbeddedConsumer implements Consumer {
         const last = batch[batch.length - 1] as ConsumedRecord;
         // Losing the lease here means another consumer took over (we stalled past the lease):
         // it re-reads from the last commit, so the batch is handled again, never skipped.
-        this.bus.commitIfOwner(this.topic, this.group, this.owner, last.offset + 1);
+        if (this.bus.commitIfOwner(this.topic, this.group, this.owner, last.offset + 1)) this.renewAt = Date.now() + this.bus.leaseMs / 3;
+        else this.renewAt = 0;
       }
     } finally {
       this.bus.releaseLease(this.topic, this.group, this.owner);
