@@ -7,6 +7,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
 import { registerServices } from './commands/services.js';
+import { registerWorker } from './commands/worker.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerIngest(program);
+  registerWorker(program);
   registerAnalyze(program);
   registerSearch(program);
   registerConfig(program);

@@ -4,6 +4,7 @@
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
 import type { Runtime } from '../runtime.js';
+import type { MentionStore } from '../store/types.js';
 import { brandMatcher } from './brands.js';
 import { ANALYZE_GROUP, startAnalyzeStage } from './analyze.js';
 import type { Consumer, Offsets } from './bus/types.js';
@@ -19,7 +20,10 @@ export interface RunningStages {
   readonly failed: Promise<never>;
 }
 
-export function startStages(runtime: Runtime, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
+/** What the stages need: an analyze-only worker has no store. */
+export type StageDeps = Pick<Runtime, 'config' | 'bus' | 'authorKeySecret'> & { store?: MentionStore };
+
+export function startStages(runtime: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
   const started: Consumer[] = [];
   const warn = (stage: string) => (error: unknown) => log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
   if (stages.includes('analyze')) {
@@ -33,7 +37,10 @@ export function startStages(runtime: Runtime, log: Logger, stages: readonly Stag
       }),
     );
   }
-  if (stages.includes('index')) started.push(startIndexStage({ bus: runtime.bus, store: runtime.store, onError: warn('index') }));
+  if (stages.includes('index')) {
+    if (!runtime.store) throw new Error('the index stage needs a store');
+    started.push(startIndexStage({ bus: runtime.bus, store: runtime.store, onError: warn('index') }));
+  }
   const failed = Promise.race(started.map((c) => c.done.then(() => new Promise<never>(() => undefined)))) as Promise<never>;
   failed.catch(() => undefined);
   return {
@@ -49,7 +56,7 @@ export function startStages(runtime: Runtime, log: Logger, stages: readonly Stag
  * group reached the raw end offsets, then the index group reached the analyzed end offsets as they
  * were at that moment. Works whichever process runs the stages.
  */
-export async function waitUntilIndexed(runtime: Runtime, options: { signal?: AbortSignal; onProgress?: (indexed: Offsets) => void; pollMs?: number } = {}): Promise<void> {
+export async function waitUntilIndexed(runtime: Pick<Runtime, 'bus'>, options: { signal?: AbortSignal; onProgress?: (indexed: Offsets) => void; pollMs?: number } = {}): Promise<void> {
   const { bus } = runtime;
   const poll = options.pollMs ?? 100;
   const rawEnd = await bus.endOffsets('mentions.raw');

@@ -6,8 +6,9 @@ import { createConnector } from '../../connectors/registry.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
-import { startStages, waitUntilIndexed } from '../../streams/pipeline.js';
+import { startStages, waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
+import { parseStages, RUN_PARTS } from '../stages-option.js';
 import { deadLettersSince } from '../dead-letters.js';
 
 export function registerRun(program: Command): void {
@@ -15,13 +16,19 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('Run écoute: connectors, analysis and indexing, until Ctrl-C')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .action(async (options: { config?: string }) => {
+    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index (default: all)')
+    .action(async (options: { config?: string; stages?: string }) => {
+      const parts = parseStages(options.stages);
+      const stageNames = parts.filter((p): p is StageName => p !== 'connectors');
+      const withConnectors = parts.includes('connectors');
+      // The summary waits for indexing, which only makes sense when this process can see it through.
+      const allStages = parts.length === RUN_PARTS.length;
       const { path, config } = readConfig(options.config);
       const log = createLogger();
       const runtime = await openRuntime(config);
       log.info(`écoute running with ${path}: bus ${config.bus.type}, store ${config.store.type}, data in ${runtime.dataDir}`);
-      const stages = startStages(runtime, log);
-      const running: RunningConnector[] = config.connectors.map((c) => createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, log }));
+      const stages = startStages(runtime, log, stageNames);
+      const running: RunningConnector[] = (withConnectors ? config.connectors : []).map((c) => createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, log }));
       const stopped = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -31,6 +38,7 @@ export function registerRun(program: Command): void {
       try {
         await Promise.race([
           (async () => {
+            if (!allStages) return;
             await Promise.all(running.map((c) => c.caughtUp));
             await waitUntilIndexed(runtime, { signal: shutdown.signal });
             process.stdout.write(`${await summary(runtime, running)}\n`);

@@ -1,0 +1,40 @@
+// `ecoute worker analyze|index`: one stage in its own process. With the Kafka bus, run as many as
+// there are partitions: the consumer group shares the partitions among them. Exits non-zero when
+// its stage fails for good, so a supervisor restarts it instead of leaving it idle but stuck.
+import type { Command } from 'commander';
+import { authorKeySecret } from '../../core/author-key.js';
+import { createLogger } from '../../core/log.js';
+import { openBus, openStore } from '../../runtime.js';
+import { STAGES, startStages, type StageName } from '../../streams/pipeline.js';
+import { readConfig } from '../context.js';
+import { parseStages } from '../stages-option.js';
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('Run one pipeline stage in this process (analyze or index), until Ctrl-C')
+    .argument('<stage>', 'analyze or index')
+    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
+    .action(async (stage: string, options: { config?: string }) => {
+      const [name] = parseStages<StageName>(stage, 'stage', STAGES);
+      const { config } = readConfig(options.config);
+      const log = createLogger({ worker: name, pid: process.pid });
+      const bus = openBus(config);
+      const store = name === 'index' ? await openStore(config) : undefined;
+      const stages = startStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
+      log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
+      const stopped = new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      try {
+        const signal = await Promise.race([stopped, stages.failed]);
+        log.info(`${signal}: draining in-flight work`);
+      } finally {
+        await stages.stop();
+        await bus.close();
+        await store?.close();
+      }
+      log.info('stopped cleanly');
+    });
+}
