@@ -11,6 +11,11 @@ export const ERROR_CODES = {
   MENTION_BAD_JSON: { stage: 'connector', retriable: false },
   MENTION_INVALID: { stage: 'connector', retriable: false },
   FILE_UNREADABLE: { stage: 'connector', retriable: true },
+  SOURCE_HTTP: { stage: 'connector', retriable: true },
+  SOURCE_RATE_LIMITED: { stage: 'connector', retriable: true },
+  SOURCE_BLOCKED: { stage: 'connector', retriable: false },
+  SOURCE_MALFORMED: { stage: 'connector', retriable: false },
+  SOURCE_AUTH: { stage: 'connector', retriable: false },
   RECORD_UNREADABLE: { stage: 'analyze', retriable: false },
   ANALYZE_FAILED: { stage: 'analyze', retriable: false },
   STORE_ITEM_INVALID: { stage: 'index', retriable: false },
@@ -18,6 +23,18 @@ export const ERROR_CODES = {
   BAD_CURSOR: { stage: 'query', retriable: false },
   BAD_REQUEST: { stage: 'query', retriable: false },
   USAGE: { stage: 'cli', retriable: false },
+  // The webhook connector's answers (src/connectors/webhook): each HTTP error names one of these.
+  WEBHOOK_UNKNOWN_SOURCE: { stage: 'connector', retriable: false },
+  WEBHOOK_UNSIGNED: { stage: 'connector', retriable: false },
+  WEBHOOK_BAD_SIGNATURE: { stage: 'connector', retriable: false },
+  WEBHOOK_STALE_TIMESTAMP: { stage: 'connector', retriable: false },
+  WEBHOOK_REPLAY: { stage: 'connector', retriable: false },
+  WEBHOOK_TOO_LARGE: { stage: 'connector', retriable: false },
+  WEBHOOK_NOT_JSON: { stage: 'connector', retriable: false },
+  WEBHOOK_BAD_JSON: { stage: 'connector', retriable: false },
+  WEBHOOK_NO_VALID_MENTION: { stage: 'connector', retriable: false },
+  WEBHOOK_BUSY: { stage: 'connector', retriable: true },
+  BUS_UNAVAILABLE: { stage: 'bus', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -80,7 +80,7 @@ connectors: [{ type: file, path: '${file}', interval_ms: 1000 }]
       await new Promise((r) => setTimeout(r, 2000));
       expect(await store.count()).toBe(TOTAL);
       for (const i of [0, 1, 7_777, 12_345, TOTAL - 1]) {
-        const page = await store.search({ query: `"number ${i}"`, limit: 10 });
+        const page = await store.search({ query: `"${i}"`, limit: 10 });
         expect(page.total, `mention ${i}`).toBe(1);
         expect(page.hits[0]?.mention.sourceId).toBe(`m${i}`);
       }

@@ -1,39 +1,21 @@
 // Real Kafka and Elasticsearch on 127.0.0.1, as `ecoute services up` runs them (no Docker).
-// If they are not running, beforeAll brings them up (first run: downloads from Maven Central).
-// With CI set, services that cannot be brought up FAIL the suite; they never skip it.
+// If they are not running, beforeAll brings them up (test/helpers/services.ts; first run: downloads
+// from Maven Central). With CI set, services that cannot be brought up FAIL the suite; without CI,
+// only a missing Java or Maven makes it skip, with the reason.
 // The services are left running afterwards: other e2e files share them; `.ci/run` stops them.
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ELASTICSEARCH_URL,
-  KAFKA_BROKER,
-  type ServiceStatus,
-  kafkaApiVersions,
-  kafkaMetadata,
-  servicesStatus,
-  servicesUp,
-} from '../../src/services/index.js';
+import { ELASTICSEARCH_URL, KAFKA_BROKER, kafkaApiVersions, kafkaMetadata, servicesStatus } from '../../src/services/index.js';
+import { ensureServices } from '../helpers/services.js';
 
-const CI = Boolean(process.env.CI);
 const run = `${Date.now().toString(36)}-${process.pid}`;
 let problem: string | undefined;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  let statuses: ServiceStatus[] = await servicesStatus();
-  if (statuses.every((s) => s.running)) return;
-  try {
-    statuses = await servicesUp({ log: (line) => console.error(`[services] ${line}`) });
-  } catch (err) {
-    problem = `services did not come up: ${(err as Error).message}`;
-    if (CI) throw new Error(problem);
-    console.error(`[services] ${problem}`);
-  }
-  if (!problem && !statuses.every((s) => s.running)) {
-    problem = `services not running: ${JSON.stringify(statuses)}`;
-    if (CI) throw new Error(problem);
-  }
+  // Brings them up when needed; throws (CI, or a real failure) or resolves undefined (no Java/Maven).
+  if (!(await ensureServices(['kafka', 'elasticsearch']))) problem = 'Kafka and Elasticsearch cannot be started here (see the [services] message)';
 }, 15 * 60_000); // a first run downloads ~150 MB from Maven Central
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 //
 //   const brokers = await requireKafka();        // '127.0.0.1:19092' (comma-separated list)
 //   const url = await requireElasticsearch();     // 'http://127.0.0.1:19200'
+//   await ensureServices(['kafka', 'elasticsearch']) // ours only (test/e2e/services.test.ts)
 //
 // 1. KAFKA_BROKERS / ELASTICSEARCH_URL, when set, point the tests at existing servers (used as is).
 // 2. Otherwise the servers of `ecoute services up` are used when they answer, and brought up (the
@@ -21,37 +22,29 @@ const ENDPOINT: Record<ServiceName, string> = { kafka: KAFKA_BROKER, elasticsear
 const pending = new Map<ServiceName, Promise<string | undefined>>();
 
 /** Kafka bootstrap brokers ("host:port[,host:port]"), or undefined when the caller must skip. */
-export function requireKafka(): Promise<string | undefined> {
-  return requireService('kafka');
+export async function requireKafka(): Promise<string | undefined> {
+  return process.env.KAFKA_BROKERS || (await ensureServices(['kafka']))?.kafka;
 }
 
 /** Elasticsearch base URL, or undefined when the caller must skip. */
-export function requireElasticsearch(): Promise<string | undefined> {
-  return requireService('elasticsearch');
+export async function requireElasticsearch(): Promise<string | undefined> {
+  return process.env.ELASTICSEARCH_URL || (await ensureServices(['elasticsearch']))?.elasticsearch;
 }
 
-/** Both (or the named) services at once: one `servicesUp` call starts them side by side. */
-export async function requireServices(names: ServiceName[] = ['kafka', 'elasticsearch']): Promise<Partial<Record<ServiceName, string>> | undefined> {
-  const missing = names.filter((n) => !pending.has(n) && !process.env[ENV[n]]);
-  if (missing.length > 1) {
-    // Bring the missing ones up together, then let requireService read the outcome per service.
-    const together = ensure(missing);
-    for (const n of missing) pending.set(n, together.then((r) => r[n]));
+/**
+ * The servers of `ecoute services` themselves (KAFKA_BROKERS and ELASTICSEARCH_URL are not looked
+ * at), brought up when they do not answer; several at once start side by side. Undefined when the
+ * caller must skip (Java or Maven missing, CI not set).
+ */
+export async function ensureServices(names: ServiceName[]): Promise<Partial<Record<ServiceName, string>> | undefined> {
+  const fresh = names.filter((n) => !pending.has(n));
+  if (fresh.length > 0) {
+    const together = ensure(fresh);
+    for (const n of fresh) pending.set(n, together.then((r) => r[n]));
   }
-  const endpoints = await Promise.all(names.map((n) => requireService(n)));
+  const endpoints = await Promise.all(names.map((n) => pending.get(n) as Promise<string | undefined>));
   if (endpoints.some((e) => e === undefined)) return undefined;
   return Object.fromEntries(names.map((n, i) => [n, endpoints[i]]));
-}
-
-function requireService(name: ServiceName): Promise<string | undefined> {
-  const fromEnv = process.env[ENV[name]];
-  if (fromEnv) return Promise.resolve(fromEnv);
-  let p = pending.get(name);
-  if (!p) {
-    p = ensure([name]).then((r) => r[name]);
-    pending.set(name, p);
-  }
-  return p;
 }
 
 async function ensure(names: ServiceName[]): Promise<Partial<Record<ServiceName, string>>> {

@@ -216,6 +216,7 @@ export class KafkaBus implements Bus {
     const finished = new Promise<void>((resolve, reject) => {
       settle = (error?: unknown) => (error === undefined ? resolve() : reject(error));
     });
+    finished.catch(() => undefined); // may settle before it is awaited; awaited below all the same
     const timer = setTimeout(
       () => settle(new Error(`kafka: read of ${name} did not reach the end offsets within ${this.config.request_timeout_ms} ms`)),
       this.config.request_timeout_ms,
@@ -241,8 +242,14 @@ export class KafkaBus implements Bus {
           if (got.length >= limit || pending().length === 0) settle();
         },
       });
-      // run() resolves once the group is joined (this sole member owns every partition).
-      for (const p of Object.keys(ends).map(Number)) consumer.seek({ topic: name, partition: p, offset: String(starts[p] ?? 0) });
+      // run() resolves once the group is joined (this sole member owns every partition); a fetch
+      // already in flight is dropped by kafkajs for sought partitions, and filtered above anyway.
+      try {
+        for (const p of Object.keys(ends).map(Number)) consumer.seek({ topic: name, partition: p, offset: String(starts[p] ?? 0) });
+      } catch (error) {
+        await finished; // the join crashed: that error says more than the seek's
+        throw error;
+      }
       await finished;
     } finally {
       clearTimeout(timer);
@@ -262,7 +269,7 @@ export class KafkaBus implements Bus {
   async close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.consumers].map((c) => c.close()));
-      await this.draining;
+      while (this.draining) await this.draining;
       await this.starting?.catch(() => undefined);
       await this.producer?.disconnect().catch(() => undefined);
       await this.admin?.disconnect().catch(() => undefined);
@@ -404,7 +411,9 @@ export class KafkaBus implements Bus {
   private logKafka({ namespace, level, log }: LogEntry): void {
     const { message, timestamp: _timestamp, logger: _logger, stack: _stack, ...fields } = log;
     const text = `kafkajs ${namespace}: ${message}`;
-    if (level <= KafkaLogLevel.WARN) this.logger.warn(text, fields);
+    // Connection logs every error response at ERROR, also those the client then handles (retries,
+    // rejoining a rebalancing group); what is not handled surfaces as a crash or a rejection.
+    if (level <= KafkaLogLevel.WARN && namespace !== 'Connection') this.logger.warn(text, fields);
     else this.logger.debug(text, fields);
   }
 }
