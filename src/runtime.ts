@@ -9,6 +9,7 @@ import { EmbeddedBus } from './streams/bus/embedded.js';
 import { KafkaBus } from './streams/bus/kafka.js';
 import type { Bus } from './streams/bus/types.js';
 import { EmbeddedMentionStore } from './store/embedded/index.js';
+import { ElasticsearchMentionStore } from './store/elasticsearch/index.js';
 import type { MentionStore } from './store/types.js';
 
 export interface Runtime {
@@ -38,6 +39,25 @@ export async function openStore(config: Readonly<Config>): Promise<MentionStore>
   switch (config.store.type) {
     case 'embedded':
       store = new EmbeddedMentionStore({ file: join(dataDir, 'store.sqlite') });
+      break;
+    case 'elasticsearch': {
+      const es = config.store;
+      store = new ElasticsearchMentionStore({
+        node: es.node,
+        indexPrefix: es.index_prefix,
+        shards: es.shards,
+        replicas: es.replicas,
+        refreshIntervalMs: es.refresh_interval_ms,
+        refreshOnWrite: es.refresh_on_write,
+        requestTimeoutMs: es.request_timeout_ms,
+        requestMaxRetries: es.request_max_retries,
+        bulkMaxRetries: es.bulk_max_retries,
+        bulkRetryBackoffMs: es.bulk_retry_backoff_ms,
+        bulkMaxBytes: es.bulk_max_bytes,
+        pitKeepAliveMs: es.pit_keep_alive_ms,
+      });
+      break;
+    }
   }
   await store.ensureSchema();
   return store;

@@ -2,13 +2,20 @@
 // definition, its schema in src/core/config/schema.ts, and one line here.
 import type { ConnectorConfig } from '../core/config/schema.js';
 import { fileConnector } from './file/index.js';
+import { webhookConnector } from './webhook/index.js';
 import type { ConnectorContext, ConnectorDefinition, RunningConnector } from './types.js';
 
 type DefinitionFor<T extends ConnectorConfig['type']> = ConnectorDefinition<Extract<ConnectorConfig, { type: T }>>;
 
 export const connectors: { [T in ConnectorConfig['type']]: DefinitionFor<T> } = {
   file: fileConnector,
+  webhook: webhookConnector,
 };
+
+/** True when a connector is pushed to (it needs écoute's HTTP server). */
+export function isPushConnector(config: ConnectorConfig): boolean {
+  return connectors[config.type].kind === 'push';
+}
 
 export function createConnector(config: ConnectorConfig, context: ConnectorContext): RunningConnector {
   const definition = connectors[config.type] as ConnectorDefinition<ConnectorConfig>;

@@ -1,14 +1,25 @@
 // What every connector is: a plain definition object registered in registry.ts, with its config
 // schema (in src/core/config/schema.ts), whether it pulls with a cursor or is pushed to, and
 // create(), which starts it.
+import type { HttpServer } from '../api/server.js';
 import type { Logger } from '../core/log.js';
 import type { Bus } from '../streams/bus/types.js';
 import type { CursorStore } from './cursors.js';
+import type { Scheduler } from './scheduler.js';
+import type { StatusStore } from './status-store.js';
 
 export interface ConnectorContext {
   bus: Bus;
   cursors: CursorStore;
   log: Logger;
+  /** écoute's HTTP server, on which push connectors (webhook) mount their routes before it listens. */
+  httpServer?: HttpServer;
+  /** The data dir, for what a connector keeps besides its cursor (the webhook's replay memory); none in tests = in memory. */
+  dataDir?: string;
+  /** Where pull connectors persist their status for `ecoute connectors status`, read by another process. */
+  statusStore?: StatusStore;
+  /** The per-host request scheduler; the process-wide one when absent (tests pass their own). */
+  scheduler?: Scheduler;
 }
 
 export interface ConnectorStatus {
@@ -18,6 +29,12 @@ export interface ConnectorStatus {
   lastError?: { at: string; message: string };
   fetched: number;
   rejected: number;
+  /** Last time a poll read the source up to its newest item (lag = now minus this). */
+  caughtUpAt?: string;
+  /** Set while the connector waits longer than usual: retry back-off, rate limit, repeated failures. */
+  backingOffUntil?: string;
+  /** publishedAt of the newest mention made durable. */
+  newestMentionAt?: string;
 }
 
 export interface RunningConnector {

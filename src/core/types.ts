@@ -48,8 +48,20 @@ export interface Sentiment {
 }
 
 export interface FieldHit {
+  /** How many times words or phrases of the field occur. */
   hits: number;
+  /** -1..1: mean tone of the clauses holding those hits. */
   tone: number;
+}
+
+/** Signals about a mention beyond its tone (see src/nlp/flags.ts). */
+export interface AnalysisFlags {
+  /** Praise that probably means the opposite: "merci pour rien", "Great, late again 🙄". */
+  ironySuspected: boolean;
+  /** It asks something: "?", "est-ce que", "how do I...", "Pouvez-vous...". */
+  question: boolean;
+  /** Swearing or vulgar insults (EN/FR lists in config/lexicons/flags/). */
+  profanity: boolean;
 }
 
 export interface Analysis {
@@ -61,7 +73,10 @@ export interface Analysis {
   /** Term counts without stop words: lemmas and frequent n-grams ("service client"). */
   terms: Record<string, number>;
   sentiment: Sentiment;
+  /** Semantic fields found (config/lexicons/fields/ and brand overrides): field name → hits and tone. */
   fields: Record<string, FieldHit>;
+  /** Set by analyze(); optional only for documents written before flags existed. */
+  flags?: AnalysisFlags;
 }
 
 export interface AnalyzedMention extends RawMention {

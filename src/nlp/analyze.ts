@@ -3,10 +3,13 @@
 // once, on the first call; after that a tweet-length mention costs a fraction of a millisecond.
 //
 //   prepareText → detectLanguage → tokenize (en: wink-nlp, fr: natural + our rules) →
-//   lemmas + terms → sentiment (lexicons + rules + rating)
+//   lemmas + terms → sentiment (lexicons + rules + rating) → semantic fields (each with the tone
+//   of its clause) → flags (irony suspected, question, profanity)
 //
 // Only the first MAX_ANALYZED_CHARS characters of a mention are analysed (see normalize.ts).
 import type { Analysis, Lang } from '../core/types.js';
+import { fieldsOf, TokenForms, type FieldSet } from './fields.js';
+import { flagsOf, NO_FLAGS } from './flags.js';
 import { detectLanguage } from './language.js';
 import { getLexicons } from './lexicon.js';
 import { prepareText } from './normalize.js';
@@ -23,6 +26,13 @@ export interface AnalyzeHints {
   languages?: readonly Lang[];
   /** Star rating normalized to 0..1 (1 star of 5 = 0, 5 of 5 = 1): pulls the sentiment toward it. */
   rating?: number;
+  /**
+   * Semantic fields to look for (default: the shipped ones, config/lexicons/fields/), or a
+   * function choosing them from the mention's lemmas, called once before the fields are computed:
+   * the analyze stage matches brands on the lemmas this way and applies their field overrides
+   * without analysing the text twice.
+   */
+  fields?: FieldSet | ((lemmas: readonly string[]) => FieldSet | undefined);
 }
 
 const DEFAULT_LANGUAGES: readonly Lang[] = ['en', 'fr'];
@@ -54,6 +64,7 @@ function emptyAnalysis(lang: Lang = 'other', langConfidence = 0): Analysis {
     terms: {},
     sentiment: { score: 0, label: 'neutral', confidence: lang === 'other' ? 0.4 : 0.7, drivers: [] },
     fields: {},
+    flags: { ...NO_FLAGS },
   };
 }
 
@@ -70,24 +81,37 @@ export function analyze(text: string, hints: AnalyzeHints = {}): Analysis {
   }
 }
 
-function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
+/**
+ * The text as analyze() reads it: cleaned, its language and its tokens. The sentiment training
+ * and calibration read texts through this too, so the model learns from what it will see.
+ */
+export function readText(raw: string, hints: Pick<AnalyzeHints, 'lang' | 'languages'> = {}): { lang: Lang; confidence: number; tokens: Token[] } {
   const languages = Array.isArray(hints.languages) && hints.languages.length > 0 ? hints.languages : DEFAULT_LANGUAGES;
-  const rating = typeof hints.rating === 'number' && Number.isFinite(hints.rating) ? hints.rating : undefined;
   const text = prepareText(raw, known());
   const { lang, confidence } = detectLanguage(text, hints.lang, languages);
-  const tokens = tokenize(text, lang);
+  return { lang, confidence, tokens: tokenize(text, lang) };
+}
+
+function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
+  const rating = typeof hints.rating === 'number' && Number.isFinite(hints.rating) ? hints.rating : undefined;
+  const { lang, confidence, tokens } = readText(raw, hints);
 
   let wordCount = 0;
   for (const t of tokens) if (t.kind === 'word' || t.kind === 'number') wordCount++;
 
+  const lemmas = lemmasOf(tokens);
+  const sentiment = scoreSentiment(tokens, lang, rating);
+  const fieldSet = typeof hints.fields === 'function' ? hints.fields(lemmas) : hints.fields;
+  // Folded word forms, computed once for the fields and the flags.
+  const forms = new TokenForms(tokens);
   return {
     lang,
     langConfidence: confidence,
     tokens: wordCount,
-    lemmas: lemmasOf(tokens),
+    lemmas,
     terms: termsOf(tokens, lang),
-    sentiment: scoreSentiment(tokens, lang, rating),
-    // Semantic fields come with a later issue.
-    fields: {},
+    sentiment,
+    fields: fieldsOf(tokens, lang, { set: fieldSet, rating, forms }),
+    flags: flagsOf({ raw, tokens, lang, sentiment, forms }),
   };
 }

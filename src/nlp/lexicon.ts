@@ -71,7 +71,17 @@ function buildLanguage(words: Map<string, number>, lang: 'en' | 'fr'): LanguageL
 function loadEnglish(): LanguageLexicon {
   const afinn = require('sentiment/languages/en/labels.json') as Record<string, number>;
   const words = new Map<string, number>();
-  for (const [w, v] of Object.entries(afinn)) words.set(w.toLowerCase(), v * 0.8);
+  const mode = process.env.ECOUTE_LEX_MODE ?? 'afinn';
+  const vader = mode === 'afinn' ? new Map<string, number>() : readValenceFile('vader_en_lexicon.tsv');
+  if (mode === 'vader-first') for (const [w, v] of vader) words.set(w, v);
+  for (const [w, v] of Object.entries(afinn)) {
+    const key = w.toLowerCase();
+    const vv = vader.get(key);
+    if (mode === 'avg' && vv !== undefined) words.set(key, (v * 0.8 + vv) / 2);
+    else if (mode === 'vader-first' && vv !== undefined) continue;
+    else words.set(key, v * 0.8);
+  }
+  if (mode === 'afinn-first' || mode === 'avg') for (const [w, v] of vader) if (!words.has(w)) words.set(w, v);
   for (const [w, v] of readValenceFile('sentiment-en.tsv')) words.set(w, v);
   return buildLanguage(words, 'en');
 }
@@ -101,6 +111,31 @@ function loadEmoji(): Map<string, number> {
 }
 
 let lexicons: Lexicons | undefined;
+let secondary: { en: Map<string, number>; fr: Map<string, number> } | undefined;
+
+/**
+ * Second opinions, read by the sentiment model as features of their own (not by the rules):
+ * English, the VADER lexicon (config/lexicons/vader_en_lexicon.tsv, MIT); French, the adjectives
+ * of the Pattern lexicon shipped in `natural` (BSD, polarity -1..1, × 4). Keys lower-cased; French
+ * keys also without accents.
+ */
+export function getSecondaryLexicons(): { en: Map<string, number>; fr: Map<string, number> } {
+  if (secondary === undefined) {
+    const en = readValenceFile('vader_en_lexicon.tsv');
+    const fr = new Map<string, number>();
+    const pattern = require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, { polarity: string }>;
+    for (const [w, e] of Object.entries(pattern)) {
+      const v = Number(e.polarity) * 4;
+      if (!Number.isFinite(v) || v === 0) continue;
+      const key = w.toLowerCase();
+      fr.set(key, v);
+      const f = fold(key);
+      if (!fr.has(f)) fr.set(f, v);
+    }
+    secondary = { en, fr };
+  }
+  return secondary;
+}
 
 export function getLexicons(): Lexicons {
   if (lexicons === undefined) {

@@ -15,12 +15,17 @@
 // source gives one, then pulls the score strongly toward it.
 import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
 import { frenchValence, getLexicons, type LanguageLexicon } from './lexicon.js';
+import { applyCalibration, type Calibration } from './sentiment/calibration.js';
+import { sentimentFeatures } from './sentiment/features.js';
+import { getModel, modelLogits, probabilities } from './sentiment/model.js';
 import type { Token } from './tokenize.js';
 
 const NEGATION_SCALAR = -0.74;
 const ALPHA = 15;
 const NEUTRAL_BAND = 0.1;
 const MAX_DRIVERS = 8;
+/** Strong opposite drivers make a text 'mixed' unless the model is at least this sure of a class. */
+const MIXED_MAX_PROBABILITY = 0.6;
 /** Weight of the text when a rating is given (the rating gets the rest). */
 const TEXT_WEIGHT_WITH_RATING = 0.4;
 
@@ -99,7 +104,7 @@ interface Rules {
 const EN_RULES: Rules = { negators: EN_NEGATORS, boosters: EN_BOOSTERS, boosters2: EN_BOOSTERS_2, contrast: EN_CONTRAST, contrast2: EN_CONTRAST_2 };
 const FR_RULES: Rules = { negators: FR_BARE_NEGATORS, boosters: FR_BOOSTERS, boosters2: FR_BOOSTERS_2, contrast: FR_CONTRAST, contrast2: FR_CONTRAST_2 };
 
-interface Contribution {
+export interface Contribution {
   value: number;
   text: string;
   sentence: number;
@@ -155,11 +160,38 @@ function round(x: number, digits = 3): number {
   return r === 0 ? 0 : r; // no -0 in JSON
 }
 
+/** What the lexicons and rules found in a text: the contributions and the counts the model reads. */
+export interface RuleResult {
+  contributions: Contribution[];
+  /** Sum of the contributions, and its squashing to -1..1. */
+  sum: number;
+  textScore: number;
+  positive: number;
+  negative: number;
+  maxPositive: number;
+  maxNegative: number;
+  /** Counts of word (or phrase) contributions by sign, and of emoji ones. */
+  positiveWords: number;
+  negativeWords: number;
+  positiveEmoji: number;
+  negativeEmoji: number;
+  exclamations: number;
+  questions: number;
+  contrasts: number;
+  negations: number;
+  /** Words in capitals amid normal text. */
+  capitals: number;
+  words: number;
+  /** Per token: inside a negation scope (the model's word features are marked "NOT_"). */
+  negated: boolean[];
+  /** Strong positive and negative drivers that balance each other. */
+  mixed: boolean;
+}
+
 /**
- * Sentiment of tokenized text. `lang` 'other' only scores emoji, emoticons and the rating;
- * `rating` is the source's star rating normalized to 0..1.
+ * Lexicons and rules over tokenized text. `lang` 'other' only scores emoji and emoticons.
  */
-export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: number): Sentiment {
+export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult {
   const lexicons = getLexicons();
   const lex = lang === 'en' ? lexicons.en : lang === 'fr' ? lexicons.fr : undefined;
   const rules = lang === 'en' ? EN_RULES : FR_RULES;
@@ -178,6 +210,10 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
   }
   const shouting = words > 0 && capsWords / words > 0.5;
 
+  const negatedAt: boolean[] = new Array<boolean>(tokens.length).fill(false);
+  let negations = 0;
+  let questions = 0;
+  let capitals = 0;
   let sentence = 0;
   let closing = false;
   let wordsInSentence = 0;
@@ -210,7 +246,10 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
     }
     if (!shouting && end - start === 1) {
       const t = tokens[start]!;
-      if (t.text.length >= 3 && t.text === t.text.toUpperCase() && t.text !== t.lower) value *= 1.25;
+      if (t.text.length >= 3 && t.text === t.text.toUpperCase() && t.text !== t.lower) {
+        value *= 1.25;
+        capitals++;
+      }
     }
     const c: Contribution = { value, text: joinTokens(tokens, first, end), sentence, at: start, head, end, negated, from: first };
     contributions.push(c);
@@ -222,7 +261,10 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
     if (t.kind === 'punct') {
       endScopes();
       if (isSentenceEnd(t.text)) {
-        for (const c of t.text) if (c === '!') exclamations[sentence]! += 1;
+        for (const c of t.text) {
+          if (c === '!') exclamations[sentence]! += 1;
+          else if (c === '?') questions++;
+        }
         closing = true;
       }
       continue;
@@ -253,6 +295,7 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
     }
     if (lex === undefined) continue;
     wordsInSentence++;
+    if (neg !== undefined) negatedAt[i] = true;
 
     const next = tokens[i + 1];
     const nextWord = next !== undefined && next.kind === 'word' ? next : undefined;
@@ -308,10 +351,13 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
     if (lang === 'fr') {
       if (t.key === 'ne') {
         neg = { start: i, left: 6, scalar: NEGATION_SCALAR, ne: true };
+        negatedAt[i] = false;
+        negations++;
         continue;
       }
       // "ne … que" restricts, it does not negate: "je n'ai que des éloges".
       if (neg?.ne === true && t.key === 'que') {
+        for (let k = neg.start; k <= i; k++) negatedAt[k] = false;
         for (const c of neg.negated ?? []) {
           c.value /= NEGATION_SCALAR;
           c.negated = false;
@@ -321,6 +367,7 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
         continue;
       }
       if (neg?.ne === true && FR_NE_PARTICLES.has(lower)) {
+        negatedAt[i] = false;
         for (const c of neg.negated ?? []) c.text = joinTokens(tokens, c.from, i + 1);
         neg.ne = false;
         neg.negated = undefined;
@@ -336,13 +383,19 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
           last.negated = true;
           last.text = joinTokens(tokens, last.from, i + 1);
         }
+        // Spoken French drops "ne": the word before a bare "pas" is what is negated ("j'aime pas").
+        if (lower === 'pas' && i > 0 && tokens[i - 1]!.kind === 'word') negatedAt[i - 1] = true;
         neg = { start: i, left: lower === 'peu' ? 2 : 3, scalar: bare };
+        negatedAt[i] = false;
+        negations++;
         continue;
       }
     } else {
       const scalar = rules.negators.get(lower) ?? (t.key === 'not' ? NEGATION_SCALAR : undefined);
       if (scalar !== undefined) {
         neg = { start: i, left: 3, scalar };
+        negatedAt[i] = false;
+        negations++;
         continue;
       }
     }
@@ -384,32 +437,81 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
     if (marks > 0) k.value *= 1 + 0.15 * Math.min(marks, 3);
   }
 
-  return summarize(contributions, lang, rating);
-}
-
-function summarize(contributions: readonly Contribution[], lang: Lang, rating: number | undefined): Sentiment {
   let sum = 0;
   let positive = 0;
   let negative = 0;
   let maxPositive = 0;
   let maxNegative = 0;
-  const byText = new Map<string, number>();
+  let positiveWords = 0;
+  let negativeWords = 0;
+  let positiveEmoji = 0;
+  let negativeEmoji = 0;
   for (const c of contributions) {
     sum += c.value;
+    const emoji = tokens[c.at]!.kind !== 'word';
     if (c.value > 0) {
       positive += c.value;
       maxPositive = Math.max(maxPositive, c.value);
+      if (emoji) positiveEmoji++;
+      else positiveWords++;
     } else {
       negative -= c.value;
       maxNegative = Math.max(maxNegative, -c.value);
+      if (emoji) negativeEmoji++;
+      else negativeWords++;
     }
-    byText.set(c.text, (byText.get(c.text) ?? 0) + c.value);
   }
   const textScore = sum / Math.sqrt(sum * sum + ALPHA);
   const majority = Math.max(positive, negative);
   const minority = Math.min(positive, negative);
   const balance = majority > 0 ? minority / majority : 0;
-  const mixedText = maxPositive >= 1.2 && maxNegative >= 1.2 && balance >= 0.5 && Math.abs(textScore) < 0.4;
+  let marks = 0;
+  for (const e of exclamations) marks += e;
+  return {
+    contributions, sum, textScore, positive, negative, maxPositive, maxNegative,
+    positiveWords, negativeWords, positiveEmoji, negativeEmoji,
+    exclamations: marks, questions, contrasts: contrasts.length, negations, capitals, words,
+    negated: negatedAt,
+    mixed: maxPositive >= 1.2 && maxNegative >= 1.2 && balance >= 0.5 && Math.abs(textScore) < 0.4,
+  };
+}
+
+/**
+ * Sentiment of tokenized text: the rules alone (the model's own contribution is added by
+ * scoreSentiment). `rating` is the source's star rating normalized to 0..1.
+ */
+export function ruleOnlySentiment(tokens: readonly Token[], lang: Lang, rating?: number): Sentiment {
+  return summarize(ruleSentiment(tokens, lang), lang, rating);
+}
+
+/**
+ * Sentiment of tokenized text: the lexicons and rules, then the shipped model over their findings
+ * and the words (see sentiment/model.ts), then the brand's calibration when there is one, then
+ * the star rating when the source gives one. `lang` 'other' is scored by emoji, emoticons and the
+ * rating alone.
+ */
+export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: number, calibration?: Calibration): Sentiment {
+  const rules = ruleSentiment(tokens, lang);
+  const model = lang === 'other' || rules.words === 0 ? null : getModel();
+  if (model === null) return summarize(rules, lang, rating);
+  const features = sentimentFeatures(tokens, lang, rules);
+  let logits = modelLogits(model, features);
+  if (calibration !== undefined) logits = applyCalibration(calibration, logits, lang);
+  return summarize(rules, lang, rating, probabilities(logits));
+}
+
+/** How sure a 3-class decision is: its probability, rescaled so that a coin toss is 0.33. */
+function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, probs?: readonly [number, number, number]): Sentiment {
+  const { contributions, positive, negative } = rules;
+  const byText = new Map<string, number>();
+  for (const c of contributions) byText.set(c.text, (byText.get(c.text) ?? 0) + c.value);
+  const majority = Math.max(positive, negative);
+  const minority = Math.min(positive, negative);
+  const balance = majority > 0 ? minority / majority : 0;
+  // The model's P(positive) − P(negative), or the rules' squashed sum without a model.
+  const textScore = probs !== undefined ? probs[2] - probs[0] : rules.textScore;
+  const best = probs !== undefined ? Math.max(probs[0], probs[1], probs[2]) : 0;
+  const mixedText = rules.mixed && (probs === undefined || best < MIXED_MAX_PROBABILITY);
 
   let score = textScore;
   let r: number | undefined;
@@ -421,21 +523,27 @@ function summarize(contributions: readonly Contribution[], lang: Lang, rating: n
   }
 
   let label: SentimentLabel;
-  if (mixedText && Math.abs(score) < 0.4) label = 'mixed';
-  else if (Math.abs(score) < NEUTRAL_BAND) label = 'neutral';
-  else label = score > 0 ? 'positive' : 'negative';
-
   let confidence: number;
   const evidence = positive + negative;
-  if (label === 'mixed') {
+  if (mixedText && Math.abs(score) < 0.4) {
+    label = 'mixed';
     confidence = 0.4 + 0.4 * balance;
-  } else if (label === 'neutral') {
-    if (evidence === 0) confidence = r !== undefined ? 0.75 : lang === 'other' ? 0.4 : 0.7;
-    else confidence = 0.55 - 0.25 * (Math.abs(score) / NEUTRAL_BAND);
+  } else if (probs !== undefined && r === undefined) {
+    // The model decides: its most probable class, with its probability as the confidence.
+    const k = probs.indexOf(best);
+    label = k === 2 ? 'positive' : k === 0 ? 'negative' : 'neutral';
+    confidence = best;
   } else {
-    confidence = 0.35 + 0.45 * Math.abs(score) + 0.2 * (1 - balance);
-    if (evidence === 0) confidence = 0.35 + 0.45 * Math.abs(score); // rating alone
-    if (r !== undefined && evidence > 0 && Math.sign(r) === Math.sign(textScore)) confidence += 0.1;
+    if (Math.abs(score) < NEUTRAL_BAND) label = 'neutral';
+    else label = score > 0 ? 'positive' : 'negative';
+    if (label === 'neutral') {
+      if (evidence === 0) confidence = r !== undefined ? 0.75 : lang === 'other' ? 0.4 : 0.7;
+      else confidence = 0.55 - 0.25 * (Math.abs(score) / NEUTRAL_BAND);
+    } else {
+      confidence = 0.35 + 0.45 * Math.abs(score) + 0.2 * (1 - balance);
+      if (evidence === 0) confidence = 0.35 + 0.45 * Math.abs(score); // rating alone
+      if (r !== undefined && evidence > 0 && Math.sign(r) === Math.sign(textScore)) confidence += 0.1;
+    }
   }
   confidence = Math.max(0, Math.min(1, confidence));
 

@@ -6,6 +6,7 @@ import { authorKey } from '../core/ids.js';
 import { mentionId } from '../core/ids.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
 import { analyze } from '../nlp/analyze.js';
+import type { FieldSet } from '../nlp/fields.js';
 import type { BrandMatcher } from './brands.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
@@ -30,21 +31,34 @@ export interface AnalyzeStageOptions {
   bus: Bus;
   languages: readonly Lang[];
   matchBrands: BrandMatcher;
+  /**
+   * The semantic fields for a mention from the brands it matches (brands' `fields` overrides,
+   * see brandFieldSets in nlp/fields.ts); undefined: the shipped fields.
+   */
+  brandFields?: ((brandIds: readonly string[]) => FieldSet | undefined) | undefined;
   authorKeySecret: string;
   onError?: (error: unknown) => void;
 }
 
 export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
   const body = raw.title ? `${raw.title}\n${raw.text}` : raw.text;
+  // Brands are matched on the lemmas mid-analysis, so that their field overrides apply without a
+  // second pass over the text.
+  let brands: string[] | undefined;
+  const brandFields = options.brandFields;
   const analysis = analyze(body, {
     ...(raw.lang !== undefined && { lang: raw.lang }),
     ...(raw.rating !== undefined && { rating: raw.rating }),
     languages: options.languages,
+    ...(brandFields !== undefined && {
+      fields: (lemmas: readonly string[]) => brandFields((brands = options.matchBrands(body, lemmas))),
+    }),
   });
   return {
     ...raw,
     id: mentionId(raw.source, raw.sourceId),
-    brands: options.matchBrands(body, analysis.lemmas),
+    // Not matched yet when there are no brand fields, or when the analysis failed before the fields.
+    brands: brands ?? options.matchBrands(body, analysis.lemmas),
     analysis,
     authorKey: authorKey(options.authorKeySecret, raw.source, raw.author.id),
     analyzedAt: new Date().toISOString(),

@@ -3,6 +3,7 @@
 // commits its in-flight batch, upstream before downstream.
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
+import { brandFieldSets } from '../nlp/fields.js';
 import type { Runtime } from '../runtime.js';
 import type { MentionStore } from '../store/types.js';
 import { brandMatcher } from './brands.js';
@@ -32,6 +33,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
         bus: runtime.bus,
         languages: runtime.config.languages,
         matchBrands: brandMatcher(runtime.config.brands),
+        brandFields: brandFieldSets(runtime.config.brands),
         authorKeySecret: runtime.authorKeySecret,
         onError: warn('analyze'),
       }),

@@ -98,6 +98,37 @@ if (!brokers) {
       }
     });
 
+    it('two consumers share a group; when one leaves midway, the other finishes: nothing lost', async () => {
+      const bus = makeBus();
+      try {
+        await bus.publish('mentions.raw', Array.from({ length: 600 }, (_, i) => ({ key: `key-${i % 12}`, value: String(i) })));
+        const seen = new Map<number, number>();
+        const handler = (who: string) => async (batch: ConsumedRecord[]) => {
+          await new Promise((r) => setTimeout(r, 10));
+          for (const r of batch) seen.set(Number(r.value), (seen.get(Number(r.value)) ?? 0) + 1);
+          handledBy.add(who);
+        };
+        const handledBy = new Set<string>();
+        const a = bus.consume('mentions.raw', 'g', handler('a'), { maxBatch: 10 });
+        const b = bus.consume('mentions.raw', 'g', handler('b'), { maxBatch: 10 });
+        const deadline = Date.now() + 30_000;
+        while (seen.size < 150 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await a.close(); // b gets a's partitions, from a's last commit
+        const end = await bus.endOffsets('mentions.raw');
+        for (;;) {
+          const committed = await bus.committedOffsets('mentions.raw', 'g');
+          if (Object.entries(end).every(([p, o]) => (committed[Number(p)] ?? 0) >= o)) break;
+          if (Date.now() > deadline) throw new Error(`not all committed: ${JSON.stringify({ committed, end })}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await b.close();
+        expect([...seen.keys()].sort((x, y) => x - y)).toEqual([...Array(600).keys()]);
+        expect(handledBy.has('b')).toBe(true);
+      } finally {
+        await bus.close();
+      }
+    });
+
     it('splits large publishes into several sends, in order', async () => {
       const bus = makeBus({ partitions: 1, produce_max_bytes: 2_000 });
       try {

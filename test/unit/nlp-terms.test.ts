@@ -80,7 +80,7 @@ describe('analyze: tokens, lemmas and terms', () => {
     expect(fr.lemmas.slice(0, 4)).toEqual(['ce', 'est', 'le', 'appli']);
   });
 
-  it('returns no fields yet', () => {
-    expect(analyze('Great product').fields).toEqual({});
+  it('returns semantic fields on the same lemmas (details in nlp-fields.test.ts)', () => {
+    expect(analyze('Great products', { lang: 'en' }).fields).toMatchObject({ product: { hits: 1 } });
   });
 });

@@ -24,7 +24,13 @@ export function analysisJson(analysis: Analysis): Record<string, unknown> {
     },
     terms: analysis.terms,
     lemmas: analysis.lemmas,
-    fields: analysis.fields,
+    // Field names are snake_case already; tones rounded like the sentiment.
+    fields: Object.fromEntries(Object.entries(analysis.fields).map(([name, f]) => [name, { hits: f.hits, tone: round(f.tone) }])),
+    flags: {
+      irony_suspected: analysis.flags?.ironySuspected ?? false,
+      question: analysis.flags?.question ?? false,
+      profanity: analysis.flags?.profanity ?? false,
+    },
   };
 }
 

@@ -2,7 +2,8 @@
 // prints what was indexed once the sources' backlog is searchable, then keeps listening until
 // SIGINT/SIGTERM, when it drains in-flight work and commits before exiting.
 import type { Command } from 'commander';
-import { createConnector } from '../../connectors/registry.js';
+import { createHttpServer } from '../../api/server.js';
+import { createConnector, isPushConnector } from '../../connectors/registry.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
@@ -28,7 +29,29 @@ export function registerRun(program: Command): void {
       const runtime = await openRuntime(config);
       log.info(`écoute running with ${path}: bus ${config.bus.type}, store ${config.store.type}, data in ${runtime.dataDir}`);
       const stages = startStages(runtime, log, stageNames);
-      const running: RunningConnector[] = (withConnectors ? config.connectors : []).map((c) => createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, log }));
+      const configured = withConnectors ? config.connectors : [];
+      // Push connectors (webhook) mount their routes on the HTTP server, which listens only once
+      // they all did; without one, no port is opened.
+      const httpServer = configured.some(isPushConnector)
+        ? createHttpServer({ host: config.http.host, port: config.http.port, requestTimeoutMs: config.http.request_timeout_ms, log })
+        : undefined;
+      const running: RunningConnector[] = [];
+      try {
+        for (const c of configured) {
+          running.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, log, httpServer, dataDir: runtime.dataDir }));
+        }
+        if (httpServer) {
+          const url = await httpServer.listen();
+          const sources = configured.flatMap((c) => (c.type === 'webhook' ? [c.source] : []));
+          log.info(`HTTP server listening on ${url}; webhooks: ${sources.map((s) => `POST ${url}/ingest/${s}`).join(', ')}`);
+        }
+      } catch (error) {
+        await httpServer?.close();
+        await stopAll(running, log);
+        await stages.stop();
+        await runtime.close();
+        throw error;
+      }
       const stopped = new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -51,6 +74,9 @@ export function registerRun(program: Command): void {
         const signal = await Promise.race([stopped, stages.failed]);
         log.info(`${signal}: draining in-flight work`);
       } finally {
+        // The HTTP server first: no new request arrives while the rest drains, and the requests in
+        // flight finish their bus writes (and get their 202) before the bus closes.
+        await httpServer?.close().catch((error: unknown) => log.warn(`HTTP server: ${String(error)}`));
         await stopAll(running, log);
         await stages.stop();
         await runtime.close();

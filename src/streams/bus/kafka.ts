@@ -129,6 +129,7 @@ export class KafkaBus implements Bus {
     this.assertOpen();
     if (records.length === 0) return;
     await this.start();
+    this.assertOpen(); // close() may have begun meanwhile: its producer is going away
     const name = this.topicName(topic);
     // Split so that no produce request exceeds produce_max_bytes; the chunks go out in order.
     const chunks: PendingSend[] = [];

@@ -1,0 +1,4 @@
+export { HttpClient, USER_AGENT, closeHttpAgents, parseJson, parseRetryAfter, rateLimitWait, type HttpClientOptions, type HttpRequest, type HttpResponse } from './client.js';
+export { BlockedAddressError, HttpError, MalformedResponseError, describeUrl } from './errors.js';
+export { blockedReason, embeddedIPv4, type BlockReason } from './address.js';
+export { checkAddress, PRIVATE_NETWORKS } from './guard.js';

@@ -1,0 +1,83 @@
+// The body of POST /ingest/<source>: one mention, an array of mentions, or { "mentions": [...] },
+// each in the mention file format (src/connectors/file/mention-line.ts). The source comes from
+// the path; a mention that names another source is rejected rather than silently re-labelled.
+import { HttpError } from '../../api/server.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { RawMention } from '../../core/types.js';
+import { toRawMention } from '../file/mention-line.js';
+
+export interface ItemRejection {
+  index: number;
+  code: ErrorCode;
+  reason: string;
+  /** The item as JSON, for the dead-letter topic. */
+  input: string;
+}
+
+export interface ValidatedBody {
+  mentions: { index: number; mention: RawMention }[];
+  rejections: ItemRejection[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes and parses the raw body into its items; throws a 400 that says what is wrong. */
+export function parseItems(raw: Buffer): unknown[] {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw badJson('the body is not valid UTF-8');
+  }
+  if (text.trim() === '') throw badJson('the body is empty: send one mention, an array of mentions, or {"mentions": [...]}');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw badJson(`the body is not JSON: ${(error as Error).message}`);
+  }
+  if (Array.isArray(doc)) return doc;
+  if (doc !== null && typeof doc === 'object' && 'mentions' in doc) {
+    const { mentions, ...rest } = doc as { mentions: unknown };
+    if (!Array.isArray(mentions)) throw badJson('"mentions" must be an array of mentions');
+    const others = Object.keys(rest);
+    if (others.length > 0) throw badJson(`a batch object holds only "mentions"; unexpected ${others.map((k) => JSON.stringify(k)).join(', ')}`);
+    return mentions;
+  }
+  if (doc === null || typeof doc !== 'object') throw badJson('the body must be a mention (a JSON object), an array of mentions, or {"mentions": [...]}');
+  return [doc];
+}
+
+/** Validates every item; one bad item never fails the others. */
+export function validateItems(items: unknown[], source: string, now: string, lang?: string): ValidatedBody {
+  const out: ValidatedBody = { mentions: [], rejections: [] };
+  items.forEach((item, index) => {
+    const input = JSON.stringify(item) ?? String(item);
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      out.rejections.push({ index, code: 'MENTION_INVALID', reason: 'a mention must be a JSON object', input });
+      return;
+    }
+    const given = (item as { source?: unknown }).source;
+    if (given !== undefined && given !== null && given !== '' && (typeof given !== 'string' || given.trim() !== source)) {
+      out.rejections.push({
+        index,
+        code: 'MENTION_INVALID',
+        reason: `source: ${JSON.stringify(given)} differs from the source in the path (/ingest/${source}); leave "source" out or post to /ingest/${typeof given === 'string' ? given.trim() : '<source>'}`,
+        input,
+      });
+      return;
+    }
+    const result = toRawMention({ ...item, source }, now);
+    if (!result.ok) {
+      out.rejections.push({ index, code: result.code, reason: result.reason, input });
+      return;
+    }
+    if (lang !== undefined && result.mention.lang === undefined) result.mention.lang = lang;
+    out.mentions.push({ index, mention: result.mention });
+  });
+  return out;
+}
+
+function badJson(reason: string): HttpError {
+  return new HttpError(400, 'WEBHOOK_BAD_JSON', reason);
+}

@@ -1,0 +1,312 @@
+// Word-list matching over analyzed tokens, shared by the semantic fields and the flags. An entry is
+// a word or a phrase; it is tokenized when compiled by the same tokenizer as the text, so it
+// matches on the forms analyze() produces:
+//
+//  - each word on its index form (English lemma, French Porter stem), folded: "deliveries" hits
+//    "delivery", "livraisons" and "Livraisons" hit "livraison", "qualite" hits "qualité";
+//  - or on its folded surface form: a word the lemmatizer leaves alone ("wifi", "5g") still hits;
+//  - `=word` (or `=a phrase`): the lower-cased surface form only, accents kept, for words whose stem
+//    is ambiguous (French "livré" and "livre" share the stem "livr");
+//  - `word*`: any word whose folded surface form starts with `word` (at least 3 characters; one
+//    word only): "merde*" hits "merdique".
+//
+// Phrases match consecutive words; a hyphen or a slash between two words without spaces is
+// transparent ("rapport qualité/prix" = "rapport qualité prix"), any other punctuation or an emoji
+// breaks them. A hyphenated entry also matches with spaces ("eco-friendly", "eco friendly"). At
+// each word the longest entry wins and its words are consumed, so "customer service" counts once,
+// not also as "service".
+//
+// Look-up is a Map of each entry's first word (by index form, surface form and exact form), its
+// candidates sorted longest first: a token costs two or three Map look-ups, whatever the size of
+// the lists.
+import type { Token } from '../tokenize.js';
+import { fold } from '../normalize.js';
+import { tokenizeEnglish, tokenizeFrench } from '../tokenize.js';
+
+export type ListLang = 'en' | 'fr';
+
+interface WordKey {
+  /** Folded index form (lemma or stem); undefined for numbers and exact entries. */
+  lemma?: string;
+  /** Folded surface form; undefined for exact entries. */
+  surface?: string;
+  /** Lower-cased surface form with its accents: exact entries only. */
+  exact?: string;
+}
+
+interface Pattern {
+  words: readonly WordKey[];
+  /** Indexes of the labels the entry belongs to; empty for an entry that is matched to be ignored. */
+  labels: number[];
+}
+
+interface Prefix {
+  prefix: string;
+  labels: number[];
+}
+
+/** One language's compiled lists. */
+export interface LangIndex {
+  byLemma: Map<string, Pattern[]>;
+  bySurface: Map<string, Pattern[]>;
+  byExact: Map<string, Pattern[]>;
+  /** Prefix entries by their first three characters. */
+  prefixes: Map<string, Prefix[]>;
+  /** Number of distinct compiled entries per label (after de-duplication). */
+  counts: number[];
+}
+
+export interface CompiledLists {
+  /** Label names, in the order their indexes refer to. */
+  labels: readonly string[];
+  en: LangIndex;
+  fr: LangIndex;
+}
+
+/** Lists to compile: label → language → entries. A label listed in `ignore` is matched, not counted. */
+export type ListSource = ReadonlyMap<string, Readonly<Partial<Record<ListLang, readonly string[]>>>>;
+
+const NON_ASCII = /[^\x00-\x7F]/;
+
+/** fold() with a fast path for the (already lower-cased) ASCII words most tokens are. */
+export function foldWord(lower: string): string {
+  return NON_ASCII.test(lower) ? fold(lower) : lower.toLowerCase();
+}
+
+/** Folded index and surface forms of a token list, computed once per analysis and on demand. */
+export class TokenForms {
+  private readonly lemmas: (string | undefined)[];
+  private readonly surfaces: (string | undefined)[];
+
+  constructor(readonly tokens: readonly Token[]) {
+    this.lemmas = new Array<string | undefined>(tokens.length);
+    this.surfaces = new Array<string | undefined>(tokens.length);
+  }
+
+  /** Folded lemma or stem; '' when the token has none. */
+  lemma(i: number): string {
+    let v = this.lemmas[i];
+    if (v === undefined) {
+      const t = this.tokens[i]!;
+      v = t.lemma === '' ? '' : foldWord(t.lemma);
+      this.lemmas[i] = v;
+    }
+    return v;
+  }
+
+  surface(i: number): string {
+    let v = this.surfaces[i];
+    if (v === undefined) {
+      v = foldWord(this.tokens[i]!.lower);
+      this.surfaces[i] = v;
+    }
+    return v;
+  }
+}
+
+function isMatchable(t: Token): boolean {
+  return t.kind === 'word' || t.kind === 'number';
+}
+
+/** A hyphen or slash glued to the words on both sides: "well-made", "qualité/prix". */
+function isTransparent(tokens: readonly Token[], j: number): boolean {
+  const t = tokens[j]!;
+  if (t.kind !== 'punct' || (t.text !== '-' && t.text !== '/')) return false;
+  const next = tokens[j + 1];
+  return !t.space && next !== undefined && !next.space && isMatchable(next);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+const entryCache = new Map<string, WordKey[][]>();
+
+function normalizeEntry(entry: string): string {
+  return entry.normalize('NFC').replace(/[\u2019\u2018\u02BC`]/g, "'").replace(/\s+/g, ' ').trim();
+}
+
+/** The word-key sequences of one entry (its variants), as the tokenizer of `lang` reads them. */
+function compileEntry(entry: string, lang: ListLang): WordKey[][] {
+  const cacheKey = `${lang}\u0000${entry}`;
+  const cached = entryCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const exact = entry.startsWith('=');
+  const body = exact ? entry.slice(1).trim() : entry;
+  const variants = new Set([body]);
+  if (body.includes('-')) variants.add(body.replace(/-/g, ' '));
+  const out: WordKey[][] = [];
+  for (const variant of variants) {
+    const tokens = lang === 'en' ? tokenizeEnglish(variant) : tokenizeFrench(variant);
+    const words: WordKey[] = [];
+    for (const t of tokens) {
+      if (!isMatchable(t)) continue;
+      if (exact) words.push({ exact: t.lower });
+      else words.push({ ...(t.lemma !== '' && { lemma: foldWord(t.lemma) }), surface: foldWord(t.lower) });
+    }
+    if (words.length > 0) out.push(words);
+  }
+  entryCache.set(cacheKey, out);
+  return out;
+}
+
+/**
+ * Identity of a word of an entry: its index form (its surface for a word without one). Two entries
+ * with the same index forms are one entry, counted for every label listing either ("accueil" and
+ * "accueillant" share the stem "accueil"): the union is deterministic, where keeping one would
+ * depend on the order of the lists.
+ */
+function wordKeyId(w: WordKey): string {
+  return w.exact !== undefined ? `=${w.exact}` : (w.lemma ?? `|${w.surface ?? ''}`);
+}
+
+function addTo(map: Map<string, Pattern[]>, key: string, p: Pattern): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [p]);
+  else if (!list.includes(p)) list.push(p);
+}
+
+const PREFIX_RE = /^[\p{L}\p{N}][\p{L}\p{N}'-]{2,}\*$/u;
+
+function compileLang(source: ListSource, labels: readonly string[], ignore: ReadonlySet<string>, lang: ListLang): LangIndex {
+  const patterns = new Map<string, Pattern>();
+  const prefixes = new Map<string, Prefix>();
+  const counts = labels.map(() => 0);
+  labels.forEach((label, index) => {
+    const entries = source.get(label)?.[lang] ?? [];
+    const ignored = ignore.has(label);
+    const seen = new Set<string>();
+    for (const raw of entries) {
+      if (typeof raw !== 'string') continue;
+      const entry = normalizeEntry(raw);
+      if (entry === '' || entry === '=') continue;
+      if (PREFIX_RE.test(entry)) {
+        const prefix = foldWord(entry.slice(0, -1).toLowerCase());
+        let p = prefixes.get(prefix);
+        if (p === undefined) prefixes.set(prefix, (p = { prefix, labels: [] }));
+        if (!ignored && !p.labels.includes(index)) p.labels.push(index);
+        if (!seen.has(`*${prefix}`)) { seen.add(`*${prefix}`); counts[index]!++; }
+        continue;
+      }
+      let counted = false;
+      for (const words of compileEntry(entry, lang)) {
+        const id = words.map(wordKeyId).join(' ');
+        let p = patterns.get(id);
+        if (p === undefined) patterns.set(id, (p = { words, labels: [] }));
+        if (!ignored && !p.labels.includes(index)) p.labels.push(index);
+        if (!counted && !seen.has(id)) { seen.add(id); counted = true; counts[index]!++; }
+      }
+    }
+  });
+  // An entry listed under an ignored label is ignored whatever else lists it.
+  for (const label of ignore) {
+    const index = labels.indexOf(label);
+    for (const raw of source.get(label)?.[lang] ?? []) {
+      for (const words of compileEntry(normalizeEntry(raw), lang)) {
+        const p = patterns.get(words.map(wordKeyId).join(' '));
+        if (p !== undefined) p.labels = [];
+      }
+    }
+    if (index >= 0) counts[index] = 0;
+  }
+
+  const index: LangIndex = { byLemma: new Map(), bySurface: new Map(), byExact: new Map(), prefixes: new Map(), counts };
+  for (const p of patterns.values()) {
+    const first = p.words[0]!;
+    if (first.exact !== undefined) addTo(index.byExact, first.exact, p);
+    if (first.lemma !== undefined) addTo(index.byLemma, first.lemma, p);
+    // Also by surface when it equals the lemma: a token lemmatized otherwise in its context
+    // ("Delivery" read as a proper noun) still finds the entry by its written form.
+    if (first.surface !== undefined) addTo(index.bySurface, first.surface, p);
+  }
+  for (const map of [index.byLemma, index.bySurface, index.byExact]) {
+    for (const list of map.values()) list.sort((a, b) => b.words.length - a.words.length);
+  }
+  for (const p of prefixes.values()) {
+    const key = p.prefix.slice(0, 3);
+    const list = index.prefixes.get(key);
+    if (list === undefined) index.prefixes.set(key, [p]);
+    else list.push(p);
+  }
+  return index;
+}
+
+/**
+ * Compiles word lists for both languages. Labels keep the order of `source`; labels in `ignore`
+ * hold entries that are matched (so their words are consumed) but never reported: "in order to"
+ * is not about delivery.
+ */
+export function compileLists(source: ListSource, ignore: ReadonlySet<string> = new Set()): CompiledLists {
+  const labels = [...source.keys()];
+  return { labels, en: compileLang(source, labels, ignore, 'en'), fr: compileLang(source, labels, ignore, 'fr') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+function wordMatches(w: WordKey, forms: TokenForms, j: number): boolean {
+  if (w.exact !== undefined) return forms.tokens[j]!.lower === w.exact;
+  if (w.lemma !== undefined) {
+    const lemma = forms.lemma(j);
+    if (lemma !== '' && lemma === w.lemma) return true;
+  }
+  return w.surface !== undefined && forms.surface(j) === w.surface;
+}
+
+/** End (exclusive) of `p` matched at token i, or -1. */
+function matchAt(p: Pattern, forms: TokenForms, i: number): number {
+  const tokens = forms.tokens;
+  let j = i + 1;
+  for (let k = 1; k < p.words.length; k++) {
+    while (j < tokens.length && isTransparent(tokens, j)) j++;
+    if (j >= tokens.length || !isMatchable(tokens[j]!) || !wordMatches(p.words[k]!, forms, j)) return -1;
+    j++;
+  }
+  return j;
+}
+
+/**
+ * Calls `onMatch(start, end, labels)` for each entry found in the tokens, left to right, longest
+ * entry first at each word. Entries of ignored labels are consumed silently.
+ */
+export function findMatches(forms: TokenForms, index: LangIndex, onMatch: (start: number, end: number, labels: readonly number[]) => void): void {
+  const tokens = forms.tokens;
+  const hasPrefixes = index.prefixes.size > 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!isMatchable(t)) continue;
+    let best: Pattern | undefined;
+    let bestEnd = -1;
+    const consider = (list: Pattern[] | undefined): void => {
+      if (list === undefined) return;
+      for (const p of list) {
+        // Lists are sorted longest first: nothing further can beat the best found so far.
+        if (best !== undefined && p.words.length <= best.words.length) return;
+        const end = p.words.length === 1 ? i + 1 : matchAt(p, forms, i);
+        if (end > 0) {
+          best = p;
+          bestEnd = end;
+          return;
+        }
+      }
+    };
+    const lemma = forms.lemma(i);
+    if (lemma !== '') consider(index.byLemma.get(lemma));
+    consider(index.bySurface.get(forms.surface(i)));
+    if (index.byExact.size > 0) consider(index.byExact.get(t.lower));
+    if (best !== undefined) {
+      if (best.labels.length > 0) onMatch(i, bestEnd, best.labels);
+      i = bestEnd - 1;
+      continue;
+    }
+    if (hasPrefixes) {
+      const surface = forms.surface(i);
+      if (surface.length < 3) continue;
+      for (const p of index.prefixes.get(surface.slice(0, 3)) ?? []) {
+        if (surface.startsWith(p.prefix)) {
+          if (p.labels.length > 0) onMatch(i, i + 1, p.labels);
+          break;
+        }
+      }
+    }
+  }
+}

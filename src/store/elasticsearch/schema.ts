@@ -1,0 +1,174 @@
+// The Elasticsearch store's layout: monthly indices <prefix>-YYYY.MM (from publishedAt, UTC), all
+// created from one composable index template <prefix> that also puts them under the read alias
+// <prefix>. Core features only (no analysis-common, no painless, no ingest), so it runs on the
+// integ-test-zip build and on any full Elasticsearch 9.x.
+//
+// A stored document is the AnalyzedMention as given, plus `ecoute.*`: what the store derives for
+// search and aggregations. `ecoute` is excluded from `_source`, so get() and search hits return
+// exactly the mention, and the derived copies cost index space only.
+import type { estypes } from '@elastic/elasticsearch';
+import type { AnalyzedMention } from '../../core/types.js';
+import { foldedWords } from '../../nlp/normalize.js';
+
+/** Bump with every mapping change (it is written in the template's _meta). */
+export const SCHEMA_VERSION = 1;
+
+export interface IndexLayout {
+  prefix: string;
+  shards: number;
+  replicas: number;
+  refreshIntervalMs: number;
+}
+
+/** The read alias over every monthly index; also the template's name. */
+export const aliasName = (prefix: string): string => prefix;
+export const templateName = (prefix: string): string => prefix;
+export const indexPattern = (prefix: string): string => `${prefix}-*`;
+
+/** The monthly index a mention published at `ms` (epoch ms) lives in: <prefix>-YYYY.MM, UTC. */
+export function monthlyIndex(prefix: string, ms: number): string {
+  const d = new Date(ms);
+  return `${prefix}-${String(d.getUTCFullYear()).padStart(4, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Whether `name` is one of the monthly indices of `prefix`. */
+export function isMonthlyIndex(prefix: string, name: string): boolean {
+  return name.length === prefix.length + 8 && name.startsWith(`${prefix}-`) && /^\d{4}\.\d{2}$/.test(name.slice(prefix.length + 1));
+}
+
+/** Field names of what the store queries, sorts and aggregates on. */
+export const FIELDS = {
+  id: 'id',
+  publishedMs: 'ecoute.published_at',
+  text: 'ecoute.text',
+  lemmas: 'ecoute.lemmas',
+  terms: 'ecoute.terms',
+  termName: 'ecoute.terms.term',
+  termCount: 'ecoute.terms.count',
+  tone: 'analysis.sentiment.score',
+  sentiment: 'analysis.sentiment.label',
+  lang: 'analysis.lang',
+  source: 'source',
+  brands: 'brands',
+  authorKey: 'authorKey',
+} as const;
+
+/** Keywords longer than this are not indexed (Lucene refuses terms over 32 766 bytes). */
+const KEYWORD_MAX = 1000;
+
+export const MAPPINGS: estypes.MappingTypeMapping = {
+  // Only what is listed here is indexed; the rest of a mention (url, author, metrics, raw, drivers…)
+  // stays in _source. `raw` can hold anything a source sends: dynamic mapping would let one odd
+  // document fix a field's type for the whole month, or explode the mapping.
+  dynamic: false,
+  _source: { excludes: ['ecoute'] },
+  dynamic_templates: [
+    // Semantic fields {name: {hits, tone}}: names come from the lexicons (a bounded set), so a
+    // dynamic object gives each field its own numeric sub-fields for per-field aggregations.
+    // ignore_malformed: an odd value is left unindexed instead of failing the mention.
+    { semantic_field_integers: { path_match: 'analysis.fields.*', match_mapping_type: 'long', mapping: { type: 'double', ignore_malformed: true } } },
+    { semantic_field_numbers: { path_match: 'analysis.fields.*', match_mapping_type: 'double', mapping: { type: 'double', ignore_malformed: true } } },
+    { semantic_field_strings: { path_match: 'analysis.fields.*', match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 256 } } },
+  ],
+  properties: {
+    id: { type: 'keyword' }, // also the sort tie-breaker (sorting on _id is disabled by default)
+    source: { type: 'keyword' },
+    sourceId: { type: 'keyword' },
+    title: { type: 'text', analyzer: 'standard' },
+    text: { type: 'text', analyzer: 'standard' },
+    rating: { type: 'double', ignore_malformed: true },
+    brands: { type: 'keyword' },
+    authorKey: { type: 'keyword' },
+    duplicateOf: { type: 'keyword' },
+    analysis: {
+      properties: {
+        lang: { type: 'keyword' },
+        langConfidence: { type: 'float', ignore_malformed: true },
+        tokens: { type: 'integer', ignore_malformed: true },
+        sentiment: {
+          properties: {
+            // double, not float: a mean tone of 0.9 must come back as 0.9, as from SQLite's REAL.
+            score: { type: 'double' },
+            label: { type: 'keyword' },
+            confidence: { type: 'float', ignore_malformed: true },
+          },
+        },
+        fields: { type: 'object', dynamic: true },
+      },
+    },
+    ecoute: {
+      properties: {
+        // Epoch ms parsed by the shared validator: every instant it accepts (any offset, any number
+        // of fraction digits) sorts, filters and buckets exactly as in the embedded store.
+        published_at: { type: 'date', format: 'epoch_millis' },
+        // Folded words of title + text; see src/store/query/elasticsearch.ts.
+        text: { type: 'text', analyzer: 'whitespace' },
+        // Folded lemma tokens, deduplicated: term queries only need presence.
+        lemmas: { type: 'keyword', ignore_above: KEYWORD_MAX },
+        // analysis.terms as {term, count} pairs: the nested terms aggregation gives both the summed
+        // count (sum of count) and the number of mentions holding a term (its nested doc count,
+        // one pair per term per mention), exactly.
+        terms: {
+          type: 'nested',
+          properties: {
+            term: { type: 'keyword', ignore_above: KEYWORD_MAX },
+            count: { type: 'double' },
+          },
+        },
+      },
+    },
+  },
+};
+
+export function indexSettings(layout: IndexLayout): estypes.IndicesIndexSettings {
+  return {
+    number_of_shards: layout.shards,
+    number_of_replicas: layout.replicas,
+    refresh_interval: `${layout.refreshIntervalMs}ms`,
+    // One nested pair per distinct term: a 30 000-character article has a few thousand; the
+    // default limit (10 000) is close enough to reject a long text.
+    mapping: { nested_objects: { limit: 50_000 } },
+  };
+}
+
+export function indexTemplate(layout: IndexLayout): estypes.IndicesPutIndexTemplateRequest {
+  return {
+    name: templateName(layout.prefix),
+    index_patterns: [indexPattern(layout.prefix)],
+    // Above the built-in templates (100); two templates of the same priority may not overlap.
+    priority: 200,
+    version: SCHEMA_VERSION,
+    _meta: { managed_by: 'ecoute', schema_version: SCHEMA_VERSION },
+    template: {
+      settings: indexSettings(layout),
+      mappings: MAPPINGS,
+      aliases: { [aliasName(layout.prefix)]: {} },
+    },
+  };
+}
+
+/** Derived search fields of a (validated) mention. */
+export interface Derived {
+  published_at: number;
+  text: string;
+  lemmas: string[];
+  terms: { term: string; count: number }[];
+}
+
+export function derive(m: AnalyzedMention, publishedMs: number): Derived {
+  return {
+    published_at: publishedMs,
+    // One text like the embedded FTS column (title, newline, text): a phrase may span the two.
+    text: foldedWords(m.title ? `${m.title}\n${m.text}` : m.text).join(' '),
+    lemmas: [...new Set(foldedWords(m.analysis.lemmas.join(' ')))],
+    // Zero counts are not occurrences (the embedded store skips them too).
+    terms: Object.entries(m.analysis.terms)
+      .filter(([, count]) => count > 0)
+      .map(([term, count]) => ({ term, count })),
+  };
+}
+
+/** The document body: the mention, then the derived fields (which replace any `ecoute` key of it). */
+export function toDocument(m: AnalyzedMention, publishedMs: number): string {
+  return JSON.stringify({ ...m, ecoute: derive(m, publishedMs) });
+}

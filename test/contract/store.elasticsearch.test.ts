@@ -1,0 +1,268 @@
+// The MentionStore contract against a real Elasticsearch, then what is specific to it (monthly
+// indices, moves between months, bulk retries, points in time, schema upkeep).
+//
+// Server: ELASTICSEARCH_URL, else the one of `ecoute services up` (brought up when it does not
+// answer; see test/helpers/services.ts). With CI set and no server, this file fails; without CI it
+// is skipped with a message saying how to run it.
+//
+// Each store gets its own random index prefix; the indices and templates are deleted afterwards.
+// Writes are made visible at once (refreshOnWrite 'immediate'): the contract reads right after it
+// writes, which a production config does not need (see refresh_on_write in the config schema).
+import { randomBytes } from 'node:crypto';
+import { Client, type estypes } from '@elastic/elasticsearch';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ElasticsearchMentionStore, type ElasticsearchMentionStoreOptions } from '../../src/store/elasticsearch/index.js';
+import type { MentionStore } from '../../src/store/types.js';
+import { makeMention } from '../helpers/mentions.js';
+import { requireElasticsearch } from '../helpers/services.js';
+import { storeContract } from './store.contract.js';
+
+const url = await requireElasticsearch();
+
+/** Why a server we were pointed at (ELASTICSEARCH_URL) does not answer, if it does not. */
+async function unreachable(node: string): Promise<string | undefined> {
+  const client = new Client({ node, requestTimeout: 10_000, maxRetries: 0 });
+  try {
+    await client.cluster.health({ wait_for_status: 'yellow', timeout: '10s' });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.close();
+  }
+}
+const problem = url === undefined ? undefined : await unreachable(url);
+
+if (url === undefined) {
+  describe.skip('MentionStore contract: elasticsearch (SKIPPED: no Elasticsearch; run `npm run services:up` or set ELASTICSEARCH_URL)', () => {
+    it('needs Elasticsearch', () => undefined);
+  });
+} else if (problem !== undefined) {
+  // Pointed at a server that does not answer: a failure (fast), never a skip.
+  describe('MentionStore contract: elasticsearch', () => {
+    it(`Elasticsearch answers at ${url}`, () => {
+      throw new Error(`Elasticsearch at ${url} does not answer: ${problem}`);
+    });
+  });
+} else {
+  const admin = new Client({ node: url });
+  const run = randomBytes(4).toString('hex');
+  const prefixes: string[] = [];
+  let counter = 0;
+
+  const freshPrefix = (): string => {
+    const prefix = `ecoute-test-${run}-${++counter}`;
+    prefixes.push(prefix);
+    return prefix;
+  };
+
+  const open = (options: Partial<ElasticsearchMentionStoreOptions> = {}): ElasticsearchMentionStore =>
+    new ElasticsearchMentionStore({ node: url, indexPrefix: freshPrefix(), refreshOnWrite: 'immediate', bulkRetryBackoffMs: 10, ...options });
+
+  /** Concrete indices of a prefix, sorted. */
+  const indicesOf = async (prefix: string): Promise<string[]> =>
+    (await admin.indices.resolveIndex({ name: `${prefix}-*` })).indices.map((i) => i.name).sort();
+
+  const docsIn = async (index: string): Promise<string[]> => {
+    const r = await admin.search({ index, query: { match_all: {} }, _source: false, size: 100 });
+    return r.hits.hits.map((h) => h._id!).sort();
+  };
+
+  afterAll(async () => {
+    for (const prefix of prefixes) {
+      const names = await indicesOf(prefix).catch(() => []);
+      if (names.length > 0) await admin.indices.delete({ index: names, ignore_unavailable: true }).catch(() => undefined);
+      await admin.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    }
+    await admin.close();
+  });
+
+  storeContract('elasticsearch', async (): Promise<MentionStore> => open());
+
+  describe('ElasticsearchMentionStore specifics', () => {
+    it('monthly indices from publishedAt under one alias, from one template; _source is the mention', async () => {
+      const store = open();
+      const prefix = prefixes[prefixes.length - 1]!;
+      await store.ensureSchema();
+      await store.ensureSchema(); // idempotent
+      // Before any write there is no index, and reads answer empty rather than fail.
+      expect(await store.count()).toBe(0);
+      expect((await store.search({ query: 'anything' })).hits).toEqual([]);
+      expect(await store.timeline({ interval: 'day' })).toEqual([]);
+      expect(await store.topTerms({})).toEqual([]);
+      expect(await store.existing(['x'])).toEqual(new Set());
+
+      const jan = makeMention({ id: 'jan', text: 'Livraison rapide, très bien', lang: 'fr', publishedAt: '2026-01-31T23:30:00-02:00' });
+      const mar = makeMention({ id: 'mar', text: 'March words', publishedAt: '2026-03-01T00:00:00Z' });
+      const result = await store.upsert([jan, mar]);
+      expect(result.items).toEqual([{ id: 'jan', status: 'created' }, { id: 'mar', status: 'created' }]);
+      // 23:30 at -02:00 is February 1st in UTC.
+      expect(await indicesOf(prefix)).toEqual([`${prefix}-2026.02`, `${prefix}-2026.03`]);
+
+      const template = await admin.indices.getIndexTemplate({ name: prefix });
+      expect(template.index_templates[0]!.index_template.index_patterns).toEqual([`${prefix}-*`]);
+      const alias = await admin.indices.getAlias({ name: prefix });
+      expect(Object.keys(alias).sort()).toEqual([`${prefix}-2026.02`, `${prefix}-2026.03`]);
+      const settings = await admin.indices.getSettings({ index: `${prefix}-2026.02` });
+      expect(settings[`${prefix}-2026.02`]!.settings!.index!.number_of_replicas).toBe('0');
+
+      // Stored source: exactly the mention (the derived ecoute.* fields are indexed only).
+      const raw = await admin.get({ index: `${prefix}-2026.02`, id: 'jan' });
+      expect(raw._source).toEqual(jan);
+      expect(await store.get('jan')).toEqual(jan);
+      expect((await store.search({ query: 'tres' })).hits.map((h) => h.mention.id)).toEqual(['jan']);
+      await store.close();
+      await expect(store.count()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retriable: false });
+    });
+
+    it('an update that moves a mention to another month leaves no copy behind', async () => {
+      const store = open();
+      const prefix = prefixes[prefixes.length - 1]!;
+      await store.ensureSchema();
+      await store.upsert([makeMention({ id: 'moving', text: 'first draft', publishedAt: '2026-01-10T10:00:00Z' })]);
+      const moved = await store.upsert([makeMention({ id: 'moving', text: 'final draft', publishedAt: '2026-04-02T10:00:00Z' })]);
+      expect(moved.items).toEqual([{ id: 'moving', status: 'updated' }]);
+      expect(await docsIn(`${prefix}-2026.01`)).toEqual([]);
+      expect(await docsIn(`${prefix}-2026.04`)).toEqual(['moving']);
+      expect(await store.count()).toBe(1);
+      expect((await store.get('moving'))?.text).toBe('final draft');
+
+      // Twice in one batch, in two months: written in order, the later version wins, one copy.
+      const twice = await store.upsert([
+        makeMention({ id: 'twice', text: 'one', publishedAt: '2026-05-01T00:00:00Z' }),
+        makeMention({ id: 'twice', text: 'two', publishedAt: '2026-06-01T00:00:00Z' }),
+      ]);
+      expect(twice.items).toEqual([{ id: 'twice', status: 'created' }, { id: 'twice', status: 'updated' }]);
+      expect(await docsIn(`${prefix}-2026.05`)).toEqual([]);
+      expect(await docsIn(`${prefix}-2026.06`)).toEqual(['twice']);
+      expect((await store.search({ query: 'two' })).total).toBe(1);
+
+      // Timeline, terms and erasure span the months.
+      await store.upsert([makeMention({ id: 'also-jan', text: 'refund refund', authorKey: 'k-moving', publishedAt: '2026-01-20T00:00:00Z', terms: { refund: 2 } })]);
+      await store.upsert([makeMention({ id: 'moving', text: 'refund', authorKey: 'k-moving', publishedAt: '2026-04-02T10:00:00Z', terms: { refund: 1 } })]);
+      expect(await store.topTerms({ size: 1 })).toEqual([{ term: 'refund', count: 3, mentions: 2 }]);
+      const months = await store.timeline({ interval: 'week', from: '2026-01-19', to: '2026-01-26' });
+      expect(months).toEqual([{ start: '2026-01-19T00:00:00.000Z', count: 1, meanTone: 0 }]);
+      expect(await store.eraseAuthor('k-moving')).toBe(2);
+      expect(await store.existing(['moving', 'also-jan', 'twice'])).toEqual(new Set(['twice']));
+      await store.close();
+    });
+
+    it('retriable bulk items (429, es_rejected_execution) are resent, then reported retriable; others fail alone', async () => {
+      const client = new Client({ node: url });
+      // Rejects the chosen ids as a loaded node would, before they reach Elasticsearch; the rest of
+      // each bulk goes through for real.
+      let calls = 0;
+      const rejectFor = new Map<string, number>([
+        ['busy-once', 1],
+        ['busy-always', Number.POSITIVE_INFINITY],
+      ]);
+      const realBulk = client.bulk.bind(client);
+      (client as unknown as { bulk: unknown }).bulk = async (params: estypes.BulkRequest<string>) => {
+        calls++;
+        const lines = (params.operations ?? []) as string[];
+        const kept: string[] = [];
+        const plan: ({ fake: estypes.BulkResponseItem & { op: string } } | { real: true })[] = [];
+        for (let k = 0; k < lines.length; k++) {
+          const action = JSON.parse(lines[k]!) as Record<string, { _index: string; _id: string }>;
+          const [op, meta] = Object.entries(action)[0]!;
+          const hasDoc = op === 'index';
+          const left = rejectFor.get(meta._id) ?? 0;
+          if (left > 0) {
+            if (op === 'index') rejectFor.set(meta._id, left - 1);
+            plan.push({ fake: { op, _index: meta._index, _id: meta._id, status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected execution (test)' } } });
+          } else {
+            kept.push(lines[k]!);
+            if (hasDoc) kept.push(lines[k + 1]!);
+            plan.push({ real: true });
+          }
+          if (hasDoc) k++;
+        }
+        const real = kept.length > 0 ? await realBulk({ ...params, operations: kept }) : { errors: false, took: 0, items: [] };
+        let r = 0;
+        const items = plan.map((p) => ('real' in p ? real.items[r++]! : { [p.fake.op]: { ...p.fake, op: undefined } }));
+        return { ...real, errors: true, items };
+      };
+
+      const store = open({ client, bulkMaxRetries: 2 });
+      await store.ensureSchema();
+      const badField = makeMention({ id: 'bad-field', text: 'semantic field with an empty name' });
+      badField.analysis.fields = { '': { hits: 1, tone: 0 } };
+      const result = await store.upsert([
+        makeMention({ id: 'fine', text: 'goes through' }),
+        makeMention({ id: 'busy-once', text: 'rejected once then written' }),
+        makeMention({ id: 'busy-always', text: 'always rejected' }),
+        badField,
+        makeMention({ id: '€'.repeat(200), text: 'id of 600 bytes' }),
+      ]);
+      expect(calls).toBe(3); // the first try and two resends
+      expect(result.items.map((i) => [i.status, i.error?.retriable])).toEqual([
+        ['created', undefined],
+        ['created', undefined],
+        ['failed', true],
+        ['failed', false],
+        ['failed', false],
+      ]);
+      expect(result.items[2]!.error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: /es_rejected_execution_exception/ });
+      expect(result.items[3]!.error).toMatchObject({ code: 'STORE_ITEM_INVALID', message: /empty string/ });
+      expect(result.items[4]!.error).toMatchObject({ code: 'STORE_ITEM_INVALID', message: /512 bytes/ });
+      expect(result).toMatchObject({ created: 2, updated: 0, failed: 3 });
+      expect(await store.existing(['fine', 'busy-once', 'busy-always', 'bad-field'])).toEqual(new Set(['fine', 'busy-once']));
+      await store.close();
+      await client.close();
+    });
+
+    it('deep pages come from a point in time: later writes do not shift them; a lost one is replaced', async () => {
+      const store = open();
+      await store.ensureSchema();
+      const at = (day: number) => `2026-02-${String(day).padStart(2, '0')}T12:00:00Z`;
+      await store.upsert([1, 2, 3, 4, 5, 6].map((d) => makeMention({ id: `d${d}`, text: 'paging words', publishedAt: at(d) })));
+      const decode = (c: string) => JSON.parse(Buffer.from(c, 'base64url').toString()) as { p?: string };
+
+      const first = await store.search({ query: 'paging', limit: 2 });
+      expect(first.hits.map((h) => h.mention.id)).toEqual(['d6', 'd5']);
+      expect(decode(first.nextCursor!).p).toBeUndefined(); // no point in time for a first page
+      const second = await store.search({ query: 'paging', limit: 2, cursor: first.nextCursor! });
+      expect(second.hits.map((h) => h.mention.id)).toEqual(['d4', 'd3']);
+      expect(decode(second.nextCursor!).p).toEqual(expect.any(String));
+
+      // Written after paging went deep, inside the range of the next page: not in this paging.
+      await store.upsert([makeMention({ id: 'd1b', text: 'paging words', publishedAt: '2026-02-01T18:00:00Z' })]);
+      const third = await store.search({ query: 'paging', limit: 2, cursor: second.nextCursor! });
+      expect(third.hits.map((h) => h.mention.id)).toEqual(['d2', 'd1']);
+      expect(third.total).toBe(6);
+      expect(third.nextCursor).toBeUndefined();
+
+      // A point in time that is gone (expired, or a node restart) is replaced; the keyset goes on.
+      const c = JSON.parse(Buffer.from(second.nextCursor!, 'base64url').toString()) as Record<string, unknown>;
+      const stale = Buffer.from(JSON.stringify({ ...c, p: 'bm90IGEgcGl0' })).toString('base64url');
+      const again = await store.search({ query: 'paging', limit: 2, cursor: stale });
+      expect(again.hits.map((h) => h.mention.id)).toEqual(['d2', 'd1b']);
+      expect(again.total).toBe(7);
+      await store.close();
+    });
+
+    it('ensureSchema adopts an index made before the template (alias, mappings)', async () => {
+      const store = open();
+      const prefix = prefixes[prefixes.length - 1]!;
+      await admin.indices.create({ index: `${prefix}-2025.12`, settings: { number_of_replicas: 0 } });
+      await store.ensureSchema();
+      expect(Object.keys(await admin.indices.getAlias({ name: prefix }))).toEqual([`${prefix}-2025.12`]);
+      const mapping = await admin.indices.getMapping({ index: `${prefix}-2025.12` });
+      expect(mapping[`${prefix}-2025.12`]!.mappings.properties!.ecoute).toBeDefined();
+      await store.upsert([makeMention({ id: 'dec', text: 'winter words', publishedAt: '2025-12-24T20:00:00Z' })]);
+      expect((await store.search({ query: 'winter' })).hits.map((h) => h.mention.id)).toEqual(['dec']);
+      await store.close();
+    });
+
+    it('an unreachable node is a retriable STORE_UNAVAILABLE, naming the node without credentials', async () => {
+      const store = new ElasticsearchMentionStore({ node: 'http://user:secret@127.0.0.1:9', indexPrefix: 'ecoute-unreachable', requestTimeoutMs: 2000, requestMaxRetries: 0 });
+      const failure = { code: 'STORE_UNAVAILABLE', retriable: true, message: expect.stringContaining('127.0.0.1:9') };
+      await expect(store.ensureSchema()).rejects.toMatchObject(failure);
+      await expect(store.upsert([makeMention({ id: 'x' })])).rejects.toMatchObject(failure);
+      await expect(store.search({ query: 'x' })).rejects.toMatchObject(failure);
+      await expect(store.search({ query: 'x' })).rejects.not.toMatchObject({ message: expect.stringContaining('secret') });
+      await store.close();
+    });
+  });
+}
