@@ -83,6 +83,27 @@ export interface TermCount {
   mentions: number;
 }
 
+export interface SignificantTermsRequest extends Omit<SearchFilters, 'from' | 'to'> {
+  query?: string;
+  /** The period whose terms are compared with the period of the same length just before it. */
+  from: string;
+  to: string;
+  /** How many terms, default 20. */
+  size?: number;
+  /** Ignore terms in fewer mentions of the period than this (default 2). */
+  minMentions?: number;
+}
+
+export interface SignificantTerm {
+  term: string;
+  /** Mentions of the period holding the term. */
+  mentions: number;
+  /** Mentions of the previous period holding it. */
+  backgroundMentions: number;
+  /** Log-likelihood G² (above 3.84: significant at p < 0.05). */
+  score: number;
+}
+
 export interface MentionStore {
   ensureSchema(): Promise<void>;
   /** Idempotent by mention id; one result per item, in input order; never throws for one bad item. */
@@ -94,6 +115,8 @@ export interface MentionStore {
   search(request: SearchRequest): Promise<SearchPage>;
   timeline(request: TimelineRequest): Promise<TimelineBucket[]>;
   topTerms(request: TopTermsRequest): Promise<TermCount[]>;
+  /** Terms that stand out in a period against the period of the same length just before it. */
+  significantTerms(request: SignificantTermsRequest): Promise<SignificantTerm[]>;
   /** GDPR: deletes every mention of the author; returns how many. */
   eraseAuthor(authorKey: string): Promise<number>;
   close(): Promise<void>;

@@ -446,4 +446,42 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       expect(await ids(store(), { query: 'livraison' })).toEqual(['fr-livraison']);
     });
   });
+
+  describe(`MentionStore contract: ${name}: significant terms`, () => {
+    let store: MentionStore;
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.ensureSchema();
+      const day = (d: number, h: number) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
+      const mentions = [];
+      for (let i = 0; i < 10; i++) {
+        // Week of 2 March: coffee and price as usual.
+        mentions.push(makeMention({ id: `before-${i}`, publishedAt: day(2 + (i % 7), 9), terms: { coffee: 1, ...(i < 3 && { price: 1 }) }, brands: ['acme'] }));
+        // Week of 9 March: the same, plus a wave of refunds and lateness.
+        mentions.push(
+          makeMention({ id: `during-${i}`, publishedAt: day(9 + (i % 7), 9), terms: { coffee: 1, ...(i < 3 && { price: 1 }), ...(i < 6 && { refund: 2 }), ...(i >= 5 && { late: 1 }) }, brands: ['acme'] }),
+        );
+      }
+      mentions.push(makeMention({ id: 'other-brand', publishedAt: day(10, 9), terms: { refund: 1, strike: 1 }, brands: ['globex'] }));
+      expect((await store.upsert(mentions)).failed).toBe(0);
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('ranks the terms that rose against the previous period of the same length, by G²', async () => {
+      const terms = await store.significantTerms({ from: '2026-03-09', to: '2026-03-16', brand: 'acme' });
+      expect(terms.map((t) => t.term)).toEqual(['refund', 'late']);
+      expect(terms[0]).toMatchObject({ term: 'refund', mentions: 6, backgroundMentions: 0 });
+      expect(terms[0]!.score).toBeGreaterThan(3.84);
+      expect(terms[0]!.score).toBeGreaterThan(terms[1]!.score);
+    });
+
+    it('follows filters, and rejects an empty period', async () => {
+      const all = await store.significantTerms({ from: '2026-03-09', to: '2026-03-16', minMentions: 1 });
+      expect(all.map((t) => t.term)).toContain('strike');
+      expect(await store.significantTerms({ from: '2026-03-09', to: '2026-03-16', brand: 'acme', size: 1 })).toHaveLength(1);
+      await expect(store.significantTerms({ from: '2026-03-16', to: '2026-03-09' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    });
+  });
 }

@@ -7,6 +7,8 @@
 // existing() read through search too (a mention's month is not known from its id alone), so they
 // follow the same rule.
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import { significantTerms } from '../significant.js';
+import type { SignificantTerm, SignificantTermsRequest } from '../types.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { bucketStart, fillBuckets } from '../buckets.js';
@@ -597,6 +599,10 @@ export class ElasticsearchMentionStore implements MentionStore {
     const hits = new Map<number, { count: number; meanTone: number | null }>();
     for (const b of buckets) hits.set(bucketStart(b.key, interval), { count: b.doc_count, meanTone: b.tone?.value ?? null });
     return fillBuckets(hits, interval, filters.fromMs, filters.toMs);
+  }
+
+  async significantTerms(request: SignificantTermsRequest): Promise<SignificantTerm[]> {
+    return significantTerms(this, request);
   }
 
   async topTerms(request: TopTermsRequest): Promise<TermCount[]> {

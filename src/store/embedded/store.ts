@@ -3,6 +3,8 @@
 // file (a CLI ingest while the pipeline runs): writes take the lock up front (BEGIN IMMEDIATE) and
 // wait up to busy_timeout for it instead of failing at once.
 import { mkdirSync } from 'node:fs';
+import { significantTerms } from '../significant.js';
+import type { SignificantTerm, SignificantTermsRequest } from '../types.js';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { EcouteError, errorMessage } from '../../core/errors.js';
@@ -307,6 +309,10 @@ export class EmbeddedMentionStore implements MentionStore {
     const hits = new Map<number, { count: number; meanTone: number | null }>();
     for (const r of rows) hits.set(bucketStart(r.b, interval), { count: r.n, meanTone: r.tone });
     return fillBuckets(hits, interval, filters.fromMs, filters.toMs);
+  }
+
+  async significantTerms(request: SignificantTermsRequest): Promise<SignificantTerm[]> {
+    return significantTerms(this, request);
   }
 
   async topTerms(request: TopTermsRequest): Promise<TermCount[]> {
