@@ -9,14 +9,17 @@
 //   --cv K           K-fold cross-validation on the training sets (prints figures, writes nothing)
 //   --out FILE       where to write (default config/models/sentiment.json)
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readText } from '../src/nlp/analyze.js';
-import { packageRoot } from '../src/nlp/resources.js';
+import { packageRoot, readValenceFile } from '../src/nlp/resources.js';
 import { ruleSentiment } from '../src/nlp/sentiment.js';
 import { accuracy, listSets, macroF1, POLARITIES, sentimentDataDir, type LabelledSet, type Polarity } from '../src/nlp/sentiment/dataset.js';
 import { sentimentFeatures, type Features } from '../src/nlp/sentiment/features.js';
 import { logits, softmax, trainSoftmax, type SparseRow } from '../src/nlp/sentiment/logreg.js';
 import { CLASSES, MODEL_FORMAT, type ModelFile } from '../src/nlp/sentiment/model.js';
+
+const require = createRequire(import.meta.url);
 
 interface Options {
   exclude: string[];
@@ -61,13 +64,49 @@ function featurize(set: LabelledSet): Item[] {
   });
 }
 
-/** Each training set weighs the same in total, whatever its size. */
+/**
+ * The lexicons as short training texts: each strong opinion word (or phrase, or emoji) alone,
+ * labelled by the sign of its valence, and each strong positive one negated ("not good", "pas
+ * bon", "ce n'est pas bon") as negative. The labelled sets are small and topical; these teach the
+ * model what the rules know (a lone "great" or 😡 is an opinion, negation flips it) instead of
+ * letting it learn that short texts are neutral. Weighed, all together, as half a labelled set.
+ */
+function lexiconItems(): Item[] {
+  const texts: { text: string; lang: 'en' | 'fr'; label: Polarity }[] = [];
+  const add = (lang: 'en' | 'fr', map: Map<string, number>, min: number, negate: (w: string) => string[]): void => {
+    for (const [w, v] of [...map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      if (Math.abs(v) < min || /[^\p{L}' -]/u.test(w)) continue;
+      texts.push({ text: w, lang, label: v > 0 ? 'positive' : 'negative' });
+      if (v > 0 && !/\b(not|no|never|pas|jamais|sans|ne|n')\b/.test(w)) for (const n of negate(w)) texts.push({ text: n, lang, label: 'negative' });
+    }
+  };
+  const afinn = new Map(Object.entries(require('sentiment/languages/en/labels.json') as Record<string, number>).map(([w, v]) => [w, v * 0.8] as [string, number]));
+  add('en', afinn, 2.4, (w) => [`not ${w}`]);
+  add('en', readValenceFile('sentiment-en.tsv'), 1.6, (w) => [`not ${w}`]);
+  add('fr', readValenceFile('vader_fr_lexicon.txt'), 2.4, (w) => [`pas ${w}`]);
+  add('fr', readValenceFile('sentiment-fr.tsv'), 1.6, (w) => [`pas ${w}`, `ce n'est pas ${w}`]);
+  for (const [e, v] of [...readValenceFile('sentiment-emoji.tsv')].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (Math.abs(v) < 1.2) continue;
+    for (const lang of ['en', 'fr'] as const) texts.push({ text: e, lang, label: v > 0 ? 'positive' : 'negative' });
+  }
+  return texts.map((t) => {
+    const { lang, tokens } = readText(t.text, { lang: t.lang });
+    return { set: LEXICON_SET, label: POLARITIES.indexOf(t.label), features: sentimentFeatures(tokens, lang, ruleSentiment(tokens, lang)) };
+  });
+}
+
+const LEXICON_SET = '(lexicons)';
+
+/** Each labelled set weighs the same in total, whatever its size; the lexicon texts half that. */
 function setWeights(items: readonly Item[]): Float64Array {
   const counts = new Map<string, number>();
   for (const it of items) counts.set(it.set, (counts.get(it.set) ?? 0) + 1);
-  const mean = items.length / counts.size;
-  return Float64Array.from(items.map((it) => mean / counts.get(it.set)!));
+  const sets = [...counts.keys()].filter((k) => k !== LEXICON_SET).length;
+  const mean = items.filter((it) => it.set !== LEXICON_SET).length / sets;
+  return Float64Array.from(items.map((it) => (it.set === LEXICON_SET ? LEXICON_WEIGHT : 1) * mean / counts.get(it.set)!));
 }
+
+const LEXICON_WEIGHT = 0.5;
 
 interface Fitted {
   vocabulary: string[];
@@ -136,7 +175,7 @@ function round(x: number): number {
   return r === 0 ? 0 : r;
 }
 
-function toFile(m: Fitted, o: Options, sets: readonly LabelledSet[]): ModelFile {
+function toFile(m: Fitted, o: Options, sets: readonly LabelledSet[], lexicon: readonly Item[]): ModelFile {
   const K = CLASSES.length;
   const weights: Record<string, number[]> = {};
   m.vocabulary.forEach((n, f) => {
@@ -155,6 +194,7 @@ function toFile(m: Fitted, o: Options, sets: readonly LabelledSet[]): ModelFile 
     weights,
     meta: {
       trainedOn: sets.map((s) => ({ set: s.name, lang: s.lang, examples: s.examples.length })),
+      lexiconTexts: lexicon.length,
       l2: o.l2,
       minCount: o.minCount,
       top: o.top,
@@ -164,12 +204,12 @@ function toFile(m: Fitted, o: Options, sets: readonly LabelledSet[]): ModelFile 
   };
 }
 
-function crossValidate(items: readonly Item[], o: Options, sets: readonly LabelledSet[]): void {
+function crossValidate(items: readonly Item[], o: Options, sets: readonly LabelledSet[], extra: readonly Item[]): void {
   const K = o.cv;
   const folds = items.map((_, i) => i % K);
   const predicted: Float64Array[] = new Array(items.length);
   for (let k = 0; k < K; k++) {
-    const train = items.filter((_, i) => folds[i] !== k);
+    const train = [...items.filter((_, i) => folds[i] !== k), ...extra];
     const test = items.map((it, i) => ({ it, i })).filter(({ i }) => folds[i] === k);
     const m = fit(train, o);
     const p = predict(m, test.map((t) => t.it));
@@ -181,17 +221,7 @@ function crossValidate(items: readonly Item[], o: Options, sets: readonly Labell
     const probs = idx.map(({ i }) => predicted[i]!);
     const label = probs.map((p) => POLARITIES[p.indexOf(Math.max(...p))]! as Polarity);
     const sign = probs.map((p) => (p[2]! > p[0]! ? 'positive' : 'negative') as Polarity);
-    let figure = set.binary ? `accuracy ${(accuracy(gold, sign) * 100).toFixed(1)} %` : `macro-F1 ${macroF1(gold, label).toFixed(3)}`;
-    if (process.env.CV_BLEND) {
-      for (const beta of [0.25, 0.5, 1]) {
-        const blended = idx.map(({ it, i }) => {
-          const r = it.features.values[it.features.names.indexOf('d:rule')] ?? 0;
-          const p = predicted[i]!;
-          return (p[2]! - p[0]! + beta * r > 0 ? 'positive' : 'negative') as Polarity;
-        });
-        figure += ` β${beta}: ${(accuracy(gold, blended) * 100).toFixed(1)}`;
-      }
-    }
+    const figure = set.binary ? `accuracy ${(accuracy(gold, sign) * 100).toFixed(1)} %` : `macro-F1 ${macroF1(gold, label).toFixed(3)}`;
     process.stdout.write(`cv ${o.cv}-fold  ${set.name.padEnd(20)} ${figure}\n`);
   }
 }
@@ -200,11 +230,12 @@ const o = parseArgs();
 const sets = listSets(sentimentDataDir()).filter((s) => s.train && !o.exclude.includes(s.name));
 if (sets.length === 0) throw new Error('no *_train set to learn from');
 const items = sets.flatMap(featurize);
+const lexicon = lexiconItems();
 if (o.cv > 1) {
-  crossValidate(items, o, sets);
+  crossValidate(items, o, sets, lexicon);
 } else {
-  const m = fit(items, o);
-  const file = toFile(m, o, sets);
+  const m = fit([...items, ...lexicon], o);
+  const file = toFile(m, o, sets, lexicon);
   const text = `${JSON.stringify(file)}\n`;
   writeFileSync(o.out, text);
   process.stdout.write(`trained on ${sets.map((s) => `${s.name} (${s.examples.length})`).join(', ')}: ${Object.keys(file.weights).length} features, ${(text.length / 1024).toFixed(0)} KB → ${o.out}\n`);

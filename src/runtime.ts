@@ -5,6 +5,7 @@ import type { Config } from './core/config/schema.js';
 import { authorKeySecret } from './core/author-key.js';
 import { createLogger } from './core/log.js';
 import { SqliteCursorStore, type CursorStore } from './connectors/cursors.js';
+import { SqliteStatusStore, type StatusStore } from './connectors/status-store.js';
 import { EmbeddedBus } from './streams/bus/embedded.js';
 import { KafkaBus } from './streams/bus/kafka.js';
 import type { Bus } from './streams/bus/types.js';
@@ -18,6 +19,8 @@ export interface Runtime {
   bus: Bus;
   store: MentionStore;
   cursors: CursorStore;
+  /** Connector status, beside the cursors, for `ecoute connectors status` in another process. */
+  statusStore: StatusStore;
   authorKeySecret: string;
   close(): Promise<void>;
 }
@@ -68,17 +71,20 @@ export async function openRuntime(config: Readonly<Config>): Promise<Runtime> {
   const bus = openBus(config);
   const store = await openStore(config);
   const cursors = new SqliteCursorStore(join(dataDir, 'connectors.sqlite'));
+  const statusStore = new SqliteStatusStore(join(dataDir, 'connectors.sqlite'));
   return {
     config,
     dataDir,
     bus,
     store,
     cursors,
+    statusStore,
     authorKeySecret: authorKeySecret(dataDir),
     async close() {
       await bus.close();
       await store.close();
       cursors.close();
+      statusStore.close();
     },
   };
 }

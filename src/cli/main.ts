@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerConfig } from './commands/config.js';
+import { registerConnectors } from './commands/connectors.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
+import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
@@ -20,8 +22,10 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerAnalyze(program);
   registerSearch(program);
+  registerSentiment(program);
   registerConfig(program);
   registerServices(program);
+  registerConnectors(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

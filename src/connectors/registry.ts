@@ -3,6 +3,13 @@
 import type { ConnectorConfig } from '../core/config/schema.js';
 import { fileConnector } from './file/index.js';
 import { webhookConnector } from './webhook/index.js';
+import { rssConnector } from './rss/index.js';
+import { hackerNewsConnector } from './hackernews/index.js';
+import { appStoreConnector } from './appstore/index.js';
+import { redditConnector } from './reddit/index.js';
+import { mastodonConnector } from './mastodon/index.js';
+import { blueskyConnector } from './bluesky/index.js';
+import { youTubeConnector } from './youtube/index.js';
 import type { ConnectorContext, ConnectorDefinition, RunningConnector } from './types.js';
 
 type DefinitionFor<T extends ConnectorConfig['type']> = ConnectorDefinition<Extract<ConnectorConfig, { type: T }>>;
@@ -10,6 +17,13 @@ type DefinitionFor<T extends ConnectorConfig['type']> = ConnectorDefinition<Extr
 export const connectors: { [T in ConnectorConfig['type']]: DefinitionFor<T> } = {
   file: fileConnector,
   webhook: webhookConnector,
+  rss: rssConnector,
+  hackernews: hackerNewsConnector,
+  appstore: appStoreConnector,
+  reddit: redditConnector,
+  mastodon: mastodonConnector,
+  bluesky: blueskyConnector,
+  youtube: youTubeConnector,
 };
 
 /** True when a connector is pushed to (it needs écoute's HTTP server). */

@@ -169,8 +169,11 @@ export class Scheduler {
 
   private async waitForHost(host: string, signal: AbortSignal | undefined): Promise<void> {
     for (;;) {
-      const wait = (this.hosts.get(host)?.pausedUntil ?? 0) - Date.now();
+      const until = this.hosts.get(host)?.pausedUntil ?? 0;
+      const wait = until - Date.now();
       if (wait <= 0) return;
+      // A long pause ends the request now: the connector saves what it has and polls after it.
+      if (wait > this.retry.maxRetryWaitMs) throw new RateLimitedError(host, until);
       await sleep(wait, undefined, signal ? { signal } : {});
     }
   }

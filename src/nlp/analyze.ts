@@ -3,7 +3,7 @@
 // once, on the first call; after that a tweet-length mention costs a fraction of a millisecond.
 //
 //   prepareText → detectLanguage → tokenize (en: wink-nlp, fr: natural + our rules) →
-//   lemmas + terms → sentiment (lexicons + rules + rating) → semantic fields (each with the tone
+//   lemmas + terms → sentiment (lexicons + rules + model + brand calibration + rating) → semantic fields (each with the tone
 //   of its clause) → flags (irony suspected, question, profanity)
 //
 // Only the first MAX_ANALYZED_CHARS characters of a mention are analysed (see normalize.ts).
@@ -14,6 +14,7 @@ import { detectLanguage } from './language.js';
 import { getLexicons } from './lexicon.js';
 import { prepareText } from './normalize.js';
 import { scoreSentiment } from './sentiment.js';
+import type { Calibration } from './sentiment/calibration.js';
 import { lemmasOf, isStopWord, termsOf } from './terms.js';
 import { tokenizeEnglish, tokenizeFrench, tokenizeOther, type Token } from './tokenize.js';
 
@@ -33,6 +34,13 @@ export interface AnalyzeHints {
    * without analysing the text twice.
    */
   fields?: FieldSet | ((lemmas: readonly string[]) => FieldSet | undefined);
+  /**
+   * A brand's sentiment calibration (`ecoute sentiment calibrate`, sentiment/calibration.ts), or a
+   * function choosing it from the mention's lemmas, called once before the sentiment is scored:
+   * the analyze stage matches brands on the lemmas this way and passes the calibration of the one
+   * brand a mention is about.
+   */
+  calibration?: Calibration | ((lemmas: readonly string[]) => Calibration | undefined);
 }
 
 const DEFAULT_LANGUAGES: readonly Lang[] = ['en', 'fr'];
@@ -100,7 +108,8 @@ function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
   for (const t of tokens) if (t.kind === 'word' || t.kind === 'number') wordCount++;
 
   const lemmas = lemmasOf(tokens);
-  const sentiment = scoreSentiment(tokens, lang, rating);
+  const calibration = typeof hints.calibration === 'function' ? hints.calibration(lemmas) : hints.calibration;
+  const sentiment = scoreSentiment(tokens, lang, rating, calibration ?? undefined);
   const fieldSet = typeof hints.fields === 'function' ? hints.fields(lemmas) : hints.fields;
   // Folded word forms, computed once for the fields and the flags.
   const forms = new TokenForms(tokens);
@@ -111,7 +120,7 @@ function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
     lemmas,
     terms: termsOf(tokens, lang),
     sentiment,
-    fields: fieldsOf(tokens, lang, { set: fieldSet, rating, forms }),
+    fields: fieldsOf(tokens, lang, { set: fieldSet, rating, sentiment, forms }),
     flags: flagsOf({ raw, tokens, lang, sentiment, forms }),
   };
 }

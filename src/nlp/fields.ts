@@ -6,17 +6,18 @@
 // fields/matcher.ts). For each field found: `hits`, how many times an entry of the field occurs,
 // and `tone` (-1..1), the mean over those hits of the tone of the clause holding each one (see
 // fields/clauses.ts), so "great camera but awful battery" is positive on one field and negative on
-// another. The tone of a clause is the sentiment module's own score of that clause's tokens
-// (scoreSentiment), not a second sentiment model.
+// another. The tone of a clause is the sentiment module's own valence of that clause's tokens
+// (ruleSentiment: its lexicons and rules, negation and intensifiers included), not a second
+// sentiment model; a mention that is one clause without tone words takes the mention's score.
 //
 // Brands add or override fields in their config (`brands[].fields`); see brandFieldSets.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { FieldHit, Lang } from '../core/types.js';
+import type { FieldHit, Lang, Sentiment } from '../core/types.js';
 import { clauseMap, type ClauseMap, type Span } from './fields/clauses.js';
 import { compileLists, findMatches, TokenForms, type CompiledLists, type ListLang } from './fields/matcher.js';
 import { lexiconPath } from './resources.js';
-import { scoreSentiment } from './sentiment.js';
+import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
 
 export { TokenForms } from './fields/matcher.js';
@@ -177,6 +178,8 @@ export interface FieldOptions {
   set?: FieldSet | undefined;
   /** The mention's star rating (0..1): the tone of a field whose clause has no tone word of its own. */
   rating?: number | undefined;
+  /** The mention's sentiment: the tone of a field in a one-clause mention without tone words. */
+  sentiment?: Sentiment | undefined;
   /** Folded token forms, when the caller already has them (shared with the flags). */
   forms?: TokenForms | undefined;
 }
@@ -196,12 +199,14 @@ class ClauseTones {
     private readonly tokens: readonly Token[],
     private readonly lang: Lang,
     private readonly rating: number | undefined,
+    private readonly sentiment: Sentiment | undefined,
   ) {}
 
   /**
    * The tone at token i: its part of clause when that part holds a tone word (or emoji), else its
-   * clause when that does, else half the star rating's tone when there is one, else what the
-   * sentiment model makes of the clause when it is sure of a tone, else 0.
+   * clause when that does; else, when the clause is the whole mention, the mention's sentiment
+   * score (its model and rating read what the rules do not: "Delivery took three weeks"); else
+   * half the star rating's tone when there is one; else 0.
    */
   at(i: number): number {
     this.map ??= clauseMap(this.tokens, this.lang);
@@ -215,31 +220,30 @@ class ClauseTones {
     const own = map.parts[part]!;
     const clauseTone = clause.from === own.from && clause.to === own.to ? partTone : this.tone(this.clauseTones, c, clause);
     if (clauseTone.evidence) return clauseTone.score;
+    if (map.clauses.length === 1 && this.sentiment !== undefined) return this.sentiment.score;
     if (this.rating !== undefined) return 0.5 * (2 * Math.min(1, Math.max(0, this.rating)) - 1);
-    return clauseTone.sure ? clauseTone.score : 0;
+    return 0;
   }
 
   private tone(cache: Map<number, Tone>, key: number, span: Span): Tone {
     let tone = cache.get(key);
     if (tone === undefined) {
-      const s = scoreSentiment(this.tokens.slice(span.from, span.to), this.lang);
-      // A weak driver alone (a lexicon's -0.2 for "robuste") is not a tone of the span's own.
-      tone = { score: s.score, evidence: s.drivers.some((d) => Math.abs(d.weight) >= MIN_EVIDENCE), sure: s.label !== 'neutral' };
+      const rules = ruleSentiment(this.tokens.slice(span.from, span.to), this.lang);
+      // A weak contribution alone (a lexicon's -0.2 for "robuste") is not a tone of the span's own.
+      tone = { score: rules.textScore, evidence: rules.contributions.some((c) => Math.abs(c.value) >= MIN_EVIDENCE) };
       cache.set(key, tone);
     }
     return tone;
   }
 }
 
-/** Weight (VADER scale, -4..4) a sentiment driver needs for its span to have a tone of its own. */
+/** Valence (VADER scale, -4..4) a word or emoji needs for its span to have a tone of its own. */
 const MIN_EVIDENCE = 0.5;
 
 interface Tone {
   score: number;
-  /** The span holds words, phrases or emoji with a clear valence (the sentiment drivers). */
+  /** The span holds words, phrases or emoji with a clear valence. */
   evidence: boolean;
-  /** The sentiment gives it a non-neutral label (the model may, without any driver). */
-  sure: boolean;
 }
 
 /**
@@ -256,7 +260,7 @@ export function fieldsOf(tokens: readonly Token[], lang: Lang, options: FieldOpt
   });
   if (found.length === 0) return {};
   const rating = typeof options.rating === 'number' && Number.isFinite(options.rating) ? options.rating : undefined;
-  const tones = new ClauseTones(tokens, lang, rating);
+  const tones = new ClauseTones(tokens, lang, rating, options.sentiment);
   const totals = new Map<number, { hits: number; tone: number }>();
   for (let k = 0; k < found.length; k += 2) {
     const label = found[k]!;

@@ -6,7 +6,8 @@
 //      · a sarcasm marker: "/s" at the end, #sarcasm, #sarcasme, #ironie, #not;
 //      · a mocking emoji (🙄 🙃 😒 😑 🤡 🤦 😏, "-_-") with a positive word ("Super service 🙄");
 //      · a positive exclamation at the start of a sentence ("Great,", "Génial…", "Bravo la SNCF,")
-//        followed, in that sentence or the next, by a negative word, or by a repetition ("again",
+//        followed, in that sentence or the next, by a negative word (unless a contrast says the
+//        praise was meant: "Great! The delivery was awful though"), or by a repetition ("again",
 //        "encore") after an ellipsis or with a mocking emoji ("Bravo… encore");
 //      · a cue ("thanks for", "merci pour", "love how", "bien joué") with a negative word in the
 //        same part of the sentence ("merci pour ce retard");
@@ -24,10 +25,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { AnalysisFlags, Lang, Sentiment } from '../core/types.js';
-import { clauseMap } from './fields/clauses.js';
+import { clauseMap, hasContrast } from './fields/clauses.js';
 import { compileLists, findMatches, TokenForms, type CompiledLists, type ListLang } from './fields/matcher.js';
 import { lexiconPath } from './resources.js';
-import { scoreSentiment } from './sentiment.js';
+import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
 
 export const NO_FLAGS: Readonly<AnalysisFlags> = Object.freeze({ ironySuspected: false, question: false, profanity: false });
@@ -58,6 +59,8 @@ const MOCKING = new Set(['🙄', '🙃', '😒', '😑', '🤡', '🤦', '😏',
 const SARCASM_TAG = /#(?:sarcasm|sarcastic|sarcasme|sarcastique|ironie|irony|ironique|not)(?![\p{L}\p{N}_])/iu;
 const SARCASM_SLASH = /(?:^|\s)\/s\s*$/m;
 const MASKED_PROFANITY = /(?<![\p{L}\p{N}])(?:f[*#@$%]{1,3}c?k\p{L}*|f[*#@$%]{2,3}|sh[*#@$!1]t\p{L}*|b[*#@$!1]tch\p{L}*|p[*#@$%]{1,3}tain|put[*#@$%]{1,2}in|m[*#@$%]{1,3}rde)/iu;
+/** Cheap test before MASKED_PROFANITY: a masking character, or "!"/"1" inside a word. */
+const MASK_HINT = /[*#@$%]|[a-z][!1][a-z]/i;
 const QUOTES = /["“”«»„]/;
 
 function isSentenceEnd(t: Token): boolean {
@@ -74,6 +77,11 @@ function hasNegative(s: Sentiment): boolean {
 
 function hasPositive(s: Sentiment): boolean {
   return s.drivers.some((d) => d.weight >= 0.5 && /\p{L}/u.test(d.text));
+}
+
+/** Whether words of these tokens carry a clear valence of this sign (the sentiment rules, no model). */
+function hasValence(tokens: readonly Token[], lang: Lang, sign: 1 | -1): boolean {
+  return ruleSentiment(tokens, lang).contributions.some((c) => c.value * sign >= 0.5 && /\p{L}/u.test(c.text));
 }
 
 interface Sentences {
@@ -268,7 +276,7 @@ export function flagsOf(input: FlagInput): AnalysisFlags {
       }
     }
   });
-  if (!profanity && /[*#@$%!1]/.test(raw)) profanity = MASKED_PROFANITY.test(raw);
+  if (!profanity && MASK_HINT.test(raw)) profanity = MASKED_PROFANITY.test(raw);
 
   let mocking = false;
   for (const t of tokens) {
@@ -314,7 +322,8 @@ function exclamationIrony(
     const to = (sentences.spans[s + 1] ?? sentences.spans[s]!).to;
     if (to <= end) continue;
     if (repetitions.some((r) => r >= end && r < to) && (mocking || ellipsisAfter(tokens, end))) return true;
-    if (hasNegative(scoreSentiment(tokens.slice(end, to), lang))) return true;
+    // "Great! The delivery was awful though": a contrast says the praise was meant.
+    if (!hasContrast(tokens, end, to, lang) && hasValence(tokens.slice(end, to), lang, -1)) return true;
   }
   return false;
 }
@@ -325,7 +334,7 @@ function cueIrony(tokens: readonly Token[], lang: Lang, cues: readonly { start: 
   for (const { start, end } of cues) {
     const part = map.partOf[start] ?? -1;
     const to = part >= 0 ? map.parts[part]!.to : end;
-    if (to > end && hasNegative(scoreSentiment(tokens.slice(end, to), lang))) return true;
+    if (to > end && hasValence(tokens.slice(end, to), lang, -1)) return true;
   }
   return false;
 }
@@ -340,7 +349,7 @@ function scareQuoteIrony(tokens: readonly Token[], lang: Lang, sentiment: Sentim
     while (j < tokens.length && j - i <= 4 && isWord(tokens[j])) j++;
     const close = tokens[j];
     if (j - i < 2 || j - i > 4 || close === undefined || close.kind !== 'punct' || !QUOTES.test(close.text)) continue;
-    if (hasPositive(scoreSentiment(tokens.slice(i + 1, j), lang))) return true;
+    if (hasValence(tokens.slice(i + 1, j), lang, 1)) return true;
     i = j;
   }
   return false;

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { fold } from './normalize.js';
 import { readValenceFile } from './resources.js';
 import { isStopWord } from './terms.js';
-import { phraseKeys, setEmoticons } from './tokenize.js';
+import { setEmoticons, tokenizeEnglish, tokenizeFrench, type Token } from './tokenize.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,6 +44,21 @@ const NEGATION_WORDS = new Set([
   'aucune', 'sans', 'plus', 'ni',
 ]);
 
+/**
+ * A token's key in a phrase: its lemma (English) or lower-cased word (French), except English
+ * comparatives and superlatives, kept as written: "never been happier" is praise, "never been
+ * happy" a complaint, and the lemma of "happier" is "happy".
+ */
+export function phraseKey(t: Token): string {
+  if ((t.pos === 'ADJ' || t.pos === 'ADV') && t.lemma !== t.lower && /(?:er|est)$/.test(t.lower)) return t.lower;
+  return t.key;
+}
+
+function phraseKeys(phrase: string, lang: 'en' | 'fr'): string[] {
+  const tokens = lang === 'en' ? tokenizeEnglish(phrase) : tokenizeFrench(phrase);
+  return tokens.filter((t) => t.kind === 'word' || t.kind === 'number').map(phraseKey);
+}
+
 function buildLanguage(words: Map<string, number>, lang: 'en' | 'fr'): LanguageLexicon {
   const single = new Map<string, number>();
   const phrases = new Map<string, Phrase>();
@@ -71,17 +86,7 @@ function buildLanguage(words: Map<string, number>, lang: 'en' | 'fr'): LanguageL
 function loadEnglish(): LanguageLexicon {
   const afinn = require('sentiment/languages/en/labels.json') as Record<string, number>;
   const words = new Map<string, number>();
-  const mode = process.env.ECOUTE_LEX_MODE ?? 'afinn';
-  const vader = mode === 'afinn' ? new Map<string, number>() : readValenceFile('vader_en_lexicon.tsv');
-  if (mode === 'vader-first') for (const [w, v] of vader) words.set(w, v);
-  for (const [w, v] of Object.entries(afinn)) {
-    const key = w.toLowerCase();
-    const vv = vader.get(key);
-    if (mode === 'avg' && vv !== undefined) words.set(key, (v * 0.8 + vv) / 2);
-    else if (mode === 'vader-first' && vv !== undefined) continue;
-    else words.set(key, v * 0.8);
-  }
-  if (mode === 'afinn-first' || mode === 'avg') for (const [w, v] of vader) if (!words.has(w)) words.set(w, v);
+  for (const [w, v] of Object.entries(afinn)) words.set(w.toLowerCase(), v * 0.8);
   for (const [w, v] of readValenceFile('sentiment-en.tsv')) words.set(w, v);
   return buildLanguage(words, 'en');
 }

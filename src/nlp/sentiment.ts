@@ -14,7 +14,7 @@
 // The sum maps to -1..1 with x / sqrt(x² + 15) (VADER's normalisation); a star rating, when the
 // source gives one, then pulls the score strongly toward it.
 import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
-import { frenchValence, getLexicons, type LanguageLexicon } from './lexicon.js';
+import { frenchValence, getLexicons, phraseKey, type LanguageLexicon } from './lexicon.js';
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';
 import { sentimentFeatures } from './sentiment/features.js';
 import { getModel, modelLogits, probabilities } from './sentiment/model.js';
@@ -319,15 +319,15 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     }
 
     // 2. Phrases, longest first.
-    if (lex.phraseStarts.has(t.key)) {
+    if (lex.phraseStarts.has(phraseKey(t))) {
       let matched = false;
       for (let n = Math.min(lex.maxPhraseLength, tokens.length - i); n >= 2 && !matched; n--) {
-        let key = t.key;
+        let key = phraseKey(t);
         let ok = true;
         for (let k = 1; k < n; k++) {
           const u = tokens[i + k]!;
           if (u.kind !== 'word' && u.kind !== 'number') { ok = false; break; }
-          key += ' ' + u.key;
+          key += ' ' + phraseKey(u);
         }
         if (!ok) continue;
         const phrase = lex.phrases.get(key);
@@ -500,7 +500,18 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
   return summarize(rules, lang, rating, probabilities(logits));
 }
 
-/** How sure a 3-class decision is: its probability, rescaled so that a coin toss is 0.33. */
+/**
+ * The shipped model's class scores (negative, neutral, positive; before softmax) for tokenized
+ * text, without calibration: what a brand's calibration is fitted on. Undefined when the model
+ * does not apply (no model, language 'other', no words).
+ */
+export function modelScores(tokens: readonly Token[], lang: Lang): [number, number, number] | undefined {
+  const rules = ruleSentiment(tokens, lang);
+  const model = lang === 'other' || rules.words === 0 ? null : getModel();
+  if (model === null) return undefined;
+  return modelLogits(model, sentimentFeatures(tokens, lang, rules));
+}
+
 function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, probs?: readonly [number, number, number]): Sentiment {
   const { contributions, positive, negative } = rules;
   const byText = new Map<string, number>();

@@ -7,6 +7,7 @@ import { mentionId } from '../core/ids.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
 import { analyze } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';
+import type { Calibration } from '../nlp/sentiment/calibration.js';
 import type { BrandMatcher } from './brands.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
@@ -36,8 +37,12 @@ export interface AnalyzeStageOptions {
    * see brandFieldSets in nlp/fields.ts); undefined: the shipped fields.
    */
   brandFields?: ((brandIds: readonly string[]) => FieldSet | undefined) | undefined;
+  /** A brand's sentiment calibration (data_dir/calibration/<brand>.json), used when a mention is about that brand alone. */
+  calibrations?: ((brandId: string) => Calibration | undefined) | undefined;
   authorKeySecret: string;
   onError?: (error: unknown) => void;
+  /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/connectors/dedup). */
+  markDuplicates?: ((analyzed: BusRecord[]) => Promise<void>) | undefined;
 }
 
 export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
@@ -45,13 +50,20 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
   // Brands are matched on the lemmas mid-analysis, so that their field overrides apply without a
   // second pass over the text.
   let brands: string[] | undefined;
-  const brandFields = options.brandFields;
+  const matchOnce = (lemmas: readonly string[]): string[] => (brands ??= options.matchBrands(body, lemmas));
+  const { brandFields, calibrations } = options;
   const analysis = analyze(body, {
     ...(raw.lang !== undefined && { lang: raw.lang }),
     ...(raw.rating !== undefined && { rating: raw.rating }),
     languages: options.languages,
     ...(brandFields !== undefined && {
-      fields: (lemmas: readonly string[]) => brandFields((brands = options.matchBrands(body, lemmas))),
+      fields: (lemmas: readonly string[]) => brandFields(matchOnce(lemmas)),
+    }),
+    ...(calibrations !== undefined && {
+      calibration: (lemmas: readonly string[]) => {
+        const ids = matchOnce(lemmas);
+        return ids.length === 1 ? calibrations(ids[0]!) : undefined;
+      },
     }),
   });
   return {
@@ -96,6 +108,7 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
     ANALYZE_GROUP,
     async (batch) => {
       const { analyzed, dead } = analyzeBatch(batch, options);
+      await options.markDuplicates?.(analyzed);
       await options.bus.publish('mentions.dlq', dead);
       await options.bus.publish('mentions.analyzed', analyzed);
     },

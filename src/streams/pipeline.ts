@@ -3,7 +3,10 @@
 // commits its in-flight batch, upstream before downstream.
 import type { Logger } from '../core/log.js';
 import { errorMessage } from '../core/errors.js';
+import { join, resolve } from 'node:path';
+import { NearDuplicateDetector, SqliteFingerprintStore } from '../connectors/dedup/index.js';
 import { brandFieldSets } from '../nlp/fields.js';
+import { CalibrationStore } from '../nlp/sentiment/calibration.js';
 import type { Runtime } from '../runtime.js';
 import type { MentionStore } from '../store/types.js';
 import { brandMatcher } from './brands.js';
@@ -26,16 +29,24 @@ export type StageDeps = Pick<Runtime, 'config' | 'bus' | 'authorKeySecret'> & { 
 
 export function startStages(runtime: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
   const started: Consumer[] = [];
+  let fingerprints: SqliteFingerprintStore | undefined;
   const warn = (stage: string) => (error: unknown) => log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
   if (stages.includes('analyze')) {
+    // Per-brand sentiment calibrations (`ecoute sentiment calibrate`), re-read when they change.
+    const calibrations = new CalibrationStore(resolve(runtime.config.data_dir), 5000, (m) => log.warn(m));
+    // Near-duplicates are marked against the fingerprints this analyze stage has seen (data_dir/dedup.sqlite).
+    fingerprints = new SqliteFingerprintStore(join(resolve(runtime.config.data_dir), 'dedup.sqlite'));
+    const duplicates = new NearDuplicateDetector(fingerprints);
     started.push(
       startAnalyzeStage({
         bus: runtime.bus,
         languages: runtime.config.languages,
         matchBrands: brandMatcher(runtime.config.brands),
         brandFields: brandFieldSets(runtime.config.brands),
+        calibrations: (brand) => calibrations.get(brand),
         authorKeySecret: runtime.authorKeySecret,
         onError: warn('analyze'),
+        markDuplicates: (analyzed) => duplicates.markRecords(analyzed),
       }),
     );
   }
@@ -49,6 +60,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
     failed,
     async stop() {
       for (const consumer of started) await consumer.close();
+      await fingerprints?.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockedReason, BlockedAddressError, closeHttpAgents, HttpClient, HttpError, MalformedResponseError, parseRetryAfter, USER_AGENT } from '../../src/connectors/http/index.js';
-import { startServer, type TestServer } from '../helpers/connectors.js';
+import { startServer, type Reply, type TestServer } from '../helpers/connectors.js';
 
 describe('SSRF guard: address classification', () => {
   it.each([
@@ -39,7 +39,7 @@ describe('SSRF guard: address classification', () => {
 describe('HTTP client', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer((req) => {
+    server = await startServer((req): Reply => {
       switch (req.path) {
         case '/ok':
           return { body: { ok: true, ua: req.headers['user-agent'] } };

@@ -3,7 +3,7 @@ import { USER_AGENT } from '../../src/connectors/http/index.js';
 import { parseRedditComments, parseRedditSearch, RedditConnector, RedditConnectorSchema } from '../../src/connectors/reddit/index.js';
 import { harness, jsonFixture, pollOnce, startServer, type Harness, type Reply, type SeenRequest, type TestServer } from '../helpers/connectors.js';
 
-const listing = (name: string) => jsonFixture('reddit', name);
+const listing = (name: string) => jsonFixture<Record<string, unknown>>('reddit', name);
 
 describe('reddit: parse', () => {
   it('maps posts: self text with its title, link posts by their title', () => {
@@ -51,6 +51,7 @@ describe('reddit connector', () => {
   let tokens: number;
   let revoked: Set<string>;
   let rateHeaders: Record<string, string>;
+  let tokenLifetimeS: number;
 
   const route = (req: SeenRequest): Reply => {
     const next = scripted.shift();
@@ -59,7 +60,7 @@ describe('reddit connector', () => {
       const expected = `Basic ${Buffer.from('my-client-id:my-client-secret').toString('base64')}`;
       if (req.headers.authorization !== expected || req.body !== 'grant_type=client_credentials') return { status: 401, body: { message: 'Unauthorized', error: 401 } };
       tokens++;
-      return { body: { ...jsonFixture('reddit', 'token.json'), access_token: `token-${tokens}` } };
+      return { body: { ...jsonFixture<Record<string, unknown>>('reddit', 'token.json'), access_token: `token-${tokens}`, expires_in: tokenLifetimeS } };
     }
     if (req.headers.authorization !== undefined) {
       const token = req.headers.authorization.replace(/^bearer /, '');
@@ -82,6 +83,8 @@ describe('reddit connector', () => {
       oauth_api_url: server.url,
       token_url: `${server.url}/api/v1/access_token`,
       allow_private_networks: true,
+      // The fixtures are from November 2026: keep reading their comments whenever the test runs.
+      comment_window_ms: 100 * 365 * 24 * 3600_000,
       ...extra,
     });
   const oauth = { client_id_env: 'TEST_REDDIT_ID', client_secret_env: 'TEST_REDDIT_SECRET' };
@@ -91,6 +94,7 @@ describe('reddit connector', () => {
     searchPages = { '': 'search-page1.json', t3_1abc02: 'search-page2.json' };
     scripted = [];
     tokens = 0;
+    tokenLifetimeS = 86400;
     revoked = new Set();
     rateHeaders = { 'x-ratelimit-used': '3', 'x-ratelimit-remaining': '97.0', 'x-ratelimit-reset': '420' };
     process.env.TEST_REDDIT_ID = 'my-client-id';
@@ -139,7 +143,7 @@ describe('reddit connector', () => {
   });
 
   it('asks for a new token before the old one expires', async () => {
-    scripted.push({ body: { access_token: 'token-short', token_type: 'bearer', expires_in: 30, scope: '*' } });
+    tokenLifetimeS = 30;
     const status = await pollOnce(new RedditConnector(config(oauth), h.context));
     expect(status.lastError).toBeUndefined();
     // 30 s is inside the one-minute margin: every request gets a fresh token.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config/load.js';
 import type { RawMention } from '../../src/core/types.js';
 import { analyze } from '../../src/nlp/analyze.js';
-import { brandFieldSets, fieldSetWith, shippedFields } from '../../src/nlp/fields.js';
+import { brandFieldSets, fieldSetWith, shippedFields, type FieldOverrides } from '../../src/nlp/fields.js';
 import { analyzeMention } from '../../src/streams/analyze.js';
 import { brandMatcher } from '../../src/streams/brands.js';
 
@@ -124,11 +124,17 @@ describe('semantic fields: the tone of the clause that holds each hit', () => {
     expect(fields("La livraison n'était pas rapide", 'fr').delivery!.tone).toBeLessThan(0);
   });
 
-  it('uses half the star rating for a clause with no tone word, 0 without a rating', () => {
-    expect(fields('Delivered on a Tuesday', 'en').delivery!.tone).toBe(0);
-    expect(fields('Delivered on a Tuesday', 'en', { rating: 0 }).delivery!.tone).toBe(-0.5);
-    expect(fields('Delivered on a Tuesday', 'en', { rating: 1 }).delivery!.tone).toBe(0.5);
-    // a clause with its own tone keeps it
+  it('gives a clause without tone words the mention\'s tone when it is the whole mention, else half the rating', () => {
+    // one clause: the mention's own score, which the star rating pulls
+    const alone = analyze('Delivered on a Tuesday', { lang: 'en', rating: 0 });
+    expect(alone.fields.delivery!.tone).toBe(alone.sentiment.score);
+    expect(alone.fields.delivery!.tone).toBeLessThan(-0.3);
+    expect(fields('Delivered on a Tuesday', 'en', { rating: 1 }).delivery!.tone).toBeGreaterThan(0.3);
+    // several clauses: half the rating's tone, 0 without a rating
+    expect(fields('Great price. Delivered on a Tuesday.', 'en', { rating: 0 }).delivery!.tone).toBe(-0.5);
+    expect(fields('Great price. Delivered on a Tuesday.', 'en', { rating: 1 }).delivery!.tone).toBe(0.5);
+    expect(fields('Great price. Delivered on a Tuesday.', 'en').delivery!.tone).toBe(0);
+    // a clause with its own tone keeps it whatever the rating
     expect(fields('Delivery was fast and perfect', 'en', { rating: 0 }).delivery!.tone).toBeGreaterThan(0);
   });
 
@@ -181,7 +187,7 @@ describe('semantic fields: brand additions and overrides', () => {
   });
 
   it('picks the fields of the brands a mention matches: their union, compiled once per combination', () => {
-    const brands = [
+    const brands: { id: string; fields?: FieldOverrides }[] = [
       { id: 'acme', fields: { barista_app: { en: ['app'] } } },
       { id: 'globex', fields: { loyalty: { en: ['rewards'] }, delivery: { en: ['drone'] } } },
       { id: 'initech' },

@@ -62,6 +62,8 @@ describe('flags: irony suspected', () => {
     ['Thanks for the quick reply!', 'en'],
     ['Thanks again for your help', 'en'],
     ['The food was great, the delivery late again.', 'en'],
+    ['Great! The delivery was awful though.', 'en'],
+    ['Génial ! Par contre la livraison était nulle.', 'fr'],
     ['This is terrible', 'en'],
     ['Super produit, je recommande', 'fr'],
     ['Super, encore une nouveauté !', 'fr'],

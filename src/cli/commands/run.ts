@@ -38,7 +38,7 @@ export function registerRun(program: Command): void {
       const running: RunningConnector[] = [];
       try {
         for (const c of configured) {
-          running.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, log, httpServer, dataDir: runtime.dataDir }));
+          running.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
         }
         if (httpServer) {
           const url = await httpServer.listen();

@@ -6,6 +6,7 @@ import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { AppStoreConnectorSchema, type AppStoreConnectorConfig } from '../schemas.js';
 import { inputOf, isoDate } from '../text.js';
+import { connectorName } from '../names.js';
 import type { ConnectorContext, ConnectorDefinition } from '../types.js';
 
 export { AppStoreConnectorSchema };
@@ -93,7 +94,7 @@ export const appStoreConnector: ConnectorDefinition<AppStoreConnectorConfig> = {
 
 export class AppStoreConnector extends PollingConnector<AppStoreConnectorConfig> {
   constructor(config: AppStoreConnectorConfig, context: ConnectorContext) {
-    super(config, context, `appstore:${config.country}:${config.app_id}`);
+    super(config, context, connectorName(config));
   }
 
   protected hosts(): string[] {

@@ -68,6 +68,7 @@ class FileConnector implements RunningConnector {
       try {
         await this.readNew();
         this.state.lastSuccessAt = new Date().toISOString();
+        this.state.caughtUpAt = this.state.lastSuccessAt;
       } catch (error) {
         const message = errorMessage(error);
         if (this.state.lastError?.message !== message) this.context.log.warn(`${this.name}: ${message}`);
@@ -75,6 +76,7 @@ class FileConnector implements RunningConnector {
       }
       // Even a missing file counts as caught up: there is nothing waiting to be read.
       this.markCaughtUp();
+      this.context.statusStore?.save(this.status());
       await sleep(this.config.interval_ms, undefined, { signal }).catch(() => undefined);
     }
   }
@@ -94,6 +96,7 @@ class FileConnector implements RunningConnector {
       onDurable: ({ position, mentions, rejections }) => {
         this.state.fetched += mentions.length;
         this.state.rejected += rejections.length;
+        this.context.statusStore?.addFetched(this.name, mentions.length);
         const at = position as Position | undefined;
         if (at) this.context.cursors.set(this.name, { dev: info.dev, ino: info.ino, line: at.line, byte: at.byte } satisfies FileCursor);
       },

@@ -7,6 +7,7 @@ import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { HackerNewsConnectorSchema, type HackerNewsConnectorConfig } from '../schemas.js';
 import { htmlToText, inputOf } from '../text.js';
+import { connectorName } from '../names.js';
 import type { ConnectorContext, ConnectorDefinition } from '../types.js';
 
 export { HackerNewsConnectorSchema };
@@ -96,7 +97,7 @@ export const hackerNewsConnector: ConnectorDefinition<HackerNewsConnectorConfig>
 
 export class HackerNewsConnector extends PollingConnector<HackerNewsConnectorConfig> {
   constructor(config: HackerNewsConnectorConfig, context: ConnectorContext) {
-    super(config, context, `hackernews:${config.query}`);
+    super(config, context, connectorName(config));
   }
 
   protected hosts(): string[] {

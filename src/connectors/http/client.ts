@@ -180,6 +180,7 @@ export class HttpClient {
         throw new HttpError(`${where}: HTTP ${status}${reasonOf(status)}${snippet(text)}`, {
           status,
           host: current.host,
+          body: text,
           ...(retryAfterMs !== undefined && { retryAfterMs }),
         });
       }

@@ -18,14 +18,17 @@ export class HttpError extends EcouteError {
   readonly host: string;
   /** From Retry-After (or a rate-limit reset header): how long the server asked us to wait. */
   readonly retryAfterMs: number | undefined;
+  /** The start of the error body, for callers that read the API's error code (never put in messages whole). */
+  readonly body: string | undefined;
 
-  constructor(message: string, options: { status: number; host: string; retryAfterMs?: number; cause?: unknown; retriable?: boolean }) {
+  constructor(message: string, options: { status: number; host: string; retryAfterMs?: number; body?: string; cause?: unknown; retriable?: boolean }) {
     const retriable = options.retriable ?? (options.status === 0 || options.status === 429 || options.status >= 500);
     super(options.status === 429 ? 'SOURCE_RATE_LIMITED' : 'SOURCE_HTTP', message, { cause: options.cause, retriable });
     this.name = 'HttpError';
     this.status = options.status;
     this.host = options.host;
     this.retryAfterMs = options.retryAfterMs;
+    this.body = options.body?.slice(0, 2048);
   }
 }
 

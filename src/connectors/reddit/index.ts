@@ -11,6 +11,7 @@ import { HttpError, MalformedResponseError, describeUrl, parseJson } from '../ht
 import { pagedPoll, PollingConnector, type Item, type Mark, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { RedditConnectorSchema, type RedditConnectorConfig } from '../schemas.js';
 import { inputOf } from '../text.js';
+import { connectorName } from '../names.js';
 import type { ConnectorContext, ConnectorDefinition } from '../types.js';
 
 export { RedditConnectorSchema };
@@ -146,7 +147,7 @@ export class RedditConnector extends PollingConnector<RedditConnectorConfig> {
   private credentialsRead = false;
 
   constructor(config: RedditConnectorConfig, context: ConnectorContext) {
-    super(config, context, `reddit:${config.subreddit ? `r/${config.subreddit}:` : ''}${config.query}`);
+    super(config, context, connectorName(config));
   }
 
   protected override httpOptions(): { userAgent?: string } {

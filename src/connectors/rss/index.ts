@@ -4,6 +4,7 @@
 import type { RssConnectorConfig } from '../schemas.js';
 import { RssConnectorSchema } from '../schemas.js';
 import { PollingConnector, type PollResult } from '../poller.js';
+import { connectorName } from '../names.js';
 import type { ConnectorContext, ConnectorDefinition } from '../types.js';
 import { parseFeed } from './parse.js';
 
@@ -32,7 +33,7 @@ export const rssConnector: ConnectorDefinition<RssConnectorConfig> = {
 
 export class RssConnector extends PollingConnector<RssConnectorConfig> {
   constructor(config: RssConnectorConfig, context: ConnectorContext) {
-    super(config, context, `rss:${config.url}`);
+    super(config, context, connectorName(config));
   }
 
   protected hosts(): string[] {

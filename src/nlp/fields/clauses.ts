@@ -57,6 +57,16 @@ function phraseAt(tokens: readonly Token[], i: number, phrases: readonly (readon
   return 0;
 }
 
+/** Whether tokens [from, to) hold a contrast ("but", "though", "mais", "par contre"). */
+export function hasContrast(tokens: readonly Token[], from: number, to: number, lang: Lang): boolean {
+  const contrast = lang === 'fr' ? CONTRAST.fr : lang === 'en' ? CONTRAST.en : undefined;
+  if (contrast === undefined) return false;
+  for (let i = from; i < to; i++) {
+    if (tokens[i]!.kind === 'word' && (contrast.words.has(tokens[i]!.lower) || phraseAt(tokens, i, contrast.phrases) > 0)) return true;
+  }
+  return false;
+}
+
 /** Splits tokens into clauses and parts of clauses (see the top of this file). */
 export function clauseMap(tokens: readonly Token[], lang: Lang): ClauseMap {
   const contrast = lang === 'fr' ? CONTRAST.fr : lang === 'en' ? CONTRAST.en : undefined;

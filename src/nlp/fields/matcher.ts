@@ -67,10 +67,23 @@ export interface CompiledLists {
 export type ListSource = ReadonlyMap<string, Readonly<Partial<Record<ListLang, readonly string[]>>>>;
 
 const NON_ASCII = /[^\x00-\x7F]/;
+const foldCache = new Map<string, string>();
+const FOLD_CACHE_MAX = 50_000;
 
-/** fold() with a fast path for the (already lower-cased) ASCII words most tokens are. */
+/**
+ * fold() with a fast path for the (already lower-cased) ASCII words most tokens are, and a bounded
+ * cache for the others (French words with accents recur: "été", "qualité", "très").
+ */
 export function foldWord(lower: string): string {
-  return NON_ASCII.test(lower) ? fold(lower) : lower.toLowerCase();
+  if (!NON_ASCII.test(lower)) return lower.toLowerCase();
+  let folded = foldCache.get(lower);
+  if (folded === undefined) {
+    folded = fold(lower);
+    // Bounded: a stream of unique garbage words must not grow the cache forever.
+    if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
+    foldCache.set(lower, folded);
+  }
+  return folded;
 }
 
 /** Folded index and surface forms of a token list, computed once per analysis and on demand. */
@@ -264,6 +277,25 @@ function matchAt(p: Pattern, forms: TokenForms, i: number): number {
   return j;
 }
 
+function lengthOf(found: { p: Pattern | undefined }): number {
+  return found.p === undefined ? 0 : found.p.words.length;
+}
+
+/** The longest entry of `list` (sorted longest first) matching at token i and longer than `min` words, with its end. */
+function longest(list: Pattern[] | undefined, forms: TokenForms, i: number, min: number, out: { p: Pattern | undefined; end: number }): void {
+  if (list === undefined) return;
+  for (const p of list) {
+    // Sorted longest first: nothing further can beat what was found.
+    if (p.words.length <= min) return;
+    const end = p.words.length === 1 ? i + 1 : matchAt(p, forms, i);
+    if (end > 0) {
+      out.p = p;
+      out.end = end;
+      return;
+    }
+  }
+}
+
 /**
  * Calls `onMatch(start, end, labels)` for each entry found in the tokens, left to right, longest
  * entry first at each word. Entries of ignored labels are consumed silently.
@@ -271,37 +303,27 @@ function matchAt(p: Pattern, forms: TokenForms, i: number): number {
 export function findMatches(forms: TokenForms, index: LangIndex, onMatch: (start: number, end: number, labels: readonly number[]) => void): void {
   const tokens = forms.tokens;
   const hasPrefixes = index.prefixes.size > 0;
+  const hasExact = index.byExact.size > 0;
+  const found: { p: Pattern | undefined; end: number } = { p: undefined, end: -1 };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (!isMatchable(t)) continue;
-    let best: Pattern | undefined;
-    let bestEnd = -1;
-    const consider = (list: Pattern[] | undefined): void => {
-      if (list === undefined) return;
-      for (const p of list) {
-        // Lists are sorted longest first: nothing further can beat the best found so far.
-        if (best !== undefined && p.words.length <= best.words.length) return;
-        const end = p.words.length === 1 ? i + 1 : matchAt(p, forms, i);
-        if (end > 0) {
-          best = p;
-          bestEnd = end;
-          return;
-        }
-      }
-    };
+    found.p = undefined;
     const lemma = forms.lemma(i);
-    if (lemma !== '') consider(index.byLemma.get(lemma));
-    consider(index.bySurface.get(forms.surface(i)));
-    if (index.byExact.size > 0) consider(index.byExact.get(t.lower));
+    if (lemma !== '') longest(index.byLemma.get(lemma), forms, i, 0, found);
+    const surface = forms.surface(i);
+    longest(index.bySurface.get(surface), forms, i, lengthOf(found), found);
+    if (hasExact) longest(index.byExact.get(t.lower), forms, i, lengthOf(found), found);
+    const best = found.p as Pattern | undefined;
     if (best !== undefined) {
-      if (best.labels.length > 0) onMatch(i, bestEnd, best.labels);
-      i = bestEnd - 1;
+      if (best.labels.length > 0) onMatch(i, found.end, best.labels);
+      i = found.end - 1;
       continue;
     }
-    if (hasPrefixes) {
-      const surface = forms.surface(i);
-      if (surface.length < 3) continue;
-      for (const p of index.prefixes.get(surface.slice(0, 3)) ?? []) {
+    if (hasPrefixes && surface.length >= 3) {
+      const candidates = index.prefixes.get(surface.slice(0, 3));
+      if (candidates === undefined) continue;
+      for (const p of candidates) {
         if (surface.startsWith(p.prefix)) {
           if (p.labels.length > 0) onMatch(i, i + 1, p.labels);
           break;

@@ -2,17 +2,20 @@
 // summarizing what the lexicons and rules found. Training (scripts/train-sentiment.ts) and
 // inference share this one function, so the model sees at run time exactly what it learned from.
 //
-//  - words: the English lemma or the French stem without accents ("déçue" → "decu"), prefixed by
-//    the language ("en:", "fr:"); inside a negation scope (as the rules draw it: "not", "never",
+//  - words that carry opinion in one of the lexicons (see isOpinionWord): the English lemma or
+//    the French stem without accents ("déçue" → "decu"), prefixed by the language ("en:", "fr:");
+//    inside a negation scope (as the rules draw it: "not", "never",
 //    "ne … pas", bare "pas", "jamais", "sans"...) the word is marked "NOT_" ("en:NOT_good");
-//  - word pairs: two adjacent words of the same clause ("en:customer_service", "fr:pas_terrible");
+//  - word pairs: two adjacent words of the same clause, one of them an opinion word or a negator
+//    ("en:not_worth", "fr:pas_terrible");
 //  - emoji and emoticons, shared by the languages ("e:😡");
 //  - dense: the rule score, the sums and counts of positive and negative words and emoji,
-//    exclamation and question marks, contrast, negation, capitals, no lexicon hit, length. Each
+//    exclamation and question marks, contrast, negation, no lexicon hit, length, and the sums of
+//    a second-opinion lexicon (VADER for English, Pattern for French). Each
 //    twice: shared by the languages ("d:rule") and per language ("en:d:rule"), so what the model
 //    learns on French reviews also informs English ones, and each language can still differ.
-// Sparse features are present or absent, scaled by 1/sqrt(count) so that a long review and a
-// tweet weigh alike.
+// Sparse features are present or absent, scaled by count^-1/4 so that a long review does not
+// outweigh a tweet by its length alone (chosen by cross-validation on the training sets).
 import type { Lang } from '../../core/types.js';
 import { frenchValence, getLexicons, getSecondaryLexicons } from '../lexicon.js';
 import { fold } from '../normalize.js';
@@ -47,7 +50,7 @@ const NEGATORS = new Set([
   'ne', 'pas', 'jamais', 'rien', 'aucun', 'aucune', 'sans', 'ni', 'personne', 'plus',
 ]);
 
-const opinionCache = new Map<string, boolean>();
+const opinionCache = { en: new Map<string, boolean>(), fr: new Map<string, boolean>() };
 
 /**
  * Whether a word carries opinion in one of the lexicons (ours, AFINN, VADER, the French VADER and
@@ -56,26 +59,27 @@ const opinionCache = new Map<string, boolean>();
  * and a model that learned those would not carry over to other topics, products and brands.
  */
 export function isOpinionWord(t: Token, lang: Lang): boolean {
-  const cacheKey = `${lang}:${t.lower}:${t.lemma}`;
-  let v = opinionCache.get(cacheKey);
+  if (lang !== 'en' && lang !== 'fr') return false;
+  const cache = opinionCache[lang];
+  // Keyed by the word as written: its lemma depends on nothing else (outside contractions, which
+  // carry no opinion of their own).
+  let v = cache.get(t.lower);
   if (v !== undefined) return v;
   const lex = getLexicons();
   const second = getSecondaryLexicons();
   if (lang === 'en') {
     v = !!(lex.en.words.get(t.lower) || lex.en.words.get(t.lemma) || second.en.get(t.lower) || second.en.get(t.lemma) || lex.emoji.get(t.lower));
-  } else if (lang === 'fr') {
-    v = !!(frenchValence(lex.fr, t.lower) || second.fr.get(t.lower) || second.fr.get(fold(t.lower)) || lex.emoji.get(t.lower));
   } else {
-    v = false;
+    v = !!(frenchValence(lex.fr, t.lower) || second.fr.get(t.lower) || second.fr.get(fold(t.lower)) || lex.emoji.get(t.lower));
   }
-  if (opinionCache.size >= 100_000) opinionCache.clear();
-  opinionCache.set(cacheKey, v);
+  if (cache.size >= 100_000) cache.clear();
+  cache.set(t.lower, v);
   return v;
 }
 
 /** Names of the dense features, in a fixed order. */
 export const DENSE = [
-  'rule', 'pos', 'neg', 'npos', 'nneg', 'epos', 'eneg', 'excl', 'quest', 'contrast', 'negation', 'caps', 'nohit', 'len',
+  'rule', 'pos', 'neg', 'npos', 'nneg', 'epos', 'eneg', 'excl', 'quest', 'contrast', 'negation', 'nohit', 'len',
   'xpos', 'xneg',
 ] as const;
 
@@ -113,7 +117,6 @@ export function denseValues(rules: RuleResult, tokens: readonly Token[] = [], la
     Math.min(rules.questions, 3) / 3,
     rules.contrasts > 0 ? 1 : 0,
     Math.min(rules.negations, 3) / 3,
-    Math.min(rules.capitals, 3) / 3,
     hits === 0 ? 1 : 0,
     Math.log1p(rules.words) / 5,
     Math.log1p(xpos) / 2,
@@ -124,7 +127,6 @@ export function denseValues(rules: RuleResult, tokens: readonly Token[] = [], la
 export function sentimentFeatures(tokens: readonly Token[], lang: Lang, rules: RuleResult): Features {
   const sparse = new Set<string>();
   const prefix = `${lang}:`;
-  const all = process.env.ECOUTE_FEAT_VOCAB === 'all';
   let previous: string | undefined;
   let previousKeeps = false;
   for (let i = 0; i < tokens.length; i++) {
@@ -132,7 +134,7 @@ export function sentimentFeatures(tokens: readonly Token[], lang: Lang, rules: R
     if (t.kind === 'word') {
       const w = featureWord(t, lang);
       if (w === '') continue;
-      const opinion = all || isOpinionWord(t, lang);
+      const opinion = isOpinionWord(t, lang);
       const keeps = opinion || NEGATORS.has(t.key) || NEGATORS.has(t.lower);
       if (opinion) sparse.add(rules.negated[i] ? `${prefix}NOT_${w}` : prefix + w);
       if (previous !== undefined && (keeps || previousKeeps)) sparse.add(`${prefix}${previous}_${w}`);
@@ -147,8 +149,7 @@ export function sentimentFeatures(tokens: readonly Token[], lang: Lang, rules: R
   }
   const names: string[] = [];
   const values: number[] = [];
-  const mode = process.env.ECOUTE_FEAT_SCALE ?? 'sqrt';
-  const scale = sparse.size === 0 ? 0 : mode === 'binary' ? 1 : mode === 'quarter' ? 1 / Math.sqrt(Math.sqrt(sparse.size)) : 1 / Math.sqrt(sparse.size);
+  const scale = sparse.size === 0 ? 0 : 1 / Math.sqrt(Math.sqrt(sparse.size));
   for (const name of sparse) {
     names.push(name);
     values.push(scale);

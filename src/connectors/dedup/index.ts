@@ -1,0 +1,167 @@
+// Near-duplicates (syndicated news, reposts, copy-pasted reviews): each mention's text gets a
+// MinHash signature over word shingles; one whose estimated Jaccard similarity with a signature
+// seen before reaches `minSimilarity` marks the mention `duplicateOf` the first one seen, so
+// counts are not inflated while every copy stays searchable.
+//
+// Where it runs: in the analyze stage, which sees every mention of every source, just before the
+// batch goes to mentions.analyzed. It needs a persistent index of recent fingerprints; that is the
+// FingerprintStore interface below (SQLite here, data_dir/dedup.sqlite; a distributed deployment
+// can plug a shared store, since analyze workers each see only their partitions). Decisions are
+// stored by mention id, so a replayed batch gets the same answers.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AnalyzedMention } from '../../core/types.js';
+import type { BusRecord } from '../../streams/bus/types.js';
+import { bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
+
+export { bands, minhash, shingles, similarity, words } from './minhash.js';
+
+export interface FingerprintEntry {
+  id: string;
+  /** MinHash signature. */
+  fingerprint: Uint32Array;
+  /** When it was first seen (epoch ms): the earliest of near-duplicates is the original. */
+  seenAt: number;
+  duplicateOf?: string;
+}
+
+/** The persistent index of recent fingerprints, by LSH band. Async, so a networked store fits. */
+export interface FingerprintStore {
+  get(id: string): Promise<FingerprintEntry | undefined>;
+  /** Entries sharing at least one of these [band, value] pairs. */
+  candidates(bandValues: [number, number][]): Promise<FingerprintEntry[]>;
+  put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void>;
+  /** Forgets fingerprints first seen before `before` (epoch ms). */
+  prune(before: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface NearDuplicateOptions {
+  /** Least estimated Jaccard similarity of the shingle sets for two texts to be near-duplicates (0..1). */
+  minSimilarity?: number;
+  /** Texts with fewer words are never marked ("Great app!" said twice is two opinions). */
+  minWords?: number;
+  /** How long a fingerprint is remembered. */
+  windowMs?: number;
+}
+
+export class NearDuplicateDetector {
+  private readonly minSimilarity: number;
+  private readonly minWords: number;
+  private readonly windowMs: number;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly store: FingerprintStore,
+    options: NearDuplicateOptions = {},
+  ) {
+    this.minSimilarity = options.minSimilarity ?? 0.6;
+    this.minWords = options.minWords ?? 12;
+    this.windowMs = options.windowMs ?? 30 * 24 * 3600_000;
+  }
+
+  /** The id of the first-seen near-duplicate of this mention, or undefined if it is the first (or too short to tell). */
+  async check(id: string, text: string, now = Date.now()): Promise<string | undefined> {
+    const known = await this.store.get(id);
+    if (known) return known.duplicateOf;
+    const fingerprint = minhash(text, this.minWords);
+    if (fingerprint === undefined) return undefined;
+    const bandValues = bands(fingerprint);
+    const matches = (await this.store.candidates(bandValues))
+      .filter((c) => c.id !== id && similarity(c.fingerprint, fingerprint) >= this.minSimilarity)
+      .sort((a, b) => a.seenAt - b.seenAt || (a.id < b.id ? -1 : 1));
+    const first = matches[0];
+    // A copy of a copy is a duplicate of the original.
+    const duplicateOf = first ? (first.duplicateOf ?? first.id) : undefined;
+    await this.store.put({ id, fingerprint, seenAt: now, ...(duplicateOf && { duplicateOf }) }, bandValues);
+    if (now - this.lastPrune > 3600_000) {
+      this.lastPrune = now;
+      await this.store.prune(now - this.windowMs);
+    }
+    return duplicateOf;
+  }
+
+  /** Sets `duplicateOf` on each mention that has a near-duplicate seen before it (in batch order). */
+  async mark(mentions: AnalyzedMention[]): Promise<void> {
+    for (const mention of mentions) {
+      const duplicateOf = await this.check(mention.id, mention.title ? `${mention.title}\n${mention.text}` : mention.text);
+      if (duplicateOf) mention.duplicateOf = duplicateOf;
+    }
+  }
+
+  /** The analyze stage's hook: marks the analyzed records of a batch in place. */
+  async markRecords(records: BusRecord[]): Promise<void> {
+    for (const record of records) {
+      const mention = JSON.parse(record.value) as AnalyzedMention;
+      const before = mention.duplicateOf;
+      await this.mark([mention]);
+      if (mention.duplicateOf !== before) record.value = JSON.stringify(mention);
+    }
+  }
+}
+
+/** Fingerprints in SQLite: one row per mention, one per (band, value) for the LSH lookup. */
+export class SqliteFingerprintStore implements FingerprintStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, fingerprint BLOB NOT NULL, seen_at INTEGER NOT NULL, duplicate_of TEXT);
+      CREATE TABLE IF NOT EXISTS fingerprint_bands (band INTEGER NOT NULL, value INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, value, id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS fingerprints_seen ON fingerprints (seen_at);
+    `);
+  }
+
+  async get(id: string): Promise<FingerprintEntry | undefined> {
+    const row = this.db.prepare('SELECT id, fingerprint, seen_at, duplicate_of FROM fingerprints WHERE id = ?').get(id) as Row | undefined;
+    return row ? entryOf(row) : undefined;
+  }
+
+  async candidates(bandValues: [number, number][]): Promise<FingerprintEntry[]> {
+    if (bandValues.length === 0) return [];
+    const where = bandValues.map(() => '(b.band = ? AND b.value = ?)').join(' OR ');
+    // Bounded: a band shared by very many texts (boilerplate) must not make one lookup huge.
+    const rows = this.db
+      .prepare(`SELECT DISTINCT f.id, f.fingerprint, f.seen_at, f.duplicate_of FROM fingerprint_bands b JOIN fingerprints f ON f.id = b.id WHERE ${where} ORDER BY f.seen_at LIMIT 1000`)
+      .all(...bandValues.flat()) as Row[];
+    return rows.map(entryOf);
+  }
+
+  async put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void> {
+    const insert = this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO fingerprints (id, fingerprint, seen_at, duplicate_of) VALUES (?, ?, ?, ?)')
+        .run(entry.id, toBuffer(entry.fingerprint), entry.seenAt, entry.duplicateOf ?? null);
+      const band = this.db.prepare('INSERT OR IGNORE INTO fingerprint_bands (band, value, id) VALUES (?, ?, ?)');
+      for (const [i, value] of bandValues) band.run(i, value, entry.id);
+    });
+    insert();
+  }
+
+  async prune(before: number): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM fingerprint_bands WHERE id IN (SELECT id FROM fingerprints WHERE seen_at < ?)').run(before);
+      this.db.prepare('DELETE FROM fingerprints WHERE seen_at < ?').run(before);
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+interface Row {
+  id: string;
+  fingerprint: Buffer;
+  seen_at: number;
+  duplicate_of: string | null;
+}
+
+function entryOf(row: Row): FingerprintEntry {
+  return { id: row.id, fingerprint: fromBuffer(row.fingerprint), seenAt: row.seen_at, ...(row.duplicate_of !== null && { duplicateOf: row.duplicate_of }) };
+}
