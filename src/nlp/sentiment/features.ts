@@ -10,10 +10,13 @@
 //    ("en:not_worth", "fr:pas_terrible");
 //  - emoji and emoticons, shared by the languages ("e:😡");
 //  - dense: the rule score, the sums and counts of positive and negative words and emoji,
-//    exclamation and question marks, contrast, negation, no lexicon hit, length, and the sums of
+//    question marks, contrast, negation, no lexicon hit, length, and the sums of
 //    a second-opinion lexicon (VADER for English, Pattern for French). Each
 //    twice: shared by the languages ("d:rule") and per language ("en:d:rule"), so what the model
 //    learns on French reviews also informs English ones, and each language can still differ.
+// Exclamation marks reach the model only through the rule score, which they amplify either way:
+// as a feature of their own, the model learns from the training tweets that "!" is a positive cue,
+// and "terrible service!!!" would come out softer than "terrible service".
 // Sparse features are present or absent, scaled by count^-1/4 so that a long review does not
 // outweigh a tweet by its length alone (chosen by cross-validation on the training sets).
 import type { Lang } from '../../core/types.js';
@@ -79,7 +82,7 @@ export function isOpinionWord(t: Token, lang: Lang): boolean {
 
 /** Names of the dense features, in a fixed order. */
 export const DENSE = [
-  'rule', 'pos', 'neg', 'npos', 'nneg', 'epos', 'eneg', 'excl', 'quest', 'contrast', 'negation', 'nohit', 'len',
+  'rule', 'pos', 'neg', 'npos', 'nneg', 'epos', 'eneg', 'quest', 'contrast', 'negation', 'nohit', 'len',
   'xpos', 'xneg',
 ] as const;
 
@@ -113,7 +116,6 @@ export function denseValues(rules: RuleResult, tokens: readonly Token[] = [], la
     Math.log1p(rules.negativeWords) / 2,
     Math.min(rules.positiveEmoji, 3) / 3,
     Math.min(rules.negativeEmoji, 3) / 3,
-    Math.min(rules.exclamations, 3) / 3,
     Math.min(rules.questions, 3) / 3,
     rules.contrasts > 0 ? 1 : 0,
     Math.min(rules.negations, 3) / 3,
