@@ -2,10 +2,12 @@
 // the *_train sets of ../shared/data/sentiment/ (or $ECOUTE_SENTIMENT_DATA), and nothing else.
 // Deterministic: sets, examples and features are taken in sorted order, the optimiser is
 // full-batch L-BFGS (no random sampling), and the weights are rounded before they are written, so
-// the same data gives the same file, byte for byte.
+// the same data gives the same file, byte for byte. Short texts made from the lexicons are added
+// (see lexiconItems). Model card: config/models/MODEL_CARD.md.
 //
 //   --exclude NAME   leave a training set out (repeatable), e.g. --exclude allocine_tv_train
-//   --l2 X           L2 penalty (default 3e-4) · --dense-l2 M (its multiplier on dense features, 0.1) · --min-count N (default 2) · --top K (default 6000)
+//   --l2 X           L2 penalty (default 3e-4) · --dense-l2 M (its multiplier on the dense
+//                    features, default 0.1) · --min-count N (default 2) · --top K (default 6000)
 //   --cv K           K-fold cross-validation on the training sets (prints figures, writes nothing)
 //   --out FILE       where to write (default config/models/sentiment.json)
 import { writeFileSync } from 'node:fs';

@@ -11,8 +11,13 @@
 //  - emoji and emoticons carry their own valence (never negated);
 //  - phrases ("does not work", "pas terrible", "waste of money") win over their words.
 //
-// The sum maps to -1..1 with x / sqrt(x² + 15) (VADER's normalisation); a star rating, when the
-// source gives one, then pulls the score strongly toward it.
+// Then the shipped model (sentiment/model.ts, config/models/MODEL_CARD.md), a logistic regression
+// over the words (negation-marked) and what the rules found, gives negative/neutral/positive
+// probabilities; they are mixed with the rules' own view (combine()), adjusted by the brand's
+// calibration when there is one, and the label is the most probable class, the score
+// P(positive) − P(negative). Without a model (or for language 'other') the rules' sum maps to -1..1
+// with x / sqrt(x² + 15) (VADER's normalisation). A star rating, when the source gives one, then
+// pulls the score strongly toward it.
 import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
 import { frenchValence, getLexicons, phraseKey, type LanguageLexicon } from './lexicon.js';
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';

@@ -29,9 +29,17 @@ export function deadLetterRecord(letter: Omit<DeadLetter, 'at' | 'truncated'>, h
     at: new Date().toISOString(),
   };
   const key = letter.origin.file !== undefined ? `${letter.origin.file}:${letter.origin.line ?? 0}` : `${letter.origin.topic}:${letter.origin.partition}:${letter.origin.offset}`;
+  // The headers carry the essentials so a consumer of the dead-letter topic can route or replay
+  // without parsing the value: what went wrong, in which stage, and where the record came from.
+  const origin: Record<string, string> = {};
+  if (letter.origin.topic !== undefined) origin['ecoute-origin-topic'] = letter.origin.topic;
+  if (letter.origin.partition !== undefined) origin['ecoute-origin-partition'] = String(letter.origin.partition);
+  if (letter.origin.offset !== undefined) origin['ecoute-origin-offset'] = String(letter.origin.offset);
+  if (letter.origin.file !== undefined) origin['ecoute-origin-file'] = letter.origin.file;
+  if (letter.origin.line !== undefined) origin['ecoute-origin-line'] = String(letter.origin.line);
   return {
     key,
     value: JSON.stringify(value),
-    headers: { 'ecoute-error-code': letter.code, 'ecoute-stage': letter.stage, ...headers },
+    headers: { ...headers, 'ecoute-error-code': letter.code, 'ecoute-stage': letter.stage, 'ecoute-error': letter.reason.slice(0, 512), ...origin },
   };
 }
