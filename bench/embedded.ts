@@ -33,12 +33,16 @@ const batch = 1000;
 for (let i = 0; i < total; i += batch) {
   const records = [];
   for (let j = i; j < Math.min(total, i + batch); j++) {
+    // Each text joins two demo mentions of the same language, so texts vary like real ones do
+    // (the demo set repeated as is would be 99 % near-duplicates, which is not what a stream is).
     const s = samples[j % samples.length]!;
+    const pool = s.lang === undefined ? samples : samples.filter((o) => o.lang === s.lang);
+    const other = pool[(j * 7919 + 13) % pool.length]!;
     const mention: RawMention = {
       source: s.source,
       sourceId: `bench-${j}`,
       author: { id: s.author ?? 'anon', name: s.author ?? 'anon' },
-      text: s.text,
+      text: `${s.text} ${other.text}`,
       publishedAt: s.published_at,
       ...(s.title && { title: s.title }),
       ...(s.lang && { lang: s.lang }),

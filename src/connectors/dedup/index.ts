@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AnalyzedMention } from '../../core/types.js';
 import type { BusRecord } from '../../streams/bus/types.js';
-import { bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
+import { BANDS, bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
 
 export { bands, minhash, shingles, similarity, words } from './minhash.js';
 
@@ -34,6 +34,8 @@ export interface FingerprintStore {
   put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void>;
   /** Forgets fingerprints first seen before `before` (epoch ms). */
   prune(before: number): Promise<void>;
+  /** Runs a batch of lookups and writes as one unit, where the store can (one commit, not one per mention). */
+  batch?<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,11 @@ export class NearDuplicateDetector {
 
   /** The analyze stage's hook: marks the analyzed records of a batch in place. */
   async markRecords(records: BusRecord[]): Promise<void> {
+    const work = () => this.markEach(records);
+    await (this.store.batch ? this.store.batch(work) : work());
+  }
+
+  private async markEach(records: BusRecord[]): Promise<void> {
     for (const record of records) {
       const mention = JSON.parse(record.value) as AnalyzedMention;
       const before = mention.duplicateOf;
@@ -104,49 +111,81 @@ export class NearDuplicateDetector {
 /** Fingerprints in SQLite: one row per mention, one per (band, value) for the LSH lookup. */
 export class SqliteFingerprintStore implements FingerprintStore {
   private readonly db: Database.Database;
+  private readonly stmt: {
+    get: Database.Statement<[string], Row>;
+    candidates: Database.Statement<number[], Row>;
+    putFingerprint: Database.Statement<[string, Buffer, number, string | null]>;
+    putBand: Database.Statement<[number, number, string]>;
+    pruneBands: Database.Statement<[number]>;
+    pruneFingerprints: Database.Statement<[number]>;
+  };
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // Derived data, rebuilt by replays: it need not be synced on every write (one mention = one
+    // write; syncing each made the analyze stage 20 times slower).
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, fingerprint BLOB NOT NULL, seen_at INTEGER NOT NULL, duplicate_of TEXT);
       CREATE TABLE IF NOT EXISTS fingerprint_bands (band INTEGER NOT NULL, value INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, value, id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS fingerprints_seen ON fingerprints (seen_at);
     `);
+    const where = Array.from({ length: BANDS }, () => '(b.band = ? AND b.value = ?)').join(' OR ');
+    this.stmt = {
+      get: this.db.prepare('SELECT id, fingerprint, seen_at, duplicate_of FROM fingerprints WHERE id = ?'),
+      // Bounded: a band shared by very many texts (boilerplate) must not make one lookup huge.
+      candidates: this.db.prepare(
+        `SELECT DISTINCT f.id, f.fingerprint, f.seen_at, f.duplicate_of FROM fingerprint_bands b JOIN fingerprints f ON f.id = b.id WHERE ${where} ORDER BY f.seen_at LIMIT 200`,
+      ),
+      putFingerprint: this.db.prepare('INSERT OR IGNORE INTO fingerprints (id, fingerprint, seen_at, duplicate_of) VALUES (?, ?, ?, ?)'),
+      putBand: this.db.prepare('INSERT OR IGNORE INTO fingerprint_bands (band, value, id) VALUES (?, ?, ?)'),
+      pruneBands: this.db.prepare('DELETE FROM fingerprint_bands WHERE id IN (SELECT id FROM fingerprints WHERE seen_at < ?)'),
+      pruneFingerprints: this.db.prepare('DELETE FROM fingerprints WHERE seen_at < ?'),
+    };
   }
 
   async get(id: string): Promise<FingerprintEntry | undefined> {
-    const row = this.db.prepare('SELECT id, fingerprint, seen_at, duplicate_of FROM fingerprints WHERE id = ?').get(id) as Row | undefined;
+    const row = this.stmt.get.get(id);
     return row ? entryOf(row) : undefined;
   }
 
   async candidates(bandValues: [number, number][]): Promise<FingerprintEntry[]> {
     if (bandValues.length === 0) return [];
-    const where = bandValues.map(() => '(b.band = ? AND b.value = ?)').join(' OR ');
-    // Bounded: a band shared by very many texts (boilerplate) must not make one lookup huge.
-    const rows = this.db
-      .prepare(`SELECT DISTINCT f.id, f.fingerprint, f.seen_at, f.duplicate_of FROM fingerprint_bands b JOIN fingerprints f ON f.id = b.id WHERE ${where} ORDER BY f.seen_at LIMIT 1000`)
-      .all(...bandValues.flat()) as Row[];
-    return rows.map(entryOf);
+    // The prepared lookup takes exactly BANDS pairs: pad with a pair that matches nothing.
+    const pairs = bandValues.slice(0, BANDS);
+    while (pairs.length < BANDS) pairs.push([-1, -1]);
+    return this.stmt.candidates.all(...pairs.flat()).map(entryOf);
   }
 
   async put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void> {
-    const insert = this.db.transaction(() => {
-      this.db
-        .prepare('INSERT OR IGNORE INTO fingerprints (id, fingerprint, seen_at, duplicate_of) VALUES (?, ?, ?, ?)')
-        .run(entry.id, toBuffer(entry.fingerprint), entry.seenAt, entry.duplicateOf ?? null);
-      const band = this.db.prepare('INSERT OR IGNORE INTO fingerprint_bands (band, value, id) VALUES (?, ?, ?)');
-      for (const [i, value] of bandValues) band.run(i, value, entry.id);
-    });
-    insert();
+    this.db.transaction(() => {
+      this.stmt.putFingerprint.run(entry.id, toBuffer(entry.fingerprint), entry.seenAt, entry.duplicateOf ?? null);
+      // A duplicate is not indexed by band: whatever would match it finds its original, and
+      // a thousand reposts of one text must not make that text's buckets a thousand rows long.
+      if (entry.duplicateOf === undefined) for (const [i, value] of bandValues) this.stmt.putBand.run(i, value, entry.id);
+    })();
+  }
+
+  async batch<T>(work: () => Promise<T>): Promise<T> {
+    // Only the detector uses this connection, one batch at a time, so the await inside is safe.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   async prune(before: number): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM fingerprint_bands WHERE id IN (SELECT id FROM fingerprints WHERE seen_at < ?)').run(before);
-      this.db.prepare('DELETE FROM fingerprints WHERE seen_at < ?').run(before);
+      this.stmt.pruneBands.run(before);
+      this.stmt.pruneFingerprints.run(before);
     })();
   }
 
