@@ -4,13 +4,14 @@ import type { SentimentLabel } from '../core/types.js';
 import { parseQuery } from './query/parse.js';
 import type { QueryNode } from './query/ast.js';
 import { badRequest } from './errors.js';
-import type { Interval, SearchFilters } from './types.js';
+import type { DuplicatesMode, Interval, SearchFilters } from './types.js';
 import { SENTIMENT_LABELS } from './validate.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 export const DEFAULT_TERMS = 20;
 export const INTERVALS: readonly Interval[] = ['hour', 'day', 'week'];
+export const DUPLICATES_MODES: readonly DuplicatesMode[] = ['exclude', 'include', 'only'];
 
 export interface ResolvedFilters {
   brand?: string;
@@ -21,6 +22,8 @@ export interface ResolvedFilters {
   fromMs?: number;
   /** Exclusive, epoch ms. */
   toMs?: number;
+  /** Always set (default `exclude`), so it is part of every cursor's fingerprint. */
+  duplicates: DuplicatesMode;
 }
 
 /** `2026-11-03` (UTC midnight) or an ISO 8601 instant with a zone → epoch ms. */
@@ -34,7 +37,7 @@ export function parseBound(name: string, value: string): number {
 }
 
 export function resolveFilters(f: SearchFilters): ResolvedFilters {
-  const out: ResolvedFilters = {};
+  const out: ResolvedFilters = { duplicates: resolveDuplicates(f.duplicates) };
   for (const key of ['brand', 'lang', 'source'] as const) {
     const v = f[key];
     if (v === undefined) continue;
@@ -50,6 +53,14 @@ export function resolveFilters(f: SearchFilters): ResolvedFilters {
   if (f.from !== undefined) out.fromMs = parseBound('from', f.from);
   if (f.to !== undefined) out.toMs = parseBound('to', f.to);
   return out;
+}
+
+export function resolveDuplicates(value: string | undefined): DuplicatesMode {
+  if (value === undefined) return 'exclude';
+  if (!DUPLICATES_MODES.includes(value as DuplicatesMode)) {
+    throw badRequest(`duplicates: must be one of ${DUPLICATES_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as DuplicatesMode;
 }
 
 export function resolveQuery(query: string | undefined): QueryNode {

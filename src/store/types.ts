@@ -19,6 +19,18 @@ export interface BulkResult {
   failed: number;
 }
 
+/**
+ * Near-duplicates (syndicated news, reposts, copy-paste reviews) carry `duplicateOf`, the id of the
+ * first-seen mention of the story (set by the analyze stage, src/connectors/dedup). Stores keep
+ * every copy; this says which ones a read sees:
+ * - `exclude` (the default everywhere: count, search, timeline, topTerms, significantTerms): only
+ *   the mentions that are not copies, so each story counts and shows once;
+ * - `include`: every mention, copies too (what was actually published, e.g. reach);
+ * - `only`: the copies alone (what was set aside, and where each one was seen).
+ * A mention without `duplicateOf` is not a duplicate.
+ */
+export type DuplicatesMode = 'exclude' | 'include' | 'only';
+
 export interface SearchFilters {
   brand?: string;
   lang?: string;
@@ -28,6 +40,8 @@ export interface SearchFilters {
   from?: string;
   /** Exclusive upper bound on publishedAt (ISO 8601). */
   to?: string;
+  /** Which near-duplicates the read sees; default `exclude` (see DuplicatesMode). */
+  duplicates?: DuplicatesMode;
 }
 
 export interface SearchRequest extends SearchFilters {

@@ -44,6 +44,14 @@ export function validateMention(value: unknown): ValidMention | { error: string 
     return { error: `publishedAt: ${JSON.stringify(m.publishedAt)} is not an ISO 8601 instant with a time zone` };
   }
   if (typeof m.authorKey !== 'string') return { error: 'authorKey: missing or not a string' };
+  // Absent (or null) means "not a near-duplicate". Anything else must name another mention: an
+  // empty or self reference would hide the mention from every default count in one store and not
+  // in the other (Elasticsearch indexes '' as a value), so it is refused, not guessed at.
+  if (m.duplicateOf !== undefined && m.duplicateOf !== null) {
+    if (typeof m.duplicateOf !== 'string' || m.duplicateOf.trim() === '') return { error: 'duplicateOf: not a mention id (a non-empty string)' };
+    if (m.duplicateOf.length > 512) return { error: 'duplicateOf: longer than 512 characters' };
+    if (m.duplicateOf === m.id) return { error: 'duplicateOf: a mention cannot be a near-duplicate of itself' };
+  }
   if (!Array.isArray(m.brands) || !m.brands.every((b) => typeof b === 'string')) {
     return { error: 'brands: not an array of strings' };
   }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzedMention } from '../../src/core/types.js';
 import type { MentionStore, SearchRequest } from '../../src/store/types.js';
-import { makeMention } from '../helpers/mentions.js';
+import { copyOf, makeMention } from '../helpers/mentions.js';
 
 /** A small bilingual corpus, January 2026 (Monday the 5th and Monday the 12th start two weeks). */
 function corpus(): AnalyzedMention[] {
@@ -54,6 +54,37 @@ function corpus(): AnalyzedMention[] {
       text: 'Refund! Refund! I want my refund, refund now.', score: -0.4,
       publishedAt: '2026-01-15T12:00:00Z', terms: { refund: 4 },
     }),
+  ];
+}
+
+/**
+ * Three stories, two of them copied (February 2026): story-a twice (a repost the same day, another
+ * two days later), story-b once. story-c carries `duplicateOf: null`, which is no copy either.
+ */
+function duplicatesCorpus(): AnalyzedMention[] {
+  const a = makeMention({
+    id: 'story-a', lang: 'en', source: 'reddit', brands: ['acme'], authorKey: 'dup-author-a',
+    text: 'Acme recalls its espresso machine after reports of overheating.', score: -0.6,
+    publishedAt: '2026-02-02T09:00:00Z', terms: { recall: 1, espresso: 1 },
+  });
+  const b = makeMention({
+    id: 'story-b', lang: 'fr', source: 'rss', brands: ['acme'], authorKey: 'dup-author-b',
+    text: 'Acme ouvre une boutique à Paris.', score: 0.5,
+    publishedAt: '2026-02-03T10:00:00Z', terms: { boutique: 1 },
+  });
+  const c = makeMention({
+    id: 'story-c', lang: 'en', source: 'reddit', brands: ['acme'], authorKey: 'dup-author-c',
+    text: 'Tasting notes: the new espresso blend is smooth.', score: 0.2,
+    publishedAt: '2026-02-04T15:00:00Z', terms: { espresso: 1 },
+  });
+  (c as { duplicateOf?: string | null }).duplicateOf = null;
+  return [
+    a,
+    copyOf(a, { id: 'copy-a1', source: 'rss', authorKey: 'dup-author-d', score: -0.4, publishedAt: '2026-02-02T12:00:00Z' }),
+    b,
+    copyOf(b, { id: 'copy-b1', source: 'rss', authorKey: 'dup-author-e', score: 0.3, publishedAt: '2026-02-03T11:00:00Z' }),
+    copyOf(a, { id: 'copy-a2', source: 'mastodon', authorKey: 'dup-author-f', score: -0.8, publishedAt: '2026-02-04T08:00:00Z', terms: { recall: 2 } }),
+    c,
   ];
 }
 
@@ -444,6 +475,165 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       const m = makeMention({ id: 'fr-livraison', authorKey: 'author-a', lang: 'fr', text: 'Nouvelle livraison parfaite' });
       expect((await store().upsert([m])).items).toEqual([{ id: 'fr-livraison', status: 'created' }]);
       expect(await ids(store(), { query: 'livraison' })).toEqual(['fr-livraison']);
+    });
+  });
+
+  describe(`MentionStore contract: ${name}: near-duplicates`, () => {
+    let store: MentionStore;
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.ensureSchema();
+      const result = await store.upsert(duplicatesCorpus());
+      expect(result.failed).toBe(0);
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const originals = ['story-c', 'story-b', 'story-a']; // newest first
+    const copies = ['copy-a2', 'copy-b1', 'copy-a1'];
+    const everything = ['story-c', 'copy-a2', 'copy-b1', 'story-b', 'copy-a1', 'story-a'];
+
+    it('count: copies are left out by default; include counts every mention, only the copies', async () => {
+      expect(await store.count()).toBe(3);
+      expect(await store.count({ duplicates: 'exclude' })).toBe(3);
+      expect(await store.count({ duplicates: 'include' })).toBe(6);
+      expect(await store.count({ duplicates: 'only' })).toBe(3);
+      // With a query and with filters, in each mode.
+      expect(await store.count({ query: 'espresso' })).toBe(2);
+      expect(await store.count({ query: 'espresso', duplicates: 'include' })).toBe(4);
+      expect(await store.count({ query: 'espresso', duplicates: 'only' })).toBe(2);
+      expect(await store.count({ source: 'rss' })).toBe(1);
+      expect(await store.count({ source: 'rss', duplicates: 'include' })).toBe(3);
+      expect(await store.count({ source: 'rss', duplicates: 'only' })).toBe(2);
+      expect(await store.count({ query: 'NOT espresso', duplicates: 'only' })).toBe(1);
+    });
+
+    it('search: each story once by default; include shows the copies too, only the copies with duplicateOf', async () => {
+      const byDefault = await store.search({ limit: 100 });
+      expect(byDefault.hits.map((h) => h.mention.id)).toEqual(originals);
+      expect(byDefault.total).toBe(3);
+      expect(await ids(store, { duplicates: 'exclude' })).toEqual(originals);
+      const all = await store.search({ limit: 100, duplicates: 'include' });
+      expect(all.hits.map((h) => h.mention.id)).toEqual(everything);
+      expect(all.total).toBe(6);
+      const only = await store.search({ limit: 100, duplicates: 'only' });
+      expect(only.hits.map((h) => [h.mention.id, h.mention.duplicateOf])).toEqual([
+        ['copy-a2', 'story-a'],
+        ['copy-b1', 'story-b'],
+        ['copy-a1', 'story-a'],
+      ]);
+      expect(only.total).toBe(3);
+      // With a query, relevance order and filters.
+      expect(await ids(store, { query: 'recalls' })).toEqual(['story-a']);
+      expect(sorted(await ids(store, { query: 'recalls', sort: 'relevance', duplicates: 'include' }))).toEqual(['copy-a1', 'copy-a2', 'story-a']);
+      expect(await ids(store, { query: 'recalls', sort: 'relevance', duplicates: 'only' })).toHaveLength(2);
+      expect(await ids(store, { lang: 'fr', duplicates: 'include' })).toEqual(['copy-b1', 'story-b']);
+      expect(await ids(store, { lang: 'fr', duplicates: 'only' })).toEqual(['copy-b1']);
+      // get and existing see every mention, copies included.
+      expect((await store.get('copy-a1'))?.duplicateOf).toBe('story-a');
+      expect(await store.existing(['story-a', 'copy-a1', 'copy-a2'])).toEqual(new Set(['story-a', 'copy-a1', 'copy-a2']));
+    });
+
+    it('search pages through each mode exactly once, and a cursor of one mode is refused in another', async () => {
+      for (const duplicates of ['exclude', 'include', 'only'] as const) {
+        const all = await ids(store, { duplicates });
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.search({ duplicates, limit: 2, ...(cursor && { cursor }) });
+          expect(page.total).toBe(all.length);
+          seen.push(...page.hits.map((h) => h.mention.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen).toEqual(all);
+      }
+      const first = await store.search({ limit: 1 });
+      await expect(store.search({ limit: 1, duplicates: 'include', cursor: first.nextCursor! })).rejects.toMatchObject({ code: 'BAD_CURSOR' });
+    });
+
+    it('timeline: counts and mean tone of the originals by default, of every mention or of the copies on request', async () => {
+      const range = { interval: 'day' as const, from: '2026-02-02', to: '2026-02-05' };
+      const byDefault = await store.timeline(range);
+      expect(byDefault.map((b) => b.count)).toEqual([1, 1, 1]);
+      expect(byDefault.map((b) => b.meanTone)).toEqual([-0.6, 0.5, 0.2]);
+      expect(await store.timeline({ ...range, duplicates: 'exclude' })).toEqual(byDefault);
+      const all = await store.timeline({ ...range, duplicates: 'include' });
+      expect(all.map((b) => b.count)).toEqual([2, 2, 2]);
+      expect(all[0]!.meanTone).toBeCloseTo(-0.5, 6);
+      expect(all[1]!.meanTone).toBeCloseTo(0.4, 6);
+      expect(all[2]!.meanTone).toBeCloseTo(-0.3, 6);
+      const only = await store.timeline({ ...range, duplicates: 'only' });
+      expect(only.map((b) => [b.count, b.meanTone])).toEqual([[1, -0.4], [1, 0.3], [1, -0.8]]);
+      expect((await store.timeline({ interval: 'week', query: 'recalls', duplicates: 'include' })).map((b) => b.count)).toEqual([3]);
+      expect((await store.timeline({ interval: 'week', query: 'recalls' })).map((b) => b.count)).toEqual([1]);
+    });
+
+    it('top terms: a copied story’s words count once by default', async () => {
+      expect(await store.topTerms({})).toEqual([
+        { term: 'espresso', count: 2, mentions: 2 },
+        { term: 'boutique', count: 1, mentions: 1 },
+        { term: 'recall', count: 1, mentions: 1 },
+      ]);
+      expect(await store.topTerms({ duplicates: 'exclude' })).toEqual(await store.topTerms({}));
+      expect(await store.topTerms({ duplicates: 'include' })).toEqual([
+        { term: 'recall', count: 4, mentions: 3 },
+        { term: 'espresso', count: 3, mentions: 3 },
+        { term: 'boutique', count: 2, mentions: 2 },
+      ]);
+      expect(await store.topTerms({ duplicates: 'only' })).toEqual([
+        { term: 'recall', count: 3, mentions: 2 },
+        { term: 'boutique', count: 1, mentions: 1 },
+        { term: 'espresso', count: 1, mentions: 1 },
+      ]);
+      expect(await store.topTerms({ source: 'rss', duplicates: 'only' })).toEqual([
+        { term: 'boutique', count: 1, mentions: 1 },
+        { term: 'espresso', count: 1, mentions: 1 },
+        { term: 'recall', count: 1, mentions: 1 },
+      ]);
+    });
+
+    it('significant terms follow the same mode (copies left out by default)', async () => {
+      const period = { from: '2026-02-02', to: '2026-02-05', minMentions: 1 };
+      const byDefault = await store.significantTerms(period);
+      expect(byDefault.find((t) => t.term === 'recall')).toMatchObject({ mentions: 1 });
+      const all = await store.significantTerms({ ...period, duplicates: 'include' });
+      expect(all.find((t) => t.term === 'recall')).toMatchObject({ mentions: 3 });
+    });
+
+    it('an unknown mode is a bad request, whichever read', async () => {
+      const bad = { duplicates: 'some' } as unknown as { duplicates: 'include' };
+      const failure = { code: 'BAD_REQUEST', message: /duplicates: must be one of exclude, include, only/ };
+      await expect(store.count(bad)).rejects.toMatchObject(failure);
+      await expect(store.search(bad)).rejects.toMatchObject(failure);
+      await expect(store.timeline({ interval: 'day', ...bad })).rejects.toMatchObject(failure);
+      await expect(store.topTerms(bad)).rejects.toMatchObject(failure);
+    });
+
+    it('an update can mark a mention a copy or an original again; bad duplicateOf values fail alone', async () => {
+      const later = makeMention({ id: 'story-d', text: 'Acme recalls more espresso machines.', publishedAt: '2026-02-06T10:00:00Z', terms: { recall: 1 } });
+      await store.upsert([later]);
+      expect(await store.count({ query: 'recalls' })).toBe(2);
+      expect((await store.upsert([{ ...later, duplicateOf: 'story-a' }])).items).toEqual([{ id: 'story-d', status: 'updated' }]);
+      expect(await store.count({ query: 'recalls' })).toBe(1);
+      expect(await ids(store, { query: 'recalls', duplicates: 'only' })).toEqual(['story-d', 'copy-a2', 'copy-a1']);
+      await store.upsert([later]);
+      expect(await store.count({ query: 'recalls' })).toBe(2);
+      expect(await store.count({ query: 'recalls', duplicates: 'only' })).toBe(2);
+
+      const number = { ...makeMention({ id: 'dup-number' }), duplicateOf: 42 } as unknown as AnalyzedMention;
+      const empty = makeMention({ id: 'dup-empty', duplicateOf: '' });
+      const self = makeMention({ id: 'dup-self', duplicateOf: 'dup-self' });
+      const fine = makeMention({ id: 'dup-fine', duplicateOf: 'story-b' });
+      const result = await store.upsert([number, empty, self, fine]);
+      expect(result.items.map((i) => [i.id, i.status])).toEqual([
+        ['dup-number', 'failed'],
+        ['dup-empty', 'failed'],
+        ['dup-self', 'failed'],
+        ['dup-fine', 'created'],
+      ]);
+      for (const item of result.items.slice(0, 3)) expect(item.error).toMatchObject({ code: 'STORE_ITEM_INVALID', message: /duplicateOf/, retriable: false });
+      expect(await store.existing(['dup-number', 'dup-empty', 'dup-self', 'dup-fine'])).toEqual(new Set(['dup-fine']));
     });
   });
 

@@ -12,8 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ElasticsearchMentionStore, type ElasticsearchMentionStoreOptions } from '../../src/store/elasticsearch/index.js';
+import { MAPPINGS, toDocument } from '../../src/store/elasticsearch/schema.js';
 import type { MentionStore } from '../../src/store/types.js';
-import { makeMention } from '../helpers/mentions.js';
+import { copyOf, makeMention } from '../helpers/mentions.js';
 import { requireElasticsearch } from '../helpers/services.js';
 import { storeContract } from './store.contract.js';
 
@@ -252,6 +253,32 @@ if (url === undefined) {
       expect(mapping[`${prefix}-2025.12`]!.mappings.properties!.ecoute).toBeDefined();
       await store.upsert([makeMention({ id: 'dec', text: 'winter words', publishedAt: '2025-12-24T20:00:00Z' })]);
       expect((await store.search({ query: 'winter' })).hits.map((h) => h.mention.id)).toEqual(['dec']);
+      await store.close();
+    });
+
+    it('ensureSchema maps duplicateOf on an index without it; its documents count as originals until rewritten', async () => {
+      const store = open();
+      const prefix = prefixes[prefixes.length - 1]!;
+      const index = `${prefix}-2025.11`;
+      const { duplicateOf: _unmapped, ...oldProperties } = MAPPINGS.properties!;
+      await admin.indices.create({ index, settings: { number_of_replicas: 0 }, mappings: { ...MAPPINGS, properties: oldProperties } });
+      const original = makeMention({ id: 'nov-original', text: 'syndicated recall story', publishedAt: '2025-11-03T08:00:00Z' });
+      const copy = copyOf(original, { id: 'nov-copy', publishedAt: '2025-11-03T09:00:00Z' });
+      const plain = makeMention({ id: 'nov-plain', text: 'unrelated recall remark', publishedAt: '2025-11-04T08:00:00Z' });
+      // Written before the mapping knew duplicateOf: it stays in _source, unindexed (dynamic: false).
+      for (const m of [original, copy, plain]) {
+        await admin.index({ index, id: m.id, document: JSON.parse(toDocument(m, Date.parse(m.publishedAt))) as object, refresh: true });
+      }
+      await store.ensureSchema();
+      const mapping = await admin.indices.getMapping({ index });
+      expect(mapping[index]!.mappings.properties!.duplicateOf).toEqual({ type: 'keyword' });
+      expect(await store.count({ query: 'recall' })).toBe(3);
+      expect(await store.count({ query: 'recall', duplicates: 'only' })).toBe(0);
+      // Rewritten (a replay, a re-analysis), the copy is indexed as one.
+      expect((await store.upsert([copy])).items).toEqual([{ id: 'nov-copy', status: 'updated' }]);
+      expect(await store.count({ query: 'recall' })).toBe(2);
+      expect((await store.search({ query: 'recall', duplicates: 'only' })).hits.map((h) => h.mention.id)).toEqual(['nov-copy']);
+      expect(await store.count({ query: 'recall', duplicates: 'include' })).toBe(3);
       await store.close();
     });
 

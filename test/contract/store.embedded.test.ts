@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
-import { makeMention } from '../helpers/mentions.js';
+import { copyOf, makeMention } from '../helpers/mentions.js';
 import { storeContract } from './store.contract.js';
 
 const dirs: string[] = [];
@@ -75,6 +75,49 @@ describe('EmbeddedMentionStore specifics', () => {
     const again = new EmbeddedMentionStore({ file });
     await expect(again.ensureSchema()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: /schema version 999/ });
     await again.close();
+  });
+
+  it('migrates a version 1 file: adds duplicate_of and fills it from the stored mentions', async () => {
+    const file = tempFile();
+    const original = makeMention({ id: 'v1-original', text: 'recall of the espresso machine', terms: { recall: 1 } });
+    const first = new EmbeddedMentionStore({ file });
+    await first.ensureSchema();
+    await first.upsert([
+      original,
+      copyOf(original, { id: 'v1-copy' }),
+      copyOf(original, { id: 'v1-copy-2' }),
+      makeMention({ id: 'v1-odd', text: 'recall notice, odd marks' }),
+      makeMention({ id: 'v1-self', text: 'recall notice, self mark' }),
+    ]);
+    await first.close();
+    // Turn the file into what écoute wrote before v2: no duplicate_of column (the mentions' JSON
+    // already carried duplicateOf), version 1. Two rows hold values v1 let through unchecked.
+    const db = new Database(file);
+    db.exec('DROP INDEX mentions_duplicate_of; ALTER TABLE mentions DROP COLUMN duplicate_of; DELETE FROM schema_version');
+    db.prepare('INSERT INTO schema_version (version) VALUES (1)').run();
+    db.prepare("UPDATE mentions SET json = json_set(json, '$.duplicateOf', '') WHERE id = 'v1-odd'").run();
+    db.prepare("UPDATE mentions SET json = json_set(json, '$.duplicateOf', 'v1-self') WHERE id = 'v1-self'").run();
+    expect((db.prepare('PRAGMA table_info(mentions)').all() as { name: string }[]).map((c) => c.name)).not.toContain('duplicate_of');
+    db.close();
+
+    const store = new EmbeddedMentionStore({ file });
+    await store.ensureSchema();
+    expect(await store.count({ query: 'recall', duplicates: 'include' })).toBe(5);
+    expect(await store.count({ query: 'recall' })).toBe(3);
+    expect((await store.search({ query: 'recall', duplicates: 'only' })).hits.map((h) => h.mention.id).sort()).toEqual(['v1-copy', 'v1-copy-2']);
+    expect(await store.topTerms({ query: 'espresso' })).toEqual([{ term: 'recall', count: 1, mentions: 1 }]);
+    await store.close();
+
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(2);
+    expect(after.prepare('SELECT id, duplicate_of FROM mentions ORDER BY id').all()).toEqual([
+      { id: 'v1-copy', duplicate_of: 'v1-original' },
+      { id: 'v1-copy-2', duplicate_of: 'v1-original' },
+      { id: 'v1-odd', duplicate_of: null },
+      { id: 'v1-original', duplicate_of: null },
+      { id: 'v1-self', duplicate_of: null },
+    ]);
+    after.close();
   });
 
   it('works in memory, and a closed store refuses calls', async () => {

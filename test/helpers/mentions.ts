@@ -62,3 +62,19 @@ export function makeMention(seed: MentionSeed = {}): AnalyzedMention {
     },
   };
 }
+
+/**
+ * A near-duplicate of `original` as the analyze stage marks it: the same words (syndicated news, a
+ * repost, a copy-paste review) under another id, `duplicateOf` the original's id.
+ */
+export function copyOf(original: AnalyzedMention, seed: MentionSeed = {}): AnalyzedMention {
+  return makeMention({
+    text: original.text,
+    ...(original.title !== undefined && { title: original.title }),
+    brands: [...original.brands],
+    lang: original.analysis.lang,
+    terms: { ...original.analysis.terms },
+    ...seed,
+    duplicateOf: original.id,
+  });
+}

@@ -93,8 +93,10 @@ async function stopAll(running: RunningConnector[], log: Logger): Promise<void> 
 
 async function summary(runtime: Runtime, connectors: RunningConnector[]): Promise<string> {
   const { store, config } = runtime;
-  const total = await store.count();
-  const lines = [`indexed ${total} mention${total === 1 ? '' : 's'} in ${runtime.dataDir}`];
+  // Every count below leaves near-duplicates out (the store's default): each story counts once.
+  const [total, copies] = await Promise.all([store.count(), store.count({ duplicates: 'only' })]);
+  const setAside = copies > 0 ? ` (${copies} near-duplicate${copies === 1 ? '' : 's'} not counted)` : '';
+  const lines = [`indexed ${total} mention${total === 1 ? '' : 's'}${setAside} in ${runtime.dataDir}`];
   const perBrand = await Promise.all(config.brands.map(async (b) => `${b.name} ${await store.count({ brand: b.id })}`));
   if (perBrand.length > 0) lines.push(`  by brand: ${perBrand.join(', ')}`);
   const perLang = await Promise.all((['en', 'fr', 'other'] as const).map(async (l) => `${l} ${await store.count({ lang: l })}`));

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AnalyzedMention, SentimentLabel } from '../../core/types.js';
 import { openStore } from '../../runtime.js';
 import { parseQuery } from '../../store/query/parse.js';
-import type { SearchRequest } from '../../store/types.js';
+import type { DuplicatesMode, MentionStore, SearchRequest } from '../../store/types.js';
 import { readConfig, UsageError } from '../context.js';
 
 interface SearchOptions {
@@ -17,10 +17,12 @@ interface SearchOptions {
   limit: string;
   sort: string;
   cursor?: string;
+  duplicates: string;
   json?: boolean;
 }
 
 const LABELS: readonly SentimentLabel[] = ['positive', 'neutral', 'negative', 'mixed'];
+const DUPLICATES: readonly DuplicatesMode[] = ['exclude', 'include', 'only'];
 
 /** `2026-11-03` or a full ISO 8601 instant → ISO instant; anything else is a usage error. */
 export function parseDateOption(name: string, value: string | undefined): string | undefined {
@@ -40,6 +42,9 @@ export function searchRequest(query: string, options: SearchOptions): SearchRequ
     throw new UsageError(`--sentiment: must be one of ${LABELS.join(', ')}, got "${options.sentiment}"`);
   }
   if (options.sort !== 'newest' && options.sort !== 'relevance') throw new UsageError(`--sort: must be newest or relevance, got "${options.sort}"`);
+  if (!DUPLICATES.includes(options.duplicates as DuplicatesMode)) {
+    throw new UsageError(`--duplicates: must be one of ${DUPLICATES.join(', ')}, got "${options.duplicates}"`);
+  }
   const from = parseDateOption('from', options.from);
   const to = parseDateOption('to', options.to);
   if (from && to && from >= to) throw new UsageError(`--from (${options.from}) must be before --to (${options.to})`);
@@ -47,6 +52,7 @@ export function searchRequest(query: string, options: SearchOptions): SearchRequ
     query,
     limit,
     sort: options.sort,
+    duplicates: options.duplicates as DuplicatesMode,
     ...(options.brand !== undefined && { brand: options.brand }),
     ...(options.lang !== undefined && { lang: options.lang }),
     ...(options.source !== undefined && { source: options.source }),
@@ -69,7 +75,21 @@ export function hitJson(m: AnalyzedMention): Record<string, unknown> {
     lang: m.analysis.lang,
     brands: m.brands,
     sentiment: { label: m.analysis.sentiment.label, score: Math.round(m.analysis.sentiment.score * 1000) / 1000 },
+    ...(typeof m.duplicateOf === 'string' && { duplicate_of: m.duplicateOf }),
   };
+}
+
+/** How many near-duplicates the request set aside (it excludes them, the default), for the heading. */
+async function setAside(store: MentionStore, request: SearchRequest): Promise<number> {
+  if (request.duplicates !== 'exclude') return 0;
+  const { cursor: _cursor, limit: _limit, sort: _sort, ...filters } = request;
+  return store.count({ ...filters, duplicates: 'only' });
+}
+
+/** The first-seen mention of each copy on the page (undefined when it is no longer stored). */
+async function originalsOf(store: MentionStore, mentions: AnalyzedMention[]): Promise<Map<string, AnalyzedMention | undefined>> {
+  const ids = [...new Set(mentions.flatMap((m) => (typeof m.duplicateOf === 'string' ? [m.duplicateOf] : [])))];
+  return new Map(await Promise.all(ids.map(async (id) => [id, await store.get(id)] as const)));
 }
 
 function oneLine(text: string, max: number): string {
@@ -92,6 +112,11 @@ export function registerSearch(program: Command): void {
     .option('--limit <n>', 'hits to show, 1..1000', '20')
     .option('--sort <order>', 'newest or relevance', 'newest')
     .option('--cursor <cursor>', 'continue after a previous page (printed at the end of a page)')
+    .option(
+      '--duplicates <mode>',
+      'near-duplicates (reposts, syndicated copies): exclude shows each story once, include shows the copies too, only shows just the copies',
+      'exclude',
+    )
     .option('--json', 'one JSON object per hit on stdout')
     .action(async (query: string, options: SearchOptions) => {
       const request = searchRequest(query, options);
@@ -103,12 +128,25 @@ export function registerSearch(program: Command): void {
           for (const hit of page.hits) process.stdout.write(`${JSON.stringify(hitJson(hit.mention))}\n`);
           return;
         }
-        const out: string[] = [`${page.total} mention${page.total === 1 ? '' : 's'} match${page.total === 1 ? 'es' : ''}${page.hits.length < page.total ? `; showing ${page.hits.length}` : ''}`];
+        const [aside, originals] = await Promise.all([setAside(store, request), originalsOf(store, page.hits.map((h) => h.mention))]);
+        const noun = request.duplicates === 'only' ? 'near-duplicate' : 'mention';
+        let heading = `${page.total} ${noun}${page.total === 1 ? '' : 's'} match${page.total === 1 ? 'es' : ''}${page.hits.length < page.total ? `; showing ${page.hits.length}` : ''}`;
+        if (aside > 0) heading += ` (${aside} near-duplicate${aside === 1 ? '' : 's'} set aside: --duplicates include to show them)`;
+        const out: string[] = [heading];
+        const when = (m: AnalyzedMention) => m.publishedAt.slice(0, 16).replace('T', ' ');
         for (const { mention: m } of page.hits) {
           const s = m.analysis.sentiment;
           out.push(
-            `${m.publishedAt.slice(0, 16).replace('T', ' ')}  ${m.source.padEnd(10)} ${m.analysis.lang}  ${s.label.padEnd(8)} ${(s.score >= 0 ? '+' : '') + s.score.toFixed(2)}  [${m.brands.join(',')}]  ${oneLine(m.title ? `${m.title}: ${m.text}` : m.text, 100)}`,
+            `${when(m)}  ${m.source.padEnd(10)} ${m.analysis.lang}  ${s.label.padEnd(8)} ${(s.score >= 0 ? '+' : '') + s.score.toFixed(2)}  [${m.brands.join(',')}]  ${oneLine(m.title ? `${m.title}: ${m.text}` : m.text, 100)}`,
           );
+          if (typeof m.duplicateOf === 'string') {
+            const o = originals.get(m.duplicateOf);
+            out.push(
+              o
+                ? `                  ↳ near-duplicate of ${when(o)} ${o.source}: ${oneLine(o.title ? `${o.title}: ${o.text}` : o.text, 80)}`
+                : `                  ↳ near-duplicate of ${m.duplicateOf} (no longer stored)`,
+            );
+          }
         }
         if (page.nextCursor) out.push(`more: --cursor ${page.nextCursor}`);
         process.stdout.write(`${out.join('\n')}\n`);

@@ -51,6 +51,7 @@ export const FIELDS = {
   source: 'source',
   brands: 'brands',
   authorKey: 'authorKey',
+  duplicateOf: 'duplicateOf',
 } as const;
 
 /** Keywords longer than this are not indexed (Lucene refuses terms over 32 766 bytes). */
@@ -79,6 +80,9 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
     rating: { type: 'double', ignore_malformed: true },
     brands: { type: 'keyword' },
     authorKey: { type: 'keyword' },
+    // Near-duplicates: the id of the first-seen copy (SearchFilters.duplicates). Mapped since
+    // schema version 1, so every index made from the template indexes it; an index made before the
+    // template gets it from ensureSchema (putMapping), and its documents without it are originals.
     duplicateOf: { type: 'keyword' },
     analysis: {
       properties: {

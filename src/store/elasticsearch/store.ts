@@ -668,6 +668,10 @@ export class ElasticsearchMentionStore implements MentionStore {
     if (f.fromMs !== undefined || f.toMs !== undefined) {
       filter.push({ range: { [FIELDS.publishedMs]: { ...(f.fromMs !== undefined && { gte: f.fromMs }), ...(f.toMs !== undefined && { lt: f.toMs }) } } });
     }
+    // A document without duplicateOf (written before the analyze stage marked near-duplicates, or
+    // simply not a copy) is an original: `exists` is false for it.
+    if (f.duplicates === 'exclude') filter.push({ bool: { must_not: [{ exists: { field: FIELDS.duplicateOf } }] } });
+    else if (f.duplicates === 'only') filter.push({ exists: { field: FIELDS.duplicateOf } });
     const q = compileElasticsearch(node);
     if (filter.length === 0) return q;
     if (q === MATCH_ALL || node.type === 'all') return { bool: { filter } };

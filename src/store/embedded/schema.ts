@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { EcouteError } from '../../core/errors.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS mentions (
@@ -50,6 +50,21 @@ CREATE VIRTUAL TABLE IF NOT EXISTS mentions_fts USING fts5(
 );
 `;
 
+// v2: near-duplicates. `duplicate_of` mirrors AnalyzedMention.duplicateOf (NULL: not a copy), so
+// reads can leave copies out (SearchFilters.duplicates) without parsing the JSON. Files written by
+// v1 already hold duplicateOf in mentions.json: the step backfills the column from it, in the same
+// transaction as the ALTER, so no reader ever sees the column half filled. Only what the store's
+// validator accepts today counts as a copy (a non-empty string naming another mention).
+const V2 = `
+ALTER TABLE mentions ADD COLUMN duplicate_of TEXT;
+UPDATE mentions SET duplicate_of = json_extract(json, '$.duplicateOf')
+  WHERE json_type(json, '$.duplicateOf') = 'text'
+    AND trim(json_extract(json, '$.duplicateOf')) <> ''
+    AND json_extract(json, '$.duplicateOf') <> id;
+-- Counting the originals (duplicate_of IS NULL, the default of every read) scans this index alone.
+CREATE INDEX IF NOT EXISTS mentions_duplicate_of ON mentions (duplicate_of);
+`;
+
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
@@ -65,5 +80,9 @@ export function migrate(db: Database.Database): void {
     db.exec(V1);
     db.exec("INSERT INTO mentions_fts (mentions_fts, rank) VALUES ('secure-delete', 1)");
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(1);
+  }
+  if (current < 2) {
+    db.exec(V2);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(2);
   }
 }

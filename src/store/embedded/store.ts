@@ -125,12 +125,12 @@ export class EmbeddedMentionStore implements MentionStore {
     this.statements = {
       byId: p('SELECT doc, json FROM mentions WHERE id = ?'),
       insert: p(
-        `INSERT INTO mentions (id, source, source_id, lang, sentiment_label, sentiment_score, published_at, author_key, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO mentions (id, source, source_id, lang, sentiment_label, sentiment_score, published_at, author_key, duplicate_of, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       update: p(
         `UPDATE mentions SET source = ?, source_id = ?, lang = ?, sentiment_label = ?, sentiment_score = ?,
-         published_at = ?, author_key = ?, json = ? WHERE doc = ?`,
+         published_at = ?, author_key = ?, duplicate_of = ?, json = ? WHERE doc = ?`,
       ),
       deleteBrands: p('DELETE FROM mention_brands WHERE doc = ?'),
       deleteTerms: p('DELETE FROM mention_terms WHERE doc = ?'),
@@ -191,7 +191,7 @@ export class EmbeddedMentionStore implements MentionStore {
     const json = JSON.stringify(m);
     const existing = s.byId.get(m.id) as { doc: number; json: string } | undefined;
     const a = m.analysis;
-    const columns = [m.source, m.sourceId, a.lang, a.sentiment.label, a.sentiment.score, publishedMs, m.authorKey, json];
+    const columns = [m.source, m.sourceId, a.lang, a.sentiment.label, a.sentiment.score, publishedMs, m.authorKey, m.duplicateOf ?? null, json];
     let doc: number;
     if (existing) {
       // A replay of the same mention (the usual case of at-least-once delivery) changes nothing.
@@ -318,12 +318,21 @@ export class EmbeddedMentionStore implements MentionStore {
   async topTerms(request: TopTermsRequest): Promise<TermCount[]> {
     this.open();
     const size = resolveLimit(request.size, 'size', DEFAULT_TERMS);
-    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
-    const scoped = plan.where.length > 0;
-    const sql =
-      'SELECT t.term AS term, sum(t.count) AS count, count(*) AS mentions FROM mention_terms t' +
-      (scoped ? ` WHERE t.doc IN (SELECT m.doc FROM ${plan.from}${whereSql(plan.where)})` : '') +
-      ' GROUP BY t.term ORDER BY count DESC, t.term LIMIT ?';
+    const node = resolveQuery(request.query);
+    const filters = resolveFilters(request);
+    const plan = this.plan(node, filters);
+    // Without a query or other filters, the default (originals only) is "every term row but the
+    // copies'": a NOT IN over the few copies costs less than an IN over the set of every original.
+    const unscoped = this.plan(node, { ...filters, duplicates: 'include' }).where.length === 0;
+    const copies = 'SELECT doc FROM mentions WHERE duplicate_of IS NOT NULL';
+    const scope = !unscoped
+      ? ` WHERE t.doc IN (SELECT m.doc FROM ${plan.from}${whereSql(plan.where)})`
+      : filters.duplicates === 'exclude'
+        ? ` WHERE t.doc NOT IN (${copies})`
+        : filters.duplicates === 'only'
+          ? ` WHERE t.doc IN (${copies})`
+          : '';
+    const sql = `SELECT t.term AS term, sum(t.count) AS count, count(*) AS mentions FROM mention_terms t${scope} GROUP BY t.term ORDER BY count DESC, t.term LIMIT ?`;
     return this.prepared(sql).all(...plan.params, size) as TermCount[];
   }
 
@@ -360,6 +369,11 @@ export class EmbeddedMentionStore implements MentionStore {
     if (f.sentiment !== undefined) add('m.sentiment_label = ?', f.sentiment);
     if (f.fromMs !== undefined) add('m.published_at >= ?', f.fromMs);
     if (f.toMs !== undefined) add('m.published_at < ?', f.toMs);
+    // Originals are nearly every row: the unary + keeps the planner from choosing the duplicate_of
+    // index for them (it would then sort every original to find a page of the newest, instead of
+    // walking mentions_published and stopping at the page). Copies are few: `only` uses the index.
+    if (f.duplicates === 'exclude') plan.where.push('+m.duplicate_of IS NULL');
+    else if (f.duplicates === 'only') plan.where.push('m.duplicate_of IS NOT NULL');
     return plan;
   }
 
