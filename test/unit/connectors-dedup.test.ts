@@ -46,6 +46,15 @@ describe('near-duplicates: detector', () => {
     expect(await detector.check('a', ARTICLE, 9000)).toBeUndefined();
   });
 
+  it('never pairs mentions of different brands: the same words about two brands are two mentions', async () => {
+    const detector = new NearDuplicateDetector(new SqliteFingerprintStore(':memory:'));
+    const question = 'Does the new Barista 2 espresso machine work well with oat milk and almond milk, or does the frother clog after a week of use?';
+    expect(await detector.check('acme-q', question, 1000, 'acme')).toBeUndefined();
+    expect(await detector.check('globex-q', question, 2000, 'globex')).toBeUndefined();
+    expect(await detector.check('acme-q2', `${question} Thanks!`, 3000, 'acme')).toBe('acme-q');
+    expect(await detector.check('globex-q2', `${question} Thanks!`, 4000, 'globex')).toBe('globex-q');
+  });
+
   it('remembers across restarts (a file store), and forgets after its window', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ecoute-dedup-'));
     const file = join(dir, 'dedup.sqlite');

@@ -64,12 +64,18 @@ export class NearDuplicateDetector {
   }
 
   /** The id of the first-seen near-duplicate of this mention, or undefined if it is the first (or too short to tell). */
-  async check(id: string, text: string, now = Date.now()): Promise<string | undefined> {
+  /**
+   * `scope` separates what may be compared: mentions of different brand sets are never copies of
+   * each other ("Does the Barista 2 work with oat milk?" asked of Acme and of Globex are two
+   * questions), so the scope is mixed into the LSH band values and such texts never meet.
+   */
+  async check(id: string, text: string, now = Date.now(), scope = ''): Promise<string | undefined> {
     const known = await this.store.get(id);
     if (known) return known.duplicateOf;
     const fingerprint = minhash(text, this.minWords);
     if (fingerprint === undefined) return undefined;
-    const bandValues = bands(fingerprint);
+    const salt = scope === '' ? 0 : scopeHash(scope);
+    const bandValues = bands(fingerprint).map(([band, value]): [number, number] => [band, (value ^ salt) >>> 0]);
     const matches = (await this.store.candidates(bandValues))
       .filter((c) => c.id !== id && similarity(c.fingerprint, fingerprint) >= this.minSimilarity)
       .sort((a, b) => a.seenAt - b.seenAt || (a.id < b.id ? -1 : 1));
@@ -87,7 +93,8 @@ export class NearDuplicateDetector {
   /** Sets `duplicateOf` on each mention that has a near-duplicate seen before it (in batch order). */
   async mark(mentions: AnalyzedMention[]): Promise<void> {
     for (const mention of mentions) {
-      const duplicateOf = await this.check(mention.id, mention.title ? `${mention.title}\n${mention.text}` : mention.text);
+      const text = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
+      const duplicateOf = await this.check(mention.id, text, Date.now(), [...mention.brands].sort().join(','));
       if (duplicateOf) mention.duplicateOf = duplicateOf;
     }
   }
@@ -192,6 +199,16 @@ export class SqliteFingerprintStore implements FingerprintStore {
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+/** FNV-1a of the scope, 32 bits. */
+function scopeHash(scope: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < scope.length; i++) {
+    hash ^= scope.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 interface Row {
