@@ -50,7 +50,9 @@ const NEGATION_WORDS = new Set([
  * happy" a complaint, and the lemma of "happier" is "happy".
  */
 export function phraseKey(t: Token): string {
-  if ((t.pos === 'ADJ' || t.pos === 'ADV') && t.lemma !== t.lower && /(?:er|est)$/.test(t.lower)) return t.lower;
+  // French keys are the lower-cased words already; English words in -er/-est whose lemma differs
+  // are comparatives and superlatives ("happier", "slowest"; nouns and verbs keep their -er).
+  if (t.lemma !== t.lower && t.lemma !== '' && /(?:er|est)$/.test(t.lower)) return t.lower;
   return t.key;
 }
 
@@ -176,6 +178,22 @@ function frenchLookup(lex: LanguageLexicon, word: string): number | undefined {
  * is not "sûr", "ou" is not "où".
  */
 export function frenchValence(lex: LanguageLexicon, lower: string): number | undefined {
+  // Cached per lexicon (the rules ask for every word of every mention; the fall-backs below are
+  // most of the cost of the French rules). Bounded: unique garbage words must not grow it forever.
+  let cache = valenceCache.get(lex);
+  if (cache === undefined) valenceCache.set(lex, (cache = new Map()));
+  const hit = cache.get(lower);
+  if (hit !== undefined) return hit === null ? undefined : hit;
+  const v = frenchValenceUncached(lex, lower);
+  if (cache.size >= VALENCE_CACHE_MAX) cache.clear();
+  cache.set(lower, v ?? null);
+  return v;
+}
+
+const valenceCache = new WeakMap<LanguageLexicon, Map<string, number | null>>();
+const VALENCE_CACHE_MAX = 100_000;
+
+function frenchValenceUncached(lex: LanguageLexicon, lower: string): number | undefined {
   const exact = lex.words.get(lower);
   if (exact !== undefined) return exact;
   if (isStopWord('fr', lower)) return undefined;

@@ -115,6 +115,8 @@ const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 const EMOJI_MODIFIER_RE = /[\uFE0E\uFE0F]|\uD83C[\uDFFB-\uDFFF]|\u200D/g;
 const APOSTROPHE_RE = /[\u2019\u2018\u02BC\u02BB\u0060\u00B4\u2032\uFF07]/g;
 const SPACE_RE = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+/** A character any of the six clean-ups above may change: not printable ASCII (backtick included), or \r. */
+const NOT_PLAIN_RE = /[^\x20-\x5F\x61-\x7E\n]/;
 
 /**
  * Cleans a mention for analysis: caps its length, decodes HTML entities and drops tags, unifies
@@ -127,7 +129,8 @@ export function prepareText(raw: string, known: (word: string) => boolean = () =
   let text = capText(raw).normalize('NFC');
   text = decodeEntities(text);
   if (text.includes('<')) text = text.replace(TAG_RE, ' ');
-  text = text
+  // Plain printable ASCII (most English mentions) has nothing for the next six expressions.
+  if (NOT_PLAIN_RE.test(text)) text = text
     .replace(LONE_SURROGATE_RE, ' ')
     .replace(CONTROL_RE, ' ')
     .replace(EMOJI_MODIFIER_RE, '')

@@ -113,9 +113,16 @@ interface Rules {
   boosters2: Map<string, number>;
   contrast: Set<string>;
   contrast2: Set<string>;
+  /** First words of the two-word modifiers: the pair is only built after one of them. */
+  starts2: Set<string>;
 }
-const EN_RULES: Rules = { negators: EN_NEGATORS, boosters: EN_BOOSTERS, boosters2: EN_BOOSTERS_2, contrast: EN_CONTRAST, contrast2: EN_CONTRAST_2 };
-const FR_RULES: Rules = { negators: FR_BARE_NEGATORS, boosters: FR_BOOSTERS, boosters2: FR_BOOSTERS_2, contrast: FR_CONTRAST, contrast2: FR_CONTRAST_2 };
+function firstWords(...lists: Iterable<string>[]): Set<string> {
+  const out = new Set<string>();
+  for (const list of lists) for (const two of list) out.add(two.split(' ')[0]!);
+  return out;
+}
+const EN_RULES: Rules = { negators: EN_NEGATORS, boosters: EN_BOOSTERS, boosters2: EN_BOOSTERS_2, contrast: EN_CONTRAST, contrast2: EN_CONTRAST_2, starts2: firstWords(EN_BOOSTERS_2.keys(), EN_CONTRAST_2) };
+const FR_RULES: Rules = { negators: FR_BARE_NEGATORS, boosters: FR_BOOSTERS, boosters2: FR_BOOSTERS_2, contrast: FR_CONTRAST, contrast2: FR_CONTRAST_2, starts2: firstWords(FR_BOOSTERS_2.keys(), FR_CONTRAST_2) };
 
 export interface Contribution {
   value: number;
@@ -219,7 +226,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
   for (const t of tokens) {
     if (t.kind !== 'word' || t.text.length < 2) continue;
     words++;
-    if (t.text === t.text.toUpperCase() && t.text !== t.lower) capsWords++;
+    if (t.text !== t.lower && t.text === t.text.toUpperCase()) capsWords++;
   }
   const shouting = words > 0 && capsWords / words > 0.5;
 
@@ -259,7 +266,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     }
     if (!shouting && end - start === 1) {
       const t = tokens[start]!;
-      if (t.text.length >= 3 && t.text === t.text.toUpperCase() && t.text !== t.lower) {
+      if (t.text.length >= 3 && t.text !== t.lower && t.text === t.text.toUpperCase()) {
         value *= 1.25;
         capitals++;
       }
@@ -315,7 +322,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     const lower = t.lower;
 
     // 1. Two-word modifiers: "a bit", "un peu", "par contre".
-    if (nextWord !== undefined) {
+    if (nextWord !== undefined && rules.starts2.has(lower)) {
       const two = `${lower} ${nextWord.lower}`;
       if (rules.contrast2.has(two)) {
         contrasts.push({ sentence, at: i, initial: wordsInSentence === 1 });

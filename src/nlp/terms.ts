@@ -74,24 +74,45 @@ export function lemmasOf(tokens: readonly Token[]): string[] {
  * (nothing in between, not even punctuation), keyed "a b".
  */
 export function termsOf(tokens: readonly Token[], lang: Lang): Record<string, number> {
-  const terms: Record<string, number> = Object.create(null) as Record<string, number>;
+  const terms = new Map<string, number>();
   let prev: string | undefined;
   for (const t of tokens) {
-    const content = t.kind === 'word' && isContent(t, lang);
+    const content = t.kind === 'word' && isContentCached(t, lang);
     if (!content) {
       prev = undefined;
       continue;
     }
     const lemma = t.lemma;
-    terms[lemma] = (terms[lemma] ?? 0) + 1;
+    terms.set(lemma, (terms.get(lemma) ?? 0) + 1);
     if (prev !== undefined && prev !== lemma) {
       const bigram = `${prev} ${lemma}`;
-      terms[bigram] = (terms[bigram] ?? 0) + 1;
+      terms.set(bigram, (terms.get(bigram) ?? 0) + 1);
     }
     prev = lemma;
   }
-  // A plain object for JSON and the store; Object.create(null) avoids "constructor" collisions.
-  return { ...terms };
+  // A plain object for JSON and the store (fromEntries defines "constructor" or "__proto__" as
+  // own keys, never touching the prototype).
+  return Object.fromEntries(terms);
+}
+
+const contentCache = { en: new Map<string, boolean>(), fr: new Map<string, boolean>(), other: new Map<string, boolean>() };
+const CONTENT_CACHE_MAX = 100_000;
+
+/**
+ * isContent, cached by word: a word's lemma depends on the word alone, except for English
+ * contractions ("'s" is "be" or a possessive), which are not cached.
+ */
+function isContentCached(t: Token, lang: Lang): boolean {
+  if (t.lower.includes("'")) return isContent(t, lang);
+  const cache = contentCache[lang];
+  const key = t.lower;
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = isContent(t, lang);
+    if (cache.size >= CONTENT_CACHE_MAX) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
 }
 
 function isContent(t: Token, lang: Lang): boolean {

@@ -1,0 +1,57 @@
+// The fast paths of the NLP (cached look-ups, the trigram scorer standing in for franc, the
+// tokenizer without part-of-speech tags) must give what the slow paths gave.
+import { francAll } from 'franc';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/nlp/analyze.js';
+import { trigramScores } from '../../src/nlp/language.js';
+import { prepareText } from '../../src/nlp/normalize.js';
+import { tokenizeEnglish, tokenizeFrench } from '../../src/nlp/tokenize.js';
+
+const CANDIDATES = ['eng', 'fra', 'spa', 'por', 'ita', 'deu', 'nld'];
+
+describe('NLP fast paths', () => {
+  it.each([
+    'The delivery was late again and nobody answered my emails.',
+    "Franchement le service client est nul, j'attends depuis trois semaines",
+    'Das ist wirklich sehr gut, danke!',
+    'muy bueno el producto, gracias 123 !!!',
+    'ok',
+  ])('trigram scores equal franc\'s: %s', (text) => {
+    const franc = francAll(text, { only: CANDIDATES, minLength: 1 });
+    const ours = trigramScores(text);
+    for (const [code, score] of franc) {
+      if (code === 'und') continue;
+      expect(ours[CANDIDATES.indexOf(code)]).toBeCloseTo(score, 12);
+    }
+  });
+
+  it('reads "like" as a verb after a subject or an auxiliary, as a preposition elsewhere', () => {
+    const pos = (text: string): string | undefined => tokenizeEnglish(text).find((t) => t.lower === 'like')?.pos;
+    expect(pos('I like it')).toBe('VERB');
+    expect(pos("I don't like it")).toBe('VERB');
+    expect(pos('It looks like a toy')).toBe('ADP');
+    expect(pos('Like the first one, it broke')).toBe('ADP');
+    expect(analyze('It looks like a toy', { lang: 'en' }).sentiment.drivers.some((d) => d.text.includes('like'))).toBe(false);
+    expect(analyze('I really like it', { lang: 'en' }).sentiment.label).toBe('positive');
+  });
+
+  it('keeps contractions\' lemmas without part-of-speech tags', () => {
+    const lemmas = (text: string): string[] => tokenizeEnglish(text).map((t) => t.lemma);
+    expect(lemmas("I can't believe it's not working")).toEqual(['i', 'can', 'not', 'believe', 'it', 'be', 'not', 'work']);
+    expect(lemmas("John's car won't start")).toEqual(['john', '', 'car', 'will', 'not', 'start']);
+  });
+
+  it('tokenizes a French text the same way the second time (chunk cache), spaces included', () => {
+    const text = prepareText("L'appli ne marche plus, c'est nul!! Fonctionne-t-il chez vous ? l'appli");
+    const first = tokenizeFrench(text);
+    const second = tokenizeFrench(text);
+    expect(second).toEqual(first);
+    expect(first.filter((t) => t.lower === "l'").map((t) => t.space)).toEqual([true, true]);
+    expect(first.find((t) => t.lower === 'appli')?.space).toBe(false);
+  });
+
+  it('analyses plain ASCII and non-ASCII text alike (clean-up fast path)', () => {
+    expect(analyze("It's great").lemmas).toEqual(analyze('It’s great').lemmas);
+    expect(analyze('good\u00A0job').lemmas).toEqual(['good', 'job']);
+  });
+});
