@@ -83,10 +83,19 @@ function emptyAnalysis(lang: Lang = 'other', langConfidence = 0): Analysis {
  */
 export function analyze(text: string, hints: AnalyzeHints = {}): Analysis {
   try {
-    return analyzeUnsafe(typeof text === 'string' ? text : String(text ?? ''), hints ?? {});
+    return analyzeStrict(text, hints);
   } catch {
     return emptyAnalysis();
   }
+}
+
+/**
+ * The same analysis, but an internal failure throws instead of degrading. The analyze stage uses
+ * this: a bug in the NLP must send mentions to the dead-letter topic with its reason, not index
+ * them all silently as neutral text in no language.
+ */
+export function analyzeStrict(text: string, hints: AnalyzeHints = {}): Analysis {
+  return analyzeUnsafe(typeof text === 'string' ? text : String(text ?? ''), hints ?? {});
 }
 
 /**

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { authorKey } from '../core/ids.js';
 import { mentionId } from '../core/ids.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
-import { analyze } from '../nlp/analyze.js';
+import { analyzeStrict } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';
 import type { Calibration } from '../nlp/sentiment/calibration.js';
 import type { BrandMatcher } from './brands.js';
@@ -52,7 +52,7 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
   let brands: string[] | undefined;
   const matchOnce = (lemmas: readonly string[]): string[] => (brands ??= options.matchBrands(body, lemmas));
   const { brandFields, calibrations } = options;
-  const analysis = analyze(body, {
+  const analysis = analyzeStrict(body, {
     ...(raw.lang !== undefined && { lang: raw.lang }),
     ...(raw.rating !== undefined && { rating: raw.rating }),
     languages: options.languages,
