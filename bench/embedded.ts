@@ -19,6 +19,17 @@ const samples = readFileSync(demo, 'utf8')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as { source: string; text: string; title?: string; lang?: string; published_at: string; author?: string });
 
+const byLang = new Map<string, typeof samples>();
+for (const sample of samples) byLang.set(sample.lang ?? '', [...(byLang.get(sample.lang ?? '') ?? []), sample]);
+// mulberry32: the same texts on every run.
+let seed = 20261122;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-'));
 const config = parseConfig(`
 data_dir: ${dir}
@@ -33,16 +44,21 @@ const batch = 1000;
 for (let i = 0; i < total; i += batch) {
   const records = [];
   for (let j = i; j < Math.min(total, i + batch); j++) {
-    // Each text joins two demo mentions of the same language, so texts vary like real ones do
-    // (the demo set repeated as is would be 99 % near-duplicates, which is not what a stream is).
-    const s = samples[j % samples.length]!;
-    const pool = s.lang === undefined ? samples : samples.filter((o) => o.lang === s.lang);
-    const other = pool[(j * 7919 + 13) % pool.length]!;
+    // Each text is a demo mention with a third of its words swapped for words of another mention
+    // of the same language: the length and vocabulary of real mentions, but texts that differ
+    // (the demo set repeated as is would be all near-duplicates, which a real stream is not).
+    const s = samples[Math.floor(random() * samples.length)]!;
+    const pool = byLang.get(s.lang ?? '') ?? samples;
+    const donor = pool[Math.floor(random() * pool.length)]!.text.split(/\s+/);
+    const text = s.text
+      .split(/\s+/)
+      .map((word) => (random() < 0.33 ? donor[Math.floor(random() * donor.length)]! : word))
+      .join(' ');
     const mention: RawMention = {
       source: s.source,
       sourceId: `bench-${j}`,
       author: { id: s.author ?? 'anon', name: s.author ?? 'anon' },
-      text: `${s.text} ${other.text}`,
+      text,
       publishedAt: s.published_at,
       ...(s.title && { title: s.title }),
       ...(s.lang && { lang: s.lang }),
@@ -57,7 +73,8 @@ const stages = startStages(runtime, silentLogger);
 await waitUntilIndexed(runtime, { pollMs: 20 });
 const seconds = (performance.now() - started) / 1000;
 await stages.stop();
-const indexed = await runtime.store.count();
+const indexed = await runtime.store.count({ duplicates: 'include' });
+const nearDuplicates = await runtime.store.count({ duplicates: 'only' });
 await runtime.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -66,6 +83,7 @@ process.stdout.write(
     bench: 'embedded',
     mentions: total,
     indexed,
+    near_duplicates: nearDuplicates,
     seconds: Math.round(seconds * 100) / 100,
     mentions_per_s: Math.round(total / seconds),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -42,7 +42,7 @@ export interface AnalyzeStageOptions {
   authorKeySecret: string;
   onError?: (error: unknown) => void;
   /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/connectors/dedup). */
-  markDuplicates?: ((analyzed: BusRecord[]) => Promise<void>) | undefined;
+  markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
 }
 
 export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
@@ -79,7 +79,21 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
 
 /** Handles one batch: returns the records to publish downstream and to the dead-letter topic. */
 export function analyzeBatch(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): { analyzed: BusRecord[]; dead: BusRecord[] } {
-  const analyzed: BusRecord[] = [];
+  const { analyzed, dead } = analyzeRecords(batch, options);
+  return { analyzed: analyzed.map(toRecord), dead };
+}
+
+interface Analyzed {
+  mention: AnalyzedMention;
+  headers?: Record<string, string> | undefined;
+}
+
+function toRecord({ mention, headers }: Analyzed): BusRecord {
+  return { key: mention.id, value: JSON.stringify(mention), ...(headers && { headers }) };
+}
+
+function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): { analyzed: Analyzed[]; dead: BusRecord[] } {
+  const analyzed: Analyzed[] = [];
   const dead: BusRecord[] = [];
   for (const record of batch) {
     const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
@@ -94,7 +108,7 @@ export function analyzeBatch(batch: ConsumedRecord[], options: Omit<AnalyzeStage
     }
     try {
       const mention = analyzeMention(raw, options);
-      analyzed.push({ key: mention.id, value: JSON.stringify(mention), ...(record.headers && { headers: record.headers }) });
+      analyzed.push({ mention, headers: record.headers });
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, record.headers));
     }
@@ -107,10 +121,11 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
     'mentions.raw',
     ANALYZE_GROUP,
     async (batch) => {
-      const { analyzed, dead } = analyzeBatch(batch, options);
-      await options.markDuplicates?.(analyzed);
+      const { analyzed, dead } = analyzeRecords(batch, options);
+      // Marked on the objects, before they are serialized once.
+      await options.markDuplicates?.(analyzed.map((a) => a.mention));
       await options.bus.publish('mentions.dlq', dead);
-      await options.bus.publish('mentions.analyzed', analyzed);
+      await options.bus.publish('mentions.analyzed', analyzed.map(toRecord));
     },
     { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
   );

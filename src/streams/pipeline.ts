@@ -46,7 +46,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
         calibrations: (brand) => calibrations.get(brand),
         authorKeySecret: runtime.authorKeySecret,
         onError: warn('analyze'),
-        markDuplicates: (analyzed) => duplicates.markRecords(analyzed),
+        markDuplicates: (analyzed) => duplicates.mark(analyzed),
       }),
     );
   }

@@ -76,7 +76,7 @@ describe('near-duplicates: detector', () => {
       languages: ['en', 'fr'],
       matchBrands: () => [],
       authorKeySecret: 'test',
-      markDuplicates: (records) => detector.markRecords(records),
+      markDuplicates: (mentions) => detector.mark(mentions),
     });
     const raw = (source: string, sourceId: string, text: string): RawMention => ({ source, sourceId, author: { id: 'x', name: 'x' }, text, publishedAt: '2026-11-03T12:00:00Z' });
     const mentions = [raw('rss', 'https://news.example/a', ARTICLE), raw('rss', 'https://other.example/b', `${ARTICLE} (AFP)`), raw('appstore', '1', REVIEW)];

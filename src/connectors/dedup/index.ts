@@ -90,28 +90,16 @@ export class NearDuplicateDetector {
     return duplicateOf;
   }
 
-  /** Sets `duplicateOf` on each mention that has a near-duplicate seen before it (in batch order). */
+  /** Sets `duplicateOf` on each mention that has a near-duplicate seen before it (in batch order), as one unit. */
   async mark(mentions: AnalyzedMention[]): Promise<void> {
-    for (const mention of mentions) {
-      const text = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
-      const duplicateOf = await this.check(mention.id, text, Date.now(), [...mention.brands].sort().join(','));
-      if (duplicateOf) mention.duplicateOf = duplicateOf;
-    }
-  }
-
-  /** The analyze stage's hook: marks the analyzed records of a batch in place. */
-  async markRecords(records: BusRecord[]): Promise<void> {
-    const work = () => this.markEach(records);
+    const work = async () => {
+      for (const mention of mentions) {
+        const text = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
+        const duplicateOf = await this.check(mention.id, text, Date.now(), [...mention.brands].sort().join(','));
+        if (duplicateOf) mention.duplicateOf = duplicateOf;
+      }
+    };
     await (this.store.batch ? this.store.batch(work) : work());
-  }
-
-  private async markEach(records: BusRecord[]): Promise<void> {
-    for (const record of records) {
-      const mention = JSON.parse(record.value) as AnalyzedMention;
-      const before = mention.duplicateOf;
-      await this.mark([mention]);
-      if (mention.duplicateOf !== before) record.value = JSON.stringify(mention);
-    }
   }
 }
 
@@ -126,6 +114,7 @@ export class SqliteFingerprintStore implements FingerprintStore {
     pruneBands: Database.Statement<[number]>;
     pruneFingerprints: Database.Statement<[number]>;
   };
+  private readonly putTransaction: (entry: FingerprintEntry, bandValues: [number, number][]) => void;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -152,6 +141,13 @@ export class SqliteFingerprintStore implements FingerprintStore {
       pruneBands: this.db.prepare('DELETE FROM fingerprint_bands WHERE id IN (SELECT id FROM fingerprints WHERE seen_at < ?)'),
       pruneFingerprints: this.db.prepare('DELETE FROM fingerprints WHERE seen_at < ?'),
     };
+    // Built once: better-sqlite3 compiles a wrapper per transaction() call.
+    this.putTransaction = this.db.transaction((entry: FingerprintEntry, bandValues: [number, number][]) => {
+      this.stmt.putFingerprint.run(entry.id, toBuffer(entry.fingerprint), entry.seenAt, entry.duplicateOf ?? null);
+      // A duplicate is not indexed by band: whatever would match it finds its original, and
+      // a thousand reposts of one text must not make that text's buckets a thousand rows long.
+      if (entry.duplicateOf === undefined) for (const [i, value] of bandValues) this.stmt.putBand.run(i, value, entry.id);
+    });
   }
 
   async get(id: string): Promise<FingerprintEntry | undefined> {
@@ -168,12 +164,7 @@ export class SqliteFingerprintStore implements FingerprintStore {
   }
 
   async put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void> {
-    this.db.transaction(() => {
-      this.stmt.putFingerprint.run(entry.id, toBuffer(entry.fingerprint), entry.seenAt, entry.duplicateOf ?? null);
-      // A duplicate is not indexed by band: whatever would match it finds its original, and
-      // a thousand reposts of one text must not make that text's buckets a thousand rows long.
-      if (entry.duplicateOf === undefined) for (const [i, value] of bandValues) this.stmt.putBand.run(i, value, entry.id);
-    })();
+    this.putTransaction(entry, bandValues);
   }
 
   async batch<T>(work: () => Promise<T>): Promise<T> {

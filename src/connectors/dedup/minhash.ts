@@ -2,7 +2,6 @@
 // lead): a one-word edit moves a 64-bit SimHash of a 35-word text by 7 to 11 bits, as far as
 // unrelated noise goes, while MinHash estimates the Jaccard similarity of the shingle sets
 // directly (a one-word edit in 35 words keeps it near 0.85). Pure.
-import { createHash } from 'node:crypto';
 
 export const SHINGLE_WORDS = 3;
 /** Hash functions in a signature. */
@@ -24,7 +23,10 @@ export function words(text: string): string[] {
 }
 
 export function shingles(text: string): Set<string> {
-  const w = words(text);
+  return shinglesOf(words(text));
+}
+
+function shinglesOf(w: string[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i + SHINGLE_WORDS <= w.length; i++) out.add(w.slice(i, i + SHINGLE_WORDS).join(' '));
   return out;
@@ -36,18 +38,39 @@ export function shingles(text: string): Set<string> {
  * (a, b) is a + i·b mod 2³², the double-hashing family.
  */
 export function minhash(text: string, minWords = 12): Uint32Array | undefined {
-  if (words(text).length < minWords) return undefined;
+  const w = words(text);
+  if (w.length < minWords) return undefined;
   const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
-  for (const shingle of shingles(text)) {
-    const digest = createHash('md5').update(shingle).digest();
-    const a = digest.readUInt32LE(0);
-    const b = digest.readUInt32LE(4) | 1;
+  for (const shingle of shinglesOf(w)) {
+    // Two independent 32-bit hashes of the shingle (FNV-1a from two seeds, then murmur3's
+    // finalizer for avalanche): a cryptographic digest per shingle cost more than the rest of
+    // the analysis of a mention.
+    const a = fmix32(fnv1a(shingle, 0x811c9dc5));
+    const b = fmix32(fnv1a(shingle, 0x01000193 ^ 0x5bd1e995)) | 1;
     for (let i = 0; i < PERMUTATIONS; i++) {
       const h = (a + Math.imul(i, b)) >>> 0;
       if (h < (signature[i] as number)) signature[i] = h;
     }
   }
   return signature;
+}
+
+function fnv1a(text: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** Estimated Jaccard similarity: the share of equal slots. */
