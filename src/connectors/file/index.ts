@@ -1,8 +1,9 @@
-// The file connector: ingests a JSONL or CSV file of mentions, then follows what is appended to it.
-// Its cursor (file identity, line, byte) advances only after the bus confirmed the lines up to it,
-// so a crash re-reads at most one batch, and mention ids make that harmless.
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+// The file connector: ingests a JSONL or CSV file of mentions, then follows what is appended to it;
+// or, given a folder, every mention file dropped into it (exports from other tools), each followed
+// the same way. A file's cursor (identity, line, byte) advances only after the bus confirmed the
+// lines up to it, so a crash re-reads at most one batch, and mention ids make that harmless.
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileConnectorConfig } from '../../core/config/schema.js';
 import { errorMessage } from '../../core/errors.js';
@@ -19,6 +20,9 @@ interface FileCursor {
   byte: number;
 }
 
+/** What a watched folder picks up: JSONL (also .ndjson) and CSV files. */
+const MENTION_FILE = /\.(jsonl|ndjson|csv)$/i;
+
 interface Position {
   line: number;
   byte: number;
@@ -27,7 +31,7 @@ interface Position {
 export const fileConnector: ConnectorDefinition<FileConnectorConfig> = {
   type: 'file',
   kind: 'pull',
-  description: 'Mentions from a JSONL or CSV file, followed for appended lines.',
+  description: 'Mentions from a JSONL or CSV file, or every such file dropped into a folder, followed for appended lines.',
   create(config, context) {
     return new FileConnector(config, context);
   },
@@ -83,12 +87,41 @@ class FileConnector implements RunningConnector {
 
   private async readNew(): Promise<void> {
     const info = await stat(this.path);
-    let cursor = this.context.cursors.get<FileCursor>(this.name);
+    if (!info.isDirectory()) {
+      await this.readFile(this.path, this.config.path, this.name);
+      return;
+    }
+    // A watched folder: each mention file in it (not in subfolders), in name order, with a cursor
+    // of its own. One unreadable file does not hold up the others.
+    const problems: string[] = [];
+    const names = (await readdir(this.path, { withFileTypes: true }))
+      .filter((e) => e.isFile() && MENTION_FILE.test(e.name))
+      .map((e) => e.name)
+      .sort();
+    for (const name of names) {
+      if (this.stopping.signal.aborted) break;
+      const path = join(this.path, name);
+      const shown = join(this.config.path, name);
+      try {
+        const csv = formatOf(path, this.config.format) === 'csv';
+        // A CSV export is read whole: wait until its writer has finished (unchanged for a while).
+        if (csv && Date.now() - (await stat(path)).mtimeMs < this.config.settle_ms) continue;
+        await this.readFile(path, shown, `${this.name}/${name}`);
+      } catch (error) {
+        problems.push(`${shown}: ${errorMessage(error)}`);
+      }
+    }
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  }
+
+  private async readFile(path: string, shown: string, cursorName: string): Promise<void> {
+    const info = await stat(path);
+    let cursor = this.context.cursors.get<FileCursor>(cursorName);
     const replaced = !cursor || cursor.ino !== info.ino || cursor.dev !== info.dev || info.size < cursor.byte;
     if (replaced) cursor = { dev: info.dev, ino: info.ino, line: 0, byte: 0 };
     else if (info.size === cursor!.byte) return;
     const from = cursor as FileCursor;
-    const csv = formatOf(this.path, this.config.format) === 'csv';
+    const csv = formatOf(path, this.config.format) === 'csv';
     // A CSV file is read whole each time it changes (exports are replaced, not appended); JSONL
     // resumes at the byte after the last durable line.
     const publisher = new MentionPublisher({
@@ -98,10 +131,10 @@ class FileConnector implements RunningConnector {
         this.state.rejected += rejections.length;
         this.context.statusStore?.addFetched(this.name, mentions.length);
         const at = position as Position | undefined;
-        if (at) this.context.cursors.set(this.name, { dev: info.dev, ino: info.ino, line: at.line, byte: at.byte } satisfies FileCursor);
+        if (at) this.context.cursors.set(cursorName, { dev: info.dev, ino: info.ino, line: at.line, byte: at.byte } satisfies FileCursor);
       },
     });
-    const lines = readMentionFile(this.path, {
+    const lines = readMentionFile(path, {
       ...(this.config.format && { format: this.config.format }),
       afterLine: from.line,
       ...(csv ? {} : { startByte: from.byte }),
@@ -114,7 +147,7 @@ class FileConnector implements RunningConnector {
         if (this.config.lang && item.result.mention.lang === undefined) item.result.mention.lang = this.config.lang;
         await publisher.add(item.result.mention, position);
       } else {
-        await publisher.reject({ file: this.config.path, line: item.line, code: item.result.code, reason: item.result.reason, input: item.input }, position);
+        await publisher.reject({ file: shown, line: item.line, code: item.result.code, reason: item.result.reason, input: item.input }, position);
       }
     }
     await publisher.flush();

@@ -182,10 +182,14 @@ export const BrandSchema = z
 export const FileConnectorSchema = z
   .strictObject({
     type: z.literal('file'),
-    path: z.string().min(1).describe('A .jsonl or .csv file of mentions (relative paths are resolved from the working directory).'),
+    path: z
+      .string()
+      .min(1)
+      .describe('A .jsonl or .csv file of mentions, or a folder whose .jsonl, .ndjson and .csv files are all read as they arrive (relative paths are resolved from the working directory).'),
     format: z.enum(['jsonl', 'csv']).optional().describe('File format; by default taken from the extension (.csv is CSV, anything else JSONL).'),
     lang: LangSchema.optional().describe('Language hint for lines that do not say their language.'),
-    interval_ms: duration('How often the file is checked for appended lines', 5000),
+    interval_ms: duration('How often the file (or folder) is checked for appended lines and new files', 5000),
+    settle_ms: duration('In a folder, how long a CSV file must stay unchanged before it is read (its writer has finished)', 2000),
   })
   .describe('Reads mentions from a JSONL or CSV file, then follows what is appended to it.');
 
