@@ -18,6 +18,7 @@ import { isEcouteError } from '../../src/core/errors.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
 import type { RawMention } from '../../src/core/types.js';
 import { EmbeddedBus } from '../../src/streams/bus/embedded.js';
+import { SqliteStatusStore } from '../../src/connectors/status-store.js';
 import type { Bus, BusRecord, Topic } from '../../src/streams/bus/types.js';
 import type { DeadLetter } from '../../src/streams/dead-letter.js';
 
@@ -32,6 +33,7 @@ interface Setup {
   connectors: RunningConnector[];
   logs: string[];
   log: Logger;
+  statusStore: SqliteStatusStore;
 }
 
 /** A bus whose writes can be made to fail or to wait, to test 503 and draining. */
@@ -79,9 +81,10 @@ async function start(
   const log = createLogger({}, sink);
   const server = createHttpServer({ host: '127.0.0.1', port: 0, log });
   const cursors = new SqliteCursorStore(':memory:');
-  const connectors = configs.map((c) => webhookConnector.create(c, { bus, cursors, log, httpServer: server, dataDir: dir }));
+  const statusStore = new SqliteStatusStore(':memory:');
+  const connectors = configs.map((c) => webhookConnector.create(c, { bus, cursors, log, httpServer: server, dataDir: dir, statusStore }));
   await server.app.ready();
-  setup = { dir, busFile, bus, server, connectors, logs, log };
+  setup = { dir, busFile, bus, server, connectors, logs, log, statusStore };
   return setup;
 }
 
@@ -139,6 +142,8 @@ describe('webhook: signed requests', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json).toMatchObject({ accepted: 2, rejected: [] });
     expect(typeof res.json.request_id).toBe('string');
+    // `ecoute connectors status` sees the push source like a pull one.
+    expect(setup.statusStore.read('webhook:zendesk')).toMatchObject({ status: { fetched: 2, type: 'webhook' }, fetchedLastHour: 2 });
     // Another connection to the same file sees the records at once: they were committed before the 202.
     const other = new EmbeddedBus({ file: setup.busFile });
     const records = await rawRecords(other);

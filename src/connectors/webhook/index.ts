@@ -64,6 +64,8 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     this.maxBodyBytes = config.max_body_bytes;
     this.log = context.log;
     this.state = { name: this.name, type: 'webhook', fetched: 0, rejected: 0 };
+    // Listed by `ecoute connectors status` from the start, as a pull source is after its first poll.
+    context.statusStore?.save(this.status());
     if (!context.httpServer) {
       throw new EcouteError('CONFIG_INVALID', `webhook "${config.source}": needs écoute's HTTP server (started by ecoute run when a webhook is configured)`);
     }
@@ -115,7 +117,10 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
   }
 
   refused(error: HttpError, request: FastifyRequest): void {
-    if (error.statusCode >= 500) this.state.lastError = { at: new Date().toISOString(), message: error.reason };
+    if (error.statusCode >= 500) {
+      this.state.lastError = { at: new Date().toISOString(), message: error.reason };
+      this.context.statusStore?.save(this.status());
+    }
     // Senders misconfigured (or strangers probing) can repeat the same mistake many times a second:
     // one line per kind of refusal every 10 s, with how many were not logged.
     const now = Date.now();
@@ -199,6 +204,8 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     this.state.fetched += mentions.length;
     this.state.rejected += rejections.length;
     this.state.lastSuccessAt = new Date().toISOString();
+    this.context.statusStore?.addFetched(this.name, mentions.length);
+    this.context.statusStore?.save(this.status());
     const body: WebhookAnswer = { accepted: mentions.length, rejected, request_id: requestId };
     return { statusCode: 202, body: { ...body } };
   }
