@@ -168,3 +168,41 @@ describe('sentiment: model', () => {
     }
   });
 });
+
+describe('sentiment lexicons: review vocabulary', () => {
+  it.each([
+    ['The fries were soggy and the bread was stale.', 'en'],
+    ['Overrated and underwhelming.', 'en'],
+    ['The service went downhill, never going back.', 'en'],
+    ['The plot was tedious and the acting amateurish.', 'en'],
+    ['I fell asleep halfway through.', 'en'],
+    ['It malfunctioned after a week.', 'en'],
+    ['Un vrai navet, à fuir.', 'fr'],
+    ['Série longuette et soporifique.', 'fr'],
+    ['Un scénario tiré par les cheveux, surjoué.', 'fr'],
+    ["C'est affligeant.", 'fr'],
+  ])('negative review: %s', (text, lang) => {
+    expect(label(text, lang)).toBe('negative');
+  });
+
+  it.each([
+    ['The dessert was to die for.', 'en'],
+    ['Highly recommend this place.', 'en'],
+    ['Well worth the price, a real gem.', 'en'],
+    ['A masterpiece, phenomenal acting.', 'en'],
+    ['The steak was cooked to perfection.', 'en'],
+    ['Un chef-d’œuvre, à voir absolument.', 'fr'],
+    ['Coup de cœur pour cette série, jubilatoire.', 'fr'],
+    ['Acteurs attachants, scénario bien ficelé.', 'fr'],
+    ["C'est trop bien !", 'fr'],
+    ['On ne s’ennuie pas une seconde.', 'fr'],
+  ])('positive review: %s', (text, lang) => {
+    expect(label(text, lang)).toBe('positive');
+  });
+
+  it('a phrase does not swallow a following opinion word: "not very helpful", "kept me waiting"', () => {
+    expect(label('not very helpful', 'en')).toBe('negative');
+    expect(score('They kept me waiting', 'en')).toBeLessThan(0.3);
+    expect(label("c'est pas trop bien", 'fr')).toBe('negative');
+  });
+});
