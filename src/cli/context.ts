@@ -27,7 +27,6 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof SilentExit) return error.exitCode;
   if (isEcouteError(error) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'QUERY_SYNTAX', 'BAD_CURSOR', 'BAD_REQUEST', 'USAGE'].includes(error.code)) return EXIT.usage;
-  if ((error as { code?: string })?.code === 'QUERY_SYNTAX') return EXIT.usage;
   return EXIT.failure;
 }
 

@@ -2,7 +2,7 @@
 import type { Bus, Offsets } from '../streams/bus/types.js';
 import { INGEST_ID_HEADER, type DeadLetter } from '../streams/dead-letter.js';
 
-/** Dead letters written since `from`, optionally only those of one ingest run. */
+/** Dead letters written since `from` (`{}`: from the start), optionally only those of one ingest run. */
 export async function deadLettersSince(bus: Bus, from: Offsets, ingestId?: string): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
   let cursor: Offsets = { ...from };

@@ -1,8 +1,7 @@
 // Where connectors keep their cursors (how far they have read), in a small SQLite file under the
 // data dir. A cursor is written only after the bus confirmed what was read up to it.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../core/sqlite.js';
 
 export interface CursorStore {
   get<T>(connector: string): T | undefined;
@@ -14,11 +13,7 @@ export class SqliteCursorStore implements CursorStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSqlite(file, { synchronous: 'FULL' });
     this.db.exec('CREATE TABLE IF NOT EXISTS cursors (connector TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL)');
   }
 

@@ -15,13 +15,10 @@ export async function significantTerms(store: MentionStore, request: Significant
   if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) {
     throw new EcouteError('BAD_REQUEST', `significant terms need a period with from before to, got from=${request.from} to=${request.to}`);
   }
-  const size = request.size ?? 20;
+  const { size = 20, minMentions = 2, ...scope } = request;
   if (!Number.isInteger(size) || size < 1 || size > 1000) throw new EcouteError('BAD_REQUEST', `size: must be a whole number from 1 to 1000, got ${size}`);
-  const backgroundFrom = new Date(from - (to - from)).toISOString();
-  const target = { ...request, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-  const background = { ...request, from: backgroundFrom, to: new Date(from).toISOString() };
-  delete (target as { size?: number }).size;
-  delete (background as { size?: number }).size;
+  const target = { ...scope, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+  const background = { ...scope, from: new Date(from - (to - from)).toISOString(), to: new Date(from).toISOString() };
   const [targetTerms, backgroundTerms, targetMentions, backgroundMentions] = await Promise.all([
     store.topTerms({ ...target, size: CANDIDATES }),
     store.topTerms({ ...background, size: CANDIDATES }),
@@ -37,7 +34,7 @@ export async function significantTerms(store: MentionStore, request: Significant
       const score = backgroundMentions === 0 ? t.mentions : logLikelihood(t.mentions, b, targetMentions, backgroundMentions);
       return { term: t.term, mentions: t.mentions, backgroundMentions: b, score: Math.round(score * 1000) / 1000 };
     })
-    .filter((t) => t.score > 0 && t.mentions >= (request.minMentions ?? 2))
+    .filter((t) => t.score > 0 && t.mentions >= minMentions)
     .sort((x, y) => y.score - x.score || x.term.localeCompare(y.term))
     .slice(0, size);
 }

@@ -2,8 +2,7 @@
 // brands and pseudonymized; a record that cannot be read or analyzed goes to the dead-letter topic
 // with its offset. The batch is acknowledged only after both writes are durable.
 import { z } from 'zod';
-import { authorKey } from '../core/ids.js';
-import { mentionId } from '../core/ids.js';
+import { authorKey, mentionId } from '../core/ids.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
 import { analyzeStrict } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../core/log.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
 import { startStages, waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
+import { untilStopSignal } from '../stop-signal.js';
 import { parseStages, RUN_PARTS } from '../stages-option.js';
 import { deadLettersSince } from '../dead-letters.js';
 
@@ -52,10 +53,7 @@ export function registerRun(program: Command): void {
         await runtime.close();
         throw error;
       }
-      const stopped = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
+      const stopped = untilStopSignal();
       const shutdown = new AbortController();
       void stopped.then(() => shutdown.abort());
       try {
@@ -103,7 +101,7 @@ async function summary(runtime: Runtime, connectors: RunningConnector[]): Promis
   lines.push(`  by language: ${perLang.join(', ')}`);
   const perTone = await Promise.all((['positive', 'neutral', 'negative', 'mixed'] as const).map(async (s) => `${s} ${await store.count({ sentiment: s })}`));
   lines.push(`  by tone: ${perTone.join(', ')}`);
-  const rejected = await deadLettersSince(runtime.bus, { 0: 0 });
+  const rejected = await deadLettersSince(runtime.bus, {});
   if (rejected.length > 0) {
     const reasons = new Map<string, number>();
     for (const r of rejected) reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);

@@ -7,6 +7,7 @@ import { createLogger } from '../../core/log.js';
 import { openBus, openStore } from '../../runtime.js';
 import { STAGES, startStages, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
+import { untilStopSignal } from '../stop-signal.js';
 import { parseStages } from '../stages-option.js';
 
 export function registerWorker(program: Command): void {
@@ -23,10 +24,7 @@ export function registerWorker(program: Command): void {
       const store = name === 'index' ? await openStore(config) : undefined;
       const stages = startStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
-      const stopped = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
+      const stopped = untilStopSignal();
       try {
         const signal = await Promise.race([stopped, stages.failed]);
         log.info(`${signal}: draining in-flight work`);

@@ -8,9 +8,8 @@
 // FingerprintStore interface below (SQLite here, data_dir/dedup.sqlite; a distributed deployment
 // can plug a shared store, since analyze workers each see only their partitions). Decisions are
 // stored by mention id, so a replayed batch gets the same answers.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../core/sqlite.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import type { BusRecord } from '../../streams/bus/types.js';
 import { BANDS, bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
@@ -117,13 +116,9 @@ export class SqliteFingerprintStore implements FingerprintStore {
   private readonly putTransaction: (entry: FingerprintEntry, bandValues: [number, number][]) => void;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     // Derived data, rebuilt by replays: it need not be synced on every write (one mention = one
     // write; syncing each made the analyze stage 20 times slower).
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSqlite(file, { synchronous: 'NORMAL' });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, fingerprint BLOB NOT NULL, seen_at INTEGER NOT NULL, duplicate_of TEXT);
       CREATE TABLE IF NOT EXISTS fingerprint_bands (band INTEGER NOT NULL, value INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, value, id)) WITHOUT ROWID;

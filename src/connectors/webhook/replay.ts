@@ -11,9 +11,8 @@
 // identical retry through (at-least-once, duplicates are idempotent), where recording first would
 // refuse it as a replay and lose the mentions. Meanwhile the signature is held "in flight", so two
 // concurrent copies of one request are not both accepted.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../core/sqlite.js';
 
 export interface ReplayGuardOptions {
   /** SQLite file shared by every webhook source, or ':memory:' (no persistence across restarts). */
@@ -41,11 +40,7 @@ export class ReplayGuard {
   private readonly timer: NodeJS.Timeout;
 
   constructor(options: ReplayGuardOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL' });
     this.db.exec(`CREATE TABLE IF NOT EXISTS webhook_signatures (
       source TEXT NOT NULL, signature TEXT NOT NULL, expires_at INTEGER NOT NULL,
       PRIMARY KEY (source, signature)) WITHOUT ROWID;

@@ -4,11 +4,10 @@
 // processes sharing the file (`ecoute run` and `ecoute ingest`) never both handle the same records;
 // a lease whose process died is taken over at once.
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../core/sqlite.js';
 import type {
   BatchHandler,
   Bus,
@@ -66,15 +65,18 @@ export class EmbeddedBus implements Bus {
     lease: Database.Statement<[string, string], { owner: string; pid: number; expires_at: number }>;
     putLease: Database.Statement<[string, string, string, number, number]>;
     dropLease: Database.Statement<[string, string, string]>;
+    retain: Database.Statement<[number]>;
+  };
+  // Built once: better-sqlite3 compiles a wrapper on every transaction() call.
+  private readonly tx: {
+    append: Database.Transaction<(topic: Topic, records: BusRecord[], now: number) => void>;
+    commitIfOwner: Database.Transaction<(topic: Topic, group: string, owner: string, nextOffset: number) => boolean>;
+    acquireLease: Database.Transaction<(topic: Topic, group: string, owner: string) => boolean>;
   };
 
   constructor(options: EmbeddedBusOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
     // FULL: a confirmed publish is on disk, not only in the OS cache.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSqlite(options.file, { synchronous: 'FULL' });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
@@ -102,6 +104,34 @@ export class EmbeddedBus implements Bus {
         'INSERT INTO group_leases (topic, grp, owner, pid, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, grp) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, expires_at = excluded.expires_at',
       ),
       dropLease: this.db.prepare('DELETE FROM group_leases WHERE topic = ? AND grp = ? AND owner = ?'),
+      retain: this.db.prepare(
+        `DELETE FROM records WHERE ts < ? AND offset < COALESCE(
+           (SELECT MIN(g.next_offset) FROM group_offsets g WHERE g.topic = records.topic), 9223372036854775807)`,
+      ),
+    };
+    this.tx = {
+      append: this.db.transaction((topic: Topic, records: BusRecord[], now: number) => {
+        let next = this.stmt.end.get(topic)?.next_offset ?? 0;
+        for (const record of records) {
+          const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : null;
+          this.stmt.insert.run(topic, next++, record.key, record.value, headers, now);
+        }
+        this.stmt.setEnd.run(topic, next);
+      }),
+      commitIfOwner: this.db.transaction((topic: Topic, group: string, owner: string, nextOffset: number) => {
+        const lease = this.stmt.lease.get(topic, group);
+        if (!lease || lease.owner !== owner) return false;
+        this.stmt.commit.run(topic, group, nextOffset);
+        this.stmt.putLease.run(topic, group, owner, process.pid, Date.now() + this.leaseMs);
+        return true;
+      }),
+      acquireLease: this.db.transaction((topic: Topic, group: string, owner: string) => {
+        const lease = this.stmt.lease.get(topic, group);
+        const now = Date.now();
+        const free = !lease || lease.owner === owner || lease.expires_at < now || !processAlive(lease.pid);
+        if (free) this.stmt.putLease.run(topic, group, owner, process.pid, now + this.leaseMs);
+        return free;
+      }),
     };
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -117,14 +147,7 @@ export class EmbeddedBus implements Bus {
     this.assertOpen();
     if (records.length === 0) return;
     const now = Date.now();
-    this.db.transaction(() => {
-      let next = this.stmt.end.get(topic)?.next_offset ?? 0;
-      for (const record of records) {
-        const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : null;
-        this.stmt.insert.run(topic, next++, record.key, record.value, headers, now);
-      }
-      this.stmt.setEnd.run(topic, next);
-    }).immediate();
+    this.tx.append.immediate(topic, records, now);
     this.appended.emit(topic);
   }
 
@@ -181,24 +204,12 @@ export class EmbeddedBus implements Bus {
 
   /** Commits only while the caller still holds the group's lease; false if it lost it. */
   commitIfOwner(topic: Topic, group: string, owner: string, nextOffset: number): boolean {
-    return this.db.transaction(() => {
-      const lease = this.stmt.lease.get(topic, group);
-      if (!lease || lease.owner !== owner) return false;
-      this.stmt.commit.run(topic, group, nextOffset);
-      this.stmt.putLease.run(topic, group, owner, process.pid, Date.now() + this.leaseMs);
-      return true;
-    }).immediate();
+    return this.tx.commitIfOwner.immediate(topic, group, owner, nextOffset);
   }
 
   /** Takes or renews the group's lease; false while another live consumer holds it. */
   acquireLease(topic: Topic, group: string, owner: string): boolean {
-    return this.db.transaction(() => {
-      const lease = this.stmt.lease.get(topic, group);
-      const now = Date.now();
-      const free = !lease || lease.owner === owner || lease.expires_at < now || !processAlive(lease.pid);
-      if (free) this.stmt.putLease.run(topic, group, owner, process.pid, now + this.leaseMs);
-      return free;
-    }).immediate();
+    return this.tx.acquireLease.immediate(topic, group, owner);
   }
 
   releaseLease(topic: Topic, group: string, owner: string): void {
@@ -227,12 +238,7 @@ export class EmbeddedBus implements Bus {
   applyRetention(): void {
     if (this.closed) return;
     const cutoff = Date.now() - this.retentionMs;
-    this.db
-      .prepare(
-        `DELETE FROM records WHERE ts < ? AND offset < COALESCE(
-           (SELECT MIN(g.next_offset) FROM group_offsets g WHERE g.topic = records.topic), 9223372036854775807)`,
-      )
-      .run(cutoff);
+    this.stmt.retain.run(cutoff);
   }
 
   private assertOpen(): void {
