@@ -23,9 +23,17 @@ import { frenchValence, getLexicons, phraseKey, type LanguageLexicon } from './l
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';
 import { sentimentFeatures } from './sentiment/features.js';
 import { getModel, modelLogits, probabilities } from './sentiment/model.js';
+import { prefixedValence } from './sentiment/morphology.js';
+import { markAt, waitAt } from './sentiment/patterns.js';
 import type { Token } from './tokenize.js';
 
 const NEGATION_SCALAR = -0.74;
+/** "would have been great": weaker than "not great". */
+const COUNTERFACTUAL_SCALAR = -0.6;
+/** "lacks depth" when the lexicon does not score "lacks". */
+const LACK_VALENCE = -1.2;
+/** "too many", "trop long". */
+const TOO_VALENCE = -1.2;
 const ALPHA = 15;
 const NEUTRAL_BAND = 0.1;
 const MAX_DRIVERS = 8;
@@ -60,7 +68,7 @@ const EN_BOOSTERS = new Map<string, number>([
   ['truly', 1.25], ['utterly', 1.5], ['insanely', 1.4], ['ridiculously', 1.4], ['seriously', 1.25],
   ['such', 1.2], ['quite', 1.1], ['pretty', 1.1], ['fucking', 1.5], ['damn', 1.3], ['freaking', 1.4],
   ['hella', 1.3], ['most', 1.2], ['especially', 1.2], ['exceptionally', 1.4], ['remarkably', 1.3],
-  ['deeply', 1.3], ['terribly', 1.4], ['awfully', 1.4], ['way', 1.2], ['soo', 1.4], ['sooo', 1.5],
+  ['deeply', 1.3], ['terribly', 1.4], ['awfully', 1.4], ['way', 1.2], ['soo', 1.4], ['sooo', 1.5], ['great', 1.3],
   ['slightly', 0.6], ['somewhat', 0.7], ['kinda', 0.7], ['sorta', 0.7], ['fairly', 0.85], ['rather', 0.9],
   ['almost', 0.6], ['mildly', 0.7], ['moderately', 0.8],
 ]);
@@ -70,6 +78,21 @@ const EN_BOOSTERS_2 = new Map<string, number>([
 /** Negations inside a lexicon phrase ("does not work", "pas terrible", "sans problème"). */
 const PHRASE_NEGATORS = new Set(['not', "n't", 'no', 'never', 'without', 'nothing', 'ne', "n'", 'pas', 'jamais', 'rien', 'aucun', 'aucune', 'sans', 'ni']);
 const EN_CONTRAST = new Set(['but', 'however', 'nevertheless', 'nonetheless']);
+/**
+ * Words a negation reaches across without using up its scope: articles, pronouns, auxiliaries,
+ * and the verbs whose negation is the clause's ("I don't think you will be disappointed",
+ * "nothing at all to recommend", "wasn't the least bit interested").
+ */
+const EN_SCOPE_TRANSPARENT = new Set([
+  'a', 'an', 'the', 'this', 'that', 'these', 'those', 'any', 'anything', 'anyone', 'single', 'least', 'bit',
+  'at', 'all', 'even', 'to', 'of', 'for', 'in', 'on', 'it', 'its', "it's", 'i', 'me', 'my', 'you', 'your', 'we', 'our',
+  'they', 'them', 'their', 'he', 'she', 'him', 'her', 'his', 'be', 'been', 'being', 'is', 'are', 'was', 'were', "'s", "'re",
+  'will', "'ll", 'would', "'d", 'could', 'can', 'should', 'do', 'does', 'did', 'have', 'has', 'had', "'ve", 'ever',
+  'think', 'believe', 'say', 'see', 'expect', 'feel', 'find', 'found', 'mean', 'suppose', 'imagine', 'get', 'got',
+]);
+/** Negators that are opinion words of their own: when they negate nothing, their own tone counts ("lacks depth"). */
+const EN_LACK = new Set(['lack', 'lacks', 'lacked', 'lacking', 'devoid']);
+const EN_WOULD = new Set(['would', 'could', 'should', 'might']);
 const EN_CONTRAST_2 = new Set<string>(['that said', 'even so']);
 
 // --- French rules ---------------------------------------------------------------------------
@@ -99,13 +122,30 @@ const FR_BOOSTERS = new Map<string, number>([
 ]);
 const FR_BOOSTERS_2 = new Map<string, number>([['un peu', 0.6], ['un brin', 0.7], ['le plus', 1.2]]);
 const FR_CONTRAST = new Set(['mais', 'cependant', 'pourtant', 'toutefois', 'néanmoins', 'neanmoins']);
+const FR_SCOPE_TRANSPARENT = new Set([
+  'le', 'la', 'les', "l'", 'un', 'une', 'des', 'du', 'de', "d'", 'ce', "c'", 'cet', 'cette', 'ces', 'ça', 'ca', 'cela',
+  'est', 'était', 'etait', 'être', 'etre', 'été', 'ete', 'a', 'ai', 'as', 'avait', 'avons', 'ont', 'me', "m'", 'te', "t'",
+  'se', "s'", 'lui', 'leur', 'y', 'en', 'à', 'au', 'aux', 'tout', 'je', "j'", 'il', 'elle', 'on',
+  'nous', 'vous', 'ils', 'elles', 'trouve', 'trouvé', 'pense', 'crois', 'vraiment',
+]);
+const FR_WOULD = new Set(['aurait', 'auraient', 'aurais', 'aurions', 'auriez']);
+const FR_COULD = new Set(['pu', 'dû', 'du']);
+const FR_LACK = new Set(['manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue']);
+/** After "trop", these say too much of a bad thing ("trop long", "trop de pub"); colloquial "trop" + praise stays praise. */
+const FR_TOO_NEGATIVE = new Set([
+  'long', 'longue', 'longs', 'longues', 'lent', 'lente', 'lents', 'lentes', 'court', 'courte', 'courts', 'cher', 'chère', 'chers', 'chères', 'chere',
+  'petit', 'petite', 'petits', 'petites', 'salé', 'salée', 'sale', 'sucré', 'sucrée', 'gras', 'grasse', 'compliqué', 'compliquée', 'cuit', 'cuite',
+  'bruyant', 'bruyante', 'tard', 'lourd', 'lourde', 'répétitif', 'répétitive', 'prévisible', 'de', "d'", 'peu',
+]);
+/** After "too", these are no complaint ("me too", "too much fun" is read by the sentiment word). */
+const EN_TOO_NOT_BEFORE = new Set(['and', 'or', 'but', 'i', 'we', 'you', 'it', 'the', 'a', 'to', 'for', 'with', 'is', 'was', 'are', 'am', 'lol', 'haha']);
 const FR_CONTRAST_2 = new Set(['par contre', 'en revanche', 'sauf que']);
 
 /**
  * Boosters that are also sentiment words ("super", "bien") or common fillers ("so", "too", "si"):
  * boosters only right before a sentiment word or another booster.
  */
-const AMBIGUOUS = new Set(['super', 'damn', 'fucking', 'bien', 'terribly', 'awfully', 'grave', 'tout', 'so', 'too', 'such', 'most', 'way', 'pretty', 'si']);
+const AMBIGUOUS = new Set(['great', 'super', 'damn', 'fucking', 'bien', 'terribly', 'awfully', 'grave', 'tout', 'so', 'too', 'such', 'most', 'way', 'pretty', 'si']);
 
 interface Rules {
   negators: Map<string, number>;
@@ -115,14 +155,16 @@ interface Rules {
   contrast2: Set<string>;
   /** First words of the two-word modifiers: the pair is only built after one of them. */
   starts2: Set<string>;
+  transparent: Set<string>;
+  lack: Set<string>;
 }
 function firstWords(...lists: Iterable<string>[]): Set<string> {
   const out = new Set<string>();
   for (const list of lists) for (const two of list) out.add(two.split(' ')[0]!);
   return out;
 }
-const EN_RULES: Rules = { negators: EN_NEGATORS, boosters: EN_BOOSTERS, boosters2: EN_BOOSTERS_2, contrast: EN_CONTRAST, contrast2: EN_CONTRAST_2, starts2: firstWords(EN_BOOSTERS_2.keys(), EN_CONTRAST_2) };
-const FR_RULES: Rules = { negators: FR_BARE_NEGATORS, boosters: FR_BOOSTERS, boosters2: FR_BOOSTERS_2, contrast: FR_CONTRAST, contrast2: FR_CONTRAST_2, starts2: firstWords(FR_BOOSTERS_2.keys(), FR_CONTRAST_2) };
+const EN_RULES: Rules = { negators: EN_NEGATORS, boosters: EN_BOOSTERS, boosters2: EN_BOOSTERS_2, contrast: EN_CONTRAST, contrast2: EN_CONTRAST_2, starts2: firstWords(EN_BOOSTERS_2.keys(), EN_CONTRAST_2), transparent: EN_SCOPE_TRANSPARENT, lack: EN_LACK };
+const FR_RULES: Rules = { negators: FR_BARE_NEGATORS, boosters: FR_BOOSTERS, boosters2: FR_BOOSTERS_2, contrast: FR_CONTRAST, contrast2: FR_CONTRAST_2, starts2: firstWords(FR_BOOSTERS_2.keys(), FR_CONTRAST_2), transparent: FR_SCOPE_TRANSPARENT, lack: FR_LACK };
 
 export interface Contribution {
   value: number;
@@ -147,6 +189,10 @@ interface Scope {
   ne?: boolean;
   /** Contributions negated while "ne" waited: their text runs on to the particle ("n'aime pas"). */
   negated?: Contribution[];
+  /** Words it negated (negations only). */
+  hits?: number;
+  /** A negator with a tone of its own ("lacks"), counted when it negates nothing. */
+  own?: { value: number; at: number; head: string };
 }
 
 /** Words with valence of these tokens (used to decide whether an ambiguous booster boosts). */
@@ -155,9 +201,9 @@ function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undef
   if (lang === 'en') {
     // "like" is a sentiment verb, not a preposition ("looks like a toy").
     if ((t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
-    return lex.words.get(t.lower) ?? lex.words.get(t.lemma);
+    return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? prefixedValence(lex, lang, t.lower);
   }
-  return frenchValence(lex, t.lower);
+  return frenchValence(lex, t.lower) ?? prefixedValence(lex, lang, t.lower);
 }
 
 function joinTokens(tokens: readonly Token[], from: number, to: number): string {
@@ -240,13 +286,30 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
   let neg: Scope | undefined;
   let boost: Scope | undefined;
 
-  const endScopes = (): void => {
+  // A negation that ends having negated nothing: a negator with a tone of its own ("lacks
+  // depth") counts that tone.
+  const closeNeg = (): void => {
+    if (neg?.own !== undefined && (neg.hits ?? 0) === 0) {
+      const { value, at, head } = neg.own;
+      contributions.push({ value, text: head, sentence, at, head, end: at + 1, from: at, negated: false });
+    }
     neg = undefined;
+  };
+  const openNeg = (scope: Scope): void => {
+    closeNeg();
+    neg = scope;
+  };
+  const closeNegAfterWord = (): void => {
+    if (neg !== undefined && --neg.left <= 0) closeNeg();
+  };
+  const endScopes = (): void => {
+    closeNeg();
     boost = undefined;
   };
-  // A word that is neither a modifier nor a sentiment word uses up scope.
-  const tick = (): void => {
-    if (neg !== undefined && --neg.left <= 0) neg = undefined;
+  // A word that is neither a modifier nor a sentiment word uses up scope (articles, pronouns and
+  // the like do not use up a negation's).
+  const tick = (t?: Token): void => {
+    if (neg !== undefined && (t === undefined || !rules.transparent.has(t.lower)) && --neg.left <= 0) closeNeg();
     if (boost !== undefined && --boost.left <= 0) boost = undefined;
   };
   const push = (value: number, start: number, end: number, negatable: boolean, head: string): void => {
@@ -259,6 +322,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     }
     let scope: Scope | undefined;
     if (negatable && neg !== undefined) {
+      neg.hits = (neg.hits ?? 0) + 1;
       value *= neg.scalar;
       first = Math.min(first, neg.start);
       negated = true;
@@ -309,8 +373,18 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       }
       continue;
     }
+    if (t.kind === 'number' && lex !== undefined) {
+      // A mark given in the text: "1/10", "2 out of 5", "0 étoiles".
+      const mark = markAt(tokens, i);
+      if (mark !== undefined) {
+        const text = tokens.slice(i, mark.end).map((u) => u.text).join(' ').replace(/ \/ /g, '/');
+        contributions.push({ value: mark.value, text, sentence, at: i, head: text, end: mark.end, from: i, negated: false });
+        i = mark.end - 1;
+        continue;
+      }
+    }
     if (t.kind !== 'word') {
-      tick();
+      tick(t);
       continue;
     }
     if (lex === undefined) continue;
@@ -355,7 +429,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
         matched = true;
         if (phrase.valence !== 0) push(phrase.valence, i, i + n, !phrase.negated, key);
         if (phrase.negated) {
-          neg = undefined;
+          closeNeg();
           // The words after the phrase's own negation are negated for the model ("not good").
           let after = false;
           for (let k = 0; k < n; k++) {
@@ -380,7 +454,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     // 4. Negation.
     if (lang === 'fr') {
       if (t.key === 'ne') {
-        neg = { start: i, left: 6, scalar: NEGATION_SCALAR, ne: true };
+        openNeg({ start: i, left: 6, scalar: NEGATION_SCALAR, ne: true, hits: 0 });
         negatedAt[i] = false;
         negations++;
         continue;
@@ -415,19 +489,86 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
         }
         // Spoken French drops "ne": the word before a bare "pas" is what is negated ("j'aime pas").
         if (lower === 'pas' && i > 0 && tokens[i - 1]!.kind === 'word') negatedAt[i - 1] = true;
-        neg = { start: i, left: lower === 'peu' ? 2 : 3, scalar: bare };
+        openNeg({ start: i, left: lower === 'peu' ? 2 : 3, scalar: bare, hits: 0 });
         negatedAt[i] = false;
         negations++;
+        continue;
+      }
+      // "loin d'être parfait" negates like "pas"; "aurait pu être génial" says it was not.
+      const second = tokens[i + 1];
+      if (lower === 'loin' && second !== undefined && second.key === 'de') {
+        openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0 });
+        negations++;
+        i++;
+        continue;
+      }
+      if (FR_WOULD.has(lower) && second !== undefined && FR_COULD.has(second.lower) && (tokens[i + 2]?.lower === 'être' || tokens[i + 2]?.lower === 'etre')) {
+        openNeg({ start: i, left: 3, scalar: COUNTERFACTUAL_SCALAR, hits: 0 });
+        i += 2;
         continue;
       }
     } else {
+      const second = tokens[i + 1];
+      // "not only bad but…", "not just a cult": no negation.
+      if (t.key === 'not' && second !== undefined && (second.lower === 'only' || second.lower === 'just')) {
+        i++;
+        continue;
+      }
+      // "far from the best", "anything but funny" negate like "not".
+      if ((lower === 'far' && second?.lower === 'from') || (lower === 'anything' && second?.lower === 'but')) {
+        openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0 });
+        negatedAt[i] = false;
+        negations++;
+        i++;
+        continue;
+      }
+      // "would have been great (had…)", "could've been good": it was not.
+      if (EN_WOULD.has(t.key) && second !== undefined && second.key === 'have' && tokens[i + 2]?.lower === 'been') {
+        openNeg({ start: i, left: 3, scalar: COUNTERFACTUAL_SCALAR, hits: 0 });
+        i += 2;
+        continue;
+      }
       const scalar = rules.negators.get(lower) ?? (t.key === 'not' ? NEGATION_SCALAR : undefined);
       if (scalar !== undefined) {
-        neg = { start: i, left: 3, scalar };
+        openNeg({ start: i, left: 3, scalar, hits: 0 });
         negatedAt[i] = false;
         negations++;
         continue;
       }
+    }
+    // "lacks depth", "manque de rythme": negates what follows, or counts its own tone.
+    if (rules.lack.has(lower)) {
+      const own = wordValence(t, lang, lex);
+      openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0, own: { value: own !== undefined && own < 0 ? own : LACK_VALENCE, at: i, head: lower } });
+      negations++;
+      continue;
+    }
+
+    // "too many close ups", "trop long", "trop de pub": too much of something is a complaint
+    // (before a sentiment word, "too" and "trop" only intensify it: "too good", "trop bien").
+    if (nextWord !== undefined && ((lang === 'en' && lower === 'too') || (lang === 'fr' && lower === 'trop'))) {
+      const follows = wordValence(nextWord, lang, lex);
+      const plain = follows === undefined || follows === 0;
+      const complaint = plain && (lang === 'en'
+        ? !rules.boosters.has(nextWord.lower) && !EN_TOO_NOT_BEFORE.has(nextWord.lower)
+        : FR_TOO_NEGATIVE.has(nextWord.lower));
+      if (complaint) {
+        const of = lang === 'fr' && nextWord.key === 'de' && tokens[i + 2]?.kind === 'word';
+        const end = of ? i + 3 : i + 2;
+        push(TOO_VALENCE, i, end, true, lower);
+        i = end - 1;
+        closeNegAfterWord();
+        continue;
+      }
+    }
+
+    // "we waited 40 minutes", "j'attends depuis 3 semaines".
+    const wait = waitAt(tokens, i, lang);
+    if (wait !== undefined) {
+      push(wait.value, i, wait.end, true, lower);
+      i = wait.end - 1;
+      closeNegAfterWord();
+      continue;
     }
 
     // 5. Boosters (an ambiguous one only when a sentiment word follows).
@@ -445,12 +586,13 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     // 6. Sentiment words (and emoticons read as words: "xD").
     const v = wordValence(t, lang, lex) ?? lexicons.emoji.get(lower);
     if (v === undefined || v === 0) {
-      tick();
+      tick(t);
       continue;
     }
     push(v, i, i + 1, true, lower);
-    if (neg !== undefined && --neg.left <= 0) neg = undefined;
+    closeNegAfterWord();
   }
+  closeNeg();
 
   // Contrast: the clause after "but" outweighs the one before (the last "but" of a sentence).
   const lastContrast = new Map<number, { sentence: number; at: number; initial: boolean }>();
