@@ -137,6 +137,12 @@ const FR_TOO_NEGATIVE = new Set([
   'petit', 'petite', 'petits', 'petites', 'salé', 'salée', 'sale', 'sucré', 'sucrée', 'gras', 'grasse', 'compliqué', 'compliquée', 'cuit', 'cuite',
   'bruyant', 'bruyante', 'tard', 'lourd', 'lourde', 'répétitif', 'répétitive', 'prévisible', 'de', "d'", 'peu',
 ]);
+/** Praise that "too" turns into a complaint ("too fast", "too easy"); before other praise it intensifies ("too good"). */
+const EN_TOO_MUCH_OF = new Set(['fast', 'quick', 'quickly', 'easy', 'easily', 'sweet', 'strong', 'rich', 'simple', 'light', 'soft', 'bright', 'smooth', 'clean', 'safe', 'nice', 'polite']);
+/** "little"/"few" after these lacks what follows ("very little comedy", "makes little sense"); "a little gem" is no lack. */
+const EN_LITTLE_AFTER = new Set(['very', 'so', 'too', 'how', 'with', 'has', 'had', 'have', 'make', 'makes', 'made', 'is', 'was', 'are', 'were', 'there', 'offer', 'offers', 'of']);
+/** Verbs after which a negation ends: what follows is taken as true ("I didn't realize how wonderful it is"). */
+const EN_FACTIVE = new Set(['realize', 'realise', 'realized', 'realised']);
 /** After "too", these are no complaint ("me too", "too much fun" is read by the sentiment word). */
 const EN_TOO_NOT_BEFORE = new Set(['and', 'or', 'but', 'i', 'we', 'you', 'it', 'the', 'a', 'to', 'for', 'with', 'is', 'was', 'are', 'am', 'lol', 'haha']);
 const FR_CONTRAST_2 = new Set(['par contre', 'en revanche', 'sauf que']);
@@ -543,15 +549,26 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       negations++;
       continue;
     }
+    if (lang === 'en' && (lower === 'little' || lower === 'few') && i > 0 && EN_LITTLE_AFTER.has(tokens[i - 1]!.lower)) {
+      openNeg({ start: i, left: 2, scalar: NEGATION_SCALAR, hits: 0 });
+      continue;
+    }
+    if (lang === 'en' && neg !== undefined && EN_FACTIVE.has(lower)) {
+      closeNeg();
+      continue;
+    }
 
     // "too many close ups", "trop long", "trop de pub": too much of something is a complaint
     // (before a sentiment word, "too" and "trop" only intensify it: "too good", "trop bien").
     if (nextWord !== undefined && ((lang === 'en' && lower === 'too') || (lang === 'fr' && lower === 'trop'))) {
       const follows = wordValence(nextWord, lang, lex);
       const plain = follows === undefined || follows === 0;
-      const complaint = plain && (lang === 'en'
-        ? !rules.boosters.has(nextWord.lower) && !EN_TOO_NOT_BEFORE.has(nextWord.lower)
-        : FR_TOO_NEGATIVE.has(nextWord.lower));
+      const last = contributions[contributions.length - 1];
+      // "I liked it way too much." intensifies the liking.
+      const liking = (nextWord.lower === 'much' || nextWord.lower === 'trop') && tokens[i + 2]?.kind !== 'word' && last !== undefined && last.sentence === sentence && last.value > 0;
+      const complaint = !liking && (lang === 'en'
+        ? (plain && !rules.boosters.has(nextWord.lower) && !EN_TOO_NOT_BEFORE.has(nextWord.lower)) || EN_TOO_MUCH_OF.has(nextWord.lower)
+        : plain && FR_TOO_NEGATIVE.has(nextWord.lower));
       if (complaint) {
         const of = lang === 'fr' && nextWord.key === 'de' && tokens[i + 2]?.kind === 'word';
         const end = of ? i + 3 : i + 2;
