@@ -125,8 +125,7 @@ const FR_CONTRAST = new Set(['mais', 'cependant', 'pourtant', 'toutefois', 'néa
 const FR_SCOPE_TRANSPARENT = new Set([
   'le', 'la', 'les', "l'", 'un', 'une', 'des', 'du', 'de', "d'", 'ce', "c'", 'cet', 'cette', 'ces', 'ça', 'ca', 'cela',
   'est', 'était', 'etait', 'être', 'etre', 'été', 'ete', 'a', 'ai', 'as', 'avait', 'avons', 'ont', 'me', "m'", 'te', "t'",
-  'se', "s'", 'lui', 'leur', 'y', 'en', 'à', 'au', 'aux', 'tout', 'je', "j'", 'il', 'elle', 'on',
-  'nous', 'vous', 'ils', 'elles', 'trouve', 'trouvé', 'pense', 'crois', 'vraiment',
+  'se', "s'", 'lui', 'leur', 'y', 'en', 'à', 'au', 'aux', 'tout', 'trouve', 'trouvé', 'pense', 'crois', 'vraiment',
 ]);
 const FR_WOULD = new Set(['aurait', 'auraient', 'aurais', 'aurions', 'auriez']);
 const FR_COULD = new Set(['pu', 'dû', 'du']);
@@ -315,7 +314,8 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
   // A word that is neither a modifier nor a sentiment word uses up scope (articles, pronouns and
   // the like do not use up a negation's).
   const tick = (t?: Token): void => {
-    if (neg !== undefined && (t === undefined || !rules.transparent.has(t.lower)) && --neg.left <= 0) closeNeg();
+    // Transparent words only while the negation has not reached its word yet.
+    if (neg !== undefined && (t === undefined || (neg.hits ?? 0) > 0 || !rules.transparent.has(t.lower)) && --neg.left <= 0) closeNeg();
     if (boost !== undefined && --boost.left <= 0) boost = undefined;
   };
   const push = (value: number, start: number, end: number, negatable: boolean, head: string): void => {
@@ -543,7 +543,8 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       }
     }
     // "lacks depth", "manque de rythme": negates what follows, or counts its own tone.
-    if (rules.lack.has(lower)) {
+    // ("il ne manque que…" is "ne … que", handled above.)
+    if (rules.lack.has(lower) && neg?.ne !== true) {
       const own = wordValence(t, lang, lex);
       openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0, own: { value: own !== undefined && own < 0 ? own : LACK_VALENCE, at: i, head: lower } });
       negations++;

@@ -6,6 +6,7 @@ import type { Token } from '../tokenize.js';
 
 /** Scales a mark can be out of; others ("24/7", "50/50", "1/2 price", dates) are not marks. */
 const SCALES = new Set([5, 10, 20, 100]);
+const DATE_BEFORE = new Set(['le', 'du', 'au', 'dès', 'depuis', 'jusqu', "jusqu'", 'on', 'since', 'until', 'till', 'by', 'from', 'date', 'the']);
 const STAR_WORDS = new Set(['star', 'stars', 'étoile', 'étoiles', 'etoile', 'etoiles']);
 /** A mark at the top of its scale is worth a strong word ("excellent"); at the bottom, "awful". */
 const MARK_VALENCE = 3;
@@ -34,8 +35,10 @@ function mark(n: number, scale: number, end: number): Match | undefined {
 export function markAt(tokens: readonly Token[], i: number): Match | undefined {
   const t = tokens[i]!;
   const before = tokens[i - 1];
-  // Part of a longer run of numbers ("12/10/2024", "1/2/3") is not a mark.
-  if (before !== undefined && before.text === '/') return undefined;
+  // Part of a longer run of numbers ("12/10/2024", "1/2/3") is not a mark, nor is a date
+  // ("le 02/10", "on 5/10").
+  if (before !== undefined && (before.text === '/' || DATE_BEFORE.has(before.lower))) return undefined;
+  if (/^0\d/.test(t.text)) return undefined;
   const slash = /^(\d+(?:[.,]\d+)?)\/(\d+)$/.exec(t.text);
   if (slash !== null) {
     const after = tokens[i + 1];
