@@ -129,6 +129,8 @@ const FR_SCOPE_TRANSPARENT = new Set([
 ]);
 const FR_WOULD = new Set(['aurait', 'auraient', 'aurais', 'aurions', 'auriez']);
 const FR_COULD = new Set(['pu', 'dû', 'du']);
+/** A subject starts a new clause: a negation ends there ("pas du tout, je préfère même"). */
+const FR_SUBJECTS = new Set(['je', "j'", 'tu', 'il', 'elle', 'on', 'nous', 'vous', 'ils', 'elles']);
 const FR_LACK = new Set(['manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue']);
 /** After "trop", these say too much of a bad thing ("trop long", "trop de pub"); colloquial "trop" + praise stays praise. */
 const FR_TOO_NEGATIVE = new Set([
@@ -459,6 +461,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
 
     // 4. Negation.
     if (lang === 'fr') {
+      if (neg !== undefined && neg.ne !== true && FR_SUBJECTS.has(lower)) closeNeg();
       if (t.key === 'ne') {
         openNeg({ start: i, left: 6, scalar: NEGATION_SCALAR, ne: true, hits: 0 });
         negatedAt[i] = false;
