@@ -28,6 +28,8 @@ export interface LanguageLexicon {
   phrases: Map<string, Phrase>;
   /** Words that start a phrase: avoids building keys for every token. */
   phraseStarts: Set<string>;
+  /** The first 2 … n-1 words of each phrase: a match is extended only while it can still grow. */
+  phrasePrefixes: Set<string>;
   maxPhraseLength: number;
   /** French: accent-less look-up ("decu" → "déçu"). */
   folded?: Map<string, number>;
@@ -65,6 +67,7 @@ function buildLanguage(words: Map<string, number>, lang: 'en' | 'fr'): LanguageL
   const single = new Map<string, number>();
   const phrases = new Map<string, Phrase>();
   const phraseStarts = new Set<string>();
+  const phrasePrefixes = new Set<string>();
   let maxPhraseLength = 1;
   for (const [term, valence] of words) {
     if (!/[\s']/.test(term) || !/\p{L}/u.test(term)) {
@@ -80,9 +83,10 @@ function buildLanguage(words: Map<string, number>, lang: 'en' | 'fr'): LanguageL
     }
     phrases.set(keys.join(' '), { valence, length: keys.length, negated: keys.some((k) => NEGATION_WORDS.has(k)) });
     phraseStarts.add(keys[0]!);
+    for (let k = 2; k < keys.length; k++) phrasePrefixes.add(keys.slice(0, k).join(' '));
     maxPhraseLength = Math.max(maxPhraseLength, keys.length);
   }
-  return { words: single, phrases, phraseStarts, maxPhraseLength };
+  return { words: single, phrases, phraseStarts, phrasePrefixes, maxPhraseLength };
 }
 
 function loadEnglish(): LanguageLexicon {

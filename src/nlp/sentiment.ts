@@ -9,7 +9,13 @@
 //  - contrast: in a sentence with "but"/"mais", what comes before weighs × 0.5, what follows × 1.5;
 //  - exclamation marks amplify their sentence; a word in capitals amid normal text is emphasised;
 //  - emoji and emoticons carry their own valence (never negated);
-//  - phrases ("does not work", "pas terrible", "waste of money") win over their words.
+//  - phrases ("does not work", "pas terrible", "waste of money") win over their words;
+//  - a negation reaches its word across articles, pronouns and "think"-verbs, stops at a new
+//    French subject; "far from", "loin de", "lacks", "manque de" negate; "would have been great"
+//    says it was not; words no lexicon lists read through a negating prefix ("unrecommended",
+//    "inintéressant", sentiment/morphology.ts);
+//  - reviews complain without opinion words: "too many", "trop long", a mark in the text ("1/10",
+//    "0 étoiles") and a wait ("we waited 40 minutes") count (sentiment/patterns.ts).
 //
 // Then the shipped model (sentiment/model.ts, config/models/MODEL_CARD.md), a logistic regression
 // over the words (negation-marked) and what the rules found, gives negative/neutral/positive
@@ -19,7 +25,7 @@
 // with x / sqrt(x² + 15) (VADER's normalisation). A star rating, when the source gives one, then
 // pulls the score strongly toward it.
 import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
-import { frenchValence, getLexicons, phraseKey, type LanguageLexicon } from './lexicon.js';
+import { frenchValence, getLexicons, phraseKey, type LanguageLexicon, type Phrase } from './lexicon.js';
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';
 import { sentimentFeatures } from './sentiment/features.js';
 import { getModel, modelLogits, probabilities } from './sentiment/model.js';
@@ -211,6 +217,13 @@ function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undef
     return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? prefixedValence(lex, lang, t.lower);
   }
   return frenchValence(lex, t.lower) ?? prefixedValence(lex, lang, t.lower);
+}
+
+/** The phrase key of tokens i … i+n-1 (the head of a phrase's contribution). */
+function joinKeys(tokens: readonly Token[], i: number, n: number): string {
+  let key = phraseKey(tokens[i]!);
+  for (let k = 1; k < n; k++) key += ' ' + phraseKey(tokens[i + k]!);
+  return key;
 }
 
 function joinTokens(tokens: readonly Token[], from: number, to: number): string {
@@ -420,22 +433,24 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       }
     }
 
-    // 2. Phrases, longest first.
+    // 2. Phrases, longest first: the key grows word by word while some phrase starts with it.
     if (lex.phraseStarts.has(phraseKey(t))) {
-      let matched = false;
-      for (let n = Math.min(lex.maxPhraseLength, tokens.length - i); n >= 2 && !matched; n--) {
-        let key = phraseKey(t);
-        let ok = true;
-        for (let k = 1; k < n; k++) {
-          const u = tokens[i + k]!;
-          if (u.kind !== 'word' && u.kind !== 'number') { ok = false; break; }
-          key += ' ' + phraseKey(u);
+      let key = phraseKey(t);
+      let phrase: Phrase | undefined;
+      let n = 0;
+      for (let k = 1; k < lex.maxPhraseLength && i + k < tokens.length; k++) {
+        const u = tokens[i + k]!;
+        if (u.kind !== 'word' && u.kind !== 'number') break;
+        key += ' ' + phraseKey(u);
+        const found = lex.phrases.get(key);
+        if (found !== undefined) {
+          phrase = found;
+          n = k + 1;
         }
-        if (!ok) continue;
-        const phrase = lex.phrases.get(key);
-        if (phrase === undefined) continue;
-        matched = true;
-        if (phrase.valence !== 0) push(phrase.valence, i, i + n, !phrase.negated, key);
+        if (!lex.phrasePrefixes.has(key)) break;
+      }
+      if (phrase !== undefined) {
+        if (phrase.valence !== 0) push(phrase.valence, i, i + n, !phrase.negated, joinKeys(tokens, i, n));
         if (phrase.negated) {
           closeNeg();
           // The words after the phrase's own negation are negated for the model ("not good").
@@ -448,8 +463,8 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
           for (let k = 1; k < n; k++) negatedAt[i + k] = true;
         }
         i += n - 1;
+        continue;
       }
-      if (matched) continue;
     }
 
     // 3. Contrast.
