@@ -74,7 +74,10 @@ export function lemmasOf(tokens: readonly Token[]): string[] {
  * (nothing in between, not even punctuation), keyed "a b".
  */
 export function termsOf(tokens: readonly Token[], lang: Lang): Record<string, number> {
-  const terms = new Map<string, number>();
+  // Counted straight into a prototype-less object: no Object.prototype key ("constructor",
+  // "__proto__") can collide with a term, and no Map has to be copied out (that copy was a
+  // twentieth of analyze()'s time on tweets).
+  const terms = Object.create(null) as Record<string, number>;
   let prev: string | undefined;
   for (const t of tokens) {
     const content = t.kind === 'word' && isContentCached(t, lang);
@@ -83,16 +86,14 @@ export function termsOf(tokens: readonly Token[], lang: Lang): Record<string, nu
       continue;
     }
     const lemma = t.lemma;
-    terms.set(lemma, (terms.get(lemma) ?? 0) + 1);
+    terms[lemma] = (terms[lemma] ?? 0) + 1;
     if (prev !== undefined && prev !== lemma) {
       const bigram = `${prev} ${lemma}`;
-      terms.set(bigram, (terms.get(bigram) ?? 0) + 1);
+      terms[bigram] = (terms[bigram] ?? 0) + 1;
     }
     prev = lemma;
   }
-  // A plain object for JSON and the store (fromEntries defines "constructor" or "__proto__" as
-  // own keys, never touching the prototype).
-  return Object.fromEntries(terms);
+  return terms;
 }
 
 const contentCache = { en: new Map<string, boolean>(), fr: new Map<string, boolean>(), other: new Map<string, boolean>() };

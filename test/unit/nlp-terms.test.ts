@@ -17,6 +17,13 @@ describe('analyze: tokens, lemmas and terms', () => {
     expect(analyze("I can't log in", { lang: 'en' }).lemmas).toEqual(['i', 'can', 'not', 'log', 'in']);
   });
 
+  it('counts terms named like Object.prototype keys as any other term', () => {
+    const terms = analyze('The constructor called the constructor: valueOf toString', { lang: 'en' }).terms;
+    expect(terms['constructor']).toBe(2);
+    expect(terms['tostring']).toBe(1);
+    expect(JSON.parse(JSON.stringify(terms))).toEqual({ constructor: 2, valueof: 1, tostring: 1, 'valueof tostring': 1 });
+  });
+
   it('stems French with natural ("Livraisons" and "livraison" share a stem)', () => {
     const plural = analyze('Livraisons rapides', { lang: 'fr' });
     const singular = analyze('livraison rapide', { lang: 'fr' });
