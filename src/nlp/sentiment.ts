@@ -97,7 +97,14 @@ const EN_SCOPE_TRANSPARENT = new Set([
   'think', 'believe', 'say', 'see', 'expect', 'feel', 'find', 'found', 'mean', 'suppose', 'imagine', 'get', 'got',
 ]);
 /** Negators that are opinion words of their own: when they negate nothing, their own tone counts ("lacks depth"). */
-const EN_LACK = new Set(['lack', 'lacks', 'lacked', 'lacking', 'devoid']);
+const EN_LACK = new Set([
+  'lack', 'lacks', 'lacked', 'lacking', 'devoid',
+  // What they act on is the trouble: "avoids any damage", "fixes all the problems".
+  'avoid', 'avoids', 'avoided', 'avoiding', 'prevent', 'prevents', 'prevented', 'preventing',
+  'fix', 'fixes', 'fixed', 'fixing', 'solve', 'solves', 'solved', 'eliminate', 'eliminates', 'eliminated',
+]);
+/** The negators of EN_LACK and FR_LACK that are a lack of something: a complaint when alone. */
+const LACKING = new Set(['lack', 'lacks', 'lacked', 'lacking', 'devoid', 'manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue']);
 const EN_WOULD = new Set(['would', 'could', 'should', 'might']);
 const EN_CONTRAST_2 = new Set<string>(['that said', 'even so']);
 
@@ -137,7 +144,10 @@ const FR_WOULD = new Set(['aurait', 'auraient', 'aurais', 'aurions', 'auriez']);
 const FR_COULD = new Set(['pu', 'dû', 'du']);
 /** A subject starts a new clause: a negation ends there ("pas du tout, je préfère même"). */
 const FR_SUBJECTS = new Set(['je', "j'", 'tu', 'il', 'elle', 'on', 'nous', 'vous', 'ils', 'elles']);
-const FR_LACK = new Set(['manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue']);
+const FR_LACK = new Set([
+  'manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue',
+  'évite', 'évitent', 'éviter', 'évité', 'empêche', 'empêchent', 'résout', 'résolu', 'corrige', 'corrigé', 'règle',
+]);
 /** After "trop", these say too much of a bad thing ("trop long", "trop de pub"); colloquial "trop" + praise stays praise. */
 const FR_TOO_NEGATIVE = new Set([
   'long', 'longue', 'longs', 'longues', 'lent', 'lente', 'lents', 'lentes', 'court', 'courte', 'courts', 'cher', 'chère', 'chers', 'chères', 'chere',
@@ -564,7 +574,8 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     // ("il ne manque que…" is "ne … que", handled above.)
     if (rules.lack.has(lower) && neg?.ne !== true) {
       const own = wordValence(t, lang, lex);
-      openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0, own: { value: own !== undefined && own < 0 ? own : LACK_VALENCE, at: i, head: lower } });
+      const value = LACKING.has(lower) ? (own !== undefined && own < 0 ? own : LACK_VALENCE) : (own ?? 0);
+      openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0, own: value !== 0 ? { value, at: i, head: lower } : undefined });
       negations++;
       continue;
     }

@@ -77,6 +77,32 @@ describe('"lacks", "manque de": negate what follows, or count their own tone', (
   });
 });
 
+describe('"avoids", "fixes", "évite": what they act on is the trouble', () => {
+  it.each([
+    ['Packaged nicely to avoid any damage.', 'en'],
+    ['This update fixes all the problems.', 'en'],
+    ['Ce produit évite les problèmes.', 'fr'],
+  ])('%s', (text, lang) => {
+    expect(ruleSentiment(lang === 'fr' ? tokenizeFrench(text) : tokenizeEnglish(text), lang === 'fr' ? 'fr' : 'en').sum).toBeGreaterThan(0);
+  });
+  it('"avoid this product" stays a warning', () => {
+    expect(ruleSentiment(tokenizeEnglish('Avoid this product.'), 'en').sum).toBeLessThan(0);
+  });
+});
+
+describe('warnings and let-downs', () => {
+  it.each([
+    ['Buyer beware.', 'en'],
+    ["Don't make the same mistake I did.", 'en'],
+    ['My old phone holds the charge a lot better than this.', 'en'],
+    ['I was hoping for more.', 'en'],
+    ['Very dissapointing performance.', 'en'],
+    ['Fuyez, passez votre chemin.', 'fr'],
+  ])('%s', (text, lang) => {
+    expect(label(text, lang)).toBe('negative');
+  });
+});
+
 describe('negating prefixes', () => {
   it.each([
     ['Highly unrecommended.', 'en', 'highly unrecommended'],
