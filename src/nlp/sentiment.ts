@@ -160,6 +160,10 @@ const EN_TOO_MUCH_OF = new Set(['fast', 'quick', 'quickly', 'easy', 'easily', 's
 const EN_LITTLE_AFTER = new Set(['very', 'so', 'too', 'how', 'with', 'has', 'had', 'have', 'make', 'makes', 'made', 'is', 'was', 'are', 'were', 'there', 'offer', 'offers', 'of']);
 /** Verbs after which a negation ends: what follows is taken as true ("I didn't realize how wonderful it is"). */
 const EN_FACTIVE = new Set(['realize', 'realise', 'realized', 'realised']);
+const EN_EXCLAMATIVE = new Set(['so', 'such']);
+/** "can't tell you how…", "couldn't believe how…", "don't know why…": what follows is asserted. */
+const EN_OBJECTS = new Set(['you', 'me', 'them', 'him', 'her', 'us', 'anyone', 'everyone']);
+const EN_TELLING = new Set(['tell', 'believe', 'describe', 'express', 'explain', 'say', 'know', 'imagine', 'stress', 'emphasize']);
 /** After "too", these are no complaint ("me too", "too much fun" is read by the sentiment word). */
 const EN_TOO_NOT_BEFORE = new Set(['and', 'or', 'but', 'i', 'we', 'you', 'it', 'the', 'a', 'to', 'for', 'with', 'is', 'was', 'are', 'am', 'lol', 'haha']);
 const FR_CONTRAST_2 = new Set(['par contre', 'en revanche', 'sauf que']);
@@ -227,6 +231,13 @@ function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undef
     return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? prefixedValence(lex, lang, t.lower);
   }
   return frenchValence(lex, t.lower) ?? prefixedValence(lex, lang, t.lower);
+}
+
+/** "tell (you) how", "believe how": a telling verb, maybe with its object, before `i`. */
+function tellsAt(tokens: readonly Token[], i: number): boolean {
+  const prev = tokens[i - 1]!.lower;
+  if (EN_TELLING.has(prev)) return true;
+  return i >= 2 && EN_OBJECTS.has(prev) && EN_TELLING.has(tokens[i - 2]!.lower);
 }
 
 /** The phrase key of tokens i … i+n-1 (the head of a phrase's contribution). */
@@ -584,6 +595,12 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       continue;
     }
     if (lang === 'en' && neg !== undefined && EN_FACTIVE.has(lower)) {
+      closeNeg();
+      continue;
+    }
+    // Exclamatives are asserted, not negated: "I can't tell you how disappointed I was", "I did
+    // not expect it to be so good", "never had such bland food". ("not so good" is a negation.)
+    if (lang === 'en' && neg !== undefined && i - neg.start >= 2 && (EN_EXCLAMATIVE.has(lower) || ((lower === 'how' || lower === 'why') && tellsAt(tokens, i)))) {
       closeNeg();
       continue;
     }

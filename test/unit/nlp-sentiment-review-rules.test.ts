@@ -37,6 +37,19 @@ describe('negation reaches its word across articles, pronouns and "think"-verbs'
     expect(s("I didn't realize how wonderful the short really is.", 'en').score).toBeGreaterThan(0);
   });
 
+  it.each([
+    ["I can't tell you how disappointed I was.", 'en', 'negative'],
+    ['We could not believe how dirty the oysters were!', 'en', 'negative'],
+    ['I have never had such bland food.', 'en', 'negative'],
+    ['I did not expect this to be so good!', 'en', 'positive'],
+    ['We could not have been more pleased with the food.', 'en', 'positive'],
+  ])('an exclamative is asserted, not negated: %s', (text, lang, expected) => {
+    expect(label(text, lang)).toBe(expected);
+  });
+  it('"not so good" is still a negation', () => {
+    expect(label('The food was not so good.', 'en')).toBe('negative');
+  });
+
   it('"not only" and "not just" do not negate', () => {
     const r = ruleSentiment(tokenizeEnglish('It is not only good, it is great.'), 'en');
     expect(r.contributions.every((c) => !c.negated)).toBe(true);
