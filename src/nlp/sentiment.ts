@@ -467,9 +467,13 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     }
     // Exclamatives are asserted, not negated: "I can't tell you how disappointed I was", "I did
     // not expect it to be so good", "never had such bland food". ("not so good" is a negation.)
-    if (lang === 'en' && neg !== undefined && i - neg.start >= 2 && (EN_EXCLAMATIVE.has(lower) || ((lower === 'how' || lower === 'why') && tellsAt(tokens, i)))) {
-      closeNeg();
-      continue;
+    if (lang === 'en' && neg !== undefined && i - neg.start >= 2) {
+      if (EN_EXCLAMATIVE.has(lower)) {
+        closeNeg(); // and "so"/"such" go on to intensify what follows
+      } else if ((lower === 'how' || lower === 'why') && tellsAt(tokens, i)) {
+        closeNeg();
+        continue;
+      }
     }
 
     // "too many close ups", "trop long", "trop de pub": too much of something is a complaint
@@ -479,7 +483,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       const plain = follows === undefined || follows === 0;
       const last = contributions[contributions.length - 1];
       // "I liked it way too much." intensifies the liking.
-      const liking = (nextWord.lower === 'much' || nextWord.lower === 'trop') && tokens[i + 2]?.kind !== 'word' && last !== undefined && last.sentence === sentence && last.value > 0;
+      const liking = nextWord.lower === 'much' && tokens[i + 2]?.kind !== 'word' && last !== undefined && last.sentence === sentence && last.value > 0;
       const complaint = !liking && (lang === 'en'
         ? (plain && !rules.boosters.has(nextWord.lower) && !EN_TOO_NOT_BEFORE.has(nextWord.lower)) || EN_TOO_MUCH_OF.has(nextWord.lower)
         : plain && FR_TOO_NEGATIVE.has(nextWord.lower));
