@@ -29,7 +29,7 @@ import { frenchValence, getLexicons, phraseKey, type LanguageLexicon, type Phras
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';
 import { sentimentFeatures } from './sentiment/features.js';
 import { getModel, modelLogits, probabilities } from './sentiment/model.js';
-import { prefixedValence } from './sentiment/morphology.js';
+import { derivedValence } from './sentiment/morphology.js';
 import { markAt, waitAt } from './sentiment/patterns.js';
 import {
   AMBIGUOUS, EN_EXCLAMATIVE, EN_FACTIVE, EN_LITTLE_AFTER, EN_OBJECTS, EN_RULES, EN_TELLING,
@@ -95,9 +95,9 @@ function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undef
   if (lang === 'en') {
     // "like" is a sentiment verb, not a preposition ("looks like a toy").
     if ((t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
-    return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? prefixedValence(lex, lang, t.lower);
+    return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? derivedValence(lex, lang, t.lower);
   }
-  return frenchValence(lex, t.lower) ?? prefixedValence(lex, lang, t.lower);
+  return frenchValence(lex, t.lower) ?? derivedValence(lex, lang, t.lower);
 }
 
 /** "tell (you) how", "believe how": a telling verb, maybe with its object, before `i`. */
@@ -282,8 +282,8 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       }
       continue;
     }
-    if (t.kind === 'number' && lex !== undefined) {
-      // A mark given in the text: "1/10", "2 out of 5", "0 étoiles".
+    if (t.kind === 'number') {
+      // A mark given in the text: "1/10", "2 out of 5", "0 étoiles" (in any language: "10/10").
       const mark = markAt(tokens, i);
       if (mark !== undefined) {
         const text = tokens.slice(i, mark.end).map((u) => u.text).join(' ').replace(/ \/ /g, '/');

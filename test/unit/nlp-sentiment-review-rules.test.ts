@@ -126,6 +126,13 @@ describe('negating prefixes', () => {
     expect(label(text, lang)).toBe('negative');
     expect(drivers(text, lang)).toContain(driver);
   });
+  it('an English adverb has its adjective\'s tone; "likely" is not "like"', () => {
+    const r = ruleSentiment(tokenizeEnglish('handled ineptly and written blandly'), 'en');
+    expect(r.contributions.map((c) => c.text)).toEqual(['ineptly', 'blandly']);
+    expect(r.sum).toBeLessThan(0);
+    expect(ruleSentiment(tokenizeEnglish('happily married'), 'en').sum).toBeGreaterThan(0);
+    expect(ruleSentiment(tokenizeEnglish('it will likely ship on monday'), 'en').contributions).toHaveLength(0);
+  });
   it('a word the lexicon scores keeps its own tone ("unlike", "invaluable")', () => {
     expect(ruleSentiment(tokenizeEnglish('unlike the others'), 'en').contributions).toHaveLength(0);
     expect(ruleSentiment(tokenizeEnglish('invaluable'), 'en').sum).toBeGreaterThanOrEqual(0);
@@ -164,6 +171,10 @@ describe('a mark given in the text', () => {
     ['je mets 4 étoiles', 'fr', 'positive'],
   ])('%s → %s', (text, lang, expected) => {
     expect(label(text, lang)).toBe(expected);
+  });
+  it('a mark alone is read whatever the language', () => {
+    expect(label('10/10', 'en')).toBe('positive');
+    expect(label('1/10', 'fr')).toBe('negative');
   });
   it('reads the mark on its scale', () => {
     const fr = tokenizeFrench('note : 2 / 10');
