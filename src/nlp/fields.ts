@@ -19,6 +19,7 @@ import { compileLists, findMatches, TokenForms, type CompiledLists, type ListLan
 import { lexiconPath } from './resources.js';
 import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
+import { remember } from '../core/bounded-cache.js';
 
 export { TokenForms } from './fields/matcher.js';
 
@@ -159,13 +160,8 @@ export function brandFieldSets(brands: readonly { id: string; fields?: FieldOver
     const own = [...new Set(brandIds.filter((id) => withFields.has(id)))].sort();
     if (own.length === 0) return undefined;
     const key = own.join('\u0000');
-    let set = cache.get(key);
-    if (set === undefined) {
-      // Bounded: combinations of brands are few in practice, but never let them grow unbounded.
-      if (cache.size >= 256) cache.clear();
-      set = fieldSetWith(own.map((id) => withFields.get(id)!));
-      cache.set(key, set);
-    }
+    // Bounded: combinations of brands are few in practice, but never let them grow unbounded.
+    const set = cache.get(key) ?? remember(cache, key, fieldSetWith(own.map((id) => withFields.get(id)!)), 256);
     return set;
   };
 }

@@ -11,6 +11,7 @@ import { fold } from './normalize.js';
 import { readValenceFile } from './resources.js';
 import { isStopWord } from './terms.js';
 import { setEmoticons, tokenizeEnglish, tokenizeFrench, type Token } from './tokenize.js';
+import { remember } from '../core/bounded-cache.js';
 
 const require = createRequire(import.meta.url);
 
@@ -189,8 +190,7 @@ export function frenchValence(lex: LanguageLexicon, lower: string): number | und
   const hit = cache.get(lower);
   if (hit !== undefined) return hit === null ? undefined : hit;
   const v = frenchValenceUncached(lex, lower);
-  if (cache.size >= VALENCE_CACHE_MAX) cache.clear();
-  cache.set(lower, v ?? null);
+  remember(cache, lower, v ?? null, VALENCE_CACHE_MAX);
   return v;
 }
 

@@ -1,10 +1,24 @@
 // Text folding shared by analysis, brand matching and the store, so that a query word and the text
 // it should find are compared in the same form; and the clean-up every mention goes through before
 // language detection, tokenization and sentiment (`prepareText`).
+import { remember } from '../core/bounded-cache.js';
 
 /** Lower-cases and strips diacritics: "Livraisons Élevées" → "livraisons elevees". */
 export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+const NON_ASCII = /[^\x00-\x7F]/;
+const foldCache = new Map<string, string>();
+const FOLD_CACHE_MAX = 50_000;
+
+/**
+ * fold() of one word, with a fast path for the (already lower-cased) ASCII words most tokens are,
+ * and a bounded cache for the others (French words with accents recur: "été", "qualité", "très").
+ */
+export function foldWord(lower: string): string {
+  if (!NON_ASCII.test(lower)) return lower.toLowerCase();
+  return foldCache.get(lower) ?? remember(foldCache, lower, fold(lower), FOLD_CACHE_MAX);
 }
 
 /** Words (letters and digits, inner apostrophes and hyphens split), folded. */

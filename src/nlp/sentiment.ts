@@ -74,19 +74,23 @@ export interface Contribution {
   negated: boolean;
 }
 
+/** What a booster or a negation reaches. */
 interface Scope {
   start: number;
   /** Words left in the scope. */
   left: number;
   scalar: number;
+}
+
+interface Negation extends Scope {
   /** French "ne" waiting for its particle. */
   ne?: boolean;
   /** Contributions negated while "ne" waited: their text runs on to the particle ("n'aime pas"). */
   negated?: Contribution[];
-  /** Words it negated (negations only). */
-  hits?: number;
+  /** Words it negated so far. */
+  hits: number;
   /** A negator with a tone of its own ("lacks"), counted when it negates nothing. */
-  own?: { value: number; at: number; head: string };
+  own?: { value: number; at: number; head: string } | undefined;
 }
 
 /** Words with valence of these tokens (used to decide whether an ambiguous booster boosts). */
@@ -191,21 +195,21 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
   let sentence = 0;
   let closing = false;
   let wordsInSentence = 0;
-  let neg: Scope | undefined;
+  let neg: Negation | undefined;
   let boost: Scope | undefined;
 
   // A negation that ends having negated nothing: a negator with a tone of its own ("lacks
   // depth") counts that tone.
   const closeNeg = (): void => {
-    if (neg?.own !== undefined && (neg.hits ?? 0) === 0) {
+    if (neg?.own !== undefined && neg.hits === 0) {
       const { value, at, head } = neg.own;
       contributions.push({ value, text: head, sentence, at, head, end: at + 1, from: at, negated: false });
     }
     neg = undefined;
   };
-  const openNeg = (scope: Scope): void => {
+  const openNeg = (scope: Omit<Negation, 'hits'>): void => {
     closeNeg();
-    neg = scope;
+    neg = { ...scope, hits: 0 };
   };
   const closeNegAfterWord = (): void => {
     if (neg !== undefined && --neg.left <= 0) closeNeg();
@@ -218,7 +222,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
   // the like do not use up a negation's).
   const tick = (t?: Token): void => {
     // Transparent words only while the negation has not reached its word yet.
-    if (neg !== undefined && (t === undefined || (neg.hits ?? 0) > 0 || !rules.transparent.has(t.lower)) && --neg.left <= 0) closeNeg();
+    if (neg !== undefined && (t === undefined || neg.hits > 0 || !rules.transparent.has(t.lower)) && --neg.left <= 0) closeNeg();
     if (boost !== undefined && --boost.left <= 0) boost = undefined;
   };
   const push = (value: number, start: number, end: number, negatable: boolean, head: string): void => {
@@ -229,9 +233,9 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       first = Math.min(first, boost.start);
       boost = undefined;
     }
-    let scope: Scope | undefined;
+    let scope: Negation | undefined;
     if (negatable && neg !== undefined) {
-      neg.hits = (neg.hits ?? 0) + 1;
+      neg.hits++;
       value *= neg.scalar;
       first = Math.min(first, neg.start);
       negated = true;
@@ -366,7 +370,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     if (lang === 'fr') {
       if (neg !== undefined && neg.ne !== true && FR_SUBJECTS.has(lower)) closeNeg();
       if (t.key === 'ne') {
-        openNeg({ start: i, left: 6, scalar: NEGATION_SCALAR, ne: true, hits: 0 });
+        openNeg({ start: i, left: 6, scalar: NEGATION_SCALAR, ne: true });
         negatedAt[i] = false;
         negations++;
         continue;
@@ -401,7 +405,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
         }
         // Spoken French drops "ne": the word before a bare "pas" is what is negated ("j'aime pas").
         if (lower === 'pas' && i > 0 && tokens[i - 1]!.kind === 'word') negatedAt[i - 1] = true;
-        openNeg({ start: i, left: lower === 'peu' ? 2 : 3, scalar: bare, hits: 0 });
+        openNeg({ start: i, left: lower === 'peu' ? 2 : 3, scalar: bare });
         negatedAt[i] = false;
         negations++;
         continue;
@@ -409,13 +413,13 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       // "loin d'être parfait" negates like "pas"; "aurait pu être génial" says it was not.
       const second = tokens[i + 1];
       if (lower === 'loin' && second !== undefined && second.key === 'de') {
-        openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0 });
+        openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR });
         negations++;
         i++;
         continue;
       }
       if (FR_WOULD.has(lower) && second !== undefined && FR_COULD.has(second.lower) && (tokens[i + 2]?.lower === 'être' || tokens[i + 2]?.lower === 'etre')) {
-        openNeg({ start: i, left: 3, scalar: COUNTERFACTUAL_SCALAR, hits: 0 });
+        openNeg({ start: i, left: 3, scalar: COUNTERFACTUAL_SCALAR });
         i += 2;
         continue;
       }
@@ -428,7 +432,7 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       }
       // "far from the best", "anything but funny" negate like "not".
       if ((lower === 'far' && second?.lower === 'from') || (lower === 'anything' && second?.lower === 'but')) {
-        openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0 });
+        openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR });
         negatedAt[i] = false;
         negations++;
         i++;
@@ -436,13 +440,13 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
       }
       // "would have been great (had…)", "could've been good": it was not.
       if (EN_WOULD.has(t.key) && second !== undefined && second.key === 'have' && tokens[i + 2]?.lower === 'been') {
-        openNeg({ start: i, left: 3, scalar: COUNTERFACTUAL_SCALAR, hits: 0 });
+        openNeg({ start: i, left: 3, scalar: COUNTERFACTUAL_SCALAR });
         i += 2;
         continue;
       }
       const scalar = rules.negators.get(lower) ?? (t.key === 'not' ? NEGATION_SCALAR : undefined);
       if (scalar !== undefined) {
-        openNeg({ start: i, left: 3, scalar, hits: 0 });
+        openNeg({ start: i, left: 3, scalar });
         negatedAt[i] = false;
         negations++;
         continue;
@@ -453,12 +457,12 @@ export function ruleSentiment(tokens: readonly Token[], lang: Lang): RuleResult 
     if (rules.lack.has(lower) && neg?.ne !== true) {
       const own = wordValence(t, lang, lex);
       const value = LACKING.has(lower) ? (own !== undefined && own < 0 ? own : LACK_VALENCE) : (own ?? 0);
-      openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, hits: 0, own: value !== 0 ? { value, at: i, head: lower } : undefined });
+      openNeg({ start: i, left: 3, scalar: NEGATION_SCALAR, own: value !== 0 ? { value, at: i, head: lower } : undefined });
       negations++;
       continue;
     }
     if (lang === 'en' && (lower === 'little' || lower === 'few') && i > 0 && EN_LITTLE_AFTER.has(tokens[i - 1]!.lower)) {
-      openNeg({ start: i, left: 2, scalar: NEGATION_SCALAR, hits: 0 });
+      openNeg({ start: i, left: 2, scalar: NEGATION_SCALAR });
       continue;
     }
     if (lang === 'en' && neg !== undefined && EN_FACTIVE.has(lower)) {

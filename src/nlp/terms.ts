@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Lang } from '../core/types.js';
 import { fold } from './normalize.js';
 import type { Token } from './tokenize.js';
+import { remember } from '../core/bounded-cache.js';
 
 const require = createRequire(import.meta.url);
 
@@ -107,13 +108,7 @@ function isContentCached(t: Token, lang: Lang): boolean {
   if (t.lower.includes("'")) return isContent(t, lang);
   const cache = contentCache[lang];
   const key = t.lower;
-  let v = cache.get(key);
-  if (v === undefined) {
-    v = isContent(t, lang);
-    if (cache.size >= CONTENT_CACHE_MAX) cache.clear();
-    cache.set(key, v);
-  }
-  return v;
+  return cache.get(key) ?? remember(cache, key, isContent(t, lang), CONTENT_CACHE_MAX);
 }
 
 function isContent(t: Token, lang: Lang): boolean {

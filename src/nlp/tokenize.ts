@@ -6,6 +6,7 @@
 // any other language through a plain Unicode word split, without lemmatization.
 import { createRequire } from 'node:module';
 import winkNLP from 'wink-nlp';
+import { remember } from '../core/bounded-cache.js';
 
 const require = createRequire(import.meta.url);
 
@@ -100,10 +101,7 @@ export function englishWordLemma(lower: string): string {
   // wink's typings do not accept its.lemma (an add-on of the model) where they accept other its.*.
   const lemmas = tokens.out(nlp.its.lemma as never) as string[];
   lemma = lemmas.length === 1 && lemmas[0] ? lemmas[0].toLowerCase() : lower;
-  // Bounded: a stream of unique garbage words must not grow the cache forever.
-  if (lemmaCache.size >= LEMMA_CACHE_MAX) lemmaCache.clear();
-  lemmaCache.set(lower, lemma);
-  return lemma;
+  return remember(lemmaCache, lower, lemma, LEMMA_CACHE_MAX);
 }
 
 export function tokenizeEnglish(text: string): Token[] {
@@ -215,10 +213,7 @@ export function stemFrench(lower: string): string {
     stem = lower;
   }
   if (typeof stem !== 'string' || stem === '') stem = lower;
-  // Bounded: a stream of unique garbage words must not grow the cache forever.
-  if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
-  stemCache.set(lower, stem);
-  return stem;
+  return remember(stemCache, lower, stem, STEM_CACHE_MAX);
 }
 
 /** Elided French words, with the full word they stand for. */
@@ -302,10 +297,7 @@ function frenchWords(run: string, out: Token[]): void {
     if (pieces === undefined) {
       const tokens: Token[] = [];
       frenchChunk(chunk, tokens);
-      pieces = tokens.map(({ space: _space, ...piece }) => piece);
-      // Bounded: a stream of unique garbage must not grow the cache forever.
-      if (chunkCache.size >= CHUNK_CACHE_MAX) chunkCache.clear();
-      chunkCache.set(chunk, pieces);
+      pieces = remember(chunkCache, chunk, tokens.map(({ space: _space, ...piece }) => piece), CHUNK_CACHE_MAX);
     }
     for (let k = 0; k < pieces.length; k++) {
       const p = pieces[k]!;

@@ -491,7 +491,6 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
     });
 
     const originals = ['story-c', 'story-b', 'story-a']; // newest first
-    const copies = ['copy-a2', 'copy-b1', 'copy-a1'];
     const everything = ['story-c', 'copy-a2', 'copy-b1', 'story-b', 'copy-a1', 'story-a'];
 
     it('count: copies are left out by default; include counts every mention, only the copies', async () => {

@@ -10,6 +10,7 @@ import { tokenizeEnglish, tokenizeFrench } from '../../src/nlp/tokenize.js';
 const s = (text: string, lang: string) => analyze(text, { lang }).sentiment;
 const label = (text: string, lang: string) => s(text, lang).label;
 const drivers = (text: string, lang: string) => s(text, lang).drivers.map((d) => d.text);
+const tokensOf = (text: string, lang: string) => (lang === 'fr' ? tokenizeFrench(text) : tokenizeEnglish(text));
 
 describe('negation reaches its word across articles, pronouns and "think"-verbs', () => {
   it.each([
@@ -96,7 +97,7 @@ describe('"avoids", "fixes", "évite": what they act on is the trouble', () => {
     ['This update fixes all the problems.', 'en'],
     ['Ce produit évite les problèmes.', 'fr'],
   ])('%s', (text, lang) => {
-    expect(ruleSentiment(lang === 'fr' ? tokenizeFrench(text) : tokenizeEnglish(text), lang === 'fr' ? 'fr' : 'en').sum).toBeGreaterThan(0);
+    expect(ruleSentiment(tokensOf(text, lang), lang === 'fr' ? 'fr' : 'en').sum).toBeGreaterThan(0);
   });
   it('"avoid this product" stays a warning', () => {
     expect(ruleSentiment(tokenizeEnglish('Avoid this product.'), 'en').sum).toBeLessThan(0);
@@ -189,7 +190,7 @@ describe('a mark given in the text', () => {
     ['half price: 1/2 off', 'en'],
     ['the 12/10/2024 release', 'en'],
   ])('a date or a ratio is no mark: %s', (text, lang) => {
-    const tokens = lang === 'fr' ? tokenizeFrench(text) : tokenizeEnglish(text);
+    const tokens = tokensOf(text, lang);
     for (let i = 0; i < tokens.length; i++) if (tokens[i]!.kind === 'number') expect(markAt(tokens, i)).toBeUndefined();
   });
 });
@@ -208,7 +209,7 @@ describe('a wait told as a complaint', () => {
     ['Delivery took less than 2 days.', 'en'],
     ["Je n'ai attendu que 5 minutes.", 'fr'],
   ])('a short wait is none: %s', (text, lang) => {
-    const tokens = lang === 'fr' ? tokenizeFrench(text) : tokenizeEnglish(text);
+    const tokens = tokensOf(text, lang);
     for (let i = 0; i < tokens.length; i++) expect(waitAt(tokens, i, lang === 'fr' ? 'fr' : 'en')).toBeUndefined();
   });
 });

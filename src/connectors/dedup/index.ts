@@ -11,7 +11,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../../core/sqlite.js';
 import type { AnalyzedMention } from '../../core/types.js';
-import type { BusRecord } from '../../streams/bus/types.js';
 import { BANDS, bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
 
 export { bands, minhash, shingles, similarity, words } from './minhash.js';

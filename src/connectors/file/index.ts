@@ -3,7 +3,7 @@
 // the same way. A file's cursor (identity, line, byte) advances only after the bus confirmed the
 // lines up to it, so a crash re-reads at most one batch, and mention ids make that harmless.
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileConnectorConfig } from '../../core/config/schema.js';
 import { errorMessage } from '../../core/errors.js';

@@ -20,7 +20,7 @@
 // candidates sorted longest first: a token costs two or three Map look-ups, whatever the size of
 // the lists.
 import type { Token } from '../tokenize.js';
-import { fold } from '../normalize.js';
+import { foldWord } from '../normalize.js';
 import { tokenizeEnglish, tokenizeFrench } from '../tokenize.js';
 
 export type ListLang = 'en' | 'fr';
@@ -66,25 +66,6 @@ export interface CompiledLists {
 /** Lists to compile: label → language → entries. A label listed in `ignore` is matched, not counted. */
 export type ListSource = ReadonlyMap<string, Readonly<Partial<Record<ListLang, readonly string[]>>>>;
 
-const NON_ASCII = /[^\x00-\x7F]/;
-const foldCache = new Map<string, string>();
-const FOLD_CACHE_MAX = 50_000;
-
-/**
- * fold() with a fast path for the (already lower-cased) ASCII words most tokens are, and a bounded
- * cache for the others (French words with accents recur: "été", "qualité", "très").
- */
-export function foldWord(lower: string): string {
-  if (!NON_ASCII.test(lower)) return lower.toLowerCase();
-  let folded = foldCache.get(lower);
-  if (folded === undefined) {
-    folded = fold(lower);
-    // Bounded: a stream of unique garbage words must not grow the cache forever.
-    if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
-    foldCache.set(lower, folded);
-  }
-  return folded;
-}
 
 /** Folded index and surface forms of a token list, computed once per analysis and on demand. */
 export class TokenForms {

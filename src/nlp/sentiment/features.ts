@@ -21,7 +21,8 @@
 // outweigh a tweet by its length alone (chosen by cross-validation on the training sets).
 import type { Lang } from '../../core/types.js';
 import { frenchValence, getLexicons, getSecondaryLexicons } from '../lexicon.js';
-import { fold } from '../normalize.js';
+import { remember } from '../../core/bounded-cache.js';
+import { fold, foldWord } from '../normalize.js';
 import type { RuleResult } from '../sentiment.js';
 import type { Token } from '../tokenize.js';
 
@@ -30,22 +31,10 @@ export interface Features {
   values: number[];
 }
 
-const foldCache = new Map<string, string>();
-
-function foldCached(word: string): string {
-  let f = foldCache.get(word);
-  if (f === undefined) {
-    f = fold(word);
-    if (foldCache.size >= 50_000) foldCache.clear();
-    foldCache.set(word, f);
-  }
-  return f;
-}
-
 /** The form a word takes in the features. */
 export function featureWord(t: Token, lang: Lang): string {
   const base = t.lemma || t.lower;
-  return lang === 'fr' ? foldCached(base) : base;
+  return lang === 'fr' ? foldWord(base) : base;
 }
 
 const NEGATORS = new Set([
@@ -75,9 +64,7 @@ export function isOpinionWord(t: Token, lang: Lang): boolean {
   } else {
     v = !!(frenchValence(lex.fr, t.lower) || second.fr.get(t.lower) || second.fr.get(fold(t.lower)) || lex.emoji.get(t.lower));
   }
-  if (cache.size >= 100_000) cache.clear();
-  cache.set(t.lower, v);
-  return v;
+  return remember(cache, t.lower, v, 100_000);
 }
 
 /** Names of the dense features, in a fixed order. */

@@ -7,6 +7,7 @@
 import type { Lang } from '../../core/types.js';
 import { frenchValence, type LanguageLexicon } from '../lexicon.js';
 import { englishWordLemma } from '../tokenize.js';
+import { remember } from '../../core/bounded-cache.js';
 
 const EN_PREFIXES = ['non-', 'non', 'un', 'dis', 'in', 'im', 'ir', 'il'];
 const FR_PREFIXES = ['non-', 'in', 'im', 'ir', 'il', 'mal', 'dés', 'dé'];
@@ -64,7 +65,6 @@ export function derivedValence(lex: LanguageLexicon, lang: Lang, lower: string):
       }
     }
   }
-  if (memo.size >= CACHE_MAX) memo.clear();
-  memo.set(lower, value ?? null);
+  remember(memo, lower, value ?? null, CACHE_MAX);
   return value;
 }

@@ -17,10 +17,14 @@ export interface Match {
   end: number;
 }
 
-function numberValue(t: Token | undefined): number | undefined {
-  if (t === undefined || t.kind !== 'number') return undefined;
-  const n = Number(t.text.replace(',', '.'));
+/** "7", "7.5", "7,5" (French decimal comma). */
+function parseNumber(text: string): number | undefined {
+  const n = Number(text.replace(',', '.'));
   return Number.isFinite(n) ? n : undefined;
+}
+
+function numberValue(t: Token | undefined): number | undefined {
+  return t === undefined || t.kind !== 'number' ? undefined : parseNumber(t.text);
 }
 
 function mark(n: number, scale: number, end: number): Match | undefined {
@@ -43,7 +47,7 @@ export function markAt(tokens: readonly Token[], i: number): Match | undefined {
   if (slash !== null) {
     const after = tokens[i + 1];
     if (after !== undefined && after.text === '/') return undefined;
-    return mark(Number(slash[1]!.replace(',', '.')), Number(slash[2]), i + 1);
+    return mark(parseNumber(slash[1]!)!, Number(slash[2]), i + 1);
   }
   const n = numberValue(t);
   if (n === undefined) return undefined;
@@ -69,9 +73,13 @@ const WAIT_WORDS: Record<'en' | 'fr', Set<string>> = {
   fr: new Set(['attendu', 'attendue', 'attendus', 'attendre', 'attends', 'attend', 'attendons', 'attendez', 'attente', 'poireauté', 'poireauter', 'patienté']),
 };
 const TIME_UNITS = new Set([
-  'minute', 'minutes', 'min', 'mins', 'hour', 'hours', 'hr', 'hrs', 'day', 'days', 'week', 'weeks', 'month', 'months', 'forever', 'ages',
-  'heure', 'heures', 'h', 'jour', 'jours', 'semaine', 'semaines', 'mois', 'plombes', 'éternité',
+  'minute', 'minutes', 'min', 'mins', 'hour', 'hours', 'hr', 'hrs', 'day', 'days', 'week', 'weeks', 'month', 'months',
+  'heure', 'heures', 'h', 'jour', 'jours', 'semaine', 'semaines', 'mois',
 ]);
+/** Long by themselves: "waited forever", "attendu des plombes". */
+const LONG_TIMES = new Set(['forever', 'ages', 'plombes', 'éternité']);
+/** What measures a time unit: "an hour", "une heure", "several days" (numbers aside). */
+const MEASURES = new Set(['a', 'an', 'un', 'une', 'several', 'plusieurs']);
 /** A short wait is no complaint: "only took 5 minutes", "en moins de 2 jours". */
 const SHORT = new Set(['only', 'just', 'less', 'under', 'within', 'quickly', 'seulement', 'que', 'moins', 'peine']);
 const WAIT_VALENCE = -1.6;
@@ -89,8 +97,9 @@ export function waitAt(tokens: readonly Token[], i: number, lang: Lang): Match |
     const u = tokens[k]!;
     if (u.kind === 'punct') return undefined;
     if (SHORT.has(u.lower)) return undefined;
-    if (u.kind === 'number' || u.lower === 'an' || u.lower === 'a' || u.lower === 'une' || u.lower === 'un' || u.lower === 'several' || u.lower === 'plusieurs') measured = true;
-    if (TIME_UNITS.has(u.lower) && (measured || u.lower === 'forever' || u.lower === 'ages' || u.lower === 'plombes' || u.lower === 'éternité' || u.lower.endsWith('s'))) {
+    if (u.kind === 'number' || MEASURES.has(u.lower)) measured = true;
+    // A plural unit is long enough without a number: "waited hours".
+    if (LONG_TIMES.has(u.lower) || (TIME_UNITS.has(u.lower) && (measured || u.lower.endsWith('s')))) {
       return { value: WAIT_VALENCE, end: k + 1 };
     }
   }

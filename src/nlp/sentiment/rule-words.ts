@@ -13,8 +13,10 @@ export const PHRASE_NEGATORS = new Set(['not', "n't", 'no', 'never', 'without', 
  */
 export const AMBIGUOUS = new Set(['great', 'super', 'damn', 'fucking', 'bien', 'terribly', 'awfully', 'grave', 'tout', 'so', 'too', 'such', 'most', 'way', 'pretty', 'si']);
 
-/** The negators of EN_LACK and FR_LACK that are a lack of something: a complaint when alone. */
-export const LACKING = new Set(['lack', 'lacks', 'lacked', 'lacking', 'devoid', 'manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue']);
+/** A lack of something: negates what is lacking ("lacks charm"), a complaint when alone ("lacks depth"). */
+const EN_LACKING = ['lack', 'lacks', 'lacked', 'lacking', 'devoid'];
+const FR_LACKING = ['manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue'];
+export const LACKING = new Set([...EN_LACKING, ...FR_LACKING]);
 
 // --- English --------------------------------------------------------------------------------
 
@@ -62,10 +64,12 @@ const EN_SCOPE_TRANSPARENT = new Set([
   'think', 'believe', 'say', 'see', 'expect', 'feel', 'find', 'found', 'mean', 'suppose', 'imagine', 'get', 'got',
 ]);
 
-/** Negators that are opinion words of their own: when they negate nothing, their own tone counts ("lacks depth"). */
+/**
+ * Negators that are opinion words of their own: when they negate nothing, their own tone counts.
+ * Besides a lack, what acts on the trouble: "avoids any damage", "fixes all the problems".
+ */
 const EN_LACK = new Set([
-  'lack', 'lacks', 'lacked', 'lacking', 'devoid',
-  // What they act on is the trouble: "avoids any damage", "fixes all the problems".
+  ...EN_LACKING,
   'avoid', 'avoids', 'avoided', 'avoiding', 'prevent', 'prevents', 'prevented', 'preventing',
   'fix', 'fixes', 'fixed', 'fixing', 'solve', 'solves', 'solved', 'eliminate', 'eliminates', 'eliminated',
 ]);
@@ -146,7 +150,7 @@ export const FR_COULD = new Set(['pu', 'dû', 'du']);
 
 /** As EN_LACK: "manque de rythme", "évite les problèmes". */
 const FR_LACK = new Set([
-  'manque', 'manquait', 'manquent', 'manqué', 'absence', 'dépourvu', 'dépourvue', 'depourvu', 'depourvue',
+  ...FR_LACKING,
   'évite', 'évitent', 'éviter', 'évité', 'empêche', 'empêchent', 'résout', 'résolu', 'corrige', 'corrigé', 'règle',
 ]);
 

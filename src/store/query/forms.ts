@@ -2,6 +2,7 @@
 // matching and search agree on what a word finds.
 import { termForms } from '../../nlp/forms.js';
 import { foldedWords } from '../../nlp/normalize.js';
+import { remember } from '../../core/bounded-cache.js';
 
 const cache = new Map<string, string[]>();
 
@@ -17,9 +18,7 @@ export function indexedForms(word: string): string[] {
       const words = foldedWords(f);
       if (words.length > 0) set.add(words.join(' '));
     }
-    forms = [...set];
-    if (cache.size >= 10_000) cache.clear();
-    cache.set(word, forms);
+    forms = remember(cache, word, [...set], 10_000);
   }
   return forms;
 }
