@@ -8,6 +8,7 @@ import { scrubSecrets } from '../core/config/secret.js';
 import { errorMessage, type ErrorCode } from '../core/errors.js';
 import type { RawMention } from '../core/types.js';
 import { HttpClient, parseJson, rateLimitWait, type HttpRequest, type HttpResponse } from './http/index.js';
+import { connectorName } from './names.js';
 import { MentionPublisher } from './publish.js';
 import { defaultScheduler, RateLimitedError, type RateLimit, type Scheduler } from './scheduler.js';
 import type { HttpConnectorConfig } from './schemas.js';
@@ -44,9 +45,8 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
   constructor(
     protected readonly config: C,
     protected readonly context: ConnectorContext,
-    defaultName: string,
   ) {
-    this.name = config.name ?? defaultName;
+    this.name = connectorName(config);
     this.state = { name: this.name, type: config.type, fetched: 0, rejected: 0 };
     this.scheduler = context.scheduler ?? defaultScheduler;
     this.http = new HttpClient({ allowPrivateNetworks: config.allow_private_networks, timeoutMs: config.timeout_ms, ...this.httpOptions() });

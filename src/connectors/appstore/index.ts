@@ -6,8 +6,7 @@ import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { AppStoreConnectorSchema, type AppStoreConnectorConfig } from '../schemas.js';
 import { inputOf, isoDate } from '../text.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 
 export { AppStoreConnectorSchema };
 export type { AppStoreConnectorConfig };
@@ -93,10 +92,6 @@ export const appStoreConnector: ConnectorDefinition<AppStoreConnectorConfig> = {
 };
 
 export class AppStoreConnector extends PollingConnector<AppStoreConnectorConfig> {
-  constructor(config: AppStoreConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
-
   protected hosts(): string[] {
     return [new URL(this.config.api_url).host];
   }

@@ -10,8 +10,7 @@ import { HttpError, MalformedResponseError, describeUrl, parseJson } from '../ht
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { BlueskyConnectorSchema, type BlueskyConnectorConfig } from '../schemas.js';
 import { inputOf, isoDate } from '../text.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 
 export { BlueskyConnectorSchema };
 export type { BlueskyConnectorConfig };
@@ -100,10 +99,6 @@ export class BlueskyConnector extends PollingConnector<BlueskyConnectorConfig> {
   private session: Session | undefined;
   /** How many sessions were created and refreshed (status and tests). */
   readonly sessions = { created: 0, refreshed: 0 };
-
-  constructor(config: BlueskyConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
 
   protected hosts(): string[] {
     return [new URL(this.config.service).host];

@@ -7,8 +7,7 @@ import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { HackerNewsConnectorSchema, type HackerNewsConnectorConfig } from '../schemas.js';
 import { htmlToText, inputOf } from '../text.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 
 export { HackerNewsConnectorSchema };
 export type { HackerNewsConnectorConfig };
@@ -96,10 +95,6 @@ export const hackerNewsConnector: ConnectorDefinition<HackerNewsConnectorConfig>
 };
 
 export class HackerNewsConnector extends PollingConnector<HackerNewsConnectorConfig> {
-  constructor(config: HackerNewsConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
-
   protected hosts(): string[] {
     return [new URL(this.config.api_url).host];
   }

@@ -9,8 +9,7 @@ import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { MastodonConnectorSchema, type MastodonConnectorConfig } from '../schemas.js';
 import { htmlToText, inputOf, isoDate } from '../text.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 
 export { MastodonConnectorSchema };
 export type { MastodonConnectorConfig };
@@ -127,10 +126,6 @@ export const mastodonConnector: ConnectorDefinition<MastodonConnectorConfig> = {
 export class MastodonConnector extends PollingConnector<MastodonConnectorConfig> {
   private token: Secret | undefined;
   private credentialsRead = false;
-
-  constructor(config: MastodonConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
 
   protected hosts(): string[] {
     return [new URL(this.config.instance).host];

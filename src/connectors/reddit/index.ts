@@ -11,8 +11,7 @@ import { HttpError, MalformedResponseError, describeUrl, parseJson } from '../ht
 import { pagedPoll, PollingConnector, type Item, type Mark, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { RedditConnectorSchema, type RedditConnectorConfig } from '../schemas.js';
 import { inputOf } from '../text.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 
 export { RedditConnectorSchema };
 export type { RedditConnectorConfig };
@@ -145,10 +144,6 @@ export class RedditConnector extends PollingConnector<RedditConnectorConfig> {
   private clientSecret: Secret | undefined;
   private token: { value: string; expiresAt: number } | undefined;
   private credentialsRead = false;
-
-  constructor(config: RedditConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
 
   protected override httpOptions(): { userAgent?: string } {
     return this.config.user_agent ? { userAgent: this.config.user_agent } : {};

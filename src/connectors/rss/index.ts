@@ -4,8 +4,7 @@
 import type { RssConnectorConfig } from '../schemas.js';
 import { RssConnectorSchema } from '../schemas.js';
 import { PollingConnector, type PollResult } from '../poller.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 import { parseFeed } from './parse.js';
 
 export { RssConnectorSchema, parseFeed };
@@ -32,10 +31,6 @@ export const rssConnector: ConnectorDefinition<RssConnectorConfig> = {
 };
 
 export class RssConnector extends PollingConnector<RssConnectorConfig> {
-  constructor(config: RssConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
-
   protected hosts(): string[] {
     return [new URL(this.config.url).host];
   }

@@ -11,8 +11,7 @@ import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, ty
 import { RateLimitedError } from '../scheduler.js';
 import { YouTubeConnectorSchema, type YouTubeConnectorConfig } from '../schemas.js';
 import { decodeEntities, htmlToText, inputOf, isoDate } from '../text.js';
-import { connectorName } from '../names.js';
-import type { ConnectorContext, ConnectorDefinition } from '../types.js';
+import type { ConnectorDefinition } from '../types.js';
 
 export { YouTubeConnectorSchema };
 export type { YouTubeConnectorConfig };
@@ -161,10 +160,6 @@ export const youTubeConnector: ConnectorDefinition<YouTubeConnectorConfig> = {
 
 export class YouTubeConnector extends PollingConnector<YouTubeConnectorConfig> {
   private key: Secret | undefined;
-
-  constructor(config: YouTubeConnectorConfig, context: ConnectorContext) {
-    super(config, context, connectorName(config));
-  }
 
   protected hosts(): string[] {
     return [new URL(this.config.api_url).host];
