@@ -163,6 +163,7 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
     }
     const publisher = new MentionPublisher({
       bus: this.context.bus,
+      rawKeys: this.context.rawKeys,
       onDurable: ({ mentions, rejections, position }) => {
         this.state.fetched += mentions.length;
         this.state.rejected += rejections.length;
@@ -183,7 +184,7 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
       const position = i === last ? { cursor } : undefined;
       if (item.ok) {
         const mention = this.config.lang && item.mention.lang === undefined ? { ...item.mention, lang: this.config.lang } : item.mention;
-        await publisher.add(mention, position);
+        await publisher.add(mention, position, { file: this.name });
       } else {
         await publisher.reject({ file: this.name, code: item.code ?? 'MENTION_INVALID', reason: `${this.name}: ${this.scrub(item.reason)}`, input: item.input }, position);
       }

@@ -5,7 +5,9 @@ import { mentionId } from '../core/ids.js';
 import type { RawMention } from '../core/types.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Bus, BusRecord } from '../streams/bus/types.js';
-import { deadLetterRecord, INGEST_ID_HEADER } from '../streams/dead-letter.js';
+import { deadLetterRecord, INGEST_ID_HEADER, MAX_INPUT_CHARS } from '../streams/dead-letter.js';
+import { boundedJson } from './bounds.js';
+import { checkMention } from './output.js';
 
 export interface Rejection {
   file?: string;
@@ -13,12 +15,24 @@ export interface Rejection {
   code: ErrorCode;
   reason: string;
   input: string;
+  /** Set when `input` was already cut (the dead letter says so). */
+  truncated?: boolean;
+}
+
+/** Where a mention came from, to name it if it is refused (checkMention) and keep its input. */
+export interface MentionOrigin {
+  file?: string;
+  line?: number;
+  /** The text the mention was read from (a file line), kept in the dead letter as given. */
+  input?: string;
 }
 
 export interface PublisherOptions {
   bus: Bus;
   /** Records per publish call. */
   batchSize?: number;
+  /** The keys of `raw` kept (the connector's declaration, ConnectorContext.rawKeys); absent: none. */
+  rawKeys?: readonly string[] | undefined;
   /** Tags every record so `ecoute ingest` can find its own dead letters. */
   ingestId?: string;
   /** Called with each batch's mentions just before they are published. */
@@ -44,10 +58,30 @@ export class MentionPublisher {
     this.batchSize = options.batchSize ?? 500;
   }
 
-  /** Queues a mention; publishes when the batch is full. */
-  async add(mention: RawMention, position?: unknown): Promise<void> {
+  /**
+   * Queues a mention, or a rejection when it may not be published as is (checkMention: raw is cut
+   * to the declared keys, the nesting and size bounded); publishes when the batch is full.
+   */
+  async add(mention: RawMention, position?: unknown, origin: MentionOrigin = {}): Promise<void> {
+    const checked = checkMention(mention, this.options.rawKeys ?? []);
+    if (!checked.ok) {
+      const named = origin.line !== undefined ? '' : `mention ${JSON.stringify(mention.sourceId).slice(0, 200)}: `;
+      const input = origin.input !== undefined ? { text: origin.input, truncated: false } : boundedJson(mention, MAX_INPUT_CHARS);
+      await this.reject(
+        {
+          ...(origin.file !== undefined && { file: origin.file }),
+          ...(origin.line !== undefined && { line: origin.line }),
+          code: checked.code,
+          reason: `${named}${checked.reason}`,
+          input: input.text,
+          ...(input.truncated && { truncated: true }),
+        },
+        position,
+      );
+      return;
+    }
     if (position !== undefined) this.position = position;
-    this.mentions.push({ id: mentionId(mention.source, mention.sourceId), mention });
+    this.mentions.push({ id: mentionId(checked.mention.source, checked.mention.sourceId), mention: checked.mention });
     if (this.size() >= this.batchSize) await this.flush();
   }
 
@@ -68,7 +102,10 @@ export class MentionPublisher {
     const headers = this.options.ingestId ? { [INGEST_ID_HEADER]: this.options.ingestId } : undefined;
     const raw: BusRecord[] = mentions.map(({ id, mention }) => ({ key: id, value: JSON.stringify(mention), ...(headers && { headers }) }));
     const dead = rejections.map((r) =>
-      deadLetterRecord({ stage: 'connector', code: r.code, reason: r.reason, origin: { file: r.file, line: r.line }, input: r.input }, headers),
+      deadLetterRecord(
+        { stage: 'connector', code: r.code, reason: r.reason, origin: { file: r.file, line: r.line }, input: r.input, ...(r.truncated && { truncated: true }) },
+        headers,
+      ),
     );
     // Dead letters first: if the process dies between the two writes, the batch is re-read from the
     // cursor and both are written again; a duplicate dead letter is harmless, a lost one is not.

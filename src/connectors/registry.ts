@@ -10,7 +10,7 @@ import { redditConnector } from './reddit/index.js';
 import { mastodonConnector } from './mastodon/index.js';
 import { blueskyConnector } from './bluesky/index.js';
 import { youTubeConnector } from './youtube/index.js';
-import type { ConnectorContext, ConnectorDefinition, RunningConnector } from './types.js';
+import { rawKeysOf, type ConnectorContext, type ConnectorDefinition, type RunningConnector } from './types.js';
 
 type DefinitionFor<T extends ConnectorConfig['type']> = ConnectorDefinition<Extract<ConnectorConfig, { type: T }>>;
 
@@ -33,5 +33,5 @@ export function isPushConnector(config: ConnectorConfig): boolean {
 
 export function createConnector(config: ConnectorConfig, context: ConnectorContext): RunningConnector {
   const definition = connectors[config.type] as ConnectorDefinition<ConnectorConfig>;
-  return definition.create(config, context);
+  return definition.create(config, { ...context, rawKeys: rawKeysOf(definition, config) });
 }

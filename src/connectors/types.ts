@@ -20,6 +20,11 @@ export interface ConnectorContext {
   statusStore?: StatusStore;
   /** The per-host request scheduler; the process-wide one when absent (tests pass their own). */
   scheduler?: Scheduler;
+  /**
+   * The keys of a mention's `raw` that are kept (the definition's rawKeys for this config, set by
+   * createConnector); the others are dropped before the mention reaches the bus. Absent: none kept.
+   */
+  rawKeys?: readonly string[];
 }
 
 export interface ConnectorStatus {
@@ -50,5 +55,16 @@ export interface ConnectorDefinition<C extends { type: string }> {
   type: C['type'];
   kind: 'pull' | 'push';
   description: string;
+  /**
+   * Which keys of `raw` this source's mentions keep (everything else a source sends is dropped at
+   * the publisher, before any topic): only what the product uses, never who wrote it. A function
+   * when the config decides (file and webhook lines carry user-chosen columns).
+   */
+  rawKeys: readonly string[] | ((config: C) => readonly string[]);
   create(config: C, context: ConnectorContext): RunningConnector;
+}
+
+/** The raw keys a definition keeps for one config. */
+export function rawKeysOf<C extends { type: string }>(definition: ConnectorDefinition<C>, config: C): readonly string[] {
+  return typeof definition.rawKeys === 'function' ? definition.rawKeys(config) : definition.rawKeys;
 }

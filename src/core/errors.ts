@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   WEBHOOK_NO_VALID_MENTION: { stage: 'connector', retriable: false },
   WEBHOOK_BUSY: { stage: 'connector', retriable: true },
   BUS_UNAVAILABLE: { stage: 'bus', retriable: true },
+  // Issue 9, poison values and oversize requests (src/connectors/bounds.ts, output.ts, webhook).
+  MENTION_TOO_DEEP: { stage: 'connector', retriable: false },
+  MENTION_TOO_LARGE: { stage: 'connector', retriable: false },
+  WEBHOOK_TOO_MANY_ITEMS: { stage: 'connector', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

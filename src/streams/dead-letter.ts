@@ -4,7 +4,7 @@ import type { ErrorCode, Stage } from '../core/errors.js';
 import type { BusRecord } from './bus/types.js';
 
 /** Inputs longer than this are cut in the dead letter (the reason says so). */
-const MAX_INPUT_CHARS = 16_384;
+export const MAX_INPUT_CHARS = 16_384;
 
 export interface DeadLetter {
   stage: Stage;
@@ -20,8 +20,9 @@ export interface DeadLetter {
 
 export const INGEST_ID_HEADER = 'ecoute-ingest-id';
 
-export function deadLetterRecord(letter: Omit<DeadLetter, 'at' | 'truncated'>, headers?: Record<string, string>): BusRecord {
-  const truncated = letter.input.length > MAX_INPUT_CHARS;
+/** `truncated` in: the input was already cut by its producer (boundedJson); it stays marked. */
+export function deadLetterRecord(letter: Omit<DeadLetter, 'at'>, headers?: Record<string, string>): BusRecord {
+  const truncated = letter.truncated === true || letter.input.length > MAX_INPUT_CHARS;
   const value: DeadLetter = {
     ...letter,
     input: truncated ? letter.input.slice(0, MAX_INPUT_CHARS) : letter.input,

@@ -85,6 +85,8 @@ export function parseAppStorePage(data: unknown, page: number, context: { appId:
 export const appStoreConnector: ConnectorDefinition<AppStoreConnectorConfig> = {
   type: 'appstore',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['appId', 'country', 'stars', 'version'],
   description: 'App Store customer reviews with star ratings (public JSON reviews feed).',
   create(config, context) {
     return new AppStoreConnector(config, context);

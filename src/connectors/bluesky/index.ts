@@ -56,7 +56,7 @@ export function parseBlueskyPost(post: BlueskyPostView): Item {
       ...(typeof post.repostCount === 'number' && { shares: post.repostCount + (post.quoteCount ?? 0) }),
       ...(typeof post.replyCount === 'number' && { comments: post.replyCount }),
     },
-    raw: { handle, ...(post.record?.reply !== undefined && { reply: true }) },
+    raw: { ...(post.record?.reply !== undefined && { reply: true }) },
   };
   return { ok: true, mention };
 }
@@ -88,6 +88,8 @@ interface Session {
 export const blueskyConnector: ConnectorDefinition<BlueskyConnectorConfig> = {
   type: 'bluesky',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['reply'],
   description: 'Bluesky posts matching a search (app password session).',
   create(config, context) {
     return new BlueskyConnector(config, context);

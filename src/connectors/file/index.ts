@@ -31,6 +31,9 @@ interface Position {
 export const fileConnector: ConnectorDefinition<FileConnectorConfig> = {
   type: 'file',
   kind: 'pull',
+  // What raw keeps: the extra columns the config lists (none by default: a line's other columns are
+  // the user's, and may hold personal data).
+  rawKeys: (config) => config.raw_keys,
   description: 'Mentions from a JSONL or CSV file, or every such file dropped into a folder, followed for appended lines.',
   create(config, context) {
     return new FileConnector(config, context);
@@ -126,6 +129,7 @@ class FileConnector implements RunningConnector {
     // resumes at the byte after the last durable line.
     const publisher = new MentionPublisher({
       bus: this.context.bus,
+      rawKeys: this.context.rawKeys,
       onDurable: ({ position, mentions, rejections }) => {
         this.state.fetched += mentions.length;
         this.state.rejected += rejections.length;
@@ -145,7 +149,7 @@ class FileConnector implements RunningConnector {
       const position: Position = { line: item.line, byte: item.endByte ?? info.size };
       if (item.result.ok) {
         if (this.config.lang && item.result.mention.lang === undefined) item.result.mention.lang = this.config.lang;
-        await publisher.add(item.result.mention, position);
+        await publisher.add(item.result.mention, position, { file: shown, line: item.line, input: item.input });
       } else {
         await publisher.reject({ file: shown, line: item.line, code: item.result.code, reason: item.result.reason, input: item.input }, position);
       }

@@ -88,6 +88,8 @@ export function parseHackerNewsPage(data: unknown, where: string): Page<number> 
 export const hackerNewsConnector: ConnectorDefinition<HackerNewsConnectorConfig> = {
   type: 'hackernews',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['kind', 'link', 'storyId', 'storyTitle', 'parentId'],
   description: 'Hacker News stories and comments (Algolia HN search API).',
   create(config, context) {
     return new HackerNewsConnector(config, context);

@@ -64,7 +64,7 @@ export function parseMastodonStatus(status: MastodonStatus, instanceHost: string
       ...(typeof s.reblogs_count === 'number' && { shares: s.reblogs_count }),
       ...(typeof s.replies_count === 'number' && { comments: s.replies_count }),
     },
-    raw: { instance: instanceHost, ...(s.tags && { tags: s.tags.map((t) => t.name) }), ...(s.in_reply_to_id && { inReplyTo: s.in_reply_to_id }), ...(status.reblog && { boostedBy: status.account?.acct }) },
+    raw: { instance: instanceHost, ...(s.tags && { tags: s.tags.map((t) => t.name) }), ...(s.in_reply_to_id && { inReplyTo: s.in_reply_to_id }) },
   };
   return { ok: true, mention };
 }
@@ -117,6 +117,8 @@ export interface MastodonCursor {
 export const mastodonConnector: ConnectorDefinition<MastodonConnectorConfig> = {
   type: 'mastodon',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['instance', 'tags', 'inReplyTo'],
   description: 'Mastodon hashtag timelines and, with a token, status search, on any instance.',
   create(config, context) {
     return new MastodonConnector(config, context);

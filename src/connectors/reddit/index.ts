@@ -133,6 +133,8 @@ export interface RedditCursor {
 export const redditConnector: ConnectorDefinition<RedditConnectorConfig> = {
   type: 'reddit',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['kind', 'subreddit', 'link', 'postId', 'parentId'],
   description: 'Reddit posts matching a search and their comments (OAuth client credentials when configured).',
   create(config, context) {
     return new RedditConnector(config, context);

@@ -24,6 +24,8 @@ const MIN_MEMORY = 500;
 export const rssConnector: ConnectorDefinition<RssConnectorConfig> = {
   type: 'rss',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['feed', 'feedTitle'],
   description: 'An RSS 2.0 or Atom feed (news, blogs, Google Alerts), with conditional GET.',
   create(config, context) {
     return new RssConnector(config, context);

@@ -4,14 +4,18 @@
 import { HttpError } from '../../api/server.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { RawMention } from '../../core/types.js';
+import { MAX_INPUT_CHARS } from '../../streams/dead-letter.js';
+import { boundedJson } from '../bounds.js';
 import { toRawMention } from '../file/mention-line.js';
+import { checkMention } from '../output.js';
 
 export interface ItemRejection {
   index: number;
   code: ErrorCode;
   reason: string;
-  /** The item as JSON, for the dead-letter topic. */
+  /** The item as JSON, for the dead-letter topic (cut at the dead letters' bound: see truncated). */
   input: string;
+  truncated?: boolean;
 }
 
 export interface ValidatedBody {
@@ -48,32 +52,43 @@ export function parseItems(raw: Buffer): unknown[] {
   return [doc];
 }
 
-/** Validates every item; one bad item never fails the others. */
-export function validateItems(items: unknown[], source: string, now: string, lang?: string): ValidatedBody {
+/**
+ * Validates every item; one bad item never fails the others. `rawKeys`: the extra fields kept
+ * (checkMention, the same check the publisher makes, so the answer counts what is published).
+ */
+export function validateItems(items: unknown[], source: string, now: string, lang?: string, rawKeys: readonly string[] = []): ValidatedBody {
   const out: ValidatedBody = { mentions: [], rejections: [] };
   items.forEach((item, index) => {
-    const input = JSON.stringify(item) ?? String(item);
+    // Serialized only when rejected, and without recursion: an item nested thousands of levels
+    // deep must be refused like any other, not crash the request.
+    const reject = (code: ErrorCode, reason: string) => {
+      const input = boundedJson(item, MAX_INPUT_CHARS);
+      out.rejections.push({ index, code, reason, input: input.text, ...(input.truncated && { truncated: true }) });
+    };
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      out.rejections.push({ index, code: 'MENTION_INVALID', reason: 'a mention must be a JSON object', input });
+      reject('MENTION_INVALID', 'a mention must be a JSON object');
       return;
     }
     const given = (item as { source?: unknown }).source;
     if (given !== undefined && given !== null && given !== '' && (typeof given !== 'string' || given.trim() !== source)) {
-      out.rejections.push({
-        index,
-        code: 'MENTION_INVALID',
-        reason: `source: ${JSON.stringify(given)} differs from the source in the path (/ingest/${source}); leave "source" out or post to /ingest/${typeof given === 'string' ? given.trim() : '<source>'}`,
-        input,
-      });
+      reject(
+        'MENTION_INVALID',
+        `source: ${typeof given === 'string' ? JSON.stringify(given.slice(0, 100)) : `a ${Array.isArray(given) ? 'array' : typeof given}`} differs from the source in the path (/ingest/${source}); leave "source" out or post to /ingest/${typeof given === 'string' ? given.trim().slice(0, 100) : '<source>'}`,
+      );
       return;
     }
     const result = toRawMention({ ...item, source }, now);
     if (!result.ok) {
-      out.rejections.push({ index, code: result.code, reason: result.reason, input });
+      reject(result.code, result.reason);
       return;
     }
     if (lang !== undefined && result.mention.lang === undefined) result.mention.lang = lang;
-    out.mentions.push({ index, mention: result.mention });
+    const checked = checkMention(result.mention, rawKeys);
+    if (!checked.ok) {
+      reject(checked.code, checked.reason);
+      return;
+    }
+    out.mentions.push({ index, mention: checked.mention });
   });
   return out;
 }

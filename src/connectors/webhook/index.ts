@@ -27,16 +27,35 @@ export const REPLAY_FILE = 'webhook-signatures.sqlite';
 export const webhookConnector: ConnectorDefinition<WebhookConnectorConfig> = {
   type: 'webhook',
   kind: 'push',
+  // What raw keeps: the extra columns the config lists (none by default: a line's other columns are
+  // the user's, and may hold personal data).
+  rawKeys: (config) => config.raw_keys,
   description: 'Mentions pushed by other tools to POST /ingest/<source>, signed with HMAC-SHA256.',
   create(config, context) {
     return new WebhookConnector(config, context);
   },
 };
 
+/** Reasons listed in an answer: the rest are counted (rejected_count) and on the dead-letter topic. */
+export const MAX_LISTED_REJECTIONS = 20;
+
 export interface WebhookAnswer {
   accepted: number;
-  rejected: { index: number; reason: string }[];
+  /** How many items were rejected, all of them (`rejected` lists only the first ones). */
+  rejected_count: number;
+  /** The first MAX_LISTED_REJECTIONS rejections, in item order. */
+  rejected: { index: number; code: string; reason: string }[];
   request_id: string;
+}
+
+/** The answer's body: counts exact, the per-item detail bounded whatever the request held. */
+function answer(accepted: number, rejections: readonly { index: number; code: string; reason: string }[], requestId: string): WebhookAnswer {
+  return {
+    accepted,
+    rejected_count: rejections.length,
+    rejected: rejections.slice(0, MAX_LISTED_REJECTIONS).map(({ index, code, reason }) => ({ index, code, reason })),
+    request_id: requestId,
+  };
 }
 
 class WebhookConnector implements RunningConnector, WebhookEndpoint {
@@ -173,26 +192,36 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     const requestId = randomUUID();
     const items = parseItems(raw);
     if (items.length === 0) {
-      throw new HttpError(400, 'WEBHOOK_NO_VALID_MENTION', 'the body holds no mention (an empty array)', { body: { accepted: 0, rejected: [], request_id: requestId } });
+      throw new HttpError(400, 'WEBHOOK_NO_VALID_MENTION', 'the body holds no mention (an empty array)', { body: { ...answer(0, [], requestId) } });
     }
-    const { mentions, rejections } = validateItems(items, this.source, new Date().toISOString(), this.config.lang);
-    const rejected = rejections.map(({ index, reason }) => ({ index, reason }));
+    if (items.length > this.config.max_items) {
+      // Refused whole, before any item is looked at: a sender must not be able to make one request
+      // cost thousands of dead letters.
+      throw new HttpError(
+        413,
+        'WEBHOOK_TOO_MANY_ITEMS',
+        `the body holds ${items.length} mentions, more than ${this.config.max_items}, the max_items of source "${this.source}": send them in several requests; nothing of this one was written`,
+        { body: { ...answer(0, [], requestId), items: items.length, max_items: this.config.max_items } },
+      );
+    }
+    const { mentions, rejections } = validateItems(items, this.source, new Date().toISOString(), this.config.lang, this.config.raw_keys);
     if (mentions.length === 0) {
       // Nothing is written: the sender is told at once and must fix the request; dead letters are
       // for what a sender may not notice (the invalid items of a request otherwise accepted).
       this.state.rejected += rejections.length;
       throw new HttpError(400, 'WEBHOOK_NO_VALID_MENTION', `no valid mention in the body (${rejections.length} rejected)`, {
-        body: { accepted: 0, rejected, request_id: requestId },
+        body: { ...answer(0, rejections, requestId) },
       });
     }
     const publisher = new MentionPublisher({
       bus: this.context.bus,
+      rawKeys: this.config.raw_keys,
       ingestId: requestId,
       batchSize: Number.MAX_SAFE_INTEGER,
     });
     try {
       for (const r of rejections) {
-        await publisher.reject({ file: `webhook:${this.source}#${requestId}`, line: r.index, code: r.code, reason: r.reason, input: r.input });
+        await publisher.reject({ file: `webhook:${this.source}#${requestId}`, line: r.index, code: r.code, reason: r.reason, input: r.input, ...(r.truncated && { truncated: true }) });
       }
       for (const m of mentions) await publisher.add(m.mention);
       await publisher.flush();
@@ -206,8 +235,7 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     this.state.lastSuccessAt = new Date().toISOString();
     this.context.statusStore?.addFetched(this.name, mentions.length);
     this.context.statusStore?.save(this.status());
-    const body: WebhookAnswer = { accepted: mentions.length, rejected, request_id: requestId };
-    return { statusCode: 202, body: { ...body } };
+    return { statusCode: 202, body: { ...answer(mentions.length, rejections, requestId) } };
   }
 }
 

@@ -152,6 +152,8 @@ export interface YouTubeCursor {
 export const youTubeConnector: ConnectorDefinition<YouTubeConnectorConfig> = {
   type: 'youtube',
   kind: 'pull',
+  // What the product uses of raw; nothing that names a person.
+  rawKeys: ['kind', 'live', 'videoId'],
   description: 'YouTube videos matching a query and their comment threads (Data API v3, API key).',
   create(config, context) {
     return new YouTubeConnector(config, context);

@@ -190,6 +190,12 @@ export const FileConnectorSchema = z
     lang: LangSchema.optional().describe('Language hint for lines that do not say their language.'),
     interval_ms: duration('How often the file (or folder) is checked for appended lines and new files', 5000),
     settle_ms: duration('In a folder, how long a CSV file must stay unchanged before it is read (its writer has finished)', 2000),
+    raw_keys: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Extra keys of a JSONL line or columns of a CSV row (beyond the mention format) kept with the mention as `raw`, by name; the others are dropped before the bus. None by default: extra fields are yours and may hold personal data (README, Privacy).',
+      ),
   })
   .describe('Reads mentions from a JSONL or CSV file, then follows what is appended to it.');
 
@@ -224,6 +230,18 @@ export const WebhookConnectorSchema = z
       .default(64)
       .describe('Requests of this source handled at once; more get 503 with Retry-After (memory stays under max_in_flight × max_body_bytes).'),
     lang: LangSchema.optional().describe('Language hint for mentions that do not say their language.'),
+    max_items: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe('Most mentions one request may carry; a request with more gets 413 WEBHOOK_TOO_MANY_ITEMS and nothing of it is written.'),
+    raw_keys: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Extra fields of a mention (beyond the mention format) kept with the mention as `raw`, by name; the others are dropped before the bus. None by default: extra fields are yours and may hold personal data (README, Privacy).',
+      ),
   })
   .refine((c) => c.secret_env === undefined || c.secret_file === undefined, { message: 'give secret_env or secret_file, not both', path: ['secret_file'] })
   .describe('Receives mentions pushed by other tools (CRM, support desk, survey, newsletter) on POST /ingest/<source>, signed with HMAC-SHA256 (docs/webhook.md).');
@@ -244,6 +262,17 @@ export const HttpSchema = z
   })
   .describe("écoute's HTTP server, started by `ecoute run` when a push connector (webhook) is configured.");
 
+export const PrivacySchema = z
+  .strictObject({
+    keep_author_handles: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Keep authors\' ids and names (handles) in mentions.analyzed and the store, beside authorKey. Off by default: only the keyed hash authorKey leaves the analyze stage. Handles are personal data under the GDPR: turn this on only with a lawful basis for storing them (README, Privacy).',
+      ),
+  })
+  .describe('What écoute keeps about the people who wrote the mentions.');
+
 export const ConfigSchema = z
   .strictObject({
     data_dir: z.string().min(1).default('./data').describe('Where the embedded bus, store and connector cursors live.'),
@@ -253,6 +282,7 @@ export const ConfigSchema = z
     brands: z.array(BrandSchema).default([]).describe('Brands to listen for.'),
     connectors: z.array(ConnectorSchema).default([]).describe('Sources of mentions.'),
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
+    privacy: PrivacySchema.default({ keep_author_handles: false }),
   })
   .describe('écoute configuration');
 
@@ -264,6 +294,7 @@ export type FileConnectorConfig = z.output<typeof FileConnectorSchema>;
 export type WebhookConnectorConfig = z.output<typeof WebhookConnectorSchema>;
 export type * from '../../connectors/schemas.js';
 export type HttpConfig = z.output<typeof HttpSchema>;
+export type PrivacyConfig = z.output<typeof PrivacySchema>;
 export type KafkaBusConfig = z.output<typeof KafkaBusSchema>;
 export type KafkaBusInput = z.input<typeof KafkaBusSchema>;
 export type ElasticsearchStoreConfig = z.output<typeof ElasticsearchStoreSchema>;
