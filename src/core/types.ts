@@ -79,13 +79,19 @@ export interface Analysis {
   flags?: AnalysisFlags;
 }
 
-export interface AnalyzedMention extends RawMention {
+/**
+ * What the analyze stage publishes and the store keeps. `author` (the handle) is present only when
+ * the config keeps handles (privacy.keep_author_handles); by default only `authorKey` identifies
+ * the author, so the analyzed topic and the store hold no handle.
+ */
+export interface AnalyzedMention extends Omit<RawMention, 'author'> {
+  author?: Author;
   /** Stable hash of source + sourceId. */
   id: string;
   /** Ids of the brands whose query matches the mention. */
   brands: string[];
   analysis: Analysis;
-  /** Keyed hash of the author: what is stored and searched instead of the raw handle. */
+  /** Keyed hash of the author (HMAC of source and author id): what is stored and searched instead of the handle. */
   authorKey: string;
   duplicateOf?: string;
   /** When the analyze stage produced it (ISO 8601). */

@@ -39,6 +39,11 @@ export interface AnalyzeStageOptions {
   /** A brand's sentiment calibration (data_dir/calibration/<brand>.json), used when a mention is about that brand alone. */
   calibrations?: ((brandId: string) => Calibration | undefined) | undefined;
   authorKeySecret: string;
+  /**
+   * Keep `author` (id, name, followers) in the analyzed mention (privacy.keep_author_handles).
+   * Off: the handle stops here, only authorKey goes on (README, Privacy).
+   */
+  keepAuthorHandles?: boolean | undefined;
   onError?: (error: unknown) => void;
   /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/connectors/dedup). */
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
@@ -65,8 +70,11 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
       },
     }),
   });
+  // Pseudonymization: the handle is replaced by its keyed hash unless the config keeps handles.
+  const { author, ...rest } = raw;
   return {
-    ...raw,
+    ...rest,
+    ...(options.keepAuthorHandles === true && { author }),
     id: mentionId(raw.source, raw.sourceId),
     // Not matched yet when there are no brand fields, or when the analysis failed before the fields.
     brands: brands ?? options.matchBrands(body, analysis.lemmas),

@@ -45,6 +45,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
         brandFields: brandFieldSets(runtime.config.brands),
         calibrations: (brand) => calibrations.get(brand),
         authorKeySecret: runtime.authorKeySecret,
+        keepAuthorHandles: runtime.config.privacy.keep_author_handles,
         onError: warn('analyze'),
         markDuplicates: (analyzed) => duplicates.mark(analyzed),
       }),

@@ -136,7 +136,8 @@ afterEach(async () => {
 
 describe('webhook: signed requests', () => {
   it('answers 202 once the mentions are durable: they are in the bus file when the answer arrives', async () => {
-    await start();
+    // ticket_tags is kept as raw because the config lists it (raw_keys); other extra fields are dropped.
+    await start([config({ source: 'zendesk', raw_keys: ['ticket_tags'] })]);
     const body = JSON.stringify([mention('t-1', { rating: 5, lang: 'fr', published_at: '2026-11-03T14:05:00Z' }), mention('t-2', { url: 'https://support.example/t/2', ticket_tags: ['billing'] })]);
     const res = await post('/ingest/zendesk', body);
     expect(res.statusCode).toBe(202);
@@ -374,6 +375,86 @@ describe('webhook: bodies', () => {
   });
 });
 
+describe('webhook: poison values and oversize requests', () => {
+  /** `{"a":{"a":…}}` nested `depth` levels, as JSON text (built without recursion). */
+  const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+  it('an item nested 5,000 levels deep is rejected with its reason (202 for the others), never a 500', async () => {
+    await start([config({ source: 'zendesk', raw_keys: ['form'] })]);
+    const good = JSON.stringify(mention('ok-1'));
+    // In a kept extra field, in a field of the mention format, and in an item that is not an object.
+    const body = `[${good},{"id":"deep-kept","text":"Acme","form":${deepJson(5000)}},{"id":"deep-text","text":${deepJson(5000)}},[${deepJson(5000)}],{"id":"deep-dropped","text":"Acme dropped extra","other":${deepJson(5000)}}]`;
+    const res = await post('/ingest/zendesk', body);
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toMatchObject({ accepted: 2, rejected_count: 3 });
+    const rejected = res.json.rejected as { index: number; code: string; reason: string }[];
+    expect(rejected.map((r) => [r.index, r.code])).toEqual([
+      [1, 'MENTION_TOO_DEEP'],
+      [2, 'MENTION_INVALID'],
+      [3, 'MENTION_INVALID'],
+    ]);
+    expect(rejected[0]!.reason).toMatch(/^raw\.form(\.a)+: nested more than 32 levels deep/);
+    // An extra field that is not kept (not in raw_keys) is dropped, deep or not.
+    const written = (await rawRecords(setup.bus)).map((r) => JSON.parse(r.value) as RawMention);
+    expect(written.map((m) => [m.sourceId, m.raw])).toEqual([
+      ['ok-1', undefined],
+      ['deep-dropped', undefined],
+    ]);
+    // The dead letters hold the items as sent, cut at their bound and marked so.
+    const letters = (await rawRecords(setup.bus, 'mentions.dlq')).map((r) => JSON.parse(r.value) as DeadLetter);
+    expect(letters.map((l) => [l.origin.line, l.code, l.truncated])).toEqual([
+      [1, 'MENTION_TOO_DEEP', true],
+      [2, 'MENTION_INVALID', true],
+      [3, 'MENTION_INVALID', true],
+    ]);
+    expect(letters[0]!.input.startsWith('{"id":"deep-kept","text":"Acme","form":{"a":{"a":')).toBe(true);
+    await stop();
+  });
+
+  it('more items than max_items: 413 WEBHOOK_TOO_MANY_ITEMS, nothing written', async () => {
+    await start([config({ source: 'zendesk', max_items: 10 })]);
+    const res = await post('/ingest/zendesk', JSON.stringify(Array.from({ length: 11 }, (_, i) => mention(`m-${i}`))));
+    expect(res.statusCode).toBe(413);
+    expect(res.json).toMatchObject({ error: 'WEBHOOK_TOO_MANY_ITEMS', items: 11, max_items: 10, accepted: 0 });
+    expect(res.json.reason).toMatch(/holds 11 mentions, more than 10, the max_items of source "zendesk"/);
+    expect(await rawRecords(setup.bus)).toHaveLength(0);
+    expect(await rawRecords(setup.bus, 'mentions.dlq')).toHaveLength(0);
+    // Exactly max_items is fine.
+    expect((await post('/ingest/zendesk', JSON.stringify(Array.from({ length: 10 }, (_, i) => mention(`m-${i}`))))).statusCode).toBe(202);
+    await stop();
+  });
+
+  it('the default max_items refuses the 400,000 invalid items of an 800 KB body', async () => {
+    await start();
+    const body = `[${Array.from({ length: 400_000 }, () => '0').join(',')}]`;
+    const res = await post('/ingest/zendesk', body);
+    expect(res.statusCode).toBe(413);
+    expect(res.json).toMatchObject({ error: 'WEBHOOK_TOO_MANY_ITEMS', items: 400_000, max_items: 1000 });
+    expect(res.text.length).toBeLessThan(2000);
+    expect(await rawRecords(setup.bus, 'mentions.dlq')).toHaveLength(0);
+    await stop();
+  });
+
+  it('the answer lists the first 20 reasons and counts them all; every invalid item is dead-lettered', async () => {
+    await start([config({ source: 'zendesk', max_items: 5000 })]);
+    const items: unknown[] = [mention('ok-1'), ...Array.from({ length: 3000 }, (_, i) => ({ id: `bad-${i}` }))];
+    const res = await post('/ingest/zendesk', JSON.stringify(items));
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toMatchObject({ accepted: 1, rejected_count: 3000 });
+    const rejected = res.json.rejected as { index: number; code: string; reason: string }[];
+    expect(rejected).toHaveLength(20);
+    expect(rejected[0]).toEqual({ index: 1, code: 'MENTION_INVALID', reason: 'text: required' });
+    expect(rejected[19]!.index).toBe(20);
+    expect(await rawRecords(setup.bus, 'mentions.dlq')).toHaveLength(3000);
+    // All invalid: 400, the same bounded detail.
+    const none = await post('/ingest/zendesk', JSON.stringify(items.slice(1)));
+    expect(none.statusCode).toBe(400);
+    expect(none.json).toMatchObject({ error: 'WEBHOOK_NO_VALID_MENTION', accepted: 0, rejected_count: 3000 });
+    expect(none.json.rejected as unknown[]).toHaveLength(20);
+    await stop();
+  });
+});
+
 describe('webhook: failures and load', () => {
   it('503 when the bus write fails (retriable): the same signed request, retried, is then accepted', async () => {
     let bus!: ControllableBus;
@@ -504,6 +585,8 @@ describe('webhook: secrets', () => {
       max_body_bytes: 1048576,
       tolerance_ms: 300000,
       max_in_flight: 64,
+      max_items: 1000,
+      raw_keys: [],
     });
     expect(ok.http).toEqual({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 });
     let message = '';
