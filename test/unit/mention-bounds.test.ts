@@ -11,6 +11,7 @@ import { MentionPublisher } from '../../src/connectors/publish.js';
 import { connectors, createConnector } from '../../src/connectors/registry.js';
 import { FileConnectorSchema } from '../../src/core/config/schema.js';
 import type { RawMention } from '../../src/core/types.js';
+import { workspace } from '../helpers/cli.js';
 import { harness } from '../helpers/connectors.js';
 
 /** `{"a":{"a":…}}` nested `depth` levels, built without recursion. */
@@ -133,4 +134,30 @@ describe('file connector: a poison line is rejected once, the following lines ar
     expect(await h.mentions()).toHaveLength(2);
     await h.close();
   });
+});
+
+describe('ecoute ingest: a line with a value nested 5,000 levels deep', () => {
+  it('does not stop the ingest: the good lines are searchable, exit code 0', () => {
+    const ws = workspace();
+    const file = join(ws.dir, 'poison.jsonl');
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ source: 'crm', id: 'a', text: 'Acme first' }),
+        // An extra column `ecoute ingest` does not keep (no raw_keys): dropped, the line is ingested.
+        `{"source":"crm","id":"b","text":"Acme deep extra","payload":${deep}}`,
+        // A deep value where a string is expected: that line is rejected, with its number.
+        `{"source":"crm","id":"c","text":${deep}}`,
+        JSON.stringify({ source: 'crm', id: 'd', text: 'Acme last' }),
+        '',
+      ].join('\n'),
+    );
+    const result = ws.run(['ingest', file, '--no-progress']);
+    expect(result.stderr).not.toMatch(/call stack/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/line 3: text: /);
+    const search = ws.run(['search', 'acme', '--json']);
+    expect(search.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { source_id: string }).source_id).sort()).toEqual(['a', 'b', 'd']);
+  }, 60_000);
 });
