@@ -1,5 +1,6 @@
 // HTML to plain text for the sources that send HTML (feeds, Mastodon, YouTube comments): what the
 // analysis and the search index see is the words people wrote, not markup.
+import { boundedJson } from './bounds.js';
 
 const NAMED: Record<string, string> = {
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
@@ -43,13 +44,12 @@ export function isoDate(value: unknown): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
-/** A short JSON of an item that could not be read, for the dead-letter topic. */
+/**
+ * A short JSON of an item that could not be read, for the dead-letter topic. Written without
+ * recursion (bounds.ts): a hostile source's item nested thousands of levels deep is cut like a long one.
+ */
 export function inputOf(value: unknown, max = 4000): string {
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  if (typeof value === 'string') return value.length > max ? `${value.slice(0, max)}…` : value;
+  const { text, truncated } = boundedJson(value, max);
+  return truncated ? `${text}…` : text;
 }

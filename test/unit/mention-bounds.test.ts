@@ -12,7 +12,9 @@ import { connectors, createConnector } from '../../src/connectors/registry.js';
 import { FileConnectorSchema } from '../../src/core/config/schema.js';
 import type { RawMention } from '../../src/core/types.js';
 import { workspace } from '../helpers/cli.js';
-import { harness } from '../helpers/connectors.js';
+import { harness, pollOnce, startServer } from '../helpers/connectors.js';
+import { HackerNewsConnectorSchema } from '../../src/connectors/schemas.js';
+import { inputOf } from '../../src/connectors/text.js';
 
 /** `{"a":{"a":…}}` nested `depth` levels, built without recursion. */
 function nested(depth: number): unknown {
@@ -160,4 +162,36 @@ describe('ecoute ingest: a line with a value nested 5,000 levels deep', () => {
     const search = ws.run(['search', 'acme', '--json']);
     expect(search.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { source_id: string }).source_id).sort()).toEqual(['a', 'b', 'd']);
   }, 60_000);
+});
+
+describe('a pull source that sends a value nested 5,000 levels deep', () => {
+  it('gets that item dead-lettered (MENTION_TOO_DEEP, named), the others published, the poll not failed', async () => {
+    const deep = `${'{"a":'.repeat(5000)}"x"${'}'.repeat(5000)}`;
+    const hit = (id: string, storyTitle: string) =>
+      `{"objectID":"${id}","created_at_i":${1793700000 + Number(id)},"author":"someone","_tags":["comment"],"comment_text":"Acme comment ${id}","story_id":1,"story_title":${storyTitle}}`;
+    const body = `{"hits":[${hit('3', '"fine"')},${hit('2', deep)},${hit('1', '"fine too"')}],"page":0,"nbPages":1,"hitsPerPage":20,"nbHits":3}`;
+    const server = await startServer(() => ({ headers: { 'content-type': 'application/json' }, body }));
+    const h = harness();
+    try {
+      const config = HackerNewsConnectorSchema.parse({ type: 'hackernews', query: 'acme', api_url: `${server.url}/api/v1`, allow_private_networks: true, max_pages: 1 });
+      const status = await pollOnce(createConnector(config, { ...h.context }));
+      expect(status).toMatchObject({ fetched: 2, rejected: 1 });
+      expect(status.lastError).toBeUndefined();
+      expect((await h.mentions()).map((m) => [m.sourceId, (m.raw as { storyTitle?: unknown }).storyTitle])).toEqual([
+        ['3', 'fine'],
+        ['1', 'fine too'],
+      ]);
+      const letters = await h.deadLetters();
+      expect(letters).toHaveLength(1);
+      expect(letters[0]).toMatchObject({ code: 'MENTION_TOO_DEEP', reason: expect.stringMatching(/^mention "2": raw\.storyTitle(\.a)+: nested more than 32 levels deep/) });
+    } finally {
+      await server.close();
+      await h.close();
+    }
+  });
+
+  it('inputOf (a rejected item for the dead-letter topic) writes a deep item, cut', () => {
+    const text = inputOf({ id: 'x', deep: nested(100_000) }, 50);
+    expect(text).toBe(`${`{"id":"x","deep":${'{"a":'.repeat(10)}`.slice(0, 50)}…`);
+  });
 });
