@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/core/config/load.js';
 import type { RawMention } from '../../src/core/types.js';
 import { ElasticsearchMentionStore } from '../../src/store/elasticsearch/index.js';
 import { analyzeMention } from '../../src/streams/analyze.js';
@@ -79,6 +80,16 @@ connectors:
   expect(search.code, search.stderr).toBe(0);
   return { dataDir, search: search.stdout };
 }
+
+describe('privacy: config', () => {
+  it('handles are not kept unless the config says so; the section is validated', () => {
+    expect(parseConfig('{}', 't.yaml').privacy).toEqual({ keep_author_handles: false });
+    expect(parseConfig('privacy: { keep_author_handles: true }', 't.yaml').privacy).toEqual({ keep_author_handles: true });
+    expect(() => parseConfig('privacy: { keep_author_handles: yes please }', 't.yaml')).toThrow(/privacy\.keep_author_handles/);
+    expect(() => parseConfig('privacy: { keep_handles: true }', 't.yaml')).toThrow(/privacy.*keep_handles/);
+    expect(parseConfig('connectors: [{ type: file, path: x.jsonl }]', 't.yaml').connectors[0]).toMatchObject({ raw_keys: [] });
+  });
+});
 
 describe('privacy: author handles (embedded bus and store)', () => {
   it('by default no handle leaves the analyze stage: mentions.analyzed, store.sqlite and search hold only authorKey', async () => {
