@@ -50,8 +50,12 @@ describe('rss connector: what real feeds hold', () => {
     });
   });
 
-  it('counts entries without a readable date in the status, and shows the count in `connectors status`', async () => {
+  it('counts entries without a readable date in the status and a log line, and shows the count in `connectors status`', async () => {
+    const lines: string[] = [];
+    const log = { debug: () => undefined, info: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m), error: (m: string) => void lines.push(m), child: () => log };
+    h.context.log = log;
     const { status, by } = await read('rss2-html.xml');
+    expect(lines.filter((l) => /without a readable date/.test(l))).toEqual([`rss:${server.url}/news/feed.xml: 1 mention without a readable date, dated by when écoute first saw it`]);
     expect(status.undated).toBe(1);
     expect(status.fetched).toBe(3);
     // Kept, dated by when écoute first saw it.
