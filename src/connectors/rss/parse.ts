@@ -55,7 +55,8 @@ function atomLink(entry: XmlElement): string | undefined {
 /** RSS: <link> (resolved against xml:base and the feed's URL), else a guid that is a permalink. */
 function rssLink(item: XmlElement): string | undefined {
   const link = child(item, 'link');
-  const href = link && resolveUrl(plainText(link), link.base);
+  // Some feeds write it Atom-style, <link href="..."/>, inside RSS.
+  const href = link && resolveUrl(plainText(link) ?? link.attrs.href, link.base);
   if (href) return href;
   const guid = child(item, 'guid');
   const id = plainText(guid);
