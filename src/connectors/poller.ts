@@ -6,16 +6,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Secret } from '../core/config/secret.js';
 import { scrubSecrets } from '../core/config/secret.js';
 import { errorMessage, type ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { scrubbingLogger, secretScrubber } from '../core/scrub.js';
 import type { RawMention } from '../core/types.js';
-import { HttpClient, parseJson, rateLimitWait, type HttpRequest, type HttpResponse } from './http/index.js';
+import { mentionId } from '../core/ids.js';
+import { describeUrl, HttpClient, parseJson, rateLimitWait, type HttpRequest, type HttpResponse } from './http/index.js';
 import { connectorName } from './names.js';
 import { MentionPublisher } from './publish.js';
 import { defaultScheduler, RateLimitedError, type RateLimit, type Scheduler } from './scheduler.js';
 import type { HttpConnectorConfig } from './schemas.js';
 import type { ConnectorContext, ConnectorStatus, RunningConnector } from './types.js';
 
-/** One item read from a source: a mention, or why it could not become one (it goes to the dead-letter topic). */
-export type Item = { ok: true; mention: RawMention } | { ok: false; code?: ErrorCode; reason: string; input: string };
+/**
+ * One item read from a source: a mention, or why it could not become one (it goes to the
+ * dead-letter topic). `undated`: the source gave no readable date, publishedAt is when écoute first
+ * saw it (counted in the status).
+ */
+export type Item = { ok: true; mention: RawMention; undated?: boolean } | { ok: false; code?: ErrorCode; reason: string; input: string };
 
 export interface PollResult {
   /** The poll read the source up to its newest item (not stopped by max_pages). */
@@ -34,6 +41,8 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
   protected secrets: (Secret | undefined)[] = [];
   protected readonly stopping = new AbortController();
   protected readonly state: ConnectorStatus;
+  /** The context's logger, every line scrubbed of secrets. */
+  protected readonly log: Logger;
   private readonly loop: Promise<void>;
   private markCaughtUp!: () => void;
   private failures = 0;
@@ -47,7 +56,8 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
     protected readonly context: ConnectorContext,
   ) {
     this.name = connectorName(config);
-    this.state = { name: this.name, type: config.type, fetched: 0, rejected: 0 };
+    this.state = { name: this.name, type: config.type, fetched: 0, rejected: 0, undated: 0 };
+    this.log = scrubbingLogger(context.log);
     this.scheduler = context.scheduler ?? defaultScheduler;
     this.http = new HttpClient({ allowPrivateNetworks: config.allow_private_networks, timeoutMs: config.timeout_ms, ...this.httpOptions() });
     for (const host of this.hosts()) this.scheduler.register(host, config.rate_limit as RateLimit);
@@ -93,7 +103,7 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
         if (signal.aborted) break;
         this.failures++;
         const message = this.scrub(errorMessage(error));
-        if (this.state.lastError?.message !== message) this.context.log.warn(`${this.name}: ${message}`);
+        if (this.state.lastError?.message !== message) this.log.warn(`${this.name}: ${message}`);
         this.state.lastError = { at: new Date().toISOString(), message };
         // Repeated failures push the next poll back (doubling, capped); a host that asked for a
         // longer wait (Retry-After, rate-limit reset) gets at least that.
@@ -116,23 +126,44 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
 
   private saveStatus(): void {
     try {
-      this.context.statusStore?.save(this.status());
+      this.context.statusStore?.save(secretScrubber.scrubValue(this.status()));
     } catch (error) {
-      this.context.log.warn(`${this.name}: could not save status: ${errorMessage(error)}`);
+      this.log.warn(`${this.name}: could not save status: ${errorMessage(error)}`);
     }
+  }
+
+  /**
+   * A body that did not decode cleanly in the charset it declared, whose charset had to be guessed,
+   * or that held bytes no charset could read, is shown in the status and logged once, with the count
+   * of what was lost.
+   */
+  private noteDecoding(response: HttpResponse): void {
+    const { charset, from, replaced, rejected } = response.decoding;
+    // Also a guess (no charset declared, bytes not UTF-8): worth showing, the guess may be wrong.
+    const guessed = from === 'detected' && charset !== 'utf-8';
+    if (replaced === 0 && rejected.length === 0 && !guessed) return;
+    const url = describeUrl(response.url);
+    const previous = this.state.decoding;
+    this.state.decoding = { at: new Date().toISOString(), url, charset, from, replaced, rejected };
+    if (previous && previous.url === url && previous.charset === charset && previous.replaced === replaced && previous.rejected.join() === rejected.join()) return;
+    const declared = rejected.length > 0 ? `declared ${rejected.join(' and ')} does not fit its bytes; ` : guessed ? 'no charset declared and the bytes are not UTF-8; ' : '';
+    const lost = replaced > 0 ? `; ${replaced} byte sequence${replaced === 1 ? '' : 's'} could not be decoded (replaced by U+FFFD)` : '';
+    this.log.warn(`${this.name}: ${url}: ${declared}read as ${charset}${lost}`);
   }
 
   /** A request through the scheduler (host queue, retries), with this connector's back-off shown in its status. */
   protected async send(url: string | URL, init: HttpRequest = {}): Promise<HttpResponse> {
     const target = new URL(url);
-    return this.scheduler.run(target.host, (signal) => this.http.request(target, { ...init, ...(signal && { signal }) }), {
+    const response = await this.scheduler.run(target.host, (signal) => this.http.request(target, { ...init, ...(signal && { signal }) }), {
       signal: this.stopping.signal,
       onRetry: ({ waitMs, error }) => {
         this.retryingUntil = Date.now() + waitMs;
-        this.context.log.debug(`${this.name}: ${this.scrub(errorMessage(error))}; retrying in ${waitMs} ms`);
+        this.log.debug(`${this.name}: ${this.scrub(errorMessage(error))}; retrying in ${waitMs} ms`);
         this.saveStatus();
       },
     });
+    this.noteDecoding(response);
+    return response;
   }
 
   /** A response that says the host's budget is spent (X-RateLimit-Remaining: 0) pauses the host until its reset. */
@@ -161,12 +192,19 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
       this.context.cursors.set(this.name, cursor);
       return;
     }
+    // The ids of the mentions published without a date of their own (by id: the publisher's output
+    // check may hand back a copy of the mention).
+    const undated = new Set<string>();
+    let undatedDurable = 0;
     const publisher = new MentionPublisher({
       bus: this.context.bus,
       rawKeys: this.context.rawKeys,
       onDurable: ({ mentions, rejections, position }) => {
         this.state.fetched += mentions.length;
         this.state.rejected += rejections.length;
+        const withoutDate = mentions.filter(({ id }) => undated.has(id)).length;
+        this.state.undated = (this.state.undated ?? 0) + withoutDate;
+        undatedDurable += withoutDate;
         for (const { mention } of mentions) {
           if (!this.state.newestMentionAt || mention.publishedAt > this.state.newestMentionAt) this.state.newestMentionAt = mention.publishedAt;
         }
@@ -182,14 +220,19 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
     for (const [i, item] of items.entries()) {
       // The cursor rides on the last item only: a batch flushed before it is durable must not move it.
       const position = i === last ? { cursor } : undefined;
+      // Nothing a source sent reaches a topic with a secret in it (a server may echo a token back).
       if (item.ok) {
-        const mention = this.config.lang && item.mention.lang === undefined ? { ...item.mention, lang: this.config.lang } : item.mention;
+        const mention = secretScrubber.scrubValue(this.config.lang && item.mention.lang === undefined ? { ...item.mention, lang: this.config.lang } : item.mention);
+        if (item.undated) undated.add(mentionId(mention.source, mention.sourceId));
         await publisher.add(mention, position, { file: this.name });
       } else {
-        await publisher.reject({ file: this.name, code: item.code ?? 'MENTION_INVALID', reason: `${this.name}: ${this.scrub(item.reason)}`, input: item.input }, position);
+        await publisher.reject({ file: this.name, code: item.code ?? 'MENTION_INVALID', reason: `${this.name}: ${this.scrub(item.reason)}`, input: this.scrub(item.input) }, position);
       }
     }
     await publisher.flush();
+    if (undatedDurable > 0) {
+      this.log.info(`${this.name}: ${undatedDurable} mention${undatedDurable === 1 ? '' : 's'} without a readable date, dated by when écoute first saw ${undatedDurable === 1 ? 'it' : 'them'}`);
+    }
   }
 }
 

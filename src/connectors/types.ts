@@ -3,6 +3,7 @@
 // create(), which starts it.
 import type { HttpServer } from '../api/server.js';
 import type { Logger } from '../core/log.js';
+import type { CharsetSource } from './http/charset.js';
 import type { Bus } from '../streams/bus/types.js';
 import type { CursorStore } from './cursors.js';
 import type { Scheduler } from './scheduler.js';
@@ -40,6 +41,13 @@ export interface ConnectorStatus {
   backingOffUntil?: string;
   /** publishedAt of the newest mention made durable. */
   newestMentionAt?: string;
+  /** Mentions made durable whose source gave no readable date: their publishedAt is when écoute first saw them. */
+  undated?: number;
+  /**
+   * The last response whose declared charset did not fit its bytes, or with bytes no charset could
+   * read: which charset was used, what decided it, and how many byte sequences became U+FFFD.
+   */
+  decoding?: { at: string; url: string; charset: string; from: CharsetSource; replaced: number; rejected: string[] };
 }
 
 export interface RunningConnector {

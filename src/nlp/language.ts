@@ -94,9 +94,20 @@ export function langFromHint(hint: string | undefined): Lang | 'foreign' | undef
   if (base === 'en' || base === 'eng' || base === 'english') return 'en';
   if (base === 'fr' || base === 'fra' || base === 'fre' || base === 'french' || base === 'français' || base === 'francais') return 'fr';
   if (base === 'und' || base === 'mul' || base === 'zxx') return undefined;
-  // A well-formed code of another language ('de', 'spa', 'pt-BR').
-  if (/^[a-z]{2,3}$/.test(base)) return 'foreign';
+  // A code of another language ('de', 'spa', 'pt-BR'): it decides, so it must be a real one (ICU's
+  // language names know every ISO 639 code); a made-up 'xx' is ignored like any invalid hint.
+  if (/^[a-z]{2,3}$/.test(base) && isLanguageCode(base)) return 'foreign';
   return undefined;
+}
+
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+function isLanguageCode(code: string): boolean {
+  try {
+    return LANGUAGE_NAMES.of(code) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Evidence for English (positive) or French (negative), in "cue words". */
@@ -206,6 +217,9 @@ export function detectLanguage(text: string, hint?: string, allowed: readonly La
   if (fromHint === 'en' || fromHint === 'fr') {
     return candidates.includes(fromHint) ? { lang: fromHint, confidence: 1 } : { lang: 'other', confidence: 0.9 };
   }
+  // The source declared another language (a German feed's <language>de</language>): it wins over
+  // detection, as an en/fr hint does; detection only decides when the source says nothing.
+  if (fromHint === 'foreign') return { lang: 'other', confidence: 0.9 };
 
   const sample = text.length > DETECT_CHARS ? text.slice(0, DETECT_CHARS) : text;
   const { letters, latin } = countLetters(sample);
@@ -245,16 +259,15 @@ export function detectLanguage(text: string, hint?: string, allowed: readonly La
   }
 
   // 'other': franc puts another language far ahead; or somewhat ahead with few English/French
-  // cues; or the words are function words of another language; or the hint names another one.
+  // cues; or the words are function words of another language.
   const cueShare = cues / Math.max(1, words);
   const foreignShare = foreignWords / Math.max(1, words);
   if (
     foreign > 0.3 ||
     (foreign > 0.08 && cueShare < 0.25) ||
-    (foreignWords >= 1 && foreignShare >= 0.3 && foreignWords > cues) ||
-    (fromHint === 'foreign' && confidence < 0.9)
+    (foreignWords >= 1 && foreignShare >= 0.3 && foreignWords > cues)
   ) {
-    const strength = Math.max(foreign * 3, foreignShare, fromHint === 'foreign' ? 0.5 : 0);
+    const strength = Math.max(foreign * 3, foreignShare);
     return { lang: 'other', confidence: round(Math.min(0.95, 0.5 + strength * 0.5)) };
   }
   if (!candidates.includes(lang)) {

@@ -24,6 +24,10 @@ export interface SourceStatus {
   backing_off_until: string | null;
   /** When the running process last wrote this status. */
   updated_at: string | null;
+  /** Mentions published without a readable date of their own (dated by when écoute first saw them). */
+  undated: number;
+  /** The last body whose declared charset did not fit or that held undecodable bytes (null: none). */
+  decoding: { at: string; url: string; charset: string; from: string; replaced: number; rejected: string[] } | null;
 }
 
 export function sourceStatuses(connectors: readonly ConnectorConfig[], store: Pick<SqliteStatusStore, 'read'> | undefined, now = Date.now()): SourceStatus[] {
@@ -44,6 +48,8 @@ export function sourceStatuses(connectors: readonly ConnectorConfig[], store: Pi
       backing_off: backoff !== null,
       backing_off_until: backoff,
       updated_at: stored ? new Date(stored.updatedAt).toISOString() : null,
+      undated: s?.undated ?? 0,
+      decoding: s?.decoding ?? null,
     };
   });
 }
@@ -71,6 +77,12 @@ export function formatStatuses(statuses: SourceStatus[], now = Date.now()): stri
       lines.push(`  last error    ${s.last_error ? `${when(s.last_error.at)}: ${s.last_error.message}` : 'none'}`);
       lines.push(`  lag           ${s.lag_ms === null ? 'never caught up' : ago(s.lag_ms)}`);
       lines.push(`  fetched       ${s.fetched_last_hour} in the last hour (${(s.fetched_last_day / 24).toFixed(1)}/h over 24 h)`);
+      if (s.undated > 0) lines.push(`  undated       ${s.undated} mention${s.undated === 1 ? '' : 's'} without a readable date (dated when first seen)`);
+      if (s.decoding) {
+        const d = s.decoding;
+        const declared = d.rejected.length > 0 ? `declared ${d.rejected.join(' and ')} did not fit; ` : d.from === 'detected' ? 'no charset declared; ' : '';
+        lines.push(`  charset       ${when(d.at)}: ${d.url}: ${declared}read as ${d.charset}, ${d.replaced} undecodable byte sequence${d.replaced === 1 ? '' : 's'}`);
+      }
       lines.push(`  backing off   ${s.backing_off_until ? `yes, until ${s.backing_off_until} (in ${ago(Date.parse(s.backing_off_until) - now)})` : 'no'}`);
       lines.push(`  updated       ${when(s.updated_at)}`);
       return lines.join('\n');

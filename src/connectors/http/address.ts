@@ -11,8 +11,26 @@ export type BlockReason =
   | 'unique-local IPv6 address'
   | 'reserved address';
 
-/** Metadata endpoints of cloud providers (AWS, GCP, Azure, OpenStack; AWS over IPv6; Alibaba). */
-const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']);
+/**
+ * Addresses that hand out cloud credentials or instance secrets. No feed lives there, so they are
+ * refused even with allow_private_networks (and 168.63.129.16, a public address, by default too).
+ */
+const METADATA_ADDRESSES = [
+  '169.254.169.254', // instance metadata: AWS, GCP, Azure, OpenStack, Oracle, DigitalOcean
+  '169.254.170.2', // AWS ECS task metadata and task-role credentials
+  '169.254.170.23', // AWS EKS Pod Identity agent (credentials)
+  'fd00:ec2::254', // AWS instance metadata over IPv6
+  'fd00:ec2::23', // AWS EKS Pod Identity agent over IPv6
+  '168.63.129.16', // Azure WireServer (host agent, VM extension settings)
+  '100.100.100.200', // Alibaba Cloud instance metadata
+];
+
+/** Canonical form of an IP literal: IPv6 expanded to eight hex words, so that any spelling matches. */
+function canonical(address: string): string {
+  return isIP(address) === 6 ? (expandIPv6(address)?.map((w) => w.toString(16)).join(':') ?? address.toLowerCase()) : address;
+}
+
+const METADATA = new Set(METADATA_ADDRESSES.map(canonical));
 
 function list(entries: [string, number, 'ipv4' | 'ipv6'][]): BlockList {
   const blocks = new BlockList();
@@ -85,8 +103,8 @@ export function blockedReason(address: string): BlockReason | undefined {
   const family = isIP(address);
   if (family === 0) return 'reserved address';
   const normalized = family === 6 ? address.toLowerCase().replace(/%.*$/, '') : address;
-  if (METADATA.has(normalized)) return 'cloud metadata address';
-  if (family === 6 && expandIPv6(normalized)?.join(':') === expandIPv6('fd00:ec2::254')?.join(':')) return 'cloud metadata address';
+  if (METADATA.has(canonical(normalized))) return 'cloud metadata address';
+  // ::ffff:169.254.170.2 and the other IPv6 forms of an IPv4 address are judged as that address.
   const inner = embeddedIPv4(normalized);
   if (inner !== undefined) return blockedReason(inner);
   const type = family === 4 ? 'ipv4' : 'ipv6';

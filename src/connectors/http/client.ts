@@ -7,6 +7,7 @@ import { request, type Agent } from 'undici';
 import { errorMessage } from '../../core/errors.js';
 import { BlockedAddressError, describeUrl, HttpError, MalformedResponseError } from './errors.js';
 import type { BlockReason } from './address.js';
+import { decodeBody, type Decoding } from './charset.js';
 import { guardedAgent, PRIVATE_NETWORKS } from './guard.js';
 
 function packageVersion(): string {
@@ -55,6 +56,8 @@ export interface HttpResponse {
   /** The URL that answered, after redirects. */
   url: string;
   text: string;
+  /** How the body's bytes were decoded (charset, what decided it, bytes that could not be decoded). */
+  decoding: Decoding;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -169,8 +172,9 @@ export class HttpClient {
         continue;
       }
       let text: string;
+      let decoding: Decoding;
       try {
-        text = await this.readBody(response, responseHeaders, where, current.host);
+        ({ text, decoding } = await this.readBody(response, responseHeaders, where, current.host));
       } catch (error) {
         if (error instanceof HttpError) throw error;
         throw this.networkError(where, current, error, init.signal, timeout);
@@ -184,7 +188,7 @@ export class HttpClient {
           ...(retryAfterMs !== undefined && { retryAfterMs }),
         });
       }
-      return { status, headers: responseHeaders, url: current.toString(), text };
+      return { status, headers: responseHeaders, url: current.toString(), text, decoding };
     }
   }
 
@@ -194,7 +198,7 @@ export class HttpClient {
     return { response, data: parseJson<T>(response) };
   }
 
-  private async readBody(response: Awaited<ReturnType<typeof request>>, headers: Record<string, string>, where: string, host: string): Promise<string> {
+  private async readBody(response: Awaited<ReturnType<typeof request>>, headers: Record<string, string>, where: string, host: string): Promise<{ text: string; decoding: Decoding }> {
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxBytes) {
       response.body.destroy();
@@ -220,7 +224,7 @@ export class HttpClient {
     } catch (error) {
       throw new HttpError(`${where}: could not decompress the ${encoding} body: ${errorMessage(error)}`, { status: response.statusCode, host, retriable: false });
     }
-    return decode(raw, headers['content-type']);
+    return decodeBody(raw, headers['content-type']);
   }
 
   private networkError(where: string, url: URL, error: unknown, callerSignal: AbortSignal | undefined, timeout: AbortSignal): Error {
@@ -277,18 +281,4 @@ function reasonOf(status: number): string {
 function snippet(text: string): string {
   const line = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
   return line ? ` — ${line}` : '';
-}
-
-function decode(raw: Buffer, contentType: string | undefined): string {
-  let charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-  if (!charset) {
-    // XML declares its own encoding (<?xml version="1.0" encoding="ISO-8859-1"?>).
-    const head = raw.subarray(0, 200).toString('latin1');
-    charset = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1];
-  }
-  try {
-    return new TextDecoder(charset ?? 'utf-8').decode(raw);
-  } catch {
-    return new TextDecoder('utf-8').decode(raw);
-  }
 }

@@ -2,3 +2,4 @@ export { HttpClient, USER_AGENT, closeHttpAgents, parseJson, parseRetryAfter, ra
 export { BlockedAddressError, HttpError, MalformedResponseError, describeUrl } from './errors.js';
 export { blockedReason, embeddedIPv4, type BlockReason } from './address.js';
 export { checkAddress, PRIVATE_NETWORKS } from './guard.js';
+export { decodeBody, httpCharset, xmlDeclaredCharset, type CharsetSource, type Decoding } from './charset.js';

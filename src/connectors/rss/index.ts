@@ -54,7 +54,7 @@ export class RssConnector extends PollingConnector<RssConnectorConfig> {
         assigned = true;
       }
       return firstSeen[id];
-    });
+    }, { baseUrl: response.url });
     const current = new Set(feed.entries.map((e) => e.id));
     // Dates only for entries still in the feed (or still remembered as seen).
     const remembered = (ids: Iterable<string>) => Object.fromEntries([...ids].filter((id) => firstSeen[id]).map((id) => [id, firstSeen[id] as string]));
@@ -66,7 +66,8 @@ export class RssConnector extends PollingConnector<RssConnectorConfig> {
       this.context.cursors.set(this.name, { ...cursor, firstSeen: remembered(new Set([...cursor.seen, ...current])) } satisfies RssCursor);
     }
     // Oldest first, so a reader of the topic sees the feed in order.
-    const items = fresh.map((e) => e.item).reverse();
+    // Entries without a readable date are counted in the status (`undated`).
+    const items = fresh.map((e) => (e.dated || !e.item.ok ? e.item : { ...e.item, undated: true })).reverse();
     const memory = Math.max(MIN_MEMORY, 2 * feed.entries.length);
     const nextSeen = [...new Set([...feed.entries.map((e) => e.id), ...cursor.seen])].slice(0, memory);
     const next: RssCursor = {

@@ -1,12 +1,12 @@
 // RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 feeds to mentions. Pure: the feed text in, entries out, so
 // recorded feeds can test it. An entry without a date gets the time écoute first saw it, which the
 // caller keeps in its cursor so the date stays the same on every later read.
-import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
 import type { RawMention } from '../../core/types.js';
 import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import type { Item } from '../poller.js';
-import { htmlToText, inputOf, isoDate } from '../text.js';
+import { inputOf, isoDate } from '../text.js';
+import { child, children, contentType, parseXml, plainText, readableText, resolveUrl, xmlOf, type XmlElement } from './xml.js';
 
 export interface FeedEntry {
   /** Source id: the guid (RSS), id (Atom) or link, else a hash of title and text. */
@@ -20,33 +20,6 @@ export interface ParsedFeed {
   title?: string;
   lang?: string;
   entries: FeedEntry[];
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  htmlEntities: true,
-  // Entity expansion stays bounded by the parser's defaults (no billion laughs); external entities are never fetched.
-  processEntities: true,
-  isArray: (name) => ['item', 'entry', 'link', 'category', 'author', 'dc:creator'].includes(name),
-});
-
-type Node = Record<string, unknown>;
-
-function text(node: unknown): string | undefined {
-  if (node === undefined || node === null) return undefined;
-  if (Array.isArray(node)) return text(node[0]);
-  if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') return String(node).trim() || undefined;
-  if (typeof node === 'object') return text((node as Node)['#text']);
-  return undefined;
-}
-
-function attr(node: unknown, name: string): string | undefined {
-  return node && typeof node === 'object' && !Array.isArray(node) ? text((node as Node)[`@_${name}`]) : undefined;
 }
 
 /** Google Alerts wraps every link in https://www.google.com/url?...&url=<the article>: keep the article. */
@@ -71,38 +44,90 @@ function isGlobalId(id: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(id);
 }
 
-function atomLink(links: unknown): string | undefined {
-  const list = (Array.isArray(links) ? links : [links]).filter(Boolean);
-  const alternate = list.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate') ?? list[0];
-  return attr(alternate, 'href') ?? text(alternate);
+/** Atom: the rel="alternate" link (the default rel), else the first; its href resolved against its xml:base. */
+function atomLink(entry: XmlElement): string | undefined {
+  const links = children(entry, 'link');
+  const alternate = links.find((l) => (l.attrs.rel?.trim() || 'alternate') === 'alternate') ?? links[0];
+  if (!alternate) return undefined;
+  return resolveUrl(alternate.attrs.href ?? plainText(alternate), alternate.base);
+}
+
+/** RSS: <link> (resolved against xml:base and the feed's URL), else a guid that is a permalink. */
+function rssLink(item: XmlElement): string | undefined {
+  const link = child(item, 'link');
+  // Some feeds write it Atom-style, <link href="..."/>, inside RSS.
+  const href = link && resolveUrl(plainText(link) ?? link.attrs.href, link.base);
+  if (href) return href;
+  const guid = child(item, 'guid');
+  const id = plainText(guid);
+  return guid && id && guid.attrs.isPermaLink?.trim().toLowerCase() !== 'false' && /^https?:\/\//i.test(id) ? id : undefined;
+}
+
+/** Media RSS (YouTube, podcasts, Flickr): media:description on the item, or in its media:group / media:content. */
+function mediaDescription(item: XmlElement): string | undefined {
+  const holders = [item, ...children(item, 'media:group'), ...children(item, 'media:content'), ...children(item, 'media:group').flatMap((g) => children(g, 'media:content'))];
+  for (const holder of holders) {
+    const description = child(holder, 'media:description');
+    const text = description && readableText(description, contentType(description, 'text'));
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** The text of the first of `names` that has some. */
+function firstText(el: XmlElement | undefined, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const text = plainText(child(el, name));
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** An Atom text construct (title, summary, content): text unless its type says html or xhtml. */
+function atomText(el: XmlElement | undefined): string | undefined {
+  return el && readableText(el, contentType(el, 'text'));
+}
+
+/** An RSS field: HTML by convention (escaped, in CDATA, or written as elements). */
+function rssText(el: XmlElement | undefined): string | undefined {
+  return el && readableText(el, contentType(el, 'html'));
+}
+
+export interface ParseOptions {
+  /** The URL the feed was read from after redirects: relative links resolve against it (default: feedUrl). */
+  baseUrl?: string;
 }
 
 /**
  * Parses a feed. `firstSeen(id)` gives the date of an entry without one (the caller keeps it
  * stable); `feedUrl` makes feed-local guids unique and names the feed in errors.
  */
-export function parseFeed(xml: string, feedUrl: string, firstSeen: (id: string) => string): ParsedFeed {
+export function parseFeed(xml: string, feedUrl: string, firstSeen: (id: string) => string, options: ParseOptions = {}): ParsedFeed {
   const where = describeUrl(feedUrl);
   if (/<!ENTITY/i.test(xml.slice(0, 4096))) throw new MalformedResponseError(where, 'feeds with entity declarations are not accepted');
-  let doc: Node;
+  let roots: XmlElement[];
   try {
-    doc = parser.parse(xml) as Node;
+    roots = parseXml(xml, options.baseUrl ?? feedUrl);
   } catch (error) {
     throw new MalformedResponseError(where, `not XML (${(error as Error).message.split('\n')[0]})`);
   }
-  const rss = doc.rss as Node | undefined;
-  const atom = doc.feed as Node | undefined;
-  const rdf = doc['rdf:RDF'] as Node | undefined;
-  if (rss && typeof rss === 'object') return parseRss((rss.channel ?? {}) as Node, (rss.channel as Node | undefined)?.item, feedUrl);
-  if (rdf && typeof rdf === 'object') return parseRss((rdf.channel ?? {}) as Node, rdf.item ?? (rdf.channel as Node | undefined)?.item, feedUrl);
-  if (atom && typeof atom === 'object') return parseAtom(atom, feedUrl);
-  const root = Object.keys(doc).find((k) => !k.startsWith('?')) ?? 'nothing';
-  throw new MalformedResponseError(where, `not an RSS or Atom feed (root element: ${root})`);
+  const root = roots[0];
+  const host = new URL(feedUrl).host;
+  if (root?.name === 'rss') {
+    const channel = child(root, 'channel');
+    return parseRss(channel, children(channel, 'item'));
+  }
+  if (root?.name === 'rdf:RDF') {
+    const channel = child(root, 'channel');
+    return parseRss(channel, [...children(root, 'item'), ...children(channel, 'item')]);
+  }
+  if (root?.name === 'feed') return parseAtom(root);
+  throw new MalformedResponseError(where, `not an RSS or Atom feed (root element: ${root?.name ?? 'nothing'})`);
 
-  function entry(fields: { id?: string; link?: string; title?: string; body?: string; date?: string; author?: string; raw: unknown }, feed: { title?: string; lang?: string; host: string }): FeedEntry {
+  function entry(fields: { id?: string; link?: string; title?: string; body?: string; date?: string; author?: string; raw: XmlElement }, feed: { title?: string; lang?: string }): FeedEntry {
     const link = unwrapLink(fields.link);
-    const title = fields.title ? htmlToText(fields.title) : undefined;
-    const body = fields.body ? htmlToText(fields.body) : '';
+    const title = fields.title;
+    const body = fields.body ?? '';
     const localId = fields.id ?? link;
     const id = localId
       ? isGlobalId(localId)
@@ -111,12 +136,12 @@ export function parseFeed(xml: string, feedUrl: string, firstSeen: (id: string) 
       : `${feedUrl}#${createHash('sha256').update(`${title ?? ''}\n${body}`).digest('hex').slice(0, 24)}`;
     const published = isoDate(fields.date);
     const contentText = body || title || '';
-    if (!contentText) return { id, dated: published !== undefined, item: { ok: false, reason: 'entry has neither title nor text', input: inputOf(fields.raw) } };
-    const authorName = fields.author?.replace(/^\S+@\S+\s*\((.+)\)$/, '$1').trim() || feed.title || feed.host;
+    if (!contentText) return { id, dated: published !== undefined, item: { ok: false, reason: 'entry has neither title nor text', input: inputOf(xmlOf(fields.raw)) } };
+    const authorName = fields.author?.replace(/^\S+@\S+\s*\((.+)\)$/, '$1').trim() || feed.title || host;
     const mention: RawMention = {
       source: 'rss',
       sourceId: id,
-      author: { id: `${feed.host}/${authorName}`, name: authorName },
+      author: { id: `${host}/${authorName}`, name: authorName },
       ...(title && body && { title }),
       text: contentText,
       publishedAt: published ?? firstSeen(id),
@@ -127,44 +152,46 @@ export function parseFeed(xml: string, feedUrl: string, firstSeen: (id: string) 
     return { id, dated: published !== undefined, item: { ok: true, mention } };
   }
 
-  function parseRss(channel: Node, items: unknown, url: string): ParsedFeed {
-    const feed = { title: text(channel.title), lang: primaryLang(text(channel.language) ?? text(channel['dc:language'])), host: new URL(url).host };
-    const list = (Array.isArray(items) ? items : items ? [items] : []) as Node[];
-    const entries = list.map((it) =>
+  function parseRss(channel: XmlElement | undefined, items: XmlElement[]): ParsedFeed {
+    const title = rssText(child(channel, 'title'));
+    const lang = primaryLang(firstText(channel, 'language', 'dc:language') ?? channel?.lang);
+    const feed = { ...(title && { title }), ...(lang && { lang }) };
+    const entries = items.map((it) =>
       entry(
         {
-          id: text(it.guid) ?? attr(it, 'rdf:about'),
-          link: text(it.link),
-          title: text(it.title),
-          body: text(it['content:encoded']) ?? text(it.description),
-          date: text(it.pubDate) ?? text(it['dc:date']) ?? text(it.published) ?? text(it.updated),
-          author: text(it['dc:creator']) ?? text(it.author),
+          id: plainText(child(it, 'guid')) ?? it.attrs['rdf:about']?.trim(),
+          link: rssLink(it),
+          title: rssText(child(it, 'title')),
+          body: rssText(child(it, 'content:encoded')) ?? rssText(child(it, 'description')) ?? mediaDescription(it),
+          date: firstText(it, 'pubDate', 'dc:date', 'published', 'updated'),
+          author: firstText(it, 'dc:creator', 'author'),
           raw: it,
         },
-        feed,
+        { ...feed, ...(primaryLang(it.attrs['xml:lang']) && { lang: primaryLang(it.attrs['xml:lang']) }) },
       ),
     );
-    return { ...(feed.title && { title: feed.title }), ...(feed.lang && { lang: feed.lang }), entries };
+    return { ...feed, entries };
   }
 
-  function parseAtom(root: Node, url: string): ParsedFeed {
-    const feed = { title: text(root.title), lang: primaryLang(attr(root, 'xml:lang')), host: new URL(url).host };
-    const feedAuthor = text((root.author as Node[] | undefined)?.[0]?.name);
-    const list = (Array.isArray(root.entry) ? root.entry : []) as Node[];
-    const entries = list.map((it) =>
+  function parseAtom(root: XmlElement): ParsedFeed {
+    const title = atomText(child(root, 'title'));
+    const lang = primaryLang(root.lang);
+    const feed = { ...(title && { title }), ...(lang && { lang }) };
+    const feedAuthor = plainText(child(child(root, 'author'), 'name'));
+    const entries = children(root, 'entry').map((it) =>
       entry(
         {
-          id: text(it.id),
-          link: atomLink(it.link),
-          title: text(it.title),
-          body: text(it.content) ?? text(it.summary),
-          date: text(it.published) ?? text(it.updated),
-          author: text((it.author as Node[] | undefined)?.[0]?.name) ?? feedAuthor,
+          id: plainText(child(it, 'id')),
+          link: atomLink(it),
+          title: atomText(child(it, 'title')) ?? plainText(child(child(it, 'media:group'), 'media:title')),
+          body: atomText(child(it, 'content')) ?? atomText(child(it, 'summary')) ?? mediaDescription(it),
+          date: firstText(it, 'published', 'updated'),
+          author: plainText(child(child(it, 'author'), 'name')) ?? feedAuthor,
           raw: it,
         },
-        { ...feed, lang: primaryLang(attr(it, 'xml:lang')) ?? feed.lang },
+        { ...feed, ...(primaryLang(it.lang) && { lang: primaryLang(it.lang) }) },
       ),
     );
-    return { ...(feed.title && { title: feed.title }), ...(feed.lang && { lang: feed.lang }), entries };
+    return { ...feed, entries };
   }
 }

@@ -3,13 +3,13 @@
 // /run/secrets/reddit`, the Docker and Kubernetes convention). The fields are marked
 // `secret: true` in the schema (and the JSON Schema). The value read is wrapped in Secret, which
 // prints as "[secret]" in logs, JSON and util.inspect; only reveal() gives it, at the request that
-// needs it. scrubSecrets() removes values from any message before it is logged or stored.
+// needs it. Every Secret registers its value with the process-wide scrubber (src/core/scrub.ts), which
+// removes it from whatever is written to a topic, a log or the store; scrubSecrets() applies it.
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { EcouteError, errorMessage } from '../errors.js';
-
-const REDACTED = '[secret]';
+import { REDACTED, secretScrubber } from '../scrub.js';
 
 export class Secret {
   readonly #value: string;
@@ -20,6 +20,8 @@ export class Secret {
     readonly origin: string,
   ) {
     this.#value = value;
+    // From now on no topic, log line or stored status may carry it.
+    secretScrubber.add(value);
   }
 
   reveal(): string {
@@ -96,9 +98,12 @@ export function requireSecret(config: object, name: string, env: NodeJS.ProcessE
   return secret;
 }
 
-/** Replaces every occurrence of the secrets' values (and their URL-encoded forms) in `text`. */
-export function scrubSecrets(text: string, secrets: readonly (Secret | undefined)[]): string {
-  let out = text;
+/**
+ * Replaces every occurrence of the secrets' values (and their URL-encoded forms) in `text`: those
+ * given, and every other secret this process read.
+ */
+export function scrubSecrets(text: string, secrets: readonly (Secret | undefined)[] = []): string {
+  let out = secretScrubber.scrub(text);
   for (const secret of secrets) {
     if (!secret) continue;
     const value = secret.reveal();
