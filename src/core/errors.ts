@@ -35,6 +35,11 @@ export const ERROR_CODES = {
   WEBHOOK_NO_VALID_MENTION: { stage: 'connector', retriable: false },
   WEBHOOK_BUSY: { stage: 'connector', retriable: true },
   BUS_UNAVAILABLE: { stage: 'bus', retriable: true },
+  // Mention files and bodies (issue 9, ingest part): bytes that are not UTF-8, a line over
+  // max_line_bytes, a whole file in an encoding écoute does not read (UTF-16).
+  MENTION_BAD_ENCODING: { stage: 'connector', retriable: false },
+  MENTION_TOO_LARGE: { stage: 'connector', retriable: false },
+  FILE_BAD_ENCODING: { stage: 'connector', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
