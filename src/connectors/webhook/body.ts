@@ -4,7 +4,7 @@
 import { HttpError } from '../../api/server.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { RawMention } from '../../core/types.js';
-import { toRawMention } from '../file/mention-line.js';
+import { parseMentionJson, toRawMention } from '../file/mention-line.js';
 
 export interface ItemRejection {
   index: number;
@@ -32,7 +32,7 @@ export function parseItems(raw: Buffer): unknown[] {
   if (text.trim() === '') throw badJson('the body is empty: send one mention, an array of mentions, or {"mentions": [...]}');
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseMentionJson(text); // JSON.parse, but a number id beyond 2^53 keeps its digits
   } catch (error) {
     throw badJson(`the body is not JSON: ${(error as Error).message}`);
   }

@@ -190,6 +190,7 @@ export const FileConnectorSchema = z
     lang: LangSchema.optional().describe('Language hint for lines that do not say their language.'),
     interval_ms: duration('How often the file (or folder) is checked for appended lines and new files', 5000),
     settle_ms: duration('In a folder, how long a CSV file must stay unchanged before it is read (its writer has finished)', 2000),
+    max_line_bytes: bytes('Longest line (CSV: row) accepted; a longer one is refused with its line number, skipped without being held in memory', 4 * 1024 * 1024),
   })
   .describe('Reads mentions from a JSONL or CSV file, then follows what is appended to it.');
 
