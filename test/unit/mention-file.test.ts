@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMentionFile, type FileLine } from '../../src/connectors/file/read.js';
 import { parseJsonLine, parseMentionJson } from '../../src/connectors/file/mention-line.js';
+import { parseItems, validateItems } from '../../src/connectors/webhook/body.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecoute-file-'));
 
@@ -104,6 +105,9 @@ describe('mention file format: hostile input', () => {
     expect((body as { mentions: { id: unknown }[] }).mentions.map((m) => m.id)).toEqual([ids[0], 'x', ids[1]]);
     expect((parseMentionJson(`[{"id":${ids[2]}}]`) as { id: unknown }[])[0]?.id).toBe(ids[2]);
     expect(parseJsonLine('{"source":"s","id":42,"text":"t"}', now)).toMatchObject({ ok: true, mention: { sourceId: '42' } });
+    // The webhook's body goes through the same parse.
+    const items = parseItems(Buffer.from(`[{"id":${ids[0]},"text":"Acme"},{"id":${ids[1]},"text":"Acme"}]`));
+    expect(validateItems(items, 'twitter', now).mentions.map((m) => m.mention.sourceId)).toEqual([ids[0], ids[1]]);
   });
 
   it('refuses impossible dates and times instead of moving them', () => {
@@ -202,6 +206,11 @@ describe('mention file format: hostile input', () => {
     ]);
     expect(lines.filter((l) => l.result.ok).map((l) => (l.result.ok ? `${l.result.mention.sourceId}:${l.result.mention.text}` : ''))).toEqual([
       '1:good one', '3:after one', '4:after two', '5:ok quoted', '6:last', '8:after that',
+    ]);
+    // A header that cannot be read: no row can be, and the rejection says how many were skipped.
+    expect(reasons(await readAll('bad-header.csv', 'source,"id,text\ns,1,a\ns,2,b\n'))).toEqual([
+      [1, expect.stringMatching(/^MENTION_INVALID: bad CSV: a quote opened on this line is not closed/)],
+      [2, 'MENTION_INVALID: bad CSV: reading could not resume after the unclosed quote of line 1; 2 rows were skipped'],
     ]);
   });
 });

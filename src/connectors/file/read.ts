@@ -190,7 +190,13 @@ async function* readCsv(path: string, afterLine: number, now: string, max: numbe
     for (const bad of pending) if (bad.line > afterLine && (restart === undefined || bad.line <= restart)) yield bad;
     if (restart === undefined) return;
     const at = ends.get(restart);
-    if (at === undefined || header === undefined) return;
+    if (at === undefined || header === undefined) {
+      // The header row itself is unreadable: no row can be read, say how many there were.
+      let skipped = 0;
+      for await (const raw of splitLines(path, { start: 0, maxLineBytes: max })) if (raw.line > restart && raw.length > 0) skipped++;
+      if (skipped > 0) yield { line: restart + 1, input: '', result: { ok: false, code: 'MENTION_INVALID', reason: `bad CSV: reading could not resume after the unclosed quote of line ${restart}; ${skipped} row${skipped === 1 ? ' was' : 's were'} skipped` } };
+      return;
+    }
     from = restart;
     fromByte = at;
   }
