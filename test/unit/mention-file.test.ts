@@ -129,7 +129,7 @@ describe('mention file format: hostile input', () => {
       'text: must be a string, got a boolean; title: must be a string, got an array; author: must be a string, got an object; url: must be a string, got a number; lang: must be a string, got a boolean',
     );
     expect(reason({ source: 's', id: { x: 1 }, text: 't' })).toBe('id: must be a string or a number, got an object');
-    expect(reason({ source: 's', id: '1', text: 't', rating: 'five' })).toBe('rating: must be a number of stars, got NaN');
+    expect(reason({ source: 's', id: '1', text: 't', rating: 'five' })).toBe('rating: must be a number of stars, got "five"');
     expect(reason({ source: 's', id: '1', text: 't', rating: true })).toBe('rating: must be a number of stars, got a boolean');
     expect(reason({ id: '1' })).toBe('source: required; text: required');
   });

@@ -26,7 +26,11 @@ const optionalText = z.preprocess(
   z.string({ error: (issue) => `must be a string, got ${kindOf(issue.input)}` }).trim().min(1).optional(),
 );
 const optionalNumber = (inner: z.ZodNumber) =>
-  z.preprocess((v) => (v === '' || v === null ? undefined : typeof v === 'string' && v.trim() !== '' ? Number(v) : v), inner.optional());
+  // A CSV cell is text: "4" is read as 4; text that is no number stays text, for the reason to show it.
+  z.preprocess((v) => (v === '' || v === null ? undefined : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v), inner.optional());
+
+/** What a reason shows of a wrong value: a short string or number as written, else its kind. */
+const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : typeof v === 'number' ? String(v) : kindOf(v));
 
 /**
  * A real calendar date and time: Date.parse moves 2026-02-30 to March 2nd and 24:30 to the next
@@ -73,7 +77,7 @@ export const MentionLineSchema = z.object({
   ),
   rating: optionalNumber(
     z
-      .number({ error: (issue) => `must be a number of stars${issue.input === undefined ? '' : `, got ${typeof issue.input === 'number' ? issue.input : kindOf(issue.input)}`}` })
+      .number({ error: (issue) => `must be a number of stars${issue.input === undefined ? '' : `, got ${shown(issue.input)}`}` })
       .min(1, 'must be 1 to 5 stars')
       .max(5, 'must be 1 to 5 stars'),
   ),
