@@ -35,10 +35,14 @@ export const ERROR_CODES = {
   WEBHOOK_NO_VALID_MENTION: { stage: 'connector', retriable: false },
   WEBHOOK_BUSY: { stage: 'connector', retriable: true },
   BUS_UNAVAILABLE: { stage: 'bus', retriable: true },
-  // Issue 9, poison values and oversize requests (src/connectors/bounds.ts, output.ts, webhook).
+  // Issue 9: poison values and oversize input (src/connectors/bounds.ts, output.ts, webhook; a line
+  // over max_line_bytes), bytes that are not UTF-8, a whole file in an encoding écoute does not
+  // read (UTF-16).
   MENTION_TOO_DEEP: { stage: 'connector', retriable: false },
   MENTION_TOO_LARGE: { stage: 'connector', retriable: false },
   WEBHOOK_TOO_MANY_ITEMS: { stage: 'connector', retriable: false },
+  MENTION_BAD_ENCODING: { stage: 'connector', retriable: false },
+  FILE_BAD_ENCODING: { stage: 'connector', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -28,6 +28,12 @@ export interface RawMention {
   lang?: string;
   metrics?: { likes?: number; shares?: number; comments?: number };
   raw?: unknown;
+  /**
+   * contentHash() of what the source gave, set by connectors that fill in defaults (the mention
+   * file format: a missing published_at is not content); otherwise the analyze stage computes it.
+   * Stores compare it to tell a duplicate (same hash: nothing changes) from an update.
+   */
+  contentHash?: string;
 }
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative' | 'mixed';

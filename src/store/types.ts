@@ -3,7 +3,11 @@
 // (test/contract/store.contract.ts).
 import type { AnalyzedMention, SentimentLabel } from '../core/types.js';
 
-export type ItemStatus = 'created' | 'updated' | 'failed';
+/**
+ * The rule for a repeated id: the same content (the same contentHash) is `unchanged`, nothing
+ * stored changes; other content is `updated`, the stored mention replaced (last write wins).
+ */
+export type ItemStatus = 'created' | 'updated' | 'unchanged' | 'failed';
 
 export interface BulkItemResult {
   id: string;
@@ -16,6 +20,7 @@ export interface BulkResult {
   items: BulkItemResult[];
   created: number;
   updated: number;
+  unchanged: number;
   failed: number;
 }
 
@@ -124,6 +129,8 @@ export interface MentionStore {
   upsert(mentions: AnalyzedMention[]): Promise<BulkResult>;
   /** Which of these ids are stored. */
   existing(ids: string[]): Promise<Set<string>>;
+  /** The contentHash of each of these ids that is stored (null: stored without one). */
+  contentHashes(ids: string[]): Promise<Map<string, string | null>>;
   get(id: string): Promise<AnalyzedMention | undefined>;
   count(filters?: SearchFilters & { query?: string }): Promise<number>;
   search(request: SearchRequest): Promise<SearchPage>;

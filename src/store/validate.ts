@@ -44,6 +44,7 @@ export function validateMention(value: unknown): ValidMention | { error: string 
     return { error: `publishedAt: ${JSON.stringify(m.publishedAt)} is not an ISO 8601 instant with a time zone` };
   }
   if (typeof m.authorKey !== 'string') return { error: 'authorKey: missing or not a string' };
+  if (m.contentHash !== undefined && (typeof m.contentHash !== 'string' || m.contentHash === '')) return { error: 'contentHash: not a non-empty string' };
   // Absent (or null) means "not a near-duplicate". Anything else must name another mention: an
   // empty or self reference would hide the mention from every default count in one store and not
   // in the other (Elasticsearch indexes '' as a value), so it is refused, not guessed at.

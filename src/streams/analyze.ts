@@ -2,7 +2,7 @@
 // brands and pseudonymized; a record that cannot be read or analyzed goes to the dead-letter topic
 // with its offset. The batch is acknowledged only after both writes are durable.
 import { z } from 'zod';
-import { authorKey, mentionId } from '../core/ids.js';
+import { authorKey, contentHash, mentionId } from '../core/ids.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
 import { analyzeStrict } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';
@@ -25,6 +25,7 @@ const RawMentionSchema = z.object({
   lang: z.string().optional(),
   metrics: z.record(z.string(), z.number()).optional(),
   raw: z.unknown().optional(),
+  contentHash: z.string().optional(),
 });
 
 export interface AnalyzeStageOptions {
@@ -81,6 +82,8 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
     analysis,
     authorKey: authorKey(options.authorKeySecret, raw.source, raw.author.id),
     analyzedAt: new Date().toISOString(),
+    // What the store compares to tell a duplicate from an update (see contentHash in core/ids).
+    contentHash: raw.contentHash ?? contentHash({ ...raw, author: raw.author.id }),
   };
 }
 

@@ -14,10 +14,18 @@ export interface IndexStageOptions {
   store: MentionStore;
   onError?: (error: unknown) => void;
   /** Called after each durable batch with the store's per-item counts. */
-  onIndexed?: (counts: { created: number; updated: number; failed: number }) => void;
+  onIndexed?: (counts: IndexCounts) => void;
 }
 
-export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store'>): Promise<{ created: number; updated: number; failed: number }> {
+export interface IndexCounts {
+  created: number;
+  updated: number;
+  /** Repeats of stored mentions with the same content: nothing changed. */
+  unchanged: number;
+  failed: number;
+}
+
+export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store'>): Promise<IndexCounts> {
   const dead: BusRecord[] = [];
   const mentions: AnalyzedMention[] = [];
   const sources: ConsumedRecord[] = [];
@@ -34,7 +42,7 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
       );
     }
   }
-  const result = mentions.length > 0 ? await options.store.upsert(mentions) : { items: [], created: 0, updated: 0, failed: 0 };
+  const result = mentions.length > 0 ? await options.store.upsert(mentions) : { items: [], created: 0, updated: 0, unchanged: 0, failed: 0 };
   const retriable = result.items.filter((item) => item.error?.retriable);
   if (retriable.length > 0) {
     throw new EcouteError('STORE_UNAVAILABLE', `${retriable.length} of ${mentions.length} items could not be indexed yet: ${retriable[0]?.error?.message}`);
@@ -51,7 +59,7 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
     }
   });
   await options.bus.publish('mentions.dlq', dead);
-  return { created: result.created, updated: result.updated, failed: dead.length };
+  return { created: result.created, updated: result.updated, unchanged: result.unchanged, failed: dead.length };
 }
 
 function originOf(record: ConsumedRecord) {

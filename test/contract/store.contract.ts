@@ -180,8 +180,39 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       expect((await store.get('twice'))?.text).toBe('second take');
     });
 
+    it('the repeated-id rule: the same content is unchanged and nothing stored changes; other content is an update', async () => {
+      const m = makeMention({ id: 'rule', text: 'the first wording', brands: ['acme'], contentHash: 'hash-1' });
+      expect(await store.upsert([m])).toMatchObject({ created: 1, updated: 0, unchanged: 0, failed: 0 });
+      // Same content, analyzed again later with other brands: nothing stored changes.
+      const again = { ...m, brands: ['globex'], analyzedAt: '2027-01-01T00:00:00.000Z' };
+      const second = await store.upsert([again]);
+      expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 1, failed: 0 });
+      expect(second.items).toEqual([{ id: 'rule', status: 'unchanged' }]);
+      expect(await store.get('rule')).toEqual(m);
+      expect(await ids(store, { query: 'wording', brand: 'globex' })).toEqual([]);
+      // Other content: replaced, last write wins.
+      const changed = makeMention({ id: 'rule', text: 'the second phrasing', brands: ['globex'], contentHash: 'hash-2' });
+      expect((await store.upsert([changed])).items).toEqual([{ id: 'rule', status: 'updated' }]);
+      expect(await store.get('rule')).toEqual(changed);
+      expect(await store.contentHashes(['rule', 'never-stored'])).toEqual(new Map([['rule', 'hash-2']]));
+      expect(await store.contentHashes([])).toEqual(new Map());
+      // In one batch: created, then a repeat of it, then a change of it.
+      const a = makeMention({ id: 'rule-batch', text: 'one', contentHash: 'a-1' });
+      const result = await store.upsert([a, { ...a }, makeMention({ id: 'rule-batch', text: 'two', contentHash: 'a-2' })]);
+      expect(result.items.map((i) => i.status)).toEqual(['created', 'unchanged', 'updated']);
+      expect(result).toMatchObject({ created: 1, updated: 1, unchanged: 1, failed: 0 });
+      expect((await store.get('rule-batch'))?.text).toBe('two');
+      // Stored without a hash (written before hashes existed): cannot be compared, so it is updated.
+      const old = makeMention({ id: 'rule-old', text: 'old' });
+      await store.upsert([old]);
+      expect(await store.contentHashes(['rule-old'])).toEqual(new Map([['rule-old', null]]));
+      expect((await store.upsert([{ ...old, contentHash: 'h' }])).items).toEqual([{ id: 'rule-old', status: 'updated' }]);
+      const badHash = { ...makeMention({ id: 'rule-bad' }), contentHash: 7 } as unknown as AnalyzedMention;
+      expect((await store.upsert([badHash])).items[0]).toMatchObject({ status: 'failed', error: { message: /contentHash/ } });
+    });
+
     it('an empty batch is an empty result', async () => {
-      expect(await store.upsert([])).toEqual({ items: [], created: 0, updated: 0, failed: 0 });
+      expect(await store.upsert([])).toEqual({ items: [], created: 0, updated: 0, unchanged: 0, failed: 0 });
     });
 
     it('get returns the stored mention as it was given; existing tells which ids are stored', async () => {

@@ -24,7 +24,7 @@ describe('ecoute ingest and search (embedded)', () => {
     const first = ws.run(['ingest', file]);
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('ingested 6 lines from 1 file: 3 new, 0 duplicates (already indexed or repeated), 3 rejected');
+    expect(first.stdout).toContain('ingested 6 lines from 1 file: 3 new, 0 updated, 0 duplicates, 3 rejected');
     expect(first.stdout).toMatch(/line 2: not JSON/);
     expect(first.stdout).toMatch(/line 3: text: required/);
     expect(first.stdout).toMatch(/line 4: published_at: must be an ISO 8601 date/);
@@ -41,8 +41,65 @@ describe('ecoute ingest and search (embedded)', () => {
     expect(brand.stdout.trim().split('\n').map((l) => JSON.parse(l).source_id)).toEqual(['n1']);
 
     const again = ws.run(['ingest', file]);
-    expect(again.stdout).toContain('0 new, 3 duplicates');
+    expect(again.stdout).toContain('0 new, 0 updated, 3 duplicates, 3 rejected');
     expect(ws.run(['search', 'acme OR globex', '--json']).stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('counts repeated ids exactly: a same-content repeat is a duplicate, a changed one an update (last write wins), in one run and across runs', () => {
+    const ws = workspace();
+    const m = (id: string | number, text: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ source: 'tweets', id, text, published_at: '2026-11-02T09:00:00Z', ...extra });
+    const big = ['1234567890123456789', '1234567890123456788', '1234567890123456787', '1234567890123456786'];
+    const first = join(ws.dir, 'first.jsonl');
+    writeFileSync(
+      first,
+      Buffer.concat([
+        Buffer.from(
+          [
+            m('a', 'Acme first take'),
+            m('b', 'Acme original wording'),
+            m('a', 'Acme first take'), // the same again: a duplicate
+            m('c', 'Acme undated', { published_at: undefined }),
+            m('b', 'Acme changed wording'), // changed: an update
+            m('c', 'Acme undated', { published_at: undefined }), // the time of ingestion is not content
+            ...big.map((id) => m('BIG', `Acme tweet ${id}`).replace('"BIG"', id)),
+            m('d', 'Acme on a day that does not exist', { published_at: '2026-02-30' }),
+            m('e', 'x'.repeat(3000)),
+            '',
+          ].join('\n'),
+        ),
+        Buffer.from('{"source":"tweets","id":"f","text":"Acme caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}\n'),
+      ]),
+    );
+    const one = ws.run(['ingest', first, '--max-line-bytes', '2048', '--no-progress']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('ingested 13 lines from 1 file: 7 new, 1 updated, 2 duplicates, 3 rejected');
+    expect(one.stdout).toMatch(/first\.jsonl line 11: published_at: must be an ISO 8601 date.*2026-02-30 is no such day or time/);
+    expect(one.stdout).toMatch(/first\.jsonl line 12: the line is 30\d\d bytes, over max_line_bytes \(2048\)/);
+    expect(one.stdout).toMatch(/first\.jsonl line 13: not UTF-8: byte 0xE9/);
+    const ids = () => ws.run(['search', 'acme', '--json', '--limit', '100']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { source_id: string; text: string });
+    expect(ids().map((h) => h.source_id).sort()).toEqual([...big, 'a', 'b', 'c'].sort());
+    expect(ids().find((h) => h.source_id === 'b')?.text).toBe('Acme changed wording');
+
+    const second = join(ws.dir, 'second.jsonl');
+    writeFileSync(second, [m('a', 'Acme first take'), m('b', 'Acme third wording'), m('g', 'Acme new one'), m(big[0]!, `Acme tweet ${big[0]}`)].join('\n'));
+    const two = ws.run(['ingest', second, '--no-progress']);
+    expect(two.stdout).toContain('ingested 4 lines from 1 file: 1 new, 1 updated, 2 duplicates, 0 rejected');
+    expect(ids().find((h) => h.source_id === 'b')?.text).toBe('Acme third wording');
+    expect(ids()).toHaveLength(8);
+  });
+
+  it('refuses a UTF-16 file once, before ingesting anything', () => {
+    const ws = workspace();
+    const file = join(ws.dir, 'utf16.jsonl');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${JSON.stringify({ source: 's', id: '1', text: 'Acme' })}\n`, 'utf16le')]));
+    const out = ws.run(['ingest', file, '--no-progress']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/utf16\.jsonl: the file is UTF-16 little-endian .*mention files must be UTF-8/);
+    expect(out.stderr).not.toContain('\u0000');
+    expect(out.stdout).toBe('');
   });
 
   it('reads CSV files with the same columns', () => {

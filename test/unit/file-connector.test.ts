@@ -71,4 +71,55 @@ describe('file connector: watched folder', () => {
     cursors.close();
     await bus.close();
   });
+
+  it('refuses bad bytes and oversize lines with their own codes, advances its cursor past them, and refuses a UTF-16 file once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecoute-hostile-'));
+    const bus = new EmbeddedBus({ file: ':memory:' });
+    const cursors = new SqliteCursorStore(join(dir, 'cursors.sqlite'));
+    const file = join(dir, 'feed.jsonl');
+    const config = FileConnectorSchema.parse({ type: 'file', path: file, interval_ms: 30, max_line_bytes: 512 });
+    const start = () => {
+      const c = fileConnector.create(config, { bus, cursors, log: silentLogger });
+      running.push(c);
+      return c;
+    };
+    const ids = async () => (await bus.read('mentions.raw', { 0: 0 })).map((r) => JSON.parse(r.value).sourceId as string);
+    const dead = async () => (await bus.read('mentions.dlq', { 0: 0 })).map((r) => JSON.parse(r.value) as { code: string; reason: string; origin: { line: number } });
+
+    const latin1 = Buffer.concat([Buffer.from('{"source":"export","id":"bad","text":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    writeFileSync(file, Buffer.concat([Buffer.from(line('1')), latin1, Buffer.from(line('big', 'x'.repeat(2000))), Buffer.from(line('4') + line('1234567890123456789').replace('"1234567890123456789"', '1234567890123456789'))]));
+    const first = start();
+    await first.caughtUp;
+    expect(await ids()).toEqual(['1', '4', '1234567890123456789']);
+    expect((await dead()).map((d) => [d.origin.line, d.code])).toEqual([
+      [2, 'MENTION_BAD_ENCODING'],
+      [3, 'MENTION_TOO_LARGE'],
+    ]);
+    expect(first.status()).toMatchObject({ fetched: 3, rejected: 2 });
+    await first.stop();
+    running.splice(0);
+
+    // Restarted: the cursor is past every line, good or refused; only what is appended is read.
+    appendFileSync(file, line('6'));
+    const second = start();
+    await second.caughtUp;
+    expect(await ids()).toEqual(['1', '4', '1234567890123456789', '6']);
+    expect(await dead()).toHaveLength(2);
+    await second.stop();
+    running.splice(0);
+
+    // A UTF-16 file: one clear error for the file, no line-by-line rejections.
+    const utf16 = join(dir, 'utf16.jsonl');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line('u1') + line('u2'), 'utf16le')]));
+    const third = fileConnector.create(FileConnectorSchema.parse({ type: 'file', path: utf16, interval_ms: 30 }), { bus, cursors, log: silentLogger });
+    running.push(third);
+    await third.caughtUp;
+    expect(third.status().lastError?.message).toMatch(/utf16\.jsonl: the file is UTF-16 little-endian .*must be UTF-8/);
+    expect(await dead()).toHaveLength(2);
+    expect(await ids()).toHaveLength(4);
+    await third.stop();
+    running.splice(0);
+    cursors.close();
+    await bus.close();
+  });
 });

@@ -6,7 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { MentionPublisher } from '../../connectors/publish.js';
+import { checkEncoding, DEFAULT_MAX_LINE_BYTES } from '../../connectors/file/lines.js';
 import { readMentionFile } from '../../connectors/file/read.js';
+import { contentHash, mentionId } from '../../core/ids.js';
 import { createLogger } from '../../core/log.js';
 import { openRuntime } from '../../runtime.js';
 import { startStages, waitUntilIndexed } from '../../streams/pipeline.js';
@@ -17,10 +19,16 @@ import { deadLettersSince, describeRejections } from '../dead-letters.js';
 export interface IngestSummary {
   files: number;
   lines: number;
+  /** Ids not stored before (nor earlier in the run). */
   created: number;
+  /** Ids stored (or seen earlier in the run) with other content: replaced, last write wins. */
+  updated: number;
+  /** Ids stored (or seen earlier in the run) with the same content: nothing changed. */
   duplicates: number;
   rejected: number;
 }
+
+type Kind = 'created' | 'updated' | 'duplicates';
 
 export function registerIngest(program: Command): void {
   program
@@ -29,12 +37,17 @@ export function registerIngest(program: Command): void {
     .argument('<file...>', 'mention files (.jsonl, or .csv with the same column names)')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
     .option('--format <format>', 'jsonl or csv (default: from each file\'s extension)')
+    .option('--max-line-bytes <bytes>', `lines longer than this are refused unread (default ${DEFAULT_MAX_LINE_BYTES}, 4 MiB)`)
     .option('--no-progress', 'no progress bar, even on a terminal')
-    .action(async (files: string[], options: { config?: string; format?: string; progress: boolean }) => {
+    .action(async (files: string[], options: { config?: string; format?: string; maxLineBytes?: string; progress: boolean }) => {
       if (options.format !== undefined && options.format !== 'jsonl' && options.format !== 'csv') throw new UsageError(`--format: must be jsonl or csv, got "${options.format}"`);
+      const maxLineBytes = options.maxLineBytes === undefined ? DEFAULT_MAX_LINE_BYTES : Number(options.maxLineBytes);
+      if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new UsageError(`--max-line-bytes: must be a whole number of bytes, at least 1, got "${options.maxLineBytes}"`);
       for (const file of files) {
         if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
       }
+      // A file in an encoding écoute does not read (UTF-16) is refused whole, before anything is ingested.
+      for (const file of files) await checkEncoding(file);
       const { config } = readConfig(options.config);
       const log = createLogger();
       const runtime = await openRuntime(config);
@@ -48,8 +61,11 @@ export function registerIngest(program: Command): void {
         const ingestId = randomUUID();
         const dlqStart = await runtime.bus.endOffsets('mentions.dlq');
         const indexStart = await runtime.bus.committedOffsets('mentions.analyzed', INDEX_GROUP);
-        const seen = new Set<string>();
-        let duplicates = 0;
+        // The repeated-id rule, as the store applies it (src/store/types.ts ItemStatus): each
+        // mention is classified against the store and against the earlier lines of this run. The
+        // last kind of each id is kept to take back a mention a later stage rejected.
+        const seen = new Map<string, { hash: string; kind: Kind }>();
+        const counts: Record<Kind, number> = { created: 0, updated: 0, duplicates: 0 };
         let published = 0;
         let lines = 0;
         bar?.start(0, 0, { phase: 'reading' });
@@ -58,11 +74,14 @@ export function registerIngest(program: Command): void {
           ingestId,
           // Counted before publishing, so the stages cannot have indexed them yet.
           beforePublish: async (batch) => {
-            const fresh = batch.filter(({ id }) => !seen.has(id));
-            duplicates += batch.length - fresh.length;
-            const stored = await runtime.store.existing(fresh.map((m) => m.id));
-            duplicates += stored.size;
-            for (const { id } of batch) seen.add(id);
+            const stored = await runtime.store.contentHashes([...new Set(batch.filter(({ id }) => !seen.has(id)).map((m) => m.id))]);
+            for (const { id, mention } of batch) {
+              const hash = mention.contentHash ?? contentHash({ ...mention, author: mention.author.id });
+              const before = seen.get(id)?.hash ?? stored.get(id);
+              const kind: Kind = before === undefined ? 'created' : before === hash ? 'duplicates' : 'updated';
+              counts[kind]++;
+              seen.set(id, { hash, kind });
+            }
           },
           onDurable: ({ mentions }) => {
             published += mentions.length;
@@ -70,7 +89,7 @@ export function registerIngest(program: Command): void {
           },
         });
         for (const file of files) {
-          for await (const item of readMentionFile(file, { ...(options.format && { format: options.format as 'jsonl' | 'csv' }) })) {
+          for await (const item of readMentionFile(file, { maxLineBytes, ...(options.format && { format: options.format as 'jsonl' | 'csv' }) })) {
             if (interrupted.signal.aborted) throw new Error('interrupted: what was published is safe; run the same command again to finish');
             lines++;
             if (item.result.ok) await publisher.add(item.result.mention);
@@ -87,16 +106,24 @@ export function registerIngest(program: Command): void {
         bar?.update(published, { phase: 'done' });
         bar?.stop();
         const letters = await deadLettersSince(runtime.bus, dlqStart, ingestId);
-        const lateRejections = letters.filter((l) => l.stage !== 'connector').length;
+        // A mention a later stage refused (analyze, index) was counted when published: take it back.
+        for (const letter of letters) {
+          if (letter.stage === 'connector') continue;
+          const id = idOf(letter.input);
+          const kind = id === undefined ? undefined : seen.get(id)?.kind;
+          const from: Kind = kind ?? 'created';
+          counts[from] = Math.max(0, counts[from] - 1);
+        }
         const summary: IngestSummary = {
           files: files.length,
           lines,
-          created: Math.max(0, published - duplicates - lateRejections),
-          duplicates,
+          created: counts.created,
+          updated: counts.updated,
+          duplicates: counts.duplicates,
           rejected: letters.length,
         };
         const out = [
-          `ingested ${summary.lines} line${summary.lines === 1 ? '' : 's'} from ${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.created} new, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'} (already indexed or repeated), ${summary.rejected} rejected`,
+          `ingested ${summary.lines} line${summary.lines === 1 ? '' : 's'} from ${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.created} new, ${summary.updated} updated, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}, ${summary.rejected} rejected`,
         ];
         if (letters.length > 0) out.push('rejected:', ...describeRejections(letters));
         process.stdout.write(`${out.join('\n')}\n`);
@@ -108,4 +135,15 @@ export function registerIngest(program: Command): void {
         await runtime.close();
       }
     });
+}
+
+/** The mention id of a dead letter's input (a raw or analyzed mention as JSON), if it has one. */
+function idOf(input: string): string | undefined {
+  try {
+    const m = JSON.parse(input) as { id?: unknown; source?: unknown; sourceId?: unknown };
+    if (typeof m.id === 'string') return m.id;
+    return typeof m.source === 'string' && typeof m.sourceId === 'string' ? mentionId(m.source, m.sourceId) : undefined;
+  } catch {
+    return undefined;
+  }
 }

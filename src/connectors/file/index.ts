@@ -143,6 +143,8 @@ class FileConnector implements RunningConnector {
       afterLine: from.line,
       ...(csv ? {} : { startByte: from.byte }),
       follow: true,
+      maxLineBytes: this.config.max_line_bytes,
+      shown,
     });
     for await (const item of lines) {
       if (this.stopping.signal.aborted) break;

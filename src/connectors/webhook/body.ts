@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../core/errors.js';
 import type { RawMention } from '../../core/types.js';
 import { MAX_INPUT_CHARS } from '../../streams/dead-letter.js';
 import { boundedJson } from '../bounds.js';
-import { toRawMention } from '../file/mention-line.js';
+import { parseMentionJson, toRawMention } from '../file/mention-line.js';
 import { checkMention } from '../output.js';
 
 export interface ItemRejection {
@@ -36,7 +36,7 @@ export function parseItems(raw: Buffer): unknown[] {
   if (text.trim() === '') throw badJson('the body is empty: send one mention, an array of mentions, or {"mentions": [...]}');
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseMentionJson(text); // JSON.parse, but a number id beyond 2^53 keeps its digits
   } catch (error) {
     throw badJson(`the body is not JSON: ${(error as Error).message}`);
   }

@@ -196,6 +196,7 @@ export const FileConnectorSchema = z
       .describe(
         'Extra keys of a JSONL line or columns of a CSV row (beyond the mention format) kept with the mention as `raw`, by name; the others are dropped before the bus. None by default: extra fields are yours and may hold personal data (README, Privacy).',
       ),
+    max_line_bytes: bytes('Longest line (CSV: row) accepted; a longer one is refused with its line number, skipped without being held in memory', 4 * 1024 * 1024),
   })
   .describe('Reads mentions from a JSONL or CSV file, then follows what is appended to it.');
 

@@ -102,6 +102,8 @@ interface Work {
   /** A copy of the mention was stored before this item was written. */
   existedBefore: boolean;
   status?: 'created' | 'updated';
+  /** The mention's contentHash, compared with the stored one's. */
+  hash?: string | undefined;
 }
 
 type Outcome = { kind: 'ok' } | { kind: 'retry'; message: string } | { kind: 'fail'; message: string };
@@ -211,7 +213,7 @@ export class ElasticsearchMentionStore implements MentionStore {
         items[at] = { id: mention.id, status: 'failed', error: { code: 'STORE_ITEM_INVALID', message: `id: longer than ${MAX_ID_BYTES} bytes in UTF-8 (Elasticsearch's limit)`, retriable: false } };
         return;
       }
-      work.push({ at, id: mention.id, index: monthlyIndex(this.layout.prefix, publishedMs), doc: toDocument(mention, publishedMs), existedBefore: false });
+      work.push({ at, id: mention.id, index: monthlyIndex(this.layout.prefix, publishedMs), doc: toDocument(mention, publishedMs), existedBefore: false, hash: mention.contentHash });
     });
     if (work.length > 0) {
       try {
@@ -220,7 +222,8 @@ export class ElasticsearchMentionStore implements MentionStore {
         this.schema = undefined;
         throw error;
       }
-      const known = await this.locate([...new Set(work.map((w) => w.id))]);
+      const hashes = new Map<string, string | null>();
+      const known = await this.locate([...new Set(work.map((w) => w.id))], hashes);
       // The same id twice in a batch: its writes go in order, one generation per occurrence
       // (bulk items on different shards run in parallel, and a later version must win).
       const generations: Work[][] = [];
@@ -230,9 +233,18 @@ export class ElasticsearchMentionStore implements MentionStore {
         seen.set(w.id, n + 1);
         (generations[n] ??= []).push(w);
       }
-      for (const generation of generations) await this.writeGeneration(generation, known, items);
+      for (const generation of generations) {
+        // The same content as stored (a re-sent mention): a duplicate, nothing is written.
+        const changed = generation.filter((w) => {
+          const same = w.hash !== undefined && (known.get(w.id)?.size ?? 0) > 0 && hashes.get(w.id) === w.hash;
+          if (same) items[w.at] = { id: w.id, status: 'unchanged' };
+          return !same;
+        });
+        await this.writeGeneration(changed, known, items);
+        for (const w of changed) if (items[w.at]?.status !== 'failed') hashes.set(w.id, w.hash ?? null);
+      }
     }
-    const result: BulkResult = { items, created: 0, updated: 0, failed: 0 };
+    const result: BulkResult = { items, created: 0, updated: 0, unchanged: 0, failed: 0 };
     for (const item of items) result[item.status]++;
     return result;
   }
@@ -338,8 +350,8 @@ export class ElasticsearchMentionStore implements MentionStore {
     return outcomes;
   }
 
-  /** Where each id is stored now (index names), from one ids query per chunk. */
-  private async locate(ids: string[]): Promise<Map<string, Set<string>>> {
+  /** Where each id is stored now (index names), from one ids query per chunk; fills `hashes` with their contentHash. */
+  private async locate(ids: string[], hashes?: Map<string, string | null>): Promise<Map<string, Set<string>>> {
     const known = new Map<string, Set<string>>();
     for (let k = 0; k < ids.length; k += LOOKUP_CHUNK) {
       const chunk = ids.slice(k, k + LOOKUP_CHUNK);
@@ -348,7 +360,7 @@ export class ElasticsearchMentionStore implements MentionStore {
         response = await this.client.search({
           ...this.readTarget(),
           query: { ids: { values: chunk } },
-          _source: false,
+          _source: hashes ? ['contentHash'] : false,
           size: chunk.length * 4, // an id has one copy, two while it moves between months
           sort: ['_doc'],
           track_total_hits: false,
@@ -361,6 +373,8 @@ export class ElasticsearchMentionStore implements MentionStore {
         const copies = known.get(hit._id) ?? new Set<string>();
         copies.add(hit._index);
         known.set(hit._id, copies);
+        const hash = (hit._source as { contentHash?: unknown } | undefined)?.contentHash;
+        hashes?.set(hit._id, typeof hash === 'string' ? hash : null);
       }
     }
     return known;
@@ -448,6 +462,19 @@ export class ElasticsearchMentionStore implements MentionStore {
       }
     }
     return found;
+  }
+
+  async contentHashes(ids: string[]): Promise<Map<string, string | null>> {
+    this.open();
+    const wanted = [...new Set((Array.isArray(ids) ? ids : []).filter((id): id is string => typeof id === 'string'))];
+    const hashes = new Map<string, string | null>();
+    if (wanted.length === 0) return hashes;
+    try {
+      await this.locate(wanted, hashes);
+    } catch (error) {
+      throw this.failure('contentHashes', error);
+    }
+    return hashes;
   }
 
   async get(id: string): Promise<AnalyzedMention | undefined> {

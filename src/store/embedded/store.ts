@@ -60,6 +60,7 @@ interface Statements {
   insertFts: Statement;
   get: Statement;
   existing: Statement;
+  hashes: Statement;
   eraseFts: Statement;
   eraseBrands: Statement;
   eraseTerms: Statement;
@@ -85,7 +86,7 @@ export class EmbeddedMentionStore implements MentionStore {
   private readonly cache = new Map<string, Statement>();
   private closed = false;
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
-  private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated';
+  private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
 
   constructor(options: EmbeddedMentionStoreOptions) {
     const file = options.file;
@@ -123,7 +124,7 @@ export class EmbeddedMentionStore implements MentionStore {
     }
     const p = (sql: string): Statement => this.db.prepare(sql);
     this.statements = {
-      byId: p('SELECT doc, json FROM mentions WHERE id = ?'),
+      byId: p("SELECT doc, json, json_extract(json, '$.contentHash') AS hash FROM mentions WHERE id = ?"),
       insert: p(
         `INSERT INTO mentions (id, source, source_id, lang, sentiment_label, sentiment_score, published_at, author_key, duplicate_of, json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -140,6 +141,7 @@ export class EmbeddedMentionStore implements MentionStore {
       insertFts: p('INSERT INTO mentions_fts (rowid, text, lemmas) VALUES (?, ?, ?)'),
       get: p('SELECT json FROM mentions WHERE id = ?'),
       existing: p('SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))'),
+      hashes: p("SELECT id, json_extract(json, '$.contentHash') AS hash FROM mentions WHERE id IN (SELECT value FROM json_each(?))"),
       eraseFts: p('DELETE FROM mentions_fts WHERE rowid IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseBrands: p('DELETE FROM mention_brands WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseTerms: p('DELETE FROM mention_terms WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
@@ -163,7 +165,7 @@ export class EmbeddedMentionStore implements MentionStore {
         retriable: isRetriable(error),
       });
     }
-    const result: BulkResult = { items, created: 0, updated: 0, failed: 0 };
+    const result: BulkResult = { items, created: 0, updated: 0, unchanged: 0, failed: 0 };
     for (const item of items) result[item.status]++;
     return result;
   }
@@ -186,14 +188,16 @@ export class EmbeddedMentionStore implements MentionStore {
     }
   }
 
-  private writeOne(m: AnalyzedMention, publishedMs: number): 'created' | 'updated' {
+  private writeOne(m: AnalyzedMention, publishedMs: number): 'created' | 'updated' | 'unchanged' {
     const s = this.statements!;
     const json = JSON.stringify(m);
-    const existing = s.byId.get(m.id) as { doc: number; json: string } | undefined;
+    const existing = s.byId.get(m.id) as { doc: number; json: string; hash: unknown } | undefined;
     const a = m.analysis;
     const columns = [m.source, m.sourceId, a.lang, a.sentiment.label, a.sentiment.score, publishedMs, m.authorKey, m.duplicateOf ?? null, json];
     let doc: number;
     if (existing) {
+      // The same content again (a re-sent mention): a duplicate, nothing stored changes.
+      if (m.contentHash !== undefined && existing.hash === m.contentHash) return 'unchanged';
       // A replay of the same mention (the usual case of at-least-once delivery) changes nothing.
       if (existing.json === json) return 'updated';
       doc = existing.doc;
@@ -230,6 +234,13 @@ export class EmbeddedMentionStore implements MentionStore {
     if (ids.length === 0) return new Set();
     const rows = s.existing.pluck().all(JSON.stringify(ids)) as string[];
     return new Set(rows);
+  }
+
+  async contentHashes(ids: string[]): Promise<Map<string, string | null>> {
+    const s = this.open();
+    if (ids.length === 0) return new Map();
+    const rows = s.hashes.all(JSON.stringify(ids)) as { id: string; hash: unknown }[];
+    return new Map(rows.map((r) => [r.id, typeof r.hash === 'string' ? r.hash : null]));
   }
 
   async get(id: string): Promise<AnalyzedMention | undefined> {
