@@ -1,5 +1,7 @@
 // Logs go to stderr (stdout is for command output such as `ecoute analyze` JSON). Set
 // ECOUTE_LOG=json for one JSON object per line, ECOUTE_LOG_LEVEL=debug|info|warn|error.
+import { secretScrubber } from './scrub.js';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -18,13 +20,14 @@ export function createLogger(base: Record<string, unknown> = {}, stream: NodeJS.
     if (ORDER[level] < threshold) return;
     const all = { ...base, ...fields };
     if (json) {
-      stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...all })}\n`);
+      // Every secret écoute read is scrubbed from every line, whoever wrote the message.
+      stream.write(secretScrubber.scrub(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...all })}\n`));
       return;
     }
     const extra = Object.entries(all)
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ');
-    stream.write(`${level === 'info' ? '' : `${level}: `}${message}${extra ? `  ${extra}` : ''}\n`);
+    stream.write(secretScrubber.scrub(`${level === 'info' ? '' : `${level}: `}${message}${extra ? `  ${extra}` : ''}\n`));
   };
   return {
     debug: (m, f) => write('debug', m, f),

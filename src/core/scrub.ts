@@ -51,7 +51,15 @@ export class Scrubber {
   private walk(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.scrub(value);
     // Deeper than any mention goes: stringified and scrubbed whole rather than walked.
-    if (depth > 64) return this.scrub(JSON.stringify(value) ?? '');
+    // JSON.stringify itself overflows the stack thousands of levels down: such a value is refused
+    // by the connectors' output check (too deep) anyway, and must not throw here first.
+    if (depth > 64) {
+      try {
+        return this.scrub(JSON.stringify(value) ?? '');
+      } catch {
+        return '[nested too deep to scrub]';
+      }
+    }
     if (Array.isArray(value)) {
       const out = value.map((v) => this.walk(v, depth + 1));
       return out.every((v, i) => v === value[i]) ? value : out;

@@ -96,3 +96,39 @@ describe('the scrubber', () => {
     expect(lines).toEqual(['warn got [secret] {"header":"Bearer [secret]"}']);
   });
 });
+
+describe('every log line is scrubbed, whoever wrote it', () => {
+  it('createLogger replaces a secret read by the process, in text and JSON lines', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { createLogger } = await import('../../src/core/log.js');
+    const { secretScrubber } = await import('../../src/core/scrub.js');
+    const value = 'log-line-secret-91c2e0d4';
+    secretScrubber.add(value);
+    const out: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+    createLogger({}, stream).warn(`upstream said: bad token ${value}`, { echoed: value });
+    const previous = process.env.ECOUTE_LOG;
+    process.env.ECOUTE_LOG = 'json';
+    try {
+      createLogger({}, stream).error('echo', { body: `{"token":"${value}"}` });
+    } finally {
+      if (previous === undefined) delete process.env.ECOUTE_LOG;
+      else process.env.ECOUTE_LOG = previous;
+    }
+    expect(out).toHaveLength(2);
+    for (const line of out) {
+      expect(line).not.toContain(value);
+      expect(line).toContain('[secret]');
+    }
+  });
+
+  it('a value nested thousands of levels deep does not make the scrubber throw', async () => {
+    const { Scrubber: S } = await import('../../src/core/scrub.js');
+    const scrubber = new S();
+    scrubber.add('deep-secret-value-1234');
+    let deep: unknown = 'deep-secret-value-1234';
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(() => scrubber.scrubValue({ raw: deep })).not.toThrow();
+  });
+});
