@@ -1,6 +1,7 @@
 // Text folding shared by analysis, brand matching and the store, so that a query word and the text
 // it should find are compared in the same form; and the clean-up every mention goes through before
 // language detection, tokenization and sentiment (`prepareText`).
+import { decodeHTML } from 'entities';
 import { remember } from '../core/bounded-cache.js';
 
 /** Lower-cases and strips diacritics: "Livraisons Élevées" → "livraisons elevees". */
@@ -44,31 +45,20 @@ export function capText(text: string, max: number = MAX_ANALYZED_CHARS): string 
   return text.slice(0, cut);
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', laquo: '«', raquo: '»',
-  rsquo: "'", lsquo: "'", ldquo: '"', rdquo: '"', ndash: '–', mdash: '—', euro: '€', copy: '©',
-  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', agrave: 'à', acirc: 'â', auml: 'ä', ccedil: 'ç',
-  icirc: 'î', iuml: 'ï', ocirc: 'ô', ouml: 'ö', ugrave: 'ù', ucirc: 'û', uuml: 'ü', oelig: 'œ',
-  aelig: 'æ', Eacute: 'É', Egrave: 'È', Ecirc: 'Ê', Agrave: 'À', Acirc: 'Â', Ccedil: 'Ç', Ocirc: 'Ô',
-  Icirc: 'Î', Ucirc: 'Û', OElig: 'Œ', szlig: 'ß', ntilde: 'ñ', aacute: 'á', iacute: 'í', oacute: 'ó',
-  uacute: 'ú', yuml: 'ÿ',
-};
-
-/** Decodes the HTML entities feeds and APIs leave in text (`&amp;`, `&#39;`, `&eacute;`). */
+/**
+ * Decodes the HTML entities feeds and APIs leave in text (`&amp;`, `&#39;`, `&eacute;`, `&bdquo;`):
+ * the whole HTML5 set, case-sensitive, from the maintained `entities` decoder (as the connectors
+ * use). Control code points written as numeric references become a space: they would only add
+ * garbage, and a space keeps the words apart.
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,8});/g, (whole, body: string) => {
-    if (body.charAt(0) === '#') {
-      const code = body.charAt(1) === 'x' || body.charAt(1) === 'X'
-        ? parseInt(body.slice(2), 16)
-        : parseInt(body.slice(1), 10);
-      // Invalid or control code points would only add garbage: a space keeps the words apart.
-      if (!Number.isFinite(code) || code < 32 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return ' ';
-      return String.fromCodePoint(code);
-    }
-    return NAMED_ENTITIES[body] ?? whole;
-  });
+  return decodeHTML(text).replace(CONTROL_OR_REPLACEMENT, ' ');
 }
+
+// C0 controls other than tab/newline, and the U+FFFD the decoder gives for invalid references.
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_REPLACEMENT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g;
 
 /** Splits a hashtag body into words: "CustomerService" → "Customer Service", "sav_free" → "sav free". */
 export function splitHashtag(tag: string): string {
