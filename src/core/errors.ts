@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   WEBHOOK_NO_VALID_MENTION: { stage: 'connector', retriable: false },
   WEBHOOK_BUSY: { stage: 'connector', retriable: true },
   BUS_UNAVAILABLE: { stage: 'bus', retriable: true },
+  // Issue 9, query/config part: a config path that exists but cannot be read (permissions, I/O).
+  CONFIG_UNREADABLE: { stage: 'config', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
