@@ -127,6 +127,12 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       await store.close();
     });
 
+    it('refresh() resolves, and what was written before it is counted', async () => {
+      await store.upsert([makeMention({ id: 'before-refresh', text: 'counted after refresh' })]);
+      await store.refresh();
+      expect(await store.count({ query: 'counted' })).toBe(1);
+    });
+
     it('upsert is idempotent by id: the same id twice is one document, reported updated', async () => {
       const m = makeMention({ id: 'same', text: 'first version of the text' });
       const first = await store.upsert([m]);

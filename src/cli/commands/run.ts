@@ -62,6 +62,9 @@ export function registerRun(program: Command): void {
             if (!allStages) return;
             await Promise.all(running.map((c) => c.caughtUp));
             await waitUntilIndexed(runtime, { signal: shutdown.signal });
+            // Indexed is not yet searchable on Elasticsearch (until its next refresh): the summary
+            // counts what a search now finds, all of the first read.
+            await runtime.store.refresh();
             process.stdout.write(`${await summary(runtime, running)}\n`);
             log.info('listening for new mentions; Ctrl-C to stop');
           })().catch((error: unknown) => {
