@@ -1,5 +1,6 @@
 // `ecoute search` through the real CLI (embedded store): hostile text cannot drive the terminal,
 // and --json goes past one page of 1,000 hits, up to every hit with --limit all.
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,19 @@ describe('ecoute search output', () => {
     expect(cursor, first.stderr).toBeDefined();
     const rest = ws.run(['search', 'delivery OR livraison', '--json', '--limit', 'all', '--cursor', cursor!]);
     expect(rest.stdout.trim().split('\n').map((l) => JSON.parse(l).source_id)).toEqual(ids.slice(1500));
+  });
+
+  it('--json --limit all into a reader that stops early (| head) ends quietly, exit 0', async () => {
+    const child = ws.spawn(['search', 'delivery OR livraison', '--json', '--limit', 'all']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = once(child, 'exit');
+    const [first] = (await once(child.stdout!, 'data')) as [Buffer];
+    expect(JSON.parse(first.toString().split('\n')[0]!)).toHaveProperty('source_id');
+    child.stdout!.destroy();
+    const [code] = await exited;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('without --json: one page, with the cursor and how to go on', () => {

@@ -109,19 +109,36 @@ export async function streamJson(
   return cursor;
 }
 
-/** Writes to stdout, waiting when its buffer is full (a slow pipe holds the next page back). */
-function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (process.stdout.write(text)) resolve();
-    else {
-      const onError = (error: Error) => reject(error);
-      process.stdout.once('error', onError);
-      process.stdout.once('drain', () => {
-        process.stdout.off('error', onError);
-        resolve();
+/**
+ * stdout as an awaitable sink: a write waits for 'drain' when the buffer is full (a slow reader
+ * holds the next page back), and once the reader is gone (EPIPE, as with `| head`) writes fail
+ * and `gone` says why, so the command stops quietly instead of crashing on an unhandled error.
+ */
+function stdoutSink(): { write(text: string): Promise<void>; readonly gone: boolean } {
+  const out = process.stdout;
+  let failure: NodeJS.ErrnoException | undefined;
+  // Stays attached: a reader that leaves after the last write still fails the flush later, and
+  // an 'error' event without a listener would crash the process with a stack trace.
+  out.on('error', (error: NodeJS.ErrnoException) => (failure = error));
+  return {
+    get gone() {
+      return failure?.code === 'EPIPE';
+    },
+    async write(text) {
+      if (failure) throw failure;
+      if (out.write(text)) return;
+      await new Promise<void>((resolve, reject) => {
+        const settle = () => {
+          out.off('drain', settle);
+          out.off('error', settle);
+          if (failure) reject(failure);
+          else resolve();
+        };
+        out.on('drain', settle);
+        out.on('error', settle);
       });
-    }
-  });
+    },
+  };
 }
 
 export function hitJson(m: AnalyzedMention): Record<string, unknown> {
@@ -185,9 +202,14 @@ export function registerSearch(program: Command): void {
       const store = await openStore(config);
       try {
         if (options.json) {
-          const next = await streamJson(store, request, writeStdout);
-          // stdout holds only hits; how to go on goes to stderr.
-          if (next !== undefined) process.stderr.write(`more hits: add --cursor ${next} (same query and options), or --limit all for every hit\n`);
+          const sink = stdoutSink();
+          try {
+            const next = await streamJson(store, request, (line) => sink.write(line));
+            // stdout holds only hits; how to go on goes to stderr.
+            if (next !== undefined) process.stderr.write(`more hits: add --cursor ${next} (same query and options), or --limit all for every hit\n`);
+          } catch (error) {
+            if (!sink.gone) throw error; // the reader stopped reading (`| head`): not a failure
+          }
           return;
         }
         const page = await store.search(request);

@@ -53,7 +53,7 @@ export function configInvalid(origin: string, problems: readonly string[]): Ecou
 export interface ConfigCheck {
   /** The validated, frozen config; undefined when there are problems. */
   config: Readonly<Config> | undefined;
-  /** The YAML as data (undefined when it is not YAML), for further checks of what is there. */
+  /** The YAML as data, valid or not, for further checks of what is there (`config validate`). */
   data: unknown;
   /** Every problem found, each starting with its path. */
   problems: string[];
