@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   WEBHOOK_TOO_MANY_ITEMS: { stage: 'connector', retriable: false },
   MENTION_BAD_ENCODING: { stage: 'connector', retriable: false },
   FILE_BAD_ENCODING: { stage: 'connector', retriable: false },
+  // Issue 9, query/config part: a config path that exists but cannot be read (permissions, I/O).
+  CONFIG_UNREADABLE: { stage: 'config', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -29,18 +29,18 @@ export interface AnalyzeHints {
   rating?: number;
   /**
    * Semantic fields to look for (default: the shipped ones, config/lexicons/fields/), or a
-   * function choosing them from the mention's lemmas, called once before the fields are computed:
-   * the analyze stage matches brands on the lemmas this way and applies their field overrides
-   * without analysing the text twice.
+   * function choosing them from the mention's lemmas and language, called once before the fields
+   * are computed: the analyze stage matches brands on the lemmas this way (a brand query may say
+   * `lang:fr`) and applies their field overrides without analysing the text twice.
    */
-  fields?: FieldSet | ((lemmas: readonly string[]) => FieldSet | undefined);
+  fields?: FieldSet | ((lemmas: readonly string[], lang: Lang) => FieldSet | undefined);
   /**
    * A brand's sentiment calibration (`ecoute sentiment calibrate`, sentiment/calibration.ts), or a
-   * function choosing it from the mention's lemmas, called once before the sentiment is scored:
-   * the analyze stage matches brands on the lemmas this way and passes the calibration of the one
-   * brand a mention is about.
+   * function choosing it from the mention's lemmas and language, called once before the sentiment
+   * is scored: the analyze stage matches brands on the lemmas this way and passes the calibration
+   * of the one brand a mention is about.
    */
-  calibration?: Calibration | ((lemmas: readonly string[]) => Calibration | undefined);
+  calibration?: Calibration | ((lemmas: readonly string[], lang: Lang) => Calibration | undefined);
 }
 
 const DEFAULT_LANGUAGES: readonly Lang[] = ['en', 'fr'];
@@ -117,9 +117,9 @@ function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
   for (const t of tokens) if (t.kind === 'word' || t.kind === 'number') wordCount++;
 
   const lemmas = lemmasOf(tokens);
-  const calibration = typeof hints.calibration === 'function' ? hints.calibration(lemmas) : hints.calibration;
+  const calibration = typeof hints.calibration === 'function' ? hints.calibration(lemmas, lang) : hints.calibration;
   const sentiment = scoreSentiment(tokens, lang, rating, calibration ?? undefined);
-  const fieldSet = typeof hints.fields === 'function' ? hints.fields(lemmas) : hints.fields;
+  const fieldSet = typeof hints.fields === 'function' ? hints.fields(lemmas, lang) : hints.fields;
   // Folded word forms, computed once for the fields and the flags.
   const forms = new TokenForms(tokens);
   return {

@@ -133,6 +133,12 @@ export interface MentionStore {
   contentHashes(ids: string[]): Promise<Map<string, string | null>>;
   get(id: string): Promise<AnalyzedMention | undefined>;
   count(filters?: SearchFilters & { query?: string }): Promise<number>;
+  /**
+   * Makes every write that resolved before the call visible to search and count (Elasticsearch
+   * shows writes only after a refresh; SQLite at once). For a reader that must see all that was
+   * indexed, e.g. `ecoute run`'s summary; not needed per write.
+   */
+  refresh(): Promise<void>;
   search(request: SearchRequest): Promise<SearchPage>;
   timeline(request: TimelineRequest): Promise<TimelineBucket[]>;
   topTerms(request: TopTermsRequest): Promise<TermCount[]>;

@@ -52,21 +52,21 @@ export interface AnalyzeStageOptions {
 
 export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
   const body = raw.title ? `${raw.title}\n${raw.text}` : raw.text;
-  // Brands are matched on the lemmas mid-analysis, so that their field overrides apply without a
-  // second pass over the text.
+  // Brands are matched on the lemmas and language mid-analysis, so that their field overrides
+  // apply without a second pass over the text.
   let brands: string[] | undefined;
-  const matchOnce = (lemmas: readonly string[]): string[] => (brands ??= options.matchBrands(body, lemmas));
+  const matchOnce = (lemmas: readonly string[], lang: string): string[] => (brands ??= options.matchBrands({ mention: raw, body, lemmas, lang }));
   const { brandFields, calibrations } = options;
   const analysis = analyzeStrict(body, {
     ...(raw.lang !== undefined && { lang: raw.lang }),
     ...(raw.rating !== undefined && { rating: raw.rating }),
     languages: options.languages,
     ...(brandFields !== undefined && {
-      fields: (lemmas: readonly string[]) => brandFields(matchOnce(lemmas)),
+      fields: (lemmas: readonly string[], lang: string) => brandFields(matchOnce(lemmas, lang)),
     }),
     ...(calibrations !== undefined && {
-      calibration: (lemmas: readonly string[]) => {
-        const ids = matchOnce(lemmas);
+      calibration: (lemmas: readonly string[], lang: string) => {
+        const ids = matchOnce(lemmas, lang);
         return ids.length === 1 ? calibrations(ids[0]!) : undefined;
       },
     }),
@@ -78,7 +78,7 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
     ...(options.keepAuthorHandles === true && { author }),
     id: mentionId(raw.source, raw.sourceId),
     // Not matched yet when there are no brand fields, or when the analysis failed before the fields.
-    brands: brands ?? options.matchBrands(body, analysis.lemmas),
+    brands: brands ?? matchOnce(analysis.lemmas, analysis.lang),
     analysis,
     authorKey: authorKey(options.authorKeySecret, raw.source, raw.author.id),
     analyzedAt: new Date().toISOString(),

@@ -1,20 +1,70 @@
 // Which brands a mention is about: each brand's boolean query (minus its exclude query) evaluated
-// against the mention's words and lemmas, the same forms search uses.
+// against the mention's words, lemmas and fields, the same forms and fields search uses.
+//
+// Brands are matched mid-analysis (src/streams/analyze.ts): after the language is known and the
+// lemmas are computed, before the sentiment is scored (a brand's calibration shapes it). So a
+// brand query may name the fields known by then (lang, source) and no other: `brand:` is what
+// brand matching decides, `sentiment:` is not scored yet. parseBrandQuery refuses those, and the
+// config cross-checks call it, so `ecoute config validate` says so instead of a query that
+// silently never matches.
 import type { BrandConfig } from '../core/config/schema.js';
+import type { RawMention } from '../core/types.js';
 import { fold, foldedWords } from '../nlp/normalize.js';
-import { compileMatcher } from '../store/query/match.js';
+import { fieldsOf, QuerySyntaxError, type QueryField, type QueryNode } from '../store/query/ast.js';
+import { compileMatcher, type MatchFields } from '../store/query/match.js';
 import { parseQuery } from '../store/query/parse.js';
 
-export type BrandMatcher = (text: string, lemmas: readonly string[]) => string[];
+/** What brand matching sees of a mention, mid-analysis. */
+export interface BrandMatchInput {
+  /** The mention as the connector gave it (source, title, url, publishedAt, rating, lang hint...). */
+  mention: RawMention;
+  /** The text analysed: title and text. */
+  body: string;
+  /** analysis.lemmas. */
+  lemmas: readonly string[];
+  /** analysis.lang: the source's hint when it wins, else the detected language. */
+  lang: string;
+}
+
+export type BrandMatcher = (input: BrandMatchInput) => string[];
+
+/** Why a field cannot be used in a brand query: it is not known when brands are matched. */
+const UNKNOWN_WHEN_MATCHING: Partial<Record<QueryField, string>> = {
+  brand: "the brands of a mention are what brand matching decides (write the other brand's words instead)",
+  sentiment: "the sentiment is scored after brands are matched, since a brand's calibration shapes it (filter searches by sentiment instead)",
+};
+
+/** Fields a brand query may name. */
+export const BRAND_QUERY_FIELDS: readonly QueryField[] = ['lang', 'source'];
+
+/** Parses a brand's query or exclude query; refuses fields not known when brands are matched. */
+export function parseBrandQuery(text: string): QueryNode {
+  const node = parseQuery(text);
+  for (const field of fieldsOf(node)) {
+    const why = UNKNOWN_WHEN_MATCHING[field];
+    if (why === undefined) continue;
+    // The AST keeps no offsets: point at the first `field:` in the text, for the message.
+    const at = new RegExp(`(^|[^\\p{L}\\p{N}_])${field}:`, 'iu').exec(text);
+    const offset = at ? at.index + at[1]!.length : undefined;
+    const where = offset === undefined ? '' : ` (at column ${offset + 1})`;
+    throw new QuerySyntaxError(`field "${field}:" cannot be used in a brand query${where}: ${why}; a brand query may name ${BRAND_QUERY_FIELDS.map((f) => `${f}:`).join(' and ')}`, offset);
+  }
+  return node;
+}
+
+/** The fields of the mention the matcher compares with `lang:` and `source:`. */
+function fieldsFor(input: BrandMatchInput): MatchFields {
+  return { lang: input.lang, source: input.mention.source };
+}
 
 export function brandMatcher(brands: readonly BrandConfig[]): BrandMatcher {
   const compiled = brands.map((brand) => ({
     id: brand.id,
-    matches: compileMatcher(parseQuery(brand.query)),
-    excluded: brand.exclude === undefined ? undefined : compileMatcher(parseQuery(brand.exclude)),
+    matches: compileMatcher(parseBrandQuery(brand.query)),
+    excluded: brand.exclude === undefined ? undefined : compileMatcher(parseBrandQuery(brand.exclude)),
   }));
-  return (text, lemmas) => {
-    const doc = { words: foldedWords(text), lemmas: lemmas.map(fold) };
+  return (input) => {
+    const doc = { words: foldedWords(input.body), lemmas: input.lemmas.map(fold), fields: fieldsFor(input) };
     return compiled.filter((b) => b.matches(doc) && !b.excluded?.(doc)).map((b) => b.id);
   };
 }

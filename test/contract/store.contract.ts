@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzedMention } from '../../src/core/types.js';
 import type { MentionStore, SearchRequest } from '../../src/store/types.js';
 import { copyOf, makeMention } from '../helpers/mentions.js';
+import { QUERY_TABLE, tableMentions } from '../helpers/query-table.js';
 
 /** A small bilingual corpus, January 2026 (Monday the 5th and Monday the 12th start two weeks). */
 function corpus(): AnalyzedMention[] {
@@ -124,6 +125,12 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
     });
     afterAll(async () => {
       await store.close();
+    });
+
+    it('refresh() resolves, and what was written before it is counted', async () => {
+      await store.upsert([makeMention({ id: 'before-refresh', text: 'counted after refresh' })]);
+      await store.refresh();
+      expect(await store.count({ query: 'counted' })).toBe(1);
     });
 
     it('upsert is idempotent by id: the same id twice is one document, reported updated', async () => {
@@ -391,6 +398,25 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       const page = await store().search({});
       expect(page.hits).toHaveLength(ALL_IDS.length); // fewer than 20
       expect(page.nextCursor).toBeUndefined();
+    });
+  });
+
+  describe(`MentionStore contract: ${name}: the query table shared with the matcher and brand matching`, () => {
+    // test/helpers/query-table.ts: the same queries and expected matches as test/unit/query-table.test.ts.
+    let store: MentionStore;
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.ensureSchema();
+      expect((await store.upsert(tableMentions())).failed).toBe(0);
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it.each(QUERY_TABLE)('$query', async ({ query, expected }) => {
+      const page = await store.search({ query, limit: 1000, duplicates: 'include' });
+      expect(sorted(page.hits.map((h) => h.mention.sourceId))).toEqual(sorted(expected));
+      expect(await store.count({ query, duplicates: 'include' })).toBe(expected.length);
     });
   });
 

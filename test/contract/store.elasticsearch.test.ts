@@ -116,6 +116,18 @@ if (url === undefined) {
       await expect(store.count()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retriable: false });
     });
 
+    it('refresh() makes every write that resolved before it searchable, whatever the refresh interval', async () => {
+      const store = open({ refreshOnWrite: 'none', refreshIntervalMs: 120_000 });
+      await store.ensureSchema();
+      await store.refresh(); // no index yet: nothing to refresh, no error
+      const written = Array.from({ length: 25 }, (_, i) => makeMention({ id: `late-${i}`, text: `refreshed words ${i}` }));
+      expect((await store.upsert(written)).created).toBe(25);
+      await store.refresh();
+      expect(await store.count({ query: 'refreshed' })).toBe(25);
+      await store.close();
+      await expect(store.refresh()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    });
+
     it('an update that moves a mention to another month leaves no copy behind', async () => {
       const store = open();
       const prefix = prefixes[prefixes.length - 1]!;

@@ -12,6 +12,7 @@ import { readConfig } from '../context.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { parseStages, RUN_PARTS } from '../stages-option.js';
 import { deadLettersSince } from '../dead-letters.js';
+import { visible } from '../terminal.js';
 
 export function registerRun(program: Command): void {
   program
@@ -62,6 +63,9 @@ export function registerRun(program: Command): void {
             if (!allStages) return;
             await Promise.all(running.map((c) => c.caughtUp));
             await waitUntilIndexed(runtime, { signal: shutdown.signal });
+            // Indexed is not yet searchable on Elasticsearch (until its next refresh): the summary
+            // counts what a search now finds, all of the first read.
+            await runtime.store.refresh();
             process.stdout.write(`${await summary(runtime, running)}\n`);
             log.info('listening for new mentions; Ctrl-C to stop');
           })().catch((error: unknown) => {
@@ -109,7 +113,8 @@ async function summary(runtime: Runtime, connectors: RunningConnector[]): Promis
   }
   for (const c of connectors) {
     const s = c.status();
-    lines.push(`  ${s.name}: ${s.fetched} read this run, ${s.rejected} rejected${s.lastError ? `, last error: ${s.lastError.message}` : ''}`);
+    // A last error may quote what a remote server answered: not ours to send to a terminal raw.
+    lines.push(`  ${visible(s.name)}: ${s.fetched} read this run, ${s.rejected} rejected${s.lastError ? `, last error: ${visible(s.lastError.message)}` : ''}`);
   }
   const brand = config.brands[0];
   lines.push('', 'try:', `  npx ecoute search ${brand ? `'livraison OR delivery' --brand ${brand.id}` : "'livraison OR delivery'"}`, "  npx ecoute search 'service' --lang fr --sentiment negative --limit 5");

@@ -1,11 +1,11 @@
 // Loading is all or nothing: the whole file is validated at start-up, every problem is reported at
 // once with its path, and the result is frozen so no stage can change it behind another's back.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { EcouteError } from '../errors.js';
-import { parseQuery } from '../../store/query/parse.js';
+import { EcouteError, errorMessage } from '../errors.js';
+import { parseBrandQuery } from '../../streams/brands.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/ecoute.yaml';
@@ -16,48 +16,104 @@ export function configPath(flag?: string): string {
 }
 
 export function loadConfig(path: string): Readonly<Config> {
-  if (!existsSync(path)) throw new EcouteError('CONFIG_NOT_FOUND', `config file not found: ${path}`);
-  return parseConfig(readFileSync(path, 'utf8'), path);
+  return parseConfig(readConfigFile(path), path);
+}
+
+/** The text of the config file; a missing file, a directory or an unreadable file says which. */
+export function readConfigFile(path: string): string {
+  let info: Stats;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EcouteError('CONFIG_NOT_FOUND', `config file not found: ${path}`);
+    throw new EcouteError('CONFIG_UNREADABLE', `config file ${path} cannot be read: ${errorMessage(error)}`, { cause: error });
+  }
+  if (info.isDirectory()) {
+    throw new EcouteError('CONFIG_NOT_FOUND', `config file ${path} is a directory, not a file: give the YAML file itself (e.g. ${join(path, 'ecoute.yaml')})`);
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new EcouteError('CONFIG_UNREADABLE', `config file ${path} cannot be read: ${errorMessage(error)}`, { cause: error });
+  }
 }
 
 export function parseConfig(text: string, origin = 'config'): Readonly<Config> {
+  const { config, problems } = checkConfig(text, origin);
+  if (problems.length > 0 || config === undefined) throw configInvalid(origin, problems);
+  return config;
+}
+
+/** The CONFIG_INVALID error listing every problem, each on its own line. */
+export function configInvalid(origin: string, problems: readonly string[]): EcouteError {
+  return new EcouteError('CONFIG_INVALID', `${origin} has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+export interface ConfigCheck {
+  /** The validated, frozen config; undefined when there are problems. */
+  config: Readonly<Config> | undefined;
+  /** The YAML as data, valid or not, for further checks of what is there (`config validate`). */
+  data: unknown;
+  /** Every problem found, each starting with its path. */
+  problems: string[];
+}
+
+/**
+ * Validates the whole text and lists every problem: the schema's and the cross-checks', which run
+ * on whatever parts are well-formed even when others are not, so one run shows them all.
+ */
+export function checkConfig(text: string, origin = 'config'): ConfigCheck {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => `${origin}: ${e.message.split('\n')[0]}`);
     throw new EcouteError('CONFIG_INVALID', `invalid YAML\n${lines.join('\n')}`);
   }
-  const result = ConfigSchema.safeParse(doc.toJS() ?? {});
+  const data: unknown = doc.toJS() ?? {};
+  const result = ConfigSchema.safeParse(data);
   const problems = result.success ? [] : result.error.issues.flatMap(describeIssue);
-  if (result.success) problems.push(...crossChecks(result.data));
-  if (problems.length > 0) {
-    throw new EcouteError('CONFIG_INVALID', `${origin} has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  }
-  return deepFreeze(result.data as Config);
+  problems.push(...crossChecks(data));
+  if (problems.length > 0) return { config: undefined, data, problems };
+  return { config: deepFreeze(result.data as Config), data, problems };
 }
 
-/** Checks the schema alone cannot express: queries that parse, ids that are unique and known. */
-function crossChecks(config: Config): string[] {
+/**
+ * Checks the schema alone cannot express: queries that parse (and name only fields known when
+ * brands are matched), brand ids that are unique and known. They read the raw data, not the
+ * validated config, so that they still run when another part of the file is invalid; a value of
+ * the wrong type is skipped here (the schema already reports it).
+ */
+function crossChecks(data: unknown): string[] {
   const problems: string[] = [];
+  const brands = isRecord(data) && Array.isArray(data.brands) ? data.brands : [];
   const ids = new Set<string>();
-  config.brands.forEach((brand, i) => {
-    if (ids.has(brand.id)) problems.push(`brands[${i}].id: duplicate brand id "${brand.id}"`);
-    ids.add(brand.id);
+  brands.forEach((brand: unknown, i) => {
+    if (!isRecord(brand)) return;
+    if (typeof brand.id === 'string') {
+      if (ids.has(brand.id)) problems.push(`brands[${i}].id: duplicate brand id "${brand.id}"`);
+      ids.add(brand.id);
+    }
     for (const key of ['query', 'exclude'] as const) {
       const query = brand[key];
-      if (query === undefined) continue;
+      if (typeof query !== 'string') continue;
       try {
-        parseQuery(query);
+        parseBrandQuery(query);
       } catch (error) {
         problems.push(`brands[${i}].${key}: ${(error as Error).message}`);
       }
     }
   });
-  config.brands.forEach((brand, i) =>
-    brand.competitors.forEach((c, j) => {
-      if (!ids.has(c)) problems.push(`brands[${i}].competitors[${j}]: unknown brand id "${c}"`);
-    }),
-  );
+  brands.forEach((brand: unknown, i) => {
+    if (!isRecord(brand) || !Array.isArray(brand.competitors)) return;
+    brand.competitors.forEach((c: unknown, j) => {
+      if (typeof c === 'string' && !ids.has(c)) problems.push(`brands[${i}].competitors[${j}]: unknown brand id "${c}"`);
+    });
+  });
   return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -113,7 +113,7 @@ export class ElasticsearchMentionStore implements MentionStore {
   private readonly ownsClient: boolean;
   private readonly layout: IndexLayout;
   private readonly alias: string;
-  private readonly refresh: boolean | 'wait_for' | undefined;
+  private readonly bulkRefresh: boolean | 'wait_for' | undefined;
   private readonly maxRetries: number;
   private readonly backoffMs: number;
   private readonly maxBytes: number;
@@ -135,7 +135,7 @@ export class ElasticsearchMentionStore implements MentionStore {
     this.layout = { prefix, shards: options.shards ?? 1, replicas: options.replicas ?? 0, refreshIntervalMs: options.refreshIntervalMs ?? 1000 };
     this.alias = aliasName(prefix);
     const refresh = options.refreshOnWrite ?? 'none';
-    this.refresh = refresh === 'immediate' ? true : refresh === 'wait_for' ? 'wait_for' : undefined;
+    this.bulkRefresh = refresh === 'immediate' ? true : refresh === 'wait_for' ? 'wait_for' : undefined;
     this.maxRetries = options.bulkMaxRetries ?? 3;
     this.backoffMs = options.bulkRetryBackoffMs ?? 200;
     this.maxBytes = options.bulkMaxBytes ?? 10 * 1024 * 1024;
@@ -321,7 +321,7 @@ export class ElasticsearchMentionStore implements MentionStore {
     for (const { lines, ops } of chunks) {
       let response: estypes.BulkResponse;
       try {
-        response = await this.client.bulk<string>({ operations: lines, ...(this.refresh !== undefined && { refresh: this.refresh }) });
+        response = await this.client.bulk<string>({ operations: lines, ...(this.bulkRefresh !== undefined && { refresh: this.bulkRefresh }) });
       } catch (error) {
         // The request as a whole (connection, timeout, 5xx): nothing is known per item; upserts are
         // idempotent, so the caller retries the batch.
@@ -490,6 +490,15 @@ export class ElasticsearchMentionStore implements MentionStore {
       return response.hits.hits[0]?._source;
     } catch (error) {
       throw this.failure('get', error);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    this.open();
+    try {
+      await this.client.indices.refresh(this.readTarget());
+    } catch (error) {
+      throw this.failure('refresh', error);
     }
   }
 

@@ -249,6 +249,11 @@ export class EmbeddedMentionStore implements MentionStore {
     return json === undefined ? undefined : (JSON.parse(json) as AnalyzedMention);
   }
 
+  /** A committed SQLite write is visible to every later read: nothing to do but check it is open. */
+  async refresh(): Promise<void> {
+    this.open();
+  }
+
   async count(filters: SearchFilters & { query?: string } = {}): Promise<number> {
     this.open();
     const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));

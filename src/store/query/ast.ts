@@ -32,3 +32,22 @@ export class QuerySyntaxError extends EcouteError {
     this.offset = offset;
   }
 }
+
+/** The fields a query names anywhere, negated or not (`acme NOT source:reddit` names source). */
+export function fieldsOf(node: QueryNode, into = new Set<QueryField>()): Set<QueryField> {
+  switch (node.type) {
+    case 'field':
+      into.add(node.field);
+      break;
+    case 'and':
+    case 'or':
+      for (const child of node.children) fieldsOf(child, into);
+      break;
+    case 'not':
+      fieldsOf(node.child, into);
+      break;
+    default:
+      break;
+  }
+  return into;
+}

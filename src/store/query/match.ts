@@ -2,6 +2,7 @@
 // which brands a mention is about. Same semantics as the store translators: a term matches the
 // folded word in the text or one of its indexed forms (termForms) in the lemmas; a phrase matches
 // consecutive folded words of the text.
+import type { AnalyzedMention } from '../../core/types.js';
 import { fold, foldedWords } from '../../nlp/normalize.js';
 import type { QueryField, QueryNode } from './ast.js';
 import { indexedForms } from './forms.js';
@@ -23,6 +24,18 @@ export interface MatchDoc {
 }
 
 export type Matcher = (doc: MatchDoc) => boolean;
+
+/**
+ * A stored mention as the stores search it: the words of title + text, its lemmas and every field
+ * a query may name (lang is analysis.lang, as indexed). What the stores must agree with.
+ */
+export function mentionMatchDoc(m: AnalyzedMention): MatchDoc {
+  return {
+    words: foldedWords(m.title ? `${m.title} ${m.text}` : m.text),
+    lemmas: m.analysis.lemmas,
+    fields: { lang: m.analysis.lang, source: m.source, brands: m.brands, sentiment: m.analysis.sentiment.label },
+  };
+}
 
 /** What the matcher needs of a doc, computed once per doc and shared by every compiled query. */
 interface Prepared {
