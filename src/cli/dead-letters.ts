@@ -1,6 +1,7 @@
 // Reads back dead letters to tell the user what was rejected and why.
 import type { Bus, Offsets } from '../streams/bus/types.js';
 import { INGEST_ID_HEADER, type DeadLetter } from '../streams/dead-letter.js';
+import { visible } from './terminal.js';
 
 /** Dead letters written since `from` (`{}`: from the start), optionally only those of one ingest run. */
 export async function deadLettersSince(bus: Bus, from: Offsets, ingestId?: string): Promise<DeadLetter[]> {
@@ -26,7 +27,8 @@ export async function deadLettersSince(bus: Bus, from: Offsets, ingestId?: strin
 export function describeRejections(letters: DeadLetter[], max = 20): string[] {
   const lines = letters.slice(0, max).map((l) => {
     const where = l.origin.file !== undefined ? `${l.origin.file} line ${l.origin.line}` : `${l.stage} stage, ${l.origin.topic} offset ${l.origin.offset}`;
-    return `  ${where}: ${l.reason}`;
+    // A reason quotes what a file or a server sent: shown with its control characters escaped.
+    return `  ${visible(where)}: ${visible(l.reason)}`;
   });
   if (letters.length > max) lines.push(`  … and ${letters.length - max} more (all are on the dead-letter topic mentions.dlq)`);
   return lines;

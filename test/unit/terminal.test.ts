@@ -36,3 +36,23 @@ describe('jsonLine', () => {
     expect(line).toContain('\\udb40\\udc01');
   });
 });
+
+describe('other CLI output that quotes what a file or a server sent', () => {
+  it('ecoute ingest rejection reasons and connectors status errors show escapes, not raw controls', async () => {
+    const { describeRejections } = await import('../../src/cli/dead-letters.js');
+    const { formatStatuses } = await import('../../src/cli/commands/connectors.js');
+    const lines = describeRejections([
+      { stage: 'connector', code: 'MENTION_INVALID', reason: 'text: must be a string, got "\u001b[2J\u202eevil"', origin: { file: 'a.jsonl', line: 3 }, input: '', at: '2026-12-01T00:00:00Z' },
+    ]);
+    expect(lines.join('\n')).not.toMatch(/[\u001b\u202e]/);
+    expect(lines[0]).toContain('\\x1b[2J\\u202eevil');
+    const status = formatStatuses([
+      {
+        name: 'rss:x', type: 'rss', recorded: true, last_success_at: null, last_error: { at: '2026-12-01T00:00:00Z', message: 'HTTP 500: \u001b]0;owned\u0007' },
+        lag_ms: null, fetched_last_hour: 0, fetched_last_day: 0, backing_off: false, backing_off_until: null, updated_at: null, undated: 0, decoding: null,
+      },
+    ], Date.parse('2026-12-01T00:01:00Z'));
+    expect(status).not.toMatch(/[\u001b\u0007]/);
+    expect(status).toContain('HTTP 500: \\x1b]0;owned\\x07');
+  });
+});

@@ -8,6 +8,7 @@ import { connectorName } from '../../connectors/names.js';
 import { SqliteStatusStore, type StoredStatus } from '../../connectors/status-store.js';
 import type { ConnectorConfig } from '../../core/config/schema.js';
 import { readConfig } from '../context.js';
+import { visible } from '../terminal.js';
 
 export interface SourceStatus {
   name: string;
@@ -74,14 +75,15 @@ export function formatStatuses(statuses: SourceStatus[], now = Date.now()): stri
         return lines.join('\n');
       }
       lines.push(`  last success  ${when(s.last_success_at)}`);
-      lines.push(`  last error    ${s.last_error ? `${when(s.last_error.at)}: ${s.last_error.message}` : 'none'}`);
+      // An error message may quote what a server sent: its control characters are shown escaped.
+      lines.push(`  last error    ${s.last_error ? `${when(s.last_error.at)}: ${visible(s.last_error.message)}` : 'none'}`);
       lines.push(`  lag           ${s.lag_ms === null ? 'never caught up' : ago(s.lag_ms)}`);
       lines.push(`  fetched       ${s.fetched_last_hour} in the last hour (${(s.fetched_last_day / 24).toFixed(1)}/h over 24 h)`);
       if (s.undated > 0) lines.push(`  undated       ${s.undated} mention${s.undated === 1 ? '' : 's'} without a readable date (dated when first seen)`);
       if (s.decoding) {
         const d = s.decoding;
         const declared = d.rejected.length > 0 ? `declared ${d.rejected.join(' and ')} did not fit; ` : d.from === 'detected' ? 'no charset declared; ' : '';
-        lines.push(`  charset       ${when(d.at)}: ${d.url}: ${declared}read as ${d.charset}, ${d.replaced} undecodable byte sequence${d.replaced === 1 ? '' : 's'}`);
+        lines.push(`  charset       ${when(d.at)}: ${visible(d.url)}: ${declared}read as ${d.charset}, ${d.replaced} undecodable byte sequence${d.replaced === 1 ? '' : 's'}`);
       }
       lines.push(`  backing off   ${s.backing_off_until ? `yes, until ${s.backing_off_until} (in ${ago(Date.parse(s.backing_off_until) - now)})` : 'no'}`);
       lines.push(`  updated       ${when(s.updated_at)}`);

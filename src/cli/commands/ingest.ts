@@ -103,6 +103,9 @@ export function registerIngest(program: Command): void {
           signal: interrupted.signal,
           onProgress: (indexed) => bar?.update(Math.min(published, sum(indexed) - sum(indexStart))),
         });
+        // Indexed is not yet searchable on Elasticsearch (until its next refresh): the summary says
+        // "searchable", so make it true before printing it.
+        await runtime.store.refresh();
         bar?.update(published, { phase: 'done' });
         bar?.stop();
         const letters = await deadLettersSince(runtime.bus, dlqStart, ingestId);
