@@ -167,8 +167,10 @@ export function checkBeforeOpen(file: string): void {
 /**
  * A write-ahead log holds whole frames (a 24-byte header and one page). One ending in the middle of
  * a frame was cut (truncated, or copied while being written): SQLite would keep the frames before
- * the cut and silently forget every commit after it. Another process writing the log right now can
- * show a partial frame for an instant, so an odd size is looked at again before it is reported.
+ * the cut and silently forget every commit after it. A cut through frames left over from before
+ * the last checkpoint (their salts differ from the log header's) loses nothing and is let through.
+ * Another process writing the log right now can show a partial frame for an instant, so an odd
+ * size is looked at again before it is reported.
  */
 function checkWal(file: string): void {
   const wal = `${file}-wal`;
@@ -189,22 +191,29 @@ function walProblem(wal: string): string | undefined {
   }
   if (size === 0) return undefined;
   if (size < WAL_HEADER_BYTES) return `its write-ahead log ${wal} is cut (${size} bytes, shorter than its header)`;
-  const head = readHead(wal, WAL_HEADER_BYTES);
+  const head = readAt(wal, 0, WAL_HEADER_BYTES);
   const magic = head.readUInt32BE(0);
   if (magic !== 0x377f0682 && magic !== 0x377f0683) return `its write-ahead log ${wal} is not a SQLite write-ahead log`;
   const pageSize = head.readUInt32BE(8);
   const frame = WAL_FRAME_HEADER_BYTES + pageSize;
-  if ((size - WAL_HEADER_BYTES) % frame !== 0) {
-    return `its write-ahead log ${wal} ends in the middle of a page (${size} bytes, not a whole number of ${frame}-byte frames): it was cut, and the commits after the cut would be silently lost`;
-  }
-  return undefined;
+  if ((size - WAL_HEADER_BYTES) % frame === 0) return undefined;
+  // The frame the cut goes through, or the last whole one before it: is it of the current log?
+  const whole = Math.floor((size - WAL_HEADER_BYTES) / frame);
+  const at = WAL_HEADER_BYTES + (whole > 0 ? whole - 1 : 0) * frame;
+  const frameHead = readAt(wal, at, WAL_FRAME_HEADER_BYTES);
+  if (frameHead.length < 16 || !frameHead.subarray(8, 16).equals(head.subarray(16, 24))) return undefined;
+  return `its write-ahead log ${wal} ends in the middle of a page (${size} bytes, not a whole number of ${frame}-byte frames): it was cut, and the commits after the cut would be silently lost`;
 }
 
 function readHead(file: string, bytes: number): Buffer {
+  return readAt(file, 0, bytes);
+}
+
+function readAt(file: string, position: number, bytes: number): Buffer {
   const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
-    const n = readSync(fd, buffer, 0, bytes, 0);
+    const n = readSync(fd, buffer, 0, bytes, position);
     return buffer.subarray(0, n);
   } finally {
     closeSync(fd);
