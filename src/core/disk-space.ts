@@ -38,7 +38,7 @@ class DiskSpace {
       const what = error.code === 'DISK_FULL' ? 'the file system is full' : 'the file system reports an I/O error';
       this.log.error(
         `${what}: cannot write ${file} (${describeFileSystem(dir)}). écoute keeps running: webhooks answer 503, connectors and stages pause and retry, nothing is lost; free space and it resumes by itself`,
-        { code: error.code, file, cause: error.message },
+        { code: error.code },
       );
       return;
     }
@@ -84,7 +84,8 @@ export function describeFileSystem(dir: string): string {
     // no statfs: the folder alone is named
   }
   const mount = mountPointOf(dir);
-  return `file system of ${dir}${mount && mount !== dir ? `, mounted on ${mount}` : ''}${space}`;
+  if (mount === dir) return `file system mounted on ${dir}${space}`;
+  return `file system of ${dir}${mount ? `, mounted on ${mount}` : ''}${space}`;
 }
 
 function mountPointOf(dir: string): string | undefined {
