@@ -1,14 +1,27 @@
 // Damaged data files through the real CLI: a start on an emptied, cut or missing file is refused
 // (exit 1) with a message naming the file and what to do, instead of starting empty and silently
 // losing what it held; --reset-<file> starts it empty on purpose.
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/connectors/webhook/index.js';
-import { mentionLines, workspace, type Workspace } from '../helpers/cli.js';
+import { mentionLines, ROOT, workspace, type Workspace } from '../helpers/cli.js';
 
 const SECRET = 'damaged-files-test-secret-0123456789';
+
+/** `ecoute run` expected to refuse at start: bounded, so a start that is not refused fails instead of hanging. */
+function refusedRun(ws: Workspace): { code: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin/ecoute.js'), 'run'], {
+    cwd: ws.dir,
+    env: { ...process.env, ECOUTE_CONFIG: ws.config, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+  });
+  return { code: result.status, stderr: result.stderr };
+}
 
 async function runUntilSummary(ws: Workspace, args: string[] = ['run']) {
   const child = ws.spawn(args);
@@ -37,7 +50,7 @@ describe('damaged data files (embedded, CLI)', () => {
     expect(refused.stderr).toContain(`data file ${bus}: is empty (0 bytes)`);
     expect(refused.stderr).toContain('--reset-bus');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
-    const run = ws.run(['run']);
+    const run = refusedRun(ws);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`data file ${bus}: is empty`);
     const reset = ws.run(['ingest', file, '--no-progress', '--reset-bus']);
@@ -58,7 +71,7 @@ describe('damaged data files (embedded, CLI)', () => {
     const wal = join(ws.dir, 'data', 'store.sqlite-wal');
     expect(existsSync(wal)).toBe(true);
     truncateSync(wal, Math.floor(statSync(wal).size / 2));
-    const again = ws.run(['run']);
+    const again = refusedRun(ws);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`${wal} ends in the middle of a page`);
     expect(again.stderr).toContain('--reset-store');
@@ -82,7 +95,7 @@ describe('damaged data files (embedded, CLI)', () => {
     expect((await once(first.child, 'exit'))[0]).toBe(0);
     const guard = join(ws.dir, 'data', 'webhook-signatures.sqlite');
     truncateSync(guard, 0);
-    const again = ws.run(['run']);
+    const again = refusedRun(ws);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`data file ${guard}: is empty`);
     expect(again.stderr).toContain('--reset-replay-guard');
