@@ -45,7 +45,7 @@ class DiskSpace {
     outage.failures++;
     if (now - outage.remindedAt >= REMINDER_MS) {
       outage.remindedAt = now;
-      this.log.warn(`still cannot write ${outage.file}: ${describeFileSystem(dir)}; ${outage.failures} writes retried since ${new Date(outage.since).toISOString()}`, { code: error.code });
+      this.log.warn(`still cannot write ${outage.file}: ${describeFileSystem(dir)}; ${outage.failures} writes failed since ${new Date(outage.since).toISOString()}`, { code: error.code });
     }
   }
 

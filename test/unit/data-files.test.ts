@@ -259,3 +259,53 @@ describe('embedded bus consumer under a full disk', () => {
     await bus.close();
   });
 });
+
+describe('disk problems are reported once, not once per retry', () => {
+  it('one error, a reminder at most once a minute, one line when space is back', async () => {
+    const { diskSpace } = await import('../../src/core/disk-space.js');
+    const { sqliteFailure } = await import('../../src/core/sqlite.js');
+    const lines: { level: string; message: string }[] = [];
+    const log: Logger = {
+      ...silentLogger,
+      error: (message) => void lines.push({ level: 'error', message }),
+      warn: (message) => void lines.push({ level: 'warn', message }),
+      info: (message) => void lines.push({ level: 'info', message }),
+    };
+    diskSpace.setLogger(log);
+    try {
+      const file = join(dataDir(), 'bus.sqlite');
+      const full = sqliteFailure(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), file, 'appending to mentions.raw')!;
+      expect(full).toMatchObject({ code: 'DISK_FULL', retriable: true });
+      const t0 = 1_000_000;
+      for (let i = 0; i < 50; i++) diskSpace.failed(file, full, t0 + i * 1000);
+      expect(lines.map((l) => l.level)).toEqual(['error']);
+      expect(lines[0]!.message).toContain(`the file system is full: cannot write ${file}`);
+      diskSpace.failed(file, full, t0 + 61_000);
+      expect(lines.map((l) => l.level)).toEqual(['error', 'warn']);
+      expect(lines[1]!.message).toMatch(/still cannot write .*bus\.sqlite.*51 writes failed/);
+      expect(diskSpace.anyFailing()).toBe(true);
+      // The temporary folder has room: the next successful write ends the outage.
+      diskSpace.succeeded(file, t0 + 70_000);
+      expect(lines[2]).toMatchObject({ level: 'info', message: expect.stringMatching(/^space is back .*resumed after 70 s/) });
+      expect(diskSpace.anyFailing()).toBe(false);
+    } finally {
+      diskSpace.setLogger(silentLogger);
+    }
+  });
+
+  it('SQLite I/O errors are DISK_IO_ERROR (retriable), a damaged page DATA_FILE_DAMAGED, each naming the file', async () => {
+    const { sqliteFailure } = await import('../../src/core/sqlite.js');
+    const file = '/srv/data/store.sqlite';
+    expect(sqliteFailure(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' }), file, 'writing mentions')).toMatchObject({
+      code: 'DISK_IO_ERROR',
+      retriable: true,
+      message: expect.stringContaining(file),
+    });
+    expect(sqliteFailure(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), file, 'reading')).toMatchObject({
+      code: 'DATA_FILE_DAMAGED',
+      retriable: false,
+      message: expect.stringMatching(/store\.sqlite: .*--reset-store/),
+    });
+    expect(sqliteFailure(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }), file, 'x')).toBeUndefined();
+  });
+});
