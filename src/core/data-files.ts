@@ -139,6 +139,7 @@ export function forgetCreated(file: string): void {
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const WAL_HEADER_BYTES = 32;
 const WAL_FRAME_HEADER_BYTES = 24;
+const SECTOR_BYTES = 4096;
 
 /**
  * The checks made before SQLite sees the file (SQLite would accept an emptied file as a new
@@ -196,7 +197,13 @@ function walProblem(wal: string): string | undefined {
   if (magic !== 0x377f0682 && magic !== 0x377f0683) return `its write-ahead log ${wal} is not a SQLite write-ahead log`;
   const pageSize = head.readUInt32BE(8);
   const frame = WAL_FRAME_HEADER_BYTES + pageSize;
-  if ((size - WAL_HEADER_BYTES) % frame === 0) return undefined;
+  const remainder = (size - WAL_HEADER_BYTES) % frame;
+  if (remainder === 0) return undefined;
+  // A process killed while writing a transaction leaves the log where one of SQLite's writes ended:
+  // after a frame header (24 bytes in), or at a sector boundary where it splits a page write. That
+  // transaction never committed (its commit frame comes last) and SQLite rightly discards it; a cut
+  // at an arbitrary byte almost never lands on either.
+  if (remainder === WAL_FRAME_HEADER_BYTES || size % SECTOR_BYTES === 0) return undefined;
   // The frame the cut goes through, or the last whole one before it: is it of the current log?
   const whole = Math.floor((size - WAL_HEADER_BYTES) / frame);
   const at = WAL_HEADER_BYTES + (whole > 0 ? whole - 1 : 0) * frame;
