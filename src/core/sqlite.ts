@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkBeforeOpen, damaged, DATA_FILES, forgetCreated, kindNamed, kindOf, recordCreated, wasCreated } from './data-files.js';
-import { describeFileSystem, diskSpace } from './disk-space.js';
+import { diskSpace } from './disk-space.js';
 import { EcouteError, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 
@@ -112,7 +112,9 @@ export function sqliteFailure(error: unknown, file: string, doing: string): Ecou
   if (typeof code !== 'string') return undefined;
   const message = errorMessage(error);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
-    return new EcouteError('DISK_FULL', `cannot write data file ${file} (${doing}): the file system is full (${describeFileSystem(dirname(file))})`, { cause: error });
+    // No free-space figures here: the message stays the same across retries (callers log a message
+    // when it changes); the disk reporter's line gives them.
+    return new EcouteError('DISK_FULL', `cannot write data file ${file} (${doing}): the file system holding ${dirname(file)} is full`, { cause: error });
   }
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
     return new EcouteError('DISK_IO_ERROR', `data file ${file}: I/O error while ${doing} (${code}: ${message})`, { cause: error });
