@@ -64,6 +64,16 @@ class DiskSpace {
 
 export const diskSpace = new DiskSpace();
 
+/** Less than 64 KiB left for this user on the file system holding `dir` (false when it cannot tell). */
+export function noRoomLeft(dir: string): boolean {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
 function hasRoom(dir: string): boolean {
   try {
     const s = statfsSync(dir);

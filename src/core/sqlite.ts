@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkBeforeOpen, damaged, DATA_FILES, forgetCreated, kindNamed, kindOf, recordCreated, wasCreated } from './data-files.js';
-import { diskSpace } from './disk-space.js';
+import { diskSpace, noRoomLeft } from './disk-space.js';
 import { EcouteError, errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 
@@ -111,7 +111,9 @@ export function sqliteFailure(error: unknown, file: string, doing: string): Ecou
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') return undefined;
   const message = errorMessage(error);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+  // An I/O error on a file system with no room left is a full disk too (growing the -shm file
+  // of a full tmpfs fails as SQLITE_IOERR_SHMSIZE, for instance).
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || ((code.startsWith('SQLITE_IOERR') || code === 'EIO') && noRoomLeft(dirname(file)))) {
     // No free-space figures here: the message stays the same across retries (callers log a message
     // when it changes); the disk reporter's line gives them.
     return new EcouteError('DISK_FULL', `cannot write data file ${file} (${doing}): the file system holding ${dirname(file)} is full`, { cause: error });

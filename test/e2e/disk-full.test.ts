@@ -98,7 +98,7 @@ connectors:
       let refused: number[] | undefined;
       let refusal: Awaited<ReturnType<typeof post>> | undefined;
       while (!refused) {
-        if (sent > 2000) throw new Error('the webhook never refused a request on a full disk');
+        if (sent > 600) throw new Error('the webhook never refused a request on a full disk');
         const ids = Array.from({ length: 20 }, (_, k) => sent + k);
         sent += ids.length;
         const answer = await post(ids);
