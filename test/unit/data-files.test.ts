@@ -320,3 +320,29 @@ describe('disk problems are reported once, not once per retry', () => {
     expect(sqliteFailure(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }), file, 'x')).toBeUndefined();
   });
 });
+
+describe('replay guard on a full disk', () => {
+  it('a signature the disk refuses to record is still refused from memory, and written once there is room', () => {
+    const file = join(dataDir(), 'webhook-signatures.sqlite');
+    const guard = new ReplayGuard({ file, source: 'crm' });
+    const db = (guard as unknown as { db: Database.Database }).db;
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const expires = Date.now() + 300_000;
+    const signatures = Array.from({ length: 3000 }, (_, i) => `${'s'.repeat(100)}${i}`);
+    for (const s of signatures) {
+      expect(guard.claim(s)).toEqual({ ok: true });
+      guard.commit(s, expires);
+    }
+    const stored = () => (db.prepare('SELECT count(*) AS n FROM webhook_signatures').get() as { n: number }).n;
+    expect(stored()).toBeLessThan(signatures.length);
+    // Every one is refused, written or not: the guard fails closed.
+    for (const s of signatures) expect(guard.claim(s)).toEqual({ ok: false, why: 'replay' });
+    db.pragma('max_page_count = 1073741823');
+    guard.prune();
+    expect(stored()).toBe(signatures.length);
+    guard.close();
+    const reopened = new ReplayGuard({ file, source: 'crm' });
+    expect(reopened.claim(signatures[signatures.length - 1]!)).toEqual({ ok: false, why: 'replay' });
+    reopened.close();
+  });
+});
