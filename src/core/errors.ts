@@ -45,6 +45,13 @@ export const ERROR_CODES = {
   FILE_BAD_ENCODING: { stage: 'connector', retriable: false },
   // Issue 9, query/config part: a config path that exists but cannot be read (permissions, I/O).
   CONFIG_UNREADABLE: { stage: 'config', retriable: false },
+  // Data files under data_dir (src/core/sqlite.ts, src/core/data-files.ts): a full disk, an I/O
+  // error, a file found damaged or unexpectedly empty at start, or one that cannot be opened.
+  DISK_FULL: { stage: 'store', retriable: true },
+  DISK_IO_ERROR: { stage: 'store', retriable: true },
+  DATA_FILE_BUSY: { stage: 'store', retriable: true },
+  DATA_FILE_DAMAGED: { stage: 'store', retriable: false },
+  DATA_FILE_UNAVAILABLE: { stage: 'store', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
