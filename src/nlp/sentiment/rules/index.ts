@@ -1,6 +1,6 @@
 // The lexicon-and-rules pass of the sentiment (see ../../sentiment.ts for what the rules do and
 // how their result meets the model). One state object (state.ts) goes through the tokens; at each
-// token the steps below are tried in order and the first that applies consumes it (and maybe the
+// word the steps below are tried in order and the first that applies consumes it (and maybe the
 // next ones). The order is the rules' precedence: a two-word modifier before a phrase, a phrase
 // before its words, negation before boosters, boosters before sentiment words.
 import type { Lang } from '../../../core/types.js';
@@ -17,27 +17,37 @@ import { phrase } from './phrases.js';
 import { closeNeg, tick } from './scopes.js';
 import { sentimentWord } from './sentiment-word.js';
 import { readEmoji, readMark, readPunctuation, startSentence } from './signs.js';
-import { createState, type RuleState, type WordStep } from './state.js';
+import { createState, type RuleState } from './state.js';
 import { amplifyExclamations, tally, weighContrasts, type RuleResult } from './tally.js';
 
 export type { Contribution } from './state.js';
 export type { RuleResult } from './tally.js';
 
-/** The steps at an English word, before its own valence (sentimentWord). */
-const ENGLISH_STEPS: readonly WordStep[] = [
-  twoWordModifier, phrase, contrast,
-  englishNotOnly, englishFarFrom, englishCounterfactual, englishNegator,
-  lack, englishLittle, englishFactive, englishExclamative,
-  tooMuch, wait, booster,
-];
+/**
+ * An English word: the first step that applies consumes it, so the order is the rules'
+ * precedence. (A chain rather than a loop over a list: the calls stay direct, the loop stays fast.)
+ */
+function englishWord(s: RuleState, i: number, lex: LanguageLexicon): number {
+  return (
+    twoWordModifier(s, i, lex) ?? phrase(s, i, lex) ?? contrast(s, i, lex) ??
+    englishNotOnly(s, i, lex) ?? englishFarFrom(s, i, lex) ?? englishCounterfactual(s, i, lex) ?? englishNegator(s, i, lex) ??
+    lack(s, i, lex) ?? englishLittle(s, i, lex) ?? englishFactive(s, i, lex) ?? englishExclamative(s, i, lex) ??
+    tooMuch(s, i, lex) ?? wait(s, i, lex) ?? booster(s, i, lex) ??
+    sentimentWord(s, i, lex)
+  );
+}
 
-/** The steps at a French word, before its own valence (sentimentWord). */
-const FRENCH_STEPS: readonly WordStep[] = [
-  twoWordModifier, phrase, contrast,
-  frenchNewSubject, frenchNe, frenchNeQue, frenchNeParticle, frenchBareNegator, frenchFarFrom, frenchCounterfactual,
-  lack,
-  tooMuch, wait, booster,
-];
+/** A French word, likewise. */
+function frenchWord(s: RuleState, i: number, lex: LanguageLexicon): number {
+  return (
+    twoWordModifier(s, i, lex) ?? phrase(s, i, lex) ?? contrast(s, i, lex) ??
+    frenchNewSubject(s, i, lex) ?? frenchNe(s, i, lex) ?? frenchNeQue(s, i, lex) ?? frenchNeParticle(s, i, lex) ??
+    frenchBareNegator(s, i, lex) ?? frenchFarFrom(s, i, lex) ?? frenchCounterfactual(s, i, lex) ??
+    lack(s, i, lex) ??
+    tooMuch(s, i, lex) ?? wait(s, i, lex) ?? booster(s, i, lex) ??
+    sentimentWord(s, i, lex)
+  );
+}
 
 /**
  * Lexicons and rules over tokenized text. `lang` 'other' only scores emoji and emoticons.
@@ -78,10 +88,5 @@ function readToken(s: RuleState, i: number): number {
 function readWord(s: RuleState, i: number, lex: LanguageLexicon): number {
   s.wordsInSentence++;
   if (s.neg !== undefined) s.negated[i] = true;
-  const steps = s.lang === 'fr' ? FRENCH_STEPS : ENGLISH_STEPS;
-  for (const step of steps) {
-    const end = step(s, i, lex);
-    if (end !== undefined) return end;
-  }
-  return sentimentWord(s, i, lex);
+  return s.lang === 'fr' ? frenchWord(s, i, lex) : englishWord(s, i, lex);
 }
