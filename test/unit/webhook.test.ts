@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../src/api/server.js';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import type { RunningConnector } from '../../src/connectors/types.js';
 import { signRequest, webhookConnector } from '../../src/connectors/webhook/index.js';

@@ -3,7 +3,7 @@
 // is over them), checks what it can before reading the body (known source, size, capacity), and
 // answers every error as JSON { error, reason }.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, sendError, toHttpError, type HttpServer } from '../../api/server.js';
+import { HttpError, sendError, toHttpError, type HttpServer } from '../../http/server.js';
 import { EcouteError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 

@@ -8,7 +8,7 @@
 // (replay.ts), so a captured request cannot be replayed later. The HMAC is computed over the body's
 // raw bytes as received, never over re-serialized JSON.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../../api/server.js';
+import { HttpError } from '../../http/server.js';
 
 export const TIMESTAMP_HEADER = 'x-ecoute-timestamp';
 export const SIGNATURE_HEADER = 'x-ecoute-signature';
