@@ -266,6 +266,7 @@ describe('webhook: signed requests', () => {
     const get = await setup.server.app.inject({ method: 'GET', url: '/ingest/zendesk' });
     expect(get.statusCode).toBe(405);
     expect(get.headers.allow).toBe('POST');
+    expect(JSON.parse(get.body)).toMatchObject({ error: 'HTTP_METHOD_NOT_ALLOWED' });
     await stop();
   });
 });
