@@ -48,13 +48,13 @@ async function answer(s: HttpServer, options: InjectOptions) {
 }
 
 describe('HTTP host: error answers carry catalogued codes', () => {
-  it.each([
-    ['a path with no route', { method: 'GET', url: '/nowhere?token=abc' }, 404, 'HTTP_NOT_FOUND'],
-    ['a body over the route limit', { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ t: 'x'.repeat(200) }) }, 413, 'HTTP_TOO_LARGE'],
-    ['a content type no parser takes', { method: 'POST', url: '/echo', headers: { 'content-type': 'text/xml' }, payload: '<a/>' }, 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE'],
-    ['a body that is not JSON', { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{nope' }, 400, 'HTTP_BAD_REQUEST'],
-    ['an unexpected failure', { method: 'GET', url: '/boom' }, 500, 'HTTP_INTERNAL'],
-  ] as [string, InjectOptions, number, keyof typeof ERROR_CODES][])('%s: %i %s', async (_what, request, status, code) => {
+  it.each<{ what: string; request: InjectOptions; status: number; code: keyof typeof ERROR_CODES }>([
+    { what: 'a path with no route', request: { method: 'GET', url: '/nowhere?token=abc' }, status: 404, code: 'HTTP_NOT_FOUND' },
+    { what: 'a body over the route limit', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ t: 'x'.repeat(200) }) }, status: 413, code: 'HTTP_TOO_LARGE' },
+    { what: 'a content type no parser takes', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'text/xml' }, payload: '<a/>' }, status: 415, code: 'HTTP_UNSUPPORTED_MEDIA_TYPE' },
+    { what: 'a body that is not JSON', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{nope' }, status: 400, code: 'HTTP_BAD_REQUEST' },
+    { what: 'an unexpected failure', request: { method: 'GET', url: '/boom' }, status: 500, code: 'HTTP_INTERNAL' },
+  ])('$what: $status $code', async ({ request, status, code }) => {
     const s = await host();
     const res = await answer(s, request);
     expect(res.statusCode).toBe(status);
