@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../src/api/server.js';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import type { RunningConnector } from '../../src/connectors/types.js';
 import { signRequest, webhookConnector } from '../../src/connectors/webhook/index.js';
@@ -271,6 +271,7 @@ describe('webhook: signed requests', () => {
     const get = await setup.server.app.inject({ method: 'GET', url: '/ingest/zendesk' });
     expect(get.statusCode).toBe(405);
     expect(get.headers.allow).toBe('POST');
+    expect(JSON.parse(get.body)).toMatchObject({ error: 'HTTP_METHOD_NOT_ALLOWED' });
     await stop();
   });
 });

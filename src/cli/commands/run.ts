@@ -2,7 +2,7 @@
 // prints what was indexed once the sources' backlog is searchable, then keeps listening until
 // SIGINT/SIGTERM, when it drains in-flight work and commits before exiting.
 import type { Command } from 'commander';
-import { createHttpServer } from '../../api/server.js';
+import { createHttpServer } from '../../http/server.js';
 import { createConnector, isPushConnector } from '../../connectors/registry.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger, type Logger } from '../../core/log.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { HttpError } from '../../api/server.js';
+import { HttpError } from '../../http/errors.js';
 import type { WebhookConnectorConfig } from '../../core/config/schema.js';
 import type { Secret } from '../../core/config/secret.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';

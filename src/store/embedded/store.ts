@@ -12,8 +12,8 @@ import type { AnalyzedMention } from '../../core/types.js';
 import { bucketStart, fillBuckets, intervalMs, intervalOrigin } from '../buckets.js';
 import { decodeCursor, encodeCursor, requestFingerprint } from '../cursor.js';
 import { badCursor } from '../errors.js';
-import type { QueryNode } from '../query/ast.js';
-import { compileSqlite } from '../query/sqlite.js';
+import type { QueryNode } from '../../query/ast.js';
+import { compileSqlite } from '../../query/compile/sqlite.js';
 import {
   DEFAULT_TERMS,
   resolveFilters,
