@@ -160,7 +160,7 @@ if (!brokers) {
       try {
         // Both wait on the same failing start (kafkajs retries the connection for about 10 s).
         await Promise.all([
-          expect(bus.endOffsets('mentions.raw')).rejects.toThrow(),
+          expect(bus.endOffsets('mentions.raw')).rejects.toMatchObject({ name: 'EcouteError', code: 'BUS_UNAVAILABLE', retriable: true }),
           expect(bus.consume('mentions.raw', 'g', async () => undefined).done).rejects.toThrow(),
         ]);
       } finally {
