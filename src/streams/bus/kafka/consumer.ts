@@ -13,6 +13,7 @@ import type { Logger } from '../../../core/log.js';
 import type { BatchHandler, ConsumedRecord, ConsumeOptions, Consumer, Topic } from '../types.js';
 import { consumerSettings } from './client.js';
 import { toConsumed } from './codec.js';
+import { busError } from './errors.js';
 import { EcouteError } from '../../../core/errors.js';
 
 const DEFAULT_BATCH = 500;
@@ -190,6 +191,7 @@ export class KafkaBusConsumer implements Consumer {
       return;
     }
     void this.client?.disconnect().catch(() => undefined);
-    this.rejectDone(error);
+    // What ends a consumer is kafkajs giving up (the handler's failures are retried, never fatal).
+    this.rejectDone(busError(`the consumer of ${this.name} (group ${this.bus.groupId(this.group)}) stopped`, error));
   }
 }
