@@ -6,14 +6,20 @@ import type { Config } from '../core/config/schema.js';
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** A failure the user caused (bad flag, bad config, bad query): exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends EcouteError {
   readonly exitCode = EXIT.usage;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('USAGE', message, options);
+    this.name = 'UsageError';
+  }
 }
 
 /** Ends the command with this exit code; what went wrong was already printed. */
-export class SilentExit extends Error {
+export class SilentExit extends EcouteError {
   constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
+    super('EXIT_REPORTED', `exit ${exitCode}`);
+    this.name = 'SilentExit';
   }
 }
 
@@ -30,8 +36,12 @@ export function exitCodeOf(error: unknown): number {
   return EXIT.failure;
 }
 
+/**
+ * What the CLI prints after `ecoute: `: the catalogue code first, in brackets, so that a user can
+ * look it up in docs/errors.md, then the message. An error with no code (a bug) prints its message.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof EcouteError || error instanceof UsageError) return error.message;
+  if (error instanceof EcouteError) return `[${error.code}] ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -2,7 +2,10 @@
 // retry can help, and the stage it happened in. Messages name what was wrong; they never carry
 // secrets.
 
-export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http';
+// 'http' is écoute's HTTP host (src/http); 'services' is the development launcher of Kafka and
+// Elasticsearch (src/services); 'internal' is a broken invariant or a failure écoute has no code
+// for: a bug to report.
+export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http' | 'services' | 'internal';
 
 export const ERROR_CODES = {
   CONFIG_NOT_FOUND: { stage: 'config', retriable: false },
@@ -60,6 +63,26 @@ export const ERROR_CODES = {
   HTTP_TOO_LARGE: { stage: 'http', retriable: false },
   HTTP_UNSUPPORTED_MEDIA_TYPE: { stage: 'http', retriable: false },
   HTTP_INTERNAL: { stage: 'http', retriable: true },
+  // Issue 10, one error catalogue: the codes of what used to be thrown as a bare Error. Every code
+  // here is documented in docs/errors.md (test/unit/errors-catalogue.test.ts keeps the two equal).
+  INTERRUPTED: { stage: 'cli', retriable: false },
+  EXIT_REPORTED: { stage: 'cli', retriable: false },
+  LABELS_INVALID: { stage: 'cli', retriable: false },
+  LEXICON_NOT_FOUND: { stage: 'analyze', retriable: false },
+  LEXICON_INVALID: { stage: 'analyze', retriable: false },
+  SENTIMENT_MODEL_MISSING: { stage: 'analyze', retriable: false },
+  SENTIMENT_MODEL_INVALID: { stage: 'analyze', retriable: false },
+  SENTIMENT_DATA_MISSING: { stage: 'analyze', retriable: false },
+  CALIBRATION_INVALID: { stage: 'analyze', retriable: false },
+  FILES_FAILED: { stage: 'connector', retriable: false },
+  BUS_CLOSED: { stage: 'bus', retriable: false },
+  BUS_CONSUMER_CRASHED: { stage: 'bus', retriable: false },
+  SERVICE_SETUP: { stage: 'services', retriable: false },
+  SERVICE_PORT_TAKEN: { stage: 'services', retriable: false },
+  SERVICE_START_FAILED: { stage: 'services', retriable: true },
+  SERVICE_UNREACHABLE: { stage: 'services', retriable: true },
+  INTERNAL_INVARIANT: { stage: 'internal', retriable: false },
+  UNEXPECTED: { stage: 'internal', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,7 @@ import { lexiconPath } from './resources.js';
 import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
 import { remember } from '../core/bounded-cache.js';
+import { EcouteError } from '../core/errors.js';
 
 export { TokenForms } from './fields/matcher.js';
 
@@ -60,12 +61,12 @@ export interface FieldSet {
 function readFieldFile(lang: ListLang): Map<string, string[]> {
   const file = `fields/${lang}.yaml`;
   const doc = parse(readFileSync(lexiconPath(file), 'utf8')) as unknown;
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`config/lexicons/${file}: must be a mapping of field name to a list of entries`);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: must be a mapping of field name to a list of entries`);
   const out = new Map<string, string[]>();
   for (const [name, list] of Object.entries(doc as Record<string, unknown>)) {
-    if (name !== IGNORE && !FIELD_NAME_RE.test(name)) throw new Error(`config/lexicons/${file}: "${name}" is not a snake_case field name`);
+    if (name !== IGNORE && !FIELD_NAME_RE.test(name)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: "${name}" is not a snake_case field name`);
     if (!Array.isArray(list) || !list.every((e) => typeof e === 'string' || typeof e === 'number')) {
-      throw new Error(`config/lexicons/${file}: ${name} must be a list of words or phrases`);
+      throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: ${name} must be a list of words or phrases`);
     }
     out.set(name, list.map(String));
   }

@@ -30,6 +30,7 @@ import { compileLists, findMatches, TokenForms, type CompiledLists, type ListLan
 import { lexiconPath } from './resources.js';
 import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
+import { EcouteError } from '../core/errors.js';
 
 export const NO_FLAGS: Readonly<AnalysisFlags> = Object.freeze({ ironySuspected: false, question: false, profanity: false });
 
@@ -45,8 +46,8 @@ function lists(): CompiledLists {
       const file = `flags/${lang}.yaml`;
       const doc = parse(readFileSync(lexiconPath(file), 'utf8')) as Record<string, unknown> | null;
       for (const [label, entries] of Object.entries(doc ?? {})) {
-        if (!(LABELS as readonly string[]).includes(label)) throw new Error(`config/lexicons/${file}: unknown list "${label}" (known: ${LABELS.join(', ')})`);
-        if (!Array.isArray(entries)) throw new Error(`config/lexicons/${file}: ${label} must be a list`);
+        if (!(LABELS as readonly string[]).includes(label)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: unknown list "${label}" (known: ${LABELS.join(', ')})`);
+        if (!Array.isArray(entries)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: ${label} must be a list`);
         source.get(label)![lang] = entries.map(String);
       }
     }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EcouteError } from '../core/errors.js';
 
 let root: string | undefined;
 
@@ -18,7 +19,7 @@ export function packageRoot(): string {
     }
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new Error(`écoute: cannot find config/lexicons/ above ${fileURLToPath(import.meta.url)}`);
+      throw new EcouteError('LEXICON_NOT_FOUND', `écoute: cannot find config/lexicons/ above ${fileURLToPath(import.meta.url)}`);
     }
     dir = parent;
   }

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EcouteError } from '../core/errors.js';
 
 export type ServiceName = 'kafka' | 'elasticsearch';
 
@@ -59,7 +60,7 @@ export function findPom(service: string): string {
       if (path.dirname(dir) === dir) break;
     }
   }
-  throw new Error(`${rel} not found above ${fileURLToPath(import.meta.url)} nor above ${process.cwd()}`);
+  throw new EcouteError('SERVICE_SETUP', `${rel} not found above ${fileURLToPath(import.meta.url)} nor above ${process.cwd()}`);
 }
 
 /** Runs a command, resolves with its combined output, rejects with the output's tail on failure. */
@@ -69,10 +70,10 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', (err) => reject(new Error(`${cmd}: ${err.message}`)));
+    child.on('error', (err) => reject(new EcouteError('SERVICE_START_FAILED', `${cmd}: ${err.message}`)));
     child.on('close', (code, signal) => {
       if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}\n${lastLines(out, 40)}`));
+      else reject(new EcouteError('SERVICE_START_FAILED', `${cmd} ${args.join(' ')} exited with ${code ?? signal}\n${lastLines(out, 40)}`));
     });
   });
 }
@@ -86,7 +87,7 @@ export async function maven(pom: string, args: string[], log?: Log): Promise<voi
     await run(mvn, all, { cwd: path.dirname(pom) });
   } catch (err) {
     const msg = (err as Error).message;
-    if (/ENOENT/.test(msg)) throw new Error(`Maven (mvn) is needed to download the servers from Maven Central and was not found on PATH (apt-get install maven)`);
+    if (/ENOENT/.test(msg)) throw new EcouteError('SERVICE_SETUP', `Maven (mvn) is needed to download the servers from Maven Central and was not found on PATH (apt-get install maven)`);
     throw err;
   }
 }
@@ -213,7 +214,7 @@ export async function withLock<T>(name: string, fn: () => Promise<T>, waitMs = 1
         if (readPid(file) === owner) fs.rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${file} (held by pid ${owner})`);
+      if (Date.now() > deadline) throw new EcouteError('SERVICE_START_FAILED', `timed out waiting for ${file} (held by pid ${owner})`);
       await sleep(250);
     }
   }

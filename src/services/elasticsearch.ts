@@ -26,6 +26,7 @@ import {
   stopProcess,
   tailFile,
 } from './common.js';
+import { EcouteError } from '../core/errors.js';
 
 /**
  * The newest 9.x whose zip Central serves here (9.3.0 and 9.2.1 are not there, whatever its web
@@ -71,7 +72,7 @@ export async function ensureElasticsearchDownloaded(log?: Log): Promise<string> 
   log?.(`elasticsearch: downloading the ${ES_VERSION} integ-test-zip from Maven Central`);
   await maven(findPom('elasticsearch'), [`-Des.version=${ES_VERSION}`, `-Des.outputDirectory=${tmp}`, 'dependency:unpack'], log);
   const inner = path.join(tmp, `elasticsearch-${ES_VERSION}`);
-  if (!fs.existsSync(path.join(inner, 'bin', 'elasticsearch'))) throw new Error(`elasticsearch: the zip did not unpack to ${inner}`);
+  if (!fs.existsSync(path.join(inner, 'bin', 'elasticsearch'))) throw new EcouteError('SERVICE_SETUP', `elasticsearch: the zip did not unpack to ${inner}`);
   // The unpacker may drop the zip's file modes: the launcher scripts must be executable.
   for (const f of fs.readdirSync(path.join(inner, 'bin'))) fs.chmodSync(path.join(inner, 'bin', f), 0o755);
   fs.rmSync(dist, { recursive: true, force: true });
@@ -84,7 +85,7 @@ export async function ensureElasticsearchDownloaded(log?: Log): Promise<string> 
 /** Java 21+ (9.x needs it; the machine's default is 17): ES_JAVA_HOME, else a JDK under /usr/lib/jvm. */
 function esJavaHome(): string {
   const home = findJavaHome(21, [process.env.ES_JAVA_HOME, process.env.ECOUTE_ES_JAVA_HOME, process.env.JAVA_HOME]);
-  if (!home) throw new Error('elasticsearch: needs Java 21 or newer: set ES_JAVA_HOME, or install a JDK under /usr/lib/jvm (e.g. temurin-25-jdk)');
+  if (!home) throw new EcouteError('SERVICE_SETUP', 'elasticsearch: needs Java 21 or newer: set ES_JAVA_HOME, or install a JDK under /usr/lib/jvm (e.g. temurin-25-jdk)');
   return home;
 }
 
@@ -96,7 +97,7 @@ function runAs(log?: Log): { uid: number; gid: number } | undefined {
     log?.(`elasticsearch: creating system user ${ES_USER} (Elasticsearch refuses to run as root)`);
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', dirs().root, '--shell', '/usr/sbin/nologin', ES_USER], { stdio: 'pipe' });
     ids = idOf(ES_USER);
-    if (!ids) throw new Error(`elasticsearch: could not create user ${ES_USER}`);
+    if (!ids) throw new EcouteError('SERVICE_SETUP', `elasticsearch: could not create user ${ES_USER}`);
   }
   return ids;
 }
@@ -235,7 +236,7 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {})
     }
   }
   for (const port of [ES_PORT, ES_TRANSPORT_PORT]) {
-    if (await portOpen(ES_HOST, port)) throw new Error(`elasticsearch: port ${port} on ${ES_HOST} is taken by another program`);
+    if (await portOpen(ES_HOST, port)) throw new EcouteError('SERVICE_PORT_TAKEN', `elasticsearch: port ${port} on ${ES_HOST} is taken by another program`);
   }
 
   const dist = await ensureElasticsearchDownloaded(log);
@@ -298,7 +299,7 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {})
   if (child.pid !== undefined && isAlive(child.pid)) await stopProcess(child.pid, 10_000, log, 'elasticsearch launcher');
   // The launcher repeats the server's log until it daemonizes: its own verdict is in its last lines.
   const tail = `last lines of ${d.serverLog}:\n${tailFile(d.serverLog, 30, 500)}\nlast lines of ${d.launcherLog}:\n${tailFile(d.launcherLog, 4, 500)}`;
-  throw new Error(`elasticsearch: did not start: ${error}; ${tail}`);
+  throw new EcouteError('SERVICE_START_FAILED', `elasticsearch: did not start: ${error}; ${tail}`);
 }
 
 export async function elasticsearchDown(opts: { log?: Log } = {}): Promise<ServiceStatus> {

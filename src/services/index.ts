@@ -7,6 +7,7 @@
 // Downloads are cached in ~/.cache/ecoute (ECOUTE_CACHE_DIR); data, logs, configs and pid files live
 // in /var/tmp/ecoute-services (ECOUTE_SERVICES_DIR). Calls from several processes at once (parallel
 // test workers) are serialized by a lock file there.
+import { EcouteError } from '../core/errors.js';
 import { type Log, type ServiceName, type ServiceStatus, withLock } from './common.js';
 import { elasticsearchDown, elasticsearchStatus, elasticsearchUp } from './elasticsearch.js';
 import { kafkaDown, kafkaStatus, kafkaUp } from './kafka.js';
@@ -31,12 +32,12 @@ export interface ServicesUpOptions extends ServicesOptions {
 }
 
 /** Thrown by servicesUp when a service could not be brought up; `statuses` says where each one is. */
-export class ServicesError extends Error {
+export class ServicesError extends EcouteError {
   constructor(
     message: string,
     readonly statuses: ServiceStatus[],
   ) {
-    super(message);
+    super('SERVICE_START_FAILED', message);
     this.name = 'ServicesError';
   }
 }

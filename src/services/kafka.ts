@@ -28,6 +28,7 @@ import {
   stopProcess,
   tailFile,
 } from './common.js';
+import { EcouteError } from '../core/errors.js';
 
 /**
  * Newest Kafka on Central; kafkajs 2.2.4 talks to it (verified: admin createTopics, idempotent
@@ -170,7 +171,7 @@ export function kafkaRequest(apiKey: number, apiVersion: number, body: Buffer, o
       socket.destroy();
       reject(err);
     };
-    socket.setTimeout(opts.timeoutMs ?? 3000, () => fail(new Error(`no answer from ${host}:${port}`)));
+    socket.setTimeout(opts.timeoutMs ?? 3000, () => fail(new EcouteError('SERVICE_UNREACHABLE', `no answer from ${host}:${port}`)));
     socket.once('error', fail);
     socket.once('connect', () => socket.write(Buffer.concat([size, payload])));
     socket.on('data', (chunk: Buffer) => {
@@ -179,10 +180,10 @@ export function kafkaRequest(apiKey: number, apiVersion: number, body: Buffer, o
       const length = received.readInt32BE(0);
       if (received.length < 4 + length) return;
       socket.destroy();
-      if (received.readInt32BE(4) !== correlationId) return reject(new Error('Kafka answer with a wrong correlation id'));
+      if (received.readInt32BE(4) !== correlationId) return reject(new EcouteError('SERVICE_UNREACHABLE', 'Kafka answer with a wrong correlation id'));
       resolve(received.subarray(8, 4 + length));
     });
-    socket.once('end', () => fail(new Error(`${host}:${port} closed the connection without a Kafka answer`)));
+    socket.once('end', () => fail(new EcouteError('SERVICE_UNREACHABLE', `${host}:${port} closed the connection without a Kafka answer`)));
   });
 }
 
@@ -194,7 +195,7 @@ export interface ApiVersions {
 export async function kafkaApiVersions(opts: { host?: string; port?: number; timeoutMs?: number } = {}): Promise<ApiVersions> {
   const body = await kafkaRequest(18, 0, Buffer.alloc(0), opts);
   const errorCode = body.readInt16BE(0);
-  if (errorCode !== 0) throw new Error(`ApiVersions error code ${errorCode}`);
+  if (errorCode !== 0) throw new EcouteError('SERVICE_UNREACHABLE', `ApiVersions error code ${errorCode}`);
   const count = body.readInt32BE(2);
   const apis: ApiVersions = {};
   for (let i = 0, at = 6; i < count; i++, at += 6) apis[body.readInt16BE(at)] = { min: body.readInt16BE(at + 2), max: body.readInt16BE(at + 4) };
@@ -285,7 +286,7 @@ export async function kafkaUp(opts: { log?: Log; fresh?: boolean } = {}): Promis
     return kafkaStatus();
   }
   for (const port of [KAFKA_PORT, KAFKA_CONTROLLER_PORT]) {
-    if (await portOpen(KAFKA_HOST, port)) throw new Error(`kafka: port ${port} on ${KAFKA_HOST} is taken by another program`);
+    if (await portOpen(KAFKA_HOST, port)) throw new EcouteError('SERVICE_PORT_TAKEN', `kafka: port ${port} on ${KAFKA_HOST} is taken by another program`);
   }
   fs.rmSync(d.pidFile, { force: true });
 
@@ -296,14 +297,14 @@ export async function kafkaUp(opts: { log?: Log; fresh?: boolean } = {}): Promis
   // KRaft quorum formation can time out on a loaded 2-core machine, and a data dir formatted for
   // another cluster id, node id or version never starts: retry once on a fresh data dir. Not when
   // the dir was fresh already and the process simply died (a retry would die the same way).
-  if (first.formatted && !first.timedOut) throw new Error(`kafka: did not start: ${first.error}`);
+  if (first.formatted && !first.timedOut) throw new EcouteError('SERVICE_START_FAILED', `kafka: did not start: ${first.error}`);
   log?.(`kafka: ${first.error}`);
   const aside = `${d.data}.failed-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   if (fs.existsSync(d.data)) fs.renameSync(d.data, aside);
   log?.(`kafka: retrying once with a fresh data dir (the previous one is kept in ${aside})`);
   const second = await startOnce(libs, log);
   if (second.ok) return kafkaStatus();
-  throw new Error(`kafka: did not start: ${second.error}`);
+  throw new EcouteError('SERVICE_START_FAILED', `kafka: did not start: ${second.error}`);
 }
 
 type StartResult = { ok: true } | { ok: false; error: string; timedOut: boolean; formatted: boolean };

@@ -2,6 +2,7 @@
 // (SQLite FTS5) and Elasticsearch implementations pass the same contract suite
 // (test/contract/store.contract.ts).
 import type { AnalyzedMention, SentimentLabel } from '../core/types.js';
+import type { ErrorCode } from '../core/errors.js';
 
 /**
  * The rule for a repeated id: the same content (the same contentHash) is `unchanged`, nothing
@@ -13,7 +14,7 @@ export interface BulkItemResult {
   id: string;
   status: ItemStatus;
   /** Why the item failed; set only when status is `failed`. */
-  error?: { code: string; message: string; retriable: boolean };
+  error?: { code: ErrorCode; message: string; retriable: boolean };
 }
 
 export interface BulkResult {

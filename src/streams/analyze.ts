@@ -10,6 +10,7 @@ import type { Calibration } from '../nlp/sentiment/calibration.js';
 import type { BrandMatcher } from './brands.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
+import { EcouteError } from '../core/errors.js';
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
 
@@ -110,7 +111,7 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
     let raw: RawMention;
     try {
       const parsed = RawMentionSchema.safeParse(JSON.parse(record.value));
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!parsed.success) throw new EcouteError('RECORD_UNREADABLE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       raw = parsed.data as RawMention;
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, record.headers));

@@ -61,7 +61,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
     );
   }
   if (stages.includes('index')) {
-    if (!runtime.store) throw new Error('the index stage needs a store');
+    if (!runtime.store) throw new EcouteError('INTERNAL_INVARIANT', 'the index stage needs a store');
     names.push('index');
     started.push(startIndexStage({ bus: runtime.bus, store: runtime.store, onError: warn('index') }));
   }
@@ -74,7 +74,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
         (error: unknown) => {
           const stage = names[i];
           if (error instanceof EcouteError) throw new EcouteError(error.code, `the ${stage} stage stopped: ${error.message}`, { cause: error, retriable: error.retriable });
-          throw new Error(`the ${stage} stage stopped: ${errorMessage(error)}`, { cause: error });
+          throw new EcouteError('UNEXPECTED', `the ${stage} stage stopped: ${errorMessage(error)}`, { cause: error });
         },
       ),
     ),
@@ -110,6 +110,6 @@ export async function waitUntilIndexed(runtime: Pick<Runtime, 'bus'>, options: {
 }
 
 async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) throw new Error('interrupted');
+  if (signal?.aborted) throw new EcouteError('INTERRUPTED', 'interrupted');
   await new Promise((r) => setTimeout(r, ms));
 }

@@ -149,6 +149,7 @@ if (!brokers) {
       try {
         const consumer = bus.consume('mentions.raw', 'g', async () => undefined);
         await expect(consumer.done).rejects.toThrow(/session timeout/i);
+        await expect(consumer.done).rejects.toMatchObject({ name: 'EcouteError', code: 'BUS_UNAVAILABLE' });
         await consumer.close(); // still fine to call
       } finally {
         await bus.close();
@@ -160,8 +161,8 @@ if (!brokers) {
       try {
         // Both wait on the same failing start (kafkajs retries the connection for about 10 s).
         await Promise.all([
-          expect(bus.endOffsets('mentions.raw')).rejects.toThrow(),
-          expect(bus.consume('mentions.raw', 'g', async () => undefined).done).rejects.toThrow(),
+          expect(bus.endOffsets('mentions.raw')).rejects.toMatchObject({ name: 'EcouteError', code: 'BUS_UNAVAILABLE', retriable: true }),
+          expect(bus.consume('mentions.raw', 'g', async () => undefined).done).rejects.toMatchObject({ name: 'EcouteError', code: 'BUS_UNAVAILABLE' }),
         ]);
       } finally {
         await bus.close();

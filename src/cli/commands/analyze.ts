@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { Analysis } from '../../core/types.js';
 import { analyze } from '../../nlp/analyze.js';
+import { EcouteError } from '../../core/errors.js';
 
 interface AnalyzeInput {
   text: string;
@@ -43,13 +44,13 @@ function parseInput(line: string): AnalyzeInput {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`);
+    throw new EcouteError('MENTION_BAD_JSON', `not JSON: ${(error as Error).message}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('a line must be a JSON object such as {"text": "..."}');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EcouteError('MENTION_INVALID', 'a line must be a JSON object such as {"text": "..."}');
   const { text, lang, rating } = value as Record<string, unknown>;
-  if (typeof text !== 'string') throw new Error('text: required, a string');
-  if (lang !== undefined && typeof lang !== 'string') throw new Error('lang: must be a string such as "en" or "fr"');
-  if (rating !== undefined && (typeof rating !== 'number' || rating < 0 || rating > 1)) throw new Error('rating: must be a number from 0 to 1');
+  if (typeof text !== 'string') throw new EcouteError('MENTION_INVALID', 'text: required, a string');
+  if (lang !== undefined && typeof lang !== 'string') throw new EcouteError('MENTION_INVALID', 'lang: must be a string such as "en" or "fr"');
+  if (rating !== undefined && (typeof rating !== 'number' || rating < 0 || rating > 1)) throw new EcouteError('MENTION_INVALID', 'rating: must be a number from 0 to 1');
   return { text, ...(lang !== undefined && { lang }), ...(rating !== undefined && { rating: rating as number }) };
 }
 

@@ -16,6 +16,7 @@ import { INDEX_GROUP } from '../../streams/index-stage.js';
 import { readConfig, UsageError } from '../context.js';
 import { deadLettersSince, describeRejections } from '../dead-letters.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
+import { EcouteError } from '../../core/errors.js';
 
 export interface IngestSummary {
   files: number;
@@ -91,7 +92,7 @@ export function registerIngest(program: Command): void {
         });
         for (const file of files) {
           for await (const item of readMentionFile(file, { maxLineBytes, ...(options.format && { format: options.format as 'jsonl' | 'csv' }) })) {
-            if (interrupted.signal.aborted) throw new Error('interrupted: what was published is safe; run the same command again to finish');
+            if (interrupted.signal.aborted) throw new EcouteError('INTERRUPTED', 'interrupted: what was published is safe; run the same command again to finish');
             lines++;
             if (item.result.ok) await publisher.add(item.result.mention, undefined, { file, line: item.line, input: item.input });
             else await publisher.reject({ file, line: item.line, code: item.result.code, reason: item.result.reason, input: item.input });

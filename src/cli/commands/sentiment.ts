@@ -10,6 +10,7 @@ import { calibrate, saveCalibration } from '../../nlp/sentiment/calibration.js';
 import { LabelFileError, readLabelled } from '../../nlp/sentiment/dataset.js';
 import { getModel } from '../../nlp/sentiment/model.js';
 import { readConfig, UsageError } from '../context.js';
+import { EcouteError } from '../../core/errors.js';
 
 interface CalibrateOptions {
   brand: string;
@@ -56,7 +57,7 @@ export function registerSentiment(program: Command): void {
         if (error instanceof LabelFileError) throw new UsageError(error.message);
         throw error;
       }
-      if (getModel() === null) throw new Error('no sentiment model found (config/models/sentiment.json): nothing to calibrate');
+      if (getModel() === null) throw new EcouteError('SENTIMENT_MODEL_MISSING', 'no sentiment model found (config/models/sentiment.json): nothing to calibrate');
       const report = calibrate(brand.id, examples, (text) => {
         const { lang, tokens } = readText(text, { languages: config.languages });
         return modelScores(tokens, lang);

@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FileConnectorConfig } from '../../core/config/schema.js';
-import { errorMessage } from '../../core/errors.js';
+import { EcouteError, errorMessage } from '../../core/errors.js';
 import { isDiskError } from '../../core/sqlite.js';
 import { MentionPublisher } from '../publish.js';
 import type { ConnectorContext, ConnectorDefinition, ConnectorStatus, RunningConnector } from '../types.js';
@@ -128,7 +128,7 @@ class FileConnector implements RunningConnector {
         problems.push(`${shown}: ${errorMessage(error)}`);
       }
     }
-    if (problems.length > 0) throw new Error(problems.join('; '));
+    if (problems.length > 0) throw new EcouteError('FILES_FAILED', problems.join('; '));
   }
 
   private async readFile(path: string, shown: string, cursorName: string): Promise<void> {

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Agent } from 'undici';
-import { errorMessage } from '../../core/errors.js';
-import { BlockedAddressError, describeUrl, HttpError, MalformedResponseError } from './errors.js';
+import { EcouteError, errorMessage } from '../../core/errors.js';
+import { BlockedAddressError, describeUrl, HostNotFoundError, HttpError, MalformedResponseError } from './errors.js';
 import type { BlockReason } from './address.js';
 import { decodeBody, type Decoding } from './charset.js';
 import { guardedAgent, PRIVATE_NETWORKS } from './guard.js';
@@ -230,9 +230,12 @@ export class HttpClient {
   private networkError(where: string, url: URL, error: unknown, callerSignal: AbortSignal | undefined, timeout: AbortSignal): Error {
     const blocked = findCause(error, (e) => e instanceof BlockedAddressError);
     if (blocked) return blocked;
-    if (callerSignal?.aborted) return callerSignal.reason instanceof Error ? callerSignal.reason : new Error('aborted');
+    if (callerSignal?.aborted) return callerSignal.reason instanceof Error ? callerSignal.reason : new EcouteError('INTERRUPTED', 'aborted');
     if (timeout.aborted) return new HttpError(`${where}: no complete answer within ${this.timeoutMs} ms`, { status: 0, host: url.host, cause: error });
-    const code = (findCause(error, (e) => typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined)?.code;
+    // A system error's code (ENOTFOUND, ECONNREFUSED…), not a catalogue code of ours.
+    const code = findCause(error, (e) => e instanceof HostNotFoundError)
+      ? 'ENOTFOUND'
+      : (findCause(error, (e) => !(e instanceof EcouteError) && typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined)?.code;
     const why = code === 'ENOTFOUND' ? 'host not found' : code === 'ECONNREFUSED' ? 'connection refused' : code === 'ECONNRESET' ? 'connection reset' : errorMessage(error);
     return new HttpError(`${where}: ${why}${code && !why.includes(code) ? ` (${code})` : ''}`, { status: 0, host: url.host, cause: error, retriable: code !== 'ENOTFOUND' });
   }

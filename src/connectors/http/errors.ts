@@ -32,6 +32,14 @@ export class HttpError extends EcouteError {
   }
 }
 
+/** DNS answered with no address for a host: told apart like ENOTFOUND, never retried. */
+export class HostNotFoundError extends HttpError {
+  constructor(host: string) {
+    super(`${host}: no address`, { status: 0, host, retriable: false });
+    this.name = 'HostNotFoundError';
+  }
+}
+
 /** A user-given URL pointed at an address the SSRF guard refuses. Never retried. */
 export class BlockedAddressError extends EcouteError {
   constructor(

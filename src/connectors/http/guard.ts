@@ -7,7 +7,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { blockedReason, isAlwaysBlocked, type BlockReason } from './address.js';
-import { BlockedAddressError } from './errors.js';
+import { BlockedAddressError, HostNotFoundError, HttpError } from './errors.js';
 
 export interface GuardOptions {
   /**
@@ -44,7 +44,7 @@ export function guardedLookup(options: GuardOptions): LookupFunction {
     dnsLookup(hostname, { ...lookupOptions, all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error);
       try {
-        if (addresses.length === 0) throw Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' });
+        if (addresses.length === 0) throw new HostNotFoundError(hostname);
         for (const a of addresses) checkAddress(hostname, a.address, options);
       } catch (refused) {
         return callback(refused);
@@ -70,7 +70,7 @@ export function guardedAgent(options: GuardOptions & { connectTimeoutMs: number 
     }
     base(connectOptions, (error, socket) => {
       if (error || !socket) {
-        callback(error ?? new Error('connect failed'), null);
+        callback(error ?? new HttpError('connect failed', { status: 0, host }), null);
         return;
       }
       const remote = (socket as Socket).remoteAddress;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Lang } from '../../core/types.js';
 import { accuracy, POLARITIES, type Example, type Polarity } from './dataset.js';
 import { trainSoftmax } from './logreg.js';
+import { EcouteError } from '../../core/errors.js';
 
 export const CALIBRATION_FORMAT = 'ecoute-calibration/1';
 
@@ -119,7 +120,7 @@ export function calibrate(brand: string, examples: readonly Example[], score: (t
 const BRAND_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 export function calibrationFile(dataDir: string, brand: string): string {
-  if (!BRAND_ID.test(brand) || brand.includes('..')) throw new Error(`brand id "${brand}" cannot name a calibration file`);
+  if (!BRAND_ID.test(brand) || brand.includes('..')) throw new EcouteError('CALIBRATION_INVALID', `brand id "${brand}" cannot name a calibration file`);
   return join(dataDir, 'calibration', `${brand}.json`);
 }
 
@@ -136,11 +137,11 @@ export function saveCalibration(dataDir: string, c: Calibration): string {
 export function parseCalibration(value: unknown, origin: string): Calibration {
   const c = value as Partial<Calibration> | null;
   const finite3 = (a: unknown): a is number[] => Array.isArray(a) && a.length === 3 && a.every((x) => typeof x === 'number' && Number.isFinite(x));
-  if (c === null || typeof c !== 'object') throw new Error(`${origin}: not a calibration object`);
-  if (c.format !== CALIBRATION_FORMAT) throw new Error(`${origin}: format ${String(c.format)}, expected ${CALIBRATION_FORMAT}`);
-  if (typeof c.brand !== 'string') throw new Error(`${origin}: brand: required`);
-  if (!Array.isArray(c.matrix) || c.matrix.length !== 3 || !c.matrix.every(finite3)) throw new Error(`${origin}: matrix: must be 3×3 numbers`);
-  if (!finite3(c.bias)) throw new Error(`${origin}: bias: must be 3 numbers`);
+  if (c === null || typeof c !== 'object') throw new EcouteError('CALIBRATION_INVALID', `${origin}: not a calibration object`);
+  if (c.format !== CALIBRATION_FORMAT) throw new EcouteError('CALIBRATION_INVALID', `${origin}: format ${String(c.format)}, expected ${CALIBRATION_FORMAT}`);
+  if (typeof c.brand !== 'string') throw new EcouteError('CALIBRATION_INVALID', `${origin}: brand: required`);
+  if (!Array.isArray(c.matrix) || c.matrix.length !== 3 || !c.matrix.every(finite3)) throw new EcouteError('CALIBRATION_INVALID', `${origin}: matrix: must be 3×3 numbers`);
+  if (!finite3(c.bias)) throw new EcouteError('CALIBRATION_INVALID', `${origin}: bias: must be 3 numbers`);
   return c as Calibration;
 }
 

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Lang } from '../../core/types.js';
 import { packageRoot } from '../resources.js';
+import { EcouteError } from '../../core/errors.js';
 
 export type Polarity = 'negative' | 'neutral' | 'positive';
 export const POLARITIES: readonly Polarity[] = ['negative', 'neutral', 'positive'];
@@ -39,7 +40,12 @@ export function parseLabel(value: unknown): Polarity | undefined {
   return LABEL_ALIASES[String(value).trim().toLowerCase()];
 }
 
-export class LabelFileError extends Error {}
+export class LabelFileError extends EcouteError {
+  constructor(message: string) {
+    super('LABELS_INVALID', message);
+    this.name = 'LabelFileError';
+  }
+}
 
 /**
  * Reads a JSONL label file. Every bad line is reported, each naming its line number; blank lines
@@ -102,7 +108,7 @@ export function sentimentDataDir(): string {
 
 /** Every `<lang>/<name>.jsonl` under `dir`, sorted by language then name. */
 export function listSets(dir: string = sentimentDataDir()): LabelledSet[] {
-  if (!existsSync(dir)) throw new Error(`no labelled data at ${dir} (set ECOUTE_SENTIMENT_DATA)`);
+  if (!existsSync(dir)) throw new EcouteError('SENTIMENT_DATA_MISSING', `no labelled data at ${dir} (set ECOUTE_SENTIMENT_DATA)`);
   const sets: LabelledSet[] = [];
   for (const lang of readdirSync(dir).sort()) {
     const sub = join(dir, lang);

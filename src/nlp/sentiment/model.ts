@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../resources.js';
 import type { Features } from './features.js';
+import { EcouteError } from '../../core/errors.js';
 
 export const MODEL_FORMAT = 'ecoute-sentiment-lr/1';
 export const CLASSES = ['negative', 'neutral', 'positive'] as const;
@@ -31,8 +32,8 @@ export function modelPath(): string {
 }
 
 export function parseModel(file: ModelFile): SentimentModel {
-  if (file.format !== MODEL_FORMAT) throw new Error(`sentiment model: format ${String(file.format)}, expected ${MODEL_FORMAT}`);
-  if (file.classes.join() !== CLASSES.join()) throw new Error(`sentiment model: classes ${file.classes.join()}, expected ${CLASSES.join()}`);
+  if (file.format !== MODEL_FORMAT) throw new EcouteError('SENTIMENT_MODEL_INVALID', `sentiment model: format ${String(file.format)}, expected ${MODEL_FORMAT}`);
+  if (file.classes.join() !== CLASSES.join()) throw new EcouteError('SENTIMENT_MODEL_INVALID', `sentiment model: classes ${file.classes.join()}, expected ${CLASSES.join()}`);
   const weights = new Map<string, Float64Array>();
   for (const [name, w] of Object.entries(file.weights)) weights.set(name, Float64Array.from(w));
   return { bias: Float64Array.from(file.bias), weights, meta: file.meta ?? {} };

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import { isEcouteError } from '../../core/errors.js';
+import { EcouteError, isEcouteError } from '../../core/errors.js';
 import { guarded, isDiskError, openSqlite } from '../../core/sqlite.js';
 import type {
   BatchHandler,
@@ -266,7 +266,7 @@ export class EmbeddedBus implements Bus {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('bus is closed');
+    if (this.closed) throw new EcouteError('BUS_CLOSED', 'bus is closed');
   }
 }
 

@@ -13,6 +13,8 @@ import type { Logger } from '../../../core/log.js';
 import type { BatchHandler, ConsumedRecord, ConsumeOptions, Consumer, Topic } from '../types.js';
 import { consumerSettings } from './client.js';
 import { toConsumed } from './codec.js';
+import { busError } from './errors.js';
+import { EcouteError } from '../../../core/errors.js';
 
 const DEFAULT_BATCH = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -171,7 +173,7 @@ export class KafkaBusConsumer implements Consumer {
     while (this.crashes.length > 0 && now - (this.crashes[0] as number) > config.restart_window_ms) this.crashes.shift();
     this.crashes.push(now);
     if (this.crashes.length > config.max_restarts) {
-      this.fatal = new Error(
+      this.fatal = new EcouteError('BUS_CONSUMER_CRASHED',
         `kafka: the consumer of ${this.name} (group ${this.bus.groupId(this.group)}) crashed ${this.crashes.length} times within ${config.restart_window_ms} ms; giving up: ${error.message}`,
         { cause: error },
       );
@@ -189,6 +191,7 @@ export class KafkaBusConsumer implements Consumer {
       return;
     }
     void this.client?.disconnect().catch(() => undefined);
-    this.rejectDone(error);
+    // What ends a consumer is kafkajs giving up (the handler's failures are retried, never fatal).
+    this.rejectDone(busError(`the consumer of ${this.name} (group ${this.bus.groupId(this.group)}) stopped`, error));
   }
 }

@@ -1,3 +1,5 @@
+import { EcouteError, errorMessage } from '../../../core/errors.js';
+
 // kafkajs errors nest (KafkaJSAggregateError, per-group errors): a plain description of the whole
 // tree, so that a test for one broker error code also finds it inside a wrapper.
 export function describeError(error: unknown): unknown {
@@ -9,4 +11,14 @@ export function describeError(error: unknown): unknown {
 /** Whether `error`, or an error it wraps, matches `pattern` (by name, message or broker error type). */
 export function errorMatches(error: unknown, pattern: RegExp): boolean {
   return pattern.test(JSON.stringify(describeError(error)));
+}
+
+/**
+ * The seam where a kafkajs error reaches a caller of the bus: it becomes BUS_UNAVAILABLE (retriable:
+ * the broker may come back) naming what failed, the kafkajs error kept as `cause`. Errors that
+ * already carry a catalogue code pass through.
+ */
+export function busError(what: string, error: unknown): EcouteError {
+  if (error instanceof EcouteError) return error;
+  return new EcouteError('BUS_UNAVAILABLE', `kafka: ${what}: ${errorMessage(error)}`, { cause: error });
 }

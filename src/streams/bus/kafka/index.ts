@@ -23,6 +23,8 @@ import { KafkaBusConsumer } from './consumer.js';
 import { readRange } from './read.js';
 import { SendQueue } from './send-queue.js';
 import { ensureTopics } from './topics.js';
+import { busError } from './errors.js';
+import { EcouteError } from '../../../core/errors.js';
 
 export interface KafkaBusOptions {
   /** Where kafkajs logs go (as warnings; info and debug as debug). Default: nowhere. */
@@ -67,7 +69,7 @@ export class KafkaBus implements Bus {
       this.starting = undefined;
       await this.admin?.disconnect().catch(() => undefined);
       this.admin = undefined;
-      throw error;
+      throw busError(`cannot start the bus (brokers ${this.config.brokers.join(', ')})`, error);
     });
     return this.starting;
   }
@@ -78,7 +80,9 @@ export class KafkaBus implements Bus {
     if (records.length === 0) return;
     await this.start();
     this.assertOpen(); // close() may have begun meanwhile: its producer is going away
-    await this.sends.send(this.topicName(topic), records);
+    await this.sends.send(this.topicName(topic), records).catch((error: unknown) => {
+      throw busError(`cannot publish to ${this.topicName(topic)}`, error);
+    });
   }
 
   consume(topic: Topic, group: string, handler: BatchHandler, options: ConsumeOptions = {}): Consumer {
@@ -148,11 +152,11 @@ export class KafkaBus implements Bus {
   }
 
   private requireAdmin(): Admin {
-    if (!this.admin) throw new Error('kafka bus is not started');
+    if (!this.admin) throw new EcouteError('INTERNAL_INVARIANT', 'kafka bus is not started');
     return this.admin;
   }
 
   private assertOpen(): void {
-    if (this.closing) throw new Error('bus is closed');
+    if (this.closing) throw new EcouteError('BUS_CLOSED', 'bus is closed');
   }
 }

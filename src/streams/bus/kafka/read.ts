@@ -9,6 +9,7 @@ import type { ConsumedRecord, Offsets, Topic } from '../types.js';
 import { consumerSettings } from './client.js';
 import { toConsumed } from './codec.js';
 import { errorMatches } from './errors.js';
+import { EcouteError } from '../../../core/errors.js';
 
 export interface ReadContext {
   readonly kafka: Kafka;
@@ -52,7 +53,7 @@ export async function readRange(ctx: ReadContext, { topic, name, from, ends, lim
   });
   finished.catch(() => undefined); // may settle before it is awaited; awaited below all the same
   const timer = setTimeout(
-    () => settle(new Error(`kafka: read of ${name} did not reach the end offsets within ${config.request_timeout_ms} ms`)),
+    () => settle(new EcouteError('BUS_UNAVAILABLE', `kafka: read of ${name} did not reach the end offsets within ${config.request_timeout_ms} ms`)),
     config.request_timeout_ms,
   );
   consumer.on(consumer.events.CRASH, ({ payload }) => settle(payload.error));

@@ -5,6 +5,7 @@ import type { Admin } from 'kafkajs';
 import type { KafkaBusConfig } from '../../../core/config/schema.js';
 import type { Logger } from '../../../core/log.js';
 import { errorMatches } from './errors.js';
+import { EcouteError } from '../../../core/errors.js';
 
 /** Creates the topics of `names` that are missing (idempotent) and waits until each partition has a leader. */
 export async function ensureTopics(admin: Admin, config: KafkaBusConfig, names: string[], logger: Logger): Promise<void> {
@@ -47,7 +48,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`kafka: topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new EcouteError('BUS_UNAVAILABLE', `kafka: topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
     await sleep(100);
   }
 }
