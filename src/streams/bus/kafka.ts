@@ -30,7 +30,7 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import type { KafkaBusConfig } from '../../core/config/schema.js';
+import type { KafkaBusConfig } from './kafka/config.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import {
   TOPICS,
