@@ -1,7 +1,6 @@
 // What every connector is: a plain definition object registered in registry.ts, with its config
-// schema (declared in its own folder, assembled into the whole config by src/config/), whether it
-// pulls with a cursor or is pushed to, its name, and create(), which starts it.
-import type { z } from 'zod';
+// schema (in its own folder), its default name, whether it pulls with a cursor or is pushed to, and
+// create(), which starts it.
 import type { HttpServer } from '../api/server.js';
 import type { Logger } from '../core/log.js';
 import type { CharsetSource } from './http/charset.js';
@@ -9,6 +8,7 @@ import type { Bus } from '../streams/bus/types.js';
 import type { CursorStore } from './cursors.js';
 import type { Scheduler } from './scheduler.js';
 import type { StatusStore } from './status-store.js';
+import type { z } from 'zod';
 
 export interface ConnectorContext {
   bus: Bus;
