@@ -3,7 +3,8 @@
 import { join, resolve } from 'node:path';
 import type { Config } from './config/schema.js';
 import { authorKeySecret } from './core/author-key.js';
-import { createLogger } from './core/log.js';
+import { createLogger, type Logger } from './core/log.js';
+import { checkDataDir, resetDataFiles } from './core/sqlite.js';
 import { SqliteCursorStore, type CursorStore } from './connectors/cursors.js';
 import { SqliteStatusStore, type StatusStore } from './connectors/status-store.js';
 import { EmbeddedBus } from './streams/bus/embedded.js';
@@ -23,6 +24,24 @@ export interface Runtime {
   statusStore: StatusStore;
   authorKeySecret: string;
   close(): Promise<void>;
+}
+
+export interface PrepareOptions {
+  /** Data files (by kind name: bus, store, connectors, dedup, replay-guard) to start empty on purpose. */
+  reset?: readonly string[];
+  log?: Logger;
+}
+
+/**
+ * The start-up check of the long-running commands: resets what was asked, then checks every data
+ * file under data_dir and refuses to start (DATA_FILE_DAMAGED, naming each file and what to do)
+ * on one that is damaged, missing or emptied. Opening a file checks it too, but this reads every
+ * page once (quick_check) and lists every problem at once.
+ */
+export function prepareDataDir(config: Readonly<Config>, options: PrepareOptions = {}): void {
+  const dataDir = resolve(config.data_dir);
+  if (options.reset && options.reset.length > 0) resetDataFiles(dataDir, options.reset, options.log ?? createLogger());
+  checkDataDir(dataDir);
 }
 
 export function openBus(config: Readonly<Config>): Bus {
@@ -66,12 +85,26 @@ export async function openStore(config: Readonly<Config>): Promise<MentionStore>
   return store;
 }
 
-export async function openRuntime(config: Readonly<Config>): Promise<Runtime> {
+export async function openRuntime(config: Readonly<Config>, options: PrepareOptions & { check?: boolean } = {}): Promise<Runtime> {
   const dataDir = resolve(config.data_dir);
-  const bus = openBus(config);
-  const store = await openStore(config);
-  const cursors = new SqliteCursorStore(join(dataDir, 'connectors.sqlite'));
-  const statusStore = new SqliteStatusStore(join(dataDir, 'connectors.sqlite'));
+  if (options.check) prepareDataDir(config, options);
+  const opened: { close(): unknown }[] = [];
+  // What was opened is closed again if a later file is refused, so the error is all that is left.
+  const open = async <T extends { close(): unknown }>(make: () => T | Promise<T>): Promise<T> => {
+    const value = await make();
+    opened.push(value);
+    return value;
+  };
+  let bus: Bus, store: MentionStore, cursors: SqliteCursorStore, statusStore: SqliteStatusStore;
+  try {
+    bus = await open(() => openBus(config));
+    store = await open(() => openStore(config));
+    cursors = await open(() => new SqliteCursorStore(join(dataDir, 'connectors.sqlite')));
+    statusStore = await open(() => new SqliteStatusStore(join(dataDir, 'connectors.sqlite')));
+  } catch (error) {
+    for (const o of opened.reverse()) await Promise.resolve(o.close()).catch(() => undefined);
+    throw error;
+  }
   return {
     config,
     dataDir,

@@ -2,9 +2,10 @@
 // can read it: two tables beside the cursors in data_dir/connectors.sqlite. The status row is
 // rewritten after every poll; fetched counts go in 5-minute buckets, from which the per-hour rates
 // are summed. Nothing here holds a secret: messages are scrubbed before they are saved.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { isEcouteError } from '../core/errors.js';
+import { guarded, isDiskError, openSqlite } from '../core/sqlite.js';
+import { connectorsSchema } from './cursors.js';
 import type { ConnectorStatus } from './types.js';
 
 const BUCKET_MS = 5 * 60_000;
@@ -31,34 +32,41 @@ export interface StatusStore {
 export class SqliteStatusStore implements StatusStore {
   private readonly db: Database.Database;
 
-  constructor(file: string, options: { readonly?: boolean } = {}) {
-    if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
-    if (options.readonly) {
-      this.db.pragma('busy_timeout = 10000');
-      return;
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS connector_status (connector TEXT PRIMARY KEY, status TEXT NOT NULL, updated_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS connector_fetched (connector TEXT NOT NULL, bucket INTEGER NOT NULL, fetched INTEGER NOT NULL, PRIMARY KEY (connector, bucket));
-    `);
+  constructor(
+    private readonly file: string,
+    options: { readonly?: boolean } = {},
+  ) {
+    // NORMAL: a status row is rewritten after every poll; losing the last one to a power cut is harmless.
+    this.db = options.readonly ? openSqlite(file, { readonly: true }) : openSqlite(file, { synchronous: 'NORMAL', version: 1, schema: connectorsSchema });
   }
 
+  // Status is what `ecoute connectors status` shows, not data: when the disk is full it is not
+  // written (the full disk is reported once by guarded), and the connector goes on.
   save(status: ConnectorStatus): void {
-    this.db
-      .prepare('INSERT INTO connector_status (connector, status, updated_at) VALUES (?, ?, ?) ON CONFLICT (connector) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at')
-      .run(status.name, JSON.stringify(status), Date.now());
+    this.bestEffort(`saving the status of ${status.name}`, () =>
+      this.db
+        .prepare('INSERT INTO connector_status (connector, status, updated_at) VALUES (?, ?, ?) ON CONFLICT (connector) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at')
+        .run(status.name, JSON.stringify(status), Date.now()),
+    );
   }
 
   addFetched(connector: string, count: number, at = Date.now()): void {
     if (count <= 0) return;
     const bucket = Math.floor(at / BUCKET_MS);
-    this.db
-      .prepare('INSERT INTO connector_fetched (connector, bucket, fetched) VALUES (?, ?, ?) ON CONFLICT (connector, bucket) DO UPDATE SET fetched = fetched + excluded.fetched')
-      .run(connector, bucket, count);
-    this.db.prepare('DELETE FROM connector_fetched WHERE connector = ? AND bucket < ?').run(connector, Math.floor((at - KEEP_MS) / BUCKET_MS));
+    this.bestEffort(`counting what ${connector} fetched`, () => {
+      this.db
+        .prepare('INSERT INTO connector_fetched (connector, bucket, fetched) VALUES (?, ?, ?) ON CONFLICT (connector, bucket) DO UPDATE SET fetched = fetched + excluded.fetched')
+        .run(connector, bucket, count);
+      this.db.prepare('DELETE FROM connector_fetched WHERE connector = ? AND bucket < ?').run(connector, Math.floor((at - KEEP_MS) / BUCKET_MS));
+    });
+  }
+
+  private bestEffort(doing: string, work: () => void): void {
+    try {
+      guarded(this.file, doing, work);
+    } catch (error) {
+      if (!isDiskError(error) && !isEcouteError(error, 'DATA_FILE_BUSY')) throw error;
+    }
   }
 
   read(connector: string, now = Date.now()): StoredStatus | undefined {

@@ -1,7 +1,7 @@
 // What every connector is: a plain definition object registered in registry.ts, with its config
 // schema (in its own folder), its default name, whether it pulls with a cursor or is pushed to, and
 // create(), which starts it.
-import type { HttpServer } from '../api/server.js';
+import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../core/log.js';
 import type { CharsetSource } from './http/charset.js';
 import type { Bus } from '../streams/bus/types.js';

@@ -2,7 +2,7 @@
 // retry can help, and the stage it happened in. Messages name what was wrong; they never carry
 // secrets.
 
-export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli';
+export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http';
 
 export const ERROR_CODES = {
   CONFIG_NOT_FOUND: { stage: 'config', retriable: false },
@@ -45,6 +45,21 @@ export const ERROR_CODES = {
   FILE_BAD_ENCODING: { stage: 'connector', retriable: false },
   // Issue 9, query/config part: a config path that exists but cannot be read (permissions, I/O).
   CONFIG_UNREADABLE: { stage: 'config', retriable: false },
+  // Data files under data_dir (src/core/sqlite.ts, src/core/data-files.ts): a full disk, an I/O
+  // error, a file found damaged or unexpectedly empty at start, or one that cannot be opened.
+  DISK_FULL: { stage: 'store', retriable: true },
+  DISK_IO_ERROR: { stage: 'store', retriable: true },
+  DATA_FILE_BUSY: { stage: 'store', retriable: true },
+  DATA_FILE_DAMAGED: { stage: 'store', retriable: false },
+  DATA_FILE_UNAVAILABLE: { stage: 'store', retriable: false },
+  // Issue 10, rooms part: the HTTP host's own answers (src/http/errors.ts), for what no route names
+  // in its own words: fastify's client errors (by status), a path with no route, an unexpected failure.
+  HTTP_BAD_REQUEST: { stage: 'http', retriable: false },
+  HTTP_NOT_FOUND: { stage: 'http', retriable: false },
+  HTTP_METHOD_NOT_ALLOWED: { stage: 'http', retriable: false },
+  HTTP_TOO_LARGE: { stage: 'http', retriable: false },
+  HTTP_UNSUPPORTED_MEDIA_TYPE: { stage: 'http', retriable: false },
+  HTTP_INTERNAL: { stage: 'http', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,8 +1,8 @@
 // Request checks shared by every MentionStore: the same request is accepted or rejected (with the
 // same message) whichever backend answers it.
 import type { SentimentLabel } from '../core/types.js';
-import { parseQuery } from './query/parse.js';
-import type { QueryNode } from './query/ast.js';
+import { parseQuery } from '../query/parse.js';
+import type { QueryNode } from '../query/ast.js';
 import { badRequest } from './errors.js';
 import type { DuplicatesMode, Interval, SearchFilters } from './types.js';
 import { SENTIMENT_LABELS } from './validate.js';

@@ -50,7 +50,7 @@ export interface SearchFilters {
 }
 
 export interface SearchRequest extends SearchFilters {
-  /** Boolean query (see src/store/query); empty or absent matches everything. */
+  /** Boolean query (see src/query); empty or absent matches everything. */
   query?: string;
   sort?: 'newest' | 'relevance';
   /** Page size, 1..1000. */

@@ -10,9 +10,9 @@
 import type { BrandConfig } from '../config/schema.js';
 import type { RawMention } from '../core/types.js';
 import { fold, foldedWords } from '../nlp/normalize.js';
-import { fieldsOf, QuerySyntaxError, type QueryField, type QueryNode } from '../store/query/ast.js';
-import { compileMatcher, type MatchFields } from '../store/query/match.js';
-import { parseQuery } from '../store/query/parse.js';
+import { fieldsOf, QuerySyntaxError, type QueryField, type QueryNode } from '../query/ast.js';
+import { compileMatcher, type MatchFields } from '../query/match.js';
+import { parseQuery } from '../query/parse.js';
 
 /** What brand matching sees of a mention, mid-analysis. */
 export interface BrandMatchInput {

@@ -2,7 +2,9 @@
 // index stages. Stopping drains: connectors stop fetching first, then each stage finishes and
 // commits its in-flight batch, upstream before downstream.
 import type { Logger } from '../core/log.js';
-import { errorMessage } from '../core/errors.js';
+import { EcouteError, errorMessage } from '../core/errors.js';
+import { diskSpace } from '../core/disk-space.js';
+import { isDiskError } from '../core/sqlite.js';
 import { join, resolve } from 'node:path';
 import { NearDuplicateDetector, SqliteFingerprintStore } from '../connectors/dedup/index.js';
 import { brandFieldSets } from '../nlp/fields.js';
@@ -29,14 +31,21 @@ export type StageDeps = Pick<Runtime, 'config' | 'bus' | 'authorKeySecret'> & { 
 
 export function startStages(runtime: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
   const started: Consumer[] = [];
+  const names: StageName[] = [];
   let fingerprints: SqliteFingerprintStore | undefined;
-  const warn = (stage: string) => (error: unknown) => log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
+  // While a data file cannot be written (disk full), that is logged once for all (core/disk-space.ts):
+  // the stages retry their batch quietly, with back-off, and resume by themselves.
+  const warn = (stage: string) => (error: unknown) => {
+    if (isDiskError(error) || diskSpace.anyFailing()) return;
+    log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
+  };
   if (stages.includes('analyze')) {
     // Per-brand sentiment calibrations (`ecoute sentiment calibrate`), re-read when they change.
     const calibrations = new CalibrationStore(resolve(runtime.config.data_dir), 5000, (m) => log.warn(m));
     // Near-duplicates are marked against the fingerprints this analyze stage has seen (data_dir/dedup.sqlite).
     fingerprints = new SqliteFingerprintStore(join(resolve(runtime.config.data_dir), 'dedup.sqlite'));
     const duplicates = new NearDuplicateDetector(fingerprints);
+    names.push('analyze');
     started.push(
       startAnalyzeStage({
         bus: runtime.bus,
@@ -53,9 +62,23 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
   }
   if (stages.includes('index')) {
     if (!runtime.store) throw new Error('the index stage needs a store');
+    names.push('index');
     started.push(startIndexStage({ bus: runtime.bus, store: runtime.store, onError: warn('index') }));
   }
-  const failed = Promise.race(started.map((c) => c.done.then(() => new Promise<never>(() => undefined)))) as Promise<never>;
+  // A consumer retries what may pass (a failed batch, a full disk, a busy file); it ends only on
+  // what will not (a data file found damaged): the stage then fails, naming the cause.
+  const failed = Promise.race(
+    started.map((c, i) =>
+      c.done.then(
+        () => new Promise<never>(() => undefined),
+        (error: unknown) => {
+          const stage = names[i];
+          if (error instanceof EcouteError) throw new EcouteError(error.code, `the ${stage} stage stopped: ${error.message}`, { cause: error, retriable: error.retriable });
+          throw new Error(`the ${stage} stage stopped: ${errorMessage(error)}`, { cause: error });
+        },
+      ),
+    ),
+  ) as Promise<never>;
   failed.catch(() => undefined);
   return {
     failed,

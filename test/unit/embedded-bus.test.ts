@@ -1,8 +1,12 @@
 // Embedded-bus behaviour beyond the Bus contract: group leases across processes sharing one file,
-// retention, durability of the file.
+// retention, durability of the file when its process is killed (kill -9 of a child process that
+// uses the bus: test/helpers/embedded-bus-child.ts).
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedBus } from '../../src/streams/bus/embedded.js';
 
@@ -14,6 +18,46 @@ const until = async (check: () => boolean, ms = 10_000) => {
     await new Promise((r) => setTimeout(r, 10));
   }
 };
+
+const HELPERS = resolve(import.meta.dirname, '../helpers');
+
+/** A child process running embedded-bus-child.ts from the sources, its stdout read line by line. */
+function child(args: string[]) {
+  const proc = spawn(process.execPath, ['--import', pathToFileURL(join(HELPERS, 'ts-register.mjs')).href, join(HELPERS, 'embedded-bus-child.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  proc.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const waiting = new Set<{ pattern: RegExp; found: (line: string) => void }>();
+  createInterface({ input: proc.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const w of waiting) if (w.pattern.test(line)) w.found(line);
+  });
+  // 'close': the process is gone (reaped, so its pid is free) and all it wrote has been read.
+  const closed = new Promise<NodeJS.Signals | null>((done) => proc.once('close', (_code, signal) => done(signal)));
+  return {
+    lines,
+    /** Resolves with the first line matching `pattern`; rejects if the child ends without one. */
+    line(pattern: RegExp): Promise<string> {
+      const seen = lines.find((l) => pattern.test(l));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<string>((found, fail) => {
+        const w = { pattern, found };
+        waiting.add(w);
+        void closed.then(() => {
+          waiting.delete(w);
+          fail(new Error(`the child ended without printing ${pattern}; stderr:\n${stderr}`));
+        });
+      });
+    },
+    /** kill -9; resolves with the signal that ended it, once it is gone. */
+    kill9(): Promise<NodeJS.Signals | null> {
+      proc.kill('SIGKILL');
+      return closed;
+    },
+  };
+}
 
 describe('embedded bus', () => {
   it('one consumer per group at a time: a second instance on the same file waits, then takes over', async () => {
@@ -54,18 +98,46 @@ describe('embedded bus', () => {
     await bus.close();
   });
 
-  it('a reopened file has every confirmed record and committed offset', async () => {
+  it('kill -9 while publishing: every publish that resolved is in the reopened file, whole and in order', async () => {
     const path = file();
-    const first = new EmbeddedBus({ file: path, pollIntervalMs: 10 });
-    await first.publish('mentions.raw', [{ key: 'a', value: 'x' }, { key: 'b', value: 'y' }]);
-    let done = false;
-    const c = first.consume('mentions.raw', 'g', async () => void (done = true), { maxBatch: 1 });
-    await until(() => done);
-    await c.close();
-    await first.close();
-    const second = new EmbeddedBus({ file: path });
-    expect(await second.endOffsets('mentions.raw')).toEqual({ 0: 2 });
-    expect((await second.committedOffsets('mentions.raw', 'g'))[0]).toBeGreaterThanOrEqual(1);
-    await second.close();
+    const publisher = child(['publish', path]);
+    await publisher.line(/^acked 50$/); // and it goes on publishing until the kill
+    expect(await publisher.kill9()).toBe('SIGKILL');
+    const acked = publisher.lines.filter((l) => l.startsWith('acked ')).map((l) => Number(l.slice('acked '.length)));
+    expect(acked.length).toBeGreaterThanOrEqual(51);
+
+    const bus = new EmbeddedBus({ file: path });
+    const end = (await bus.endOffsets('mentions.raw'))[0]!;
+    // Each acknowledged batch is there; at most the one being written when killed comes on top.
+    const batches = end / 3;
+    expect(Number.isInteger(batches)).toBe(true); // a publish is all or nothing
+    expect(batches).toBeGreaterThanOrEqual(Math.max(...acked) + 1);
+    expect(batches).toBeLessThanOrEqual(Math.max(...acked) + 2);
+    const got = await bus.read('mentions.raw', { 0: 0 }, end);
+    expect(got.map((r) => [r.offset, r.value])).toEqual(Array.from({ length: end }, (_, i) => [i, `${Math.floor(i / 3)}.${i % 3}`]));
+    await bus.close();
+  });
+
+  it('kill -9 while consuming: what was handled stays committed, the record in flight comes again', async () => {
+    const path = file();
+    const setupBus = new EmbeddedBus({ file: path });
+    await setupBus.publish('mentions.raw', Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: String(i) })));
+    await setupBus.close();
+    // The child handles 0 … 4 and is killed while its handler holds 5.
+    const consumer = child(['consume', path, '5']);
+    await consumer.line(/^handling 5$/);
+    expect(await consumer.kill9()).toBe('SIGKILL');
+    expect(consumer.lines.filter((l) => l.startsWith('handling '))).toEqual([0, 1, 2, 3, 4, 5].map((i) => `handling ${i}`));
+
+    const bus = new EmbeddedBus({ file: path, pollIntervalMs: 10 });
+    expect(await bus.committedOffsets('mentions.raw', 'g')).toEqual({ 0: 5 });
+    // The dead process's lease does not hold the group: a new consumer starts at once, at 5.
+    const seen: number[] = [];
+    const again = bus.consume('mentions.raw', 'g', async (batch) => void seen.push(...batch.map((r) => r.offset)));
+    await until(() => seen.length >= 5);
+    await again.close(); // commits what it handled
+    expect(seen).toEqual([5, 6, 7, 8, 9]);
+    expect(await bus.committedOffsets('mentions.raw', 'g')).toEqual({ 0: 10 });
+    await bus.close();
   });
 });

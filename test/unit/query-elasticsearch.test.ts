@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { AnalyzedMention } from '../../src/core/types.js';
 import { foldedWords } from '../../src/nlp/normalize.js';
 import { derive } from '../../src/store/elasticsearch/schema.js';
-import type { QueryNode } from '../../src/store/query/ast.js';
-import { compileElasticsearch, isScored, type EsQuery } from '../../src/store/query/elasticsearch.js';
-import { compileMatcher } from '../../src/store/query/match.js';
-import { parseQuery } from '../../src/store/query/parse.js';
+import type { QueryNode } from '../../src/query/ast.js';
+import { compileElasticsearch, isScored, type EsQuery } from '../../src/query/compile/elasticsearch.js';
+import { compileMatcher } from '../../src/query/match.js';
+import { parseQuery } from '../../src/query/parse.js';
 import { makeMention } from '../helpers/mentions.js';
 
 const es = (query: string) => compileElasticsearch(parseQuery(query));

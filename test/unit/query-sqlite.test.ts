@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { AnalyzedMention } from '../../src/core/types.js';
 import { foldedWords } from '../../src/nlp/normalize.js';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
-import { compileMatcher } from '../../src/store/query/match.js';
-import { parseQuery } from '../../src/store/query/parse.js';
-import { compileSqlite, ftsString } from '../../src/store/query/sqlite.js';
+import { compileMatcher } from '../../src/query/match.js';
+import { parseQuery } from '../../src/query/parse.js';
+import { compileSqlite, ftsString } from '../../src/query/compile/sqlite.js';
 import { makeMention } from '../helpers/mentions.js';
 
 describe('compileSqlite', () => {

@@ -2,9 +2,9 @@
 // brand matching in the analyze stage; test/contract/store.contract.ts runs it against both stores.
 import { describe, expect, it } from 'vitest';
 import { checkConfig, parseConfig } from '../../src/config/load.js';
-import { fieldsOf } from '../../src/store/query/ast.js';
-import { compileMatcher, mentionMatchDoc } from '../../src/store/query/match.js';
-import { parseQuery } from '../../src/store/query/parse.js';
+import { fieldsOf } from '../../src/query/ast.js';
+import { compileMatcher, mentionMatchDoc } from '../../src/query/match.js';
+import { parseQuery } from '../../src/query/parse.js';
 import { brandMatcher, parseBrandQuery } from '../../src/streams/brands.js';
 import { analyzeForTable, QUERY_TABLE, TABLE_RAW, tableMentions } from '../helpers/query-table.js';
 

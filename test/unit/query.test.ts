@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldedWords } from '../../src/nlp/normalize.js';
-import { compileMatcher, type MatchDoc } from '../../src/store/query/match.js';
-import { parseQuery, QuerySyntaxError, type QueryNode } from '../../src/store/query/parse.js';
+import { compileMatcher, type MatchDoc } from '../../src/query/match.js';
+import { parseQuery, QuerySyntaxError, type QueryNode } from '../../src/query/parse.js';
 
 const t = (word: string): QueryNode => ({ type: 'term', word });
 const p = (...words: string[]): QueryNode => ({ type: 'phrase', words });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../src/api/server.js';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import type { RunningConnector } from '../../src/connectors/types.js';
 import { signRequest, webhookConnector } from '../../src/connectors/webhook/index.js';
@@ -40,9 +40,14 @@ interface Setup {
 class ControllableBus implements Bus {
   failNext = false;
   gate: Promise<void> | undefined;
+  /** Called when a write reaches the gate and waits there. */
+  onHeld: (() => void) | undefined;
   constructor(readonly inner: EmbeddedBus) {}
   async publish(topic: Topic, records: BusRecord[]): Promise<void> {
-    if (this.gate) await this.gate;
+    if (this.gate) {
+      this.onHeld?.();
+      await this.gate;
+    }
     if (this.failNext) {
       this.failNext = false;
       throw new Error('disk I/O error');
@@ -266,6 +271,7 @@ describe('webhook: signed requests', () => {
     const get = await setup.server.app.inject({ method: 'GET', url: '/ingest/zendesk' });
     expect(get.statusCode).toBe(405);
     expect(get.headers.allow).toBe('POST');
+    expect(JSON.parse(get.body)).toMatchObject({ error: 'HTTP_METHOD_NOT_ALLOWED' });
     await stop();
   });
 });
@@ -479,19 +485,20 @@ describe('webhook: failures and load', () => {
     await start([config({ source: 'zendesk', max_in_flight: 1 })], { wrap: (inner) => (bus = new ControllableBus(inner)) });
     let open!: () => void;
     bus.gate = new Promise<void>((r) => (open = r));
+    const held = new Promise<void>((r) => (bus.onHeld = r));
     const slowBody = JSON.stringify([mention('slow')]);
     const slow = post('/ingest/zendesk', slowBody);
-    await new Promise((r) => setTimeout(r, 50));
+    await held; // the first request is in flight: admitted, its bus write waiting
     const busy = await post('/ingest/zendesk', JSON.stringify([mention('second')]));
     expect(busy.statusCode).toBe(503);
     expect(busy.json).toMatchObject({ error: 'WEBHOOK_BUSY' });
     expect(busy.headers['retry-after']).toBe('1');
-    const closing = setup.server.close();
-    await new Promise((r) => setTimeout(r, 50));
+    // The server is closed while the request is still held (close() does not wait for injected
+    // requests): only then may its write go on.
+    await setup.server.close();
     open();
     bus.gate = undefined;
     expect((await slow).statusCode).toBe(202);
-    await closing;
     for (const c of setup.connectors) await c.stop();
     expect(await rawRecords(bus)).toHaveLength(1);
     await bus.close();

@@ -15,6 +15,7 @@ import { startStages, waitUntilIndexed } from '../../streams/pipeline.js';
 import { INDEX_GROUP } from '../../streams/index-stage.js';
 import { readConfig, UsageError } from '../context.js';
 import { deadLettersSince, describeRejections } from '../dead-letters.js';
+import { addResetOptions, resetsOf } from '../reset-options.js';
 
 export interface IngestSummary {
   files: number;
@@ -31,15 +32,15 @@ export interface IngestSummary {
 type Kind = 'created' | 'updated' | 'duplicates';
 
 export function registerIngest(program: Command): void {
-  program
+  const command = program
     .command('ingest')
     .description('Push mention files (JSONL or CSV) through the whole pipeline and wait until they are searchable')
     .argument('<file...>', 'mention files (.jsonl, or .csv with the same column names)')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
     .option('--format <format>', 'jsonl or csv (default: from each file\'s extension)')
     .option('--max-line-bytes <bytes>', `lines longer than this are refused unread (default ${DEFAULT_MAX_LINE_BYTES}, 4 MiB)`)
-    .option('--no-progress', 'no progress bar, even on a terminal')
-    .action(async (files: string[], options: { config?: string; format?: string; maxLineBytes?: string; progress: boolean }) => {
+    .option('--no-progress', 'no progress bar, even on a terminal');
+  addResetOptions(command).action(async (files: string[], options: { config?: string; format?: string; maxLineBytes?: string; progress: boolean } & Record<string, unknown>) => {
       if (options.format !== undefined && options.format !== 'jsonl' && options.format !== 'csv') throw new UsageError(`--format: must be jsonl or csv, got "${options.format}"`);
       const maxLineBytes = options.maxLineBytes === undefined ? DEFAULT_MAX_LINE_BYTES : Number(options.maxLineBytes);
       if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new UsageError(`--max-line-bytes: must be a whole number of bytes, at least 1, got "${options.maxLineBytes}"`);
@@ -50,7 +51,7 @@ export function registerIngest(program: Command): void {
       for (const file of files) await checkEncoding(file);
       const { config } = readConfig(options.config);
       const log = createLogger();
-      const runtime = await openRuntime(config);
+      const runtime = await openRuntime(config, { check: true, reset: resetsOf(options), log });
       const stages = startStages(runtime, log);
       const interrupted = new AbortController();
       const onSignal = () => interrupted.abort();

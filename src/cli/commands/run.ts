@@ -2,7 +2,7 @@
 // prints what was indexed once the sources' backlog is searchable, then keeps listening until
 // SIGINT/SIGTERM, when it drains in-flight work and commits before exiting.
 import type { Command } from 'commander';
-import { createHttpServer } from '../../api/server.js';
+import { createHttpServer } from '../../http/server.js';
 import { createConnector, isPushConnector } from '../../connectors/registry.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger, type Logger } from '../../core/log.js';
@@ -13,14 +13,15 @@ import { untilStopSignal } from '../stop-signal.js';
 import { parseStages, RUN_PARTS } from '../stages-option.js';
 import { deadLettersSince } from '../dead-letters.js';
 import { visible } from '../terminal.js';
+import { addResetOptions, resetsOf } from '../reset-options.js';
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('Run écoute: connectors, analysis and indexing, until Ctrl-C')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index (default: all)')
-    .action(async (options: { config?: string; stages?: string }) => {
+    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index (default: all)');
+  addResetOptions(command).action(async (options: { config?: string; stages?: string } & Record<string, unknown>) => {
       const parts = parseStages(options.stages);
       const stageNames = parts.filter((p): p is StageName => p !== 'connectors');
       const withConnectors = parts.includes('connectors');
@@ -28,7 +29,8 @@ export function registerRun(program: Command): void {
       const allStages = parts.length === RUN_PARTS.length;
       const { path, config } = readConfig(options.config);
       const log = createLogger();
-      const runtime = await openRuntime(config);
+      // Every data file is checked first: a damaged or emptied one stops here, named, with what to do.
+      const runtime = await openRuntime(config, { check: true, reset: resetsOf(options), log });
       log.info(`écoute running with ${path}: bus ${config.bus.type}, store ${config.store.type}, data in ${runtime.dataDir}`);
       const stages = startStages(runtime, log, stageNames);
       const configured = withConnectors ? config.connectors : [];
@@ -73,6 +75,8 @@ export function registerRun(program: Command): void {
           }),
           stopped,
         ]);
+        // Stages retry what may pass (a failed batch, a full disk) by themselves; `failed` settles
+        // only when one met what retrying cannot fix (a data file damaged while running).
         const signal = await Promise.race([stopped, stages.failed]);
         log.info(`${signal}: draining in-flight work`);
       } finally {

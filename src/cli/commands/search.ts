@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { AnalyzedMention, SentimentLabel } from '../../core/types.js';
 import { openStore } from '../../runtime.js';
-import { parseQuery } from '../../store/query/parse.js';
+import { parseQuery } from '../../query/parse.js';
 import type { DuplicatesMode, MentionStore, SearchRequest } from '../../store/types.js';
 import { MAX_LIMIT } from '../../store/request.js';
 import { readConfig, UsageError } from '../context.js';

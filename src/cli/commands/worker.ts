@@ -4,22 +4,24 @@
 import type { Command } from 'commander';
 import { authorKeySecret } from '../../core/author-key.js';
 import { createLogger } from '../../core/log.js';
-import { openBus, openStore } from '../../runtime.js';
+import { openBus, openStore, prepareDataDir } from '../../runtime.js';
+import { addResetOptions, resetsOf } from '../reset-options.js';
 import { STAGES, startStages, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { parseStages } from '../stages-option.js';
 
 export function registerWorker(program: Command): void {
-  program
+  const command = program
     .command('worker')
     .description('Run one pipeline stage in this process (analyze or index), until Ctrl-C')
     .argument('<stage>', 'analyze or index')
-    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .action(async (stage: string, options: { config?: string }) => {
+    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)');
+  addResetOptions(command).action(async (stage: string, options: { config?: string } & Record<string, unknown>) => {
       const [name] = parseStages<StageName>(stage, 'stage', STAGES);
       const { config } = readConfig(options.config);
       const log = createLogger({ worker: name, pid: process.pid });
+      prepareDataDir(config, { reset: resetsOf(options), log });
       const bus = openBus(config);
       const store = name === 'index' ? await openStore(config) : undefined;
       const stages = startStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);

@@ -9,7 +9,7 @@
 // can plug a shared store, since analyze workers each see only their partitions). Decisions are
 // stored by mention id, so a replayed batch gets the same answers.
 import type Database from 'better-sqlite3';
-import { openSqlite } from '../../core/sqlite.js';
+import { guarded, openSqlite } from '../../core/sqlite.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { BANDS, bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
 
@@ -104,6 +104,7 @@ export class NearDuplicateDetector {
 /** Fingerprints in SQLite: one row per mention, one per (band, value) for the LSH lookup. */
 export class SqliteFingerprintStore implements FingerprintStore {
   private readonly db: Database.Database;
+  private readonly file: string;
   private readonly stmt: {
     get: Database.Statement<[string], Row>;
     candidates: Database.Statement<number[], Row>;
@@ -117,12 +118,17 @@ export class SqliteFingerprintStore implements FingerprintStore {
   constructor(file: string) {
     // Derived data, rebuilt by replays: it need not be synced on every write (one mention = one
     // write; syncing each made the analyze stage 20 times slower).
-    this.db = openSqlite(file, { synchronous: 'NORMAL' });
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, fingerprint BLOB NOT NULL, seen_at INTEGER NOT NULL, duplicate_of TEXT);
-      CREATE TABLE IF NOT EXISTS fingerprint_bands (band INTEGER NOT NULL, value INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, value, id)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS fingerprints_seen ON fingerprints (seen_at);
-    `);
+    this.file = file;
+    this.db = openSqlite(file, {
+      synchronous: 'NORMAL',
+      version: 1,
+      schema: (db) =>
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, fingerprint BLOB NOT NULL, seen_at INTEGER NOT NULL, duplicate_of TEXT);
+          CREATE TABLE IF NOT EXISTS fingerprint_bands (band INTEGER NOT NULL, value INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, value, id)) WITHOUT ROWID;
+          CREATE INDEX IF NOT EXISTS fingerprints_seen ON fingerprints (seen_at);
+        `),
+    });
     const where = Array.from({ length: BANDS }, () => '(b.band = ? AND b.value = ?)').join(' OR ');
     this.stmt = {
       get: this.db.prepare('SELECT id, fingerprint, seen_at, duplicate_of FROM fingerprints WHERE id = ?'),
@@ -145,7 +151,7 @@ export class SqliteFingerprintStore implements FingerprintStore {
   }
 
   async get(id: string): Promise<FingerprintEntry | undefined> {
-    const row = this.stmt.get.get(id);
+    const row = guarded(this.file, 'reading a fingerprint', () => this.stmt.get.get(id));
     return row ? entryOf(row) : undefined;
   }
 
@@ -154,19 +160,20 @@ export class SqliteFingerprintStore implements FingerprintStore {
     // The prepared lookup takes exactly BANDS pairs: pad with a pair that matches nothing.
     const pairs = bandValues.slice(0, BANDS);
     while (pairs.length < BANDS) pairs.push([-1, -1]);
-    return this.stmt.candidates.all(...pairs.flat()).map(entryOf);
+    return guarded(this.file, 'looking up similar fingerprints', () => this.stmt.candidates.all(...pairs.flat())).map(entryOf);
   }
 
   async put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void> {
-    this.putTransaction(entry, bandValues);
+    guarded(this.file, 'saving a fingerprint', () => this.putTransaction(entry, bandValues));
   }
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
     // Only the detector uses this connection, one batch at a time, so the await inside is safe.
-    this.db.exec('BEGIN IMMEDIATE');
+    // A full disk fails the batch with DISK_FULL: the analyze stage retries it (decisions are by id).
+    guarded(this.file, 'starting a batch of fingerprints', () => this.db.exec('BEGIN IMMEDIATE'));
     try {
       const result = await work();
-      this.db.exec('COMMIT');
+      guarded(this.file, 'committing a batch of fingerprints', () => this.db.exec('COMMIT'));
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -175,10 +182,12 @@ export class SqliteFingerprintStore implements FingerprintStore {
   }
 
   async prune(before: number): Promise<void> {
-    this.db.transaction(() => {
-      this.stmt.pruneBands.run(before);
-      this.stmt.pruneFingerprints.run(before);
-    })();
+    guarded(this.file, 'forgetting old fingerprints', () =>
+      this.db.transaction(() => {
+        this.stmt.pruneBands.run(before);
+        this.stmt.pruneFingerprints.run(before);
+      })(),
+    );
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../../core/errors.js';
+import { isDiskError } from '../../core/sqlite.js';
 import { MentionPublisher } from '../publish.js';
 import type { ConnectorContext, ConnectorDefinition, ConnectorStatus, RunningConnector } from '../types.js';
 import { FileConnectorSchema, type FileConnectorConfig } from './config.js';
@@ -73,20 +74,31 @@ class FileConnector implements RunningConnector {
 
   private async run(): Promise<void> {
     const { signal } = this.stopping;
+    let diskFailures = 0;
     while (!signal.aborted) {
       try {
         await this.readNew();
         this.state.lastSuccessAt = new Date().toISOString();
         this.state.caughtUpAt = this.state.lastSuccessAt;
+        diskFailures = 0;
       } catch (error) {
         const message = errorMessage(error);
-        if (this.state.lastError?.message !== message) this.context.log.warn(`${this.name}: ${message}`);
+        // A full disk is logged once for all of écoute (core/disk-space.ts), not by each connector
+        // on each retry; the cursor did not move, so the same lines are read again once it has room.
+        if (isDiskError(error)) diskFailures++;
+        else if (this.state.lastError?.message !== message) this.context.log.warn(`${this.name}: ${message}`);
         this.state.lastError = { at: new Date().toISOString(), message };
       }
       // Even a missing file counts as caught up: there is nothing waiting to be read.
       this.markCaughtUp();
-      this.context.statusStore?.save(this.status());
-      await sleep(this.config.interval_ms, undefined, { signal }).catch(() => undefined);
+      try {
+        this.context.statusStore?.save(this.status());
+      } catch (error) {
+        this.context.log.warn(`${this.name}: cannot save its status: ${errorMessage(error)}`);
+      }
+      // Paused by a full disk: back off (doubling, up to 5 s or the interval if longer) and retry.
+      const wait = diskFailures === 0 ? this.config.interval_ms : Math.min(this.config.interval_ms * 2 ** Math.min(diskFailures - 1, 8), Math.max(this.config.interval_ms, 5_000));
+      await sleep(wait, undefined, { signal }).catch(() => undefined);
     }
   }
 
@@ -113,6 +125,8 @@ class FileConnector implements RunningConnector {
         if (csv && Date.now() - (await stat(path)).mtimeMs < this.config.settle_ms) continue;
         await this.readFile(path, shown, `${this.name}/${name}`);
       } catch (error) {
+        // A full disk pauses the whole folder (the next files would fail the same way).
+        if (isDiskError(error)) throw error;
         problems.push(`${shown}: ${errorMessage(error)}`);
       }
     }
@@ -133,11 +147,13 @@ class FileConnector implements RunningConnector {
       bus: this.context.bus,
       rawKeys: this.context.rawKeys,
       onDurable: ({ position, mentions, rejections }) => {
+        // The cursor first: if it cannot be written (disk full), these lines are read and counted
+        // again on the retry, so they must not be counted now.
+        const at = position as Position | undefined;
+        if (at) this.context.cursors.set(cursorName, { dev: info.dev, ino: info.ino, line: at.line, byte: at.byte } satisfies FileCursor);
         this.state.fetched += mentions.length;
         this.state.rejected += rejections.length;
         this.context.statusStore?.addFetched(this.name, mentions.length);
-        const at = position as Position | undefined;
-        if (at) this.context.cursors.set(cursorName, { dev: info.dev, ino: info.ino, line: at.line, byte: at.byte } satisfies FileCursor);
       },
     });
     const lines = readMentionFile(path, {

@@ -1,7 +1,7 @@
 // The body of POST /ingest/<source>: one mention, an array of mentions, or { "mentions": [...] },
 // each in the mention file format (src/connectors/file/mention-line.ts). The source comes from
 // the path; a mention that names another source is rejected rather than silently re-labelled.
-import { HttpError } from '../../api/server.js';
+import { HttpError } from '../../http/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { RawMention } from '../../core/types.js';
 import { MAX_INPUT_CHARS } from '../../streams/dead-letter.js';

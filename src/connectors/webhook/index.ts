@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { HttpError } from '../../api/server.js';
+import { HttpError } from '../../http/errors.js';
 import type { Secret } from '../../core/config/secret.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
+import { isDiskError } from '../../core/sqlite.js';
 import type { Logger } from '../../core/log.js';
 import { MentionPublisher } from '../publish.js';
 import type { ConnectorContext, ConnectorDefinition, ConnectorStatus, RunningConnector } from '../types.js';
@@ -229,7 +230,8 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
       await publisher.flush();
     } catch (error) {
       // The bus refused or failed the write: nothing is promised, the sender retries the same request.
-      this.log.error(`${this.name}: the bus write failed: ${errorMessage(error)}`);
+      // A full disk is logged once for all of écoute (core/disk-space.ts), not once per request.
+      if (!isDiskError(error)) this.log.error(`${this.name}: the bus write failed: ${errorMessage(error)}`);
       throw new HttpError(503, 'BUS_UNAVAILABLE', 'the mentions could not be written to the bus; retry the same request later', { headers: { 'retry-after': '5' } });
     }
     this.state.fetched += mentions.length;

@@ -3,7 +3,8 @@
 // is over them), checks what it can before reading the body (known source, size, capacity), and
 // answers every error as JSON { error, reason }.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, sendError, toHttpError, type HttpServer } from '../../api/server.js';
+import { HttpError, sendError, toHttpError } from '../../http/errors.js';
+import type { HttpServer } from '../../http/server.js';
 import { EcouteError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 
@@ -99,7 +100,7 @@ async function routes(app: App, mount: Mount, log: Logger): Promise<void> {
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: '/ingest/:source',
     handler: async (request, reply) =>
-      sendError(reply, new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here: POST mentions to /ingest/<source>`, { headers: { allow: 'POST' } })),
+      sendError(reply, new HttpError(405, 'HTTP_METHOD_NOT_ALLOWED', `${request.method} is not allowed here: POST mentions to /ingest/<source>`, { headers: { allow: 'POST' } })),
   });
 }
 

@@ -8,7 +8,8 @@
 // (replay.ts), so a captured request cannot be replayed later. The HMAC is computed over the body's
 // raw bytes as received, never over re-serialized JSON.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../../api/server.js';
+import type { ErrorCode } from '../../core/errors.js';
+import { HttpError } from '../../http/errors.js';
 
 export const TIMESTAMP_HEADER = 'x-ecoute-timestamp';
 export const SIGNATURE_HEADER = 'x-ecoute-signature';
@@ -103,6 +104,6 @@ function single(value: string | string[] | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v;
 }
 
-function unauthorized(code: string, reason: string): HttpError {
+function unauthorized(code: Extract<ErrorCode, 'WEBHOOK_UNSIGNED' | 'WEBHOOK_BAD_SIGNATURE' | 'WEBHOOK_STALE_TIMESTAMP'>, reason: string): HttpError {
   return new HttpError(401, code, reason);
 }

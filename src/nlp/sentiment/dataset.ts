@@ -110,6 +110,9 @@ export function listSets(dir: string = sentimentDataDir()): LabelledSet[] {
     const l: Lang = lang === 'en' || lang === 'fr' ? lang : 'other';
     for (const f of readdirSync(sub).sort()) {
       if (!f.endsWith('.jsonl')) continue;
+      // `<name>_aspects.jsonl` holds the tone toward each target of a text ({text, aspects[]}), not
+      // one label per text: it is for target-level tone, not for these document-level sets.
+      if (f.endsWith('_aspects.jsonl')) continue;
       const file = join(sub, f);
       const examples = readLabelled(file);
       const name = basename(f, '.jsonl');

@@ -23,7 +23,7 @@ import type { Lang } from '../../core/types.js';
 import { frenchValence, getLexicons, getSecondaryLexicons } from '../lexicon.js';
 import { remember } from '../../core/bounded-cache.js';
 import { fold, foldWord } from '../normalize.js';
-import type { RuleResult } from '../sentiment.js';
+import type { RuleResult } from './rules/index.js';
 import type { Token } from '../tokenize.js';
 
 export interface Features {

@@ -105,7 +105,7 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
         // Epoch ms parsed by the shared validator: every instant it accepts (any offset, any number
         // of fraction digits) sorts, filters and buckets exactly as in the embedded store.
         published_at: { type: 'date', format: 'epoch_millis' },
-        // Folded words of title + text; see src/store/query/elasticsearch.ts.
+        // Folded words of title + text; see src/query/compile/elasticsearch.ts.
         text: { type: 'text', analyzer: 'whitespace' },
         // Folded lemma tokens, deduplicated: term queries only need presence.
         lemmas: { type: 'keyword', ignore_above: KEYWORD_MAX },

@@ -14,8 +14,8 @@ import type { AnalyzedMention } from '../../core/types.js';
 import { bucketStart, fillBuckets } from '../buckets.js';
 import { decodeCursor, encodeCursor, requestFingerprint } from '../cursor.js';
 import { badCursor, badRequest } from '../errors.js';
-import type { QueryNode } from '../query/ast.js';
-import { compileElasticsearch, isScored, MATCH_ALL, type EsQuery } from '../query/elasticsearch.js';
+import type { QueryNode } from '../../query/ast.js';
+import { compileElasticsearch, isScored, MATCH_ALL, type EsQuery } from '../../query/compile/elasticsearch.js';
 import {
   DEFAULT_TERMS,
   resolveFilters,

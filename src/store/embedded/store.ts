@@ -2,18 +2,18 @@
 // boolean query language and side tables for the aggregations. Several processes may share the
 // file (a CLI ingest while the pipeline runs): writes take the lock up front (BEGIN IMMEDIATE) and
 // wait up to busy_timeout for it instead of failing at once.
-import { mkdirSync } from 'node:fs';
 import { significantTerms } from '../significant.js';
 import type { SignificantTerm, SignificantTermsRequest } from '../types.js';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { EcouteError, errorMessage } from '../../core/errors.js';
+import { diskSpace } from '../../core/disk-space.js';
+import { guarded, isDiskError, markSchemaCreated, openSqlite, sqliteFailure } from '../../core/sqlite.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { bucketStart, fillBuckets, intervalMs, intervalOrigin } from '../buckets.js';
 import { decodeCursor, encodeCursor, requestFingerprint } from '../cursor.js';
 import { badCursor } from '../errors.js';
-import type { QueryNode } from '../query/ast.js';
-import { compileSqlite } from '../query/sqlite.js';
+import type { QueryNode } from '../../query/ast.js';
+import { compileSqlite } from '../../query/compile/sqlite.js';
 import {
   DEFAULT_TERMS,
   resolveFilters,
@@ -81,6 +81,7 @@ const STATEMENT_CACHE = 256;
 
 export class EmbeddedMentionStore implements MentionStore {
   private readonly db: Database.Database;
+  private readonly file: string;
   private statements: Statements | undefined;
   /** Prepared statements of generated SQL (search, aggregations), by SQL text. */
   private readonly cache = new Map<string, Statement>();
@@ -90,13 +91,11 @@ export class EmbeddedMentionStore implements MentionStore {
 
   constructor(options: EmbeddedMentionStoreOptions) {
     const file = options.file;
+    this.file = file;
+    // WAL + NORMAL survives a killed process (the WAL is synced at checkpoints, not each commit).
+    // openSqlite refuses a damaged, missing or emptied file, naming it (DATA_FILE_DAMAGED).
+    this.db = openSqlite(file, { synchronous: 'NORMAL', ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
     try {
-      if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
-      this.db = new Database(file);
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
-      this.db.pragma('journal_mode = WAL');
-      // WAL + NORMAL survives a killed process (the WAL is synced at checkpoints, not each commit).
-      this.db.pragma('synchronous = NORMAL');
       // Erased mentions (GDPR) are overwritten in the file, not just unlinked.
       this.db.pragma('secure_delete = FAST');
       this.db.pragma('cache_size = -32000');
@@ -117,10 +116,13 @@ export class EmbeddedMentionStore implements MentionStore {
     if (this.closed) throw new EcouteError('STORE_UNAVAILABLE', 'the store is closed', { retriable: false });
     if (this.statements) return this.statements;
     try {
-      this.db.transaction(() => migrate(this.db)).immediate();
+      guarded(this.file, 'creating its tables', () => this.db.transaction(() => migrate(this.db)).immediate());
+      markSchemaCreated(this.db, this.file);
     } catch (error) {
-      if (error instanceof EcouteError) throw error;
-      throw new EcouteError('STORE_UNAVAILABLE', `cannot create the store schema: ${errorMessage(error)}`, { cause: error });
+      if (error instanceof EcouteError) {
+        throw error.message.includes(this.file) ? error : new EcouteError(error.code, `${this.file}: ${error.message}`, { cause: error, retriable: error.retriable });
+      }
+      throw new EcouteError('STORE_UNAVAILABLE', `cannot create the store schema in ${this.file}: ${errorMessage(error)}`, { cause: error });
     }
     const p = (sql: string): Statement => this.db.prepare(sql);
     this.statements = {
@@ -157,7 +159,7 @@ export class EmbeddedMentionStore implements MentionStore {
     if (!Array.isArray(mentions)) throw new EcouteError('BAD_REQUEST', 'upsert: expects an array of mentions');
     let items: BulkItemResult[];
     try {
-      items = mentions.length === 0 ? [] : this.writeBatch.immediate(mentions);
+      items = mentions.length === 0 ? [] : guarded(this.file, 'writing mentions', () => this.writeBatch.immediate(mentions));
     } catch (error) {
       // The whole transaction failed (lock wait timed out, disk full): nothing landed, retry it all.
       throw new EcouteError('STORE_UNAVAILABLE', `cannot write to the store: ${errorMessage(error)}`, {
@@ -180,10 +182,13 @@ export class EmbeddedMentionStore implements MentionStore {
       return { id: mention.id, status: this.writeItem(mention, publishedMs) };
     } catch (error) {
       const retriable = isRetriable(error);
+      // A full disk or an I/O error is named with the file and reported once (core/sqlite.ts).
+      const known = retriable ? sqliteFailure(error, this.file, 'writing a mention') : undefined;
+      if (known && isDiskError(known)) diskSpace.failed(this.file, known);
       return {
         id: mention.id,
         status: 'failed',
-        error: { code: retriable ? 'STORE_UNAVAILABLE' : 'STORE_ITEM_INVALID', message: errorMessage(error), retriable },
+        error: { code: retriable ? 'STORE_UNAVAILABLE' : 'STORE_ITEM_INVALID', message: known?.message ?? errorMessage(error), retriable },
       };
     }
   }
@@ -418,6 +423,7 @@ function whereSql(where: readonly string[]): string {
 }
 
 function isRetriable(error: unknown): boolean {
+  if (error instanceof EcouteError) return error.retriable;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRIABLE_SQLITE.test(code);
 }

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import { openSqlite } from '../../core/sqlite.js';
+import { isEcouteError } from '../../core/errors.js';
+import { guarded, isDiskError, openSqlite } from '../../core/sqlite.js';
 import type {
   BatchHandler,
   Bus,
@@ -33,6 +34,19 @@ export interface EmbeddedBusOptions {
 }
 
 const PARTITION = 0;
+
+const SCHEMA = `
+      CREATE TABLE IF NOT EXISTS records (
+        topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+        headers TEXT, ts INTEGER NOT NULL, PRIMARY KEY (topic, offset)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS topic_ends (topic TEXT PRIMARY KEY, next_offset INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS group_offsets (
+        topic TEXT NOT NULL, grp TEXT NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, grp));
+      CREATE TABLE IF NOT EXISTS group_leases (
+        topic TEXT NOT NULL, grp TEXT NOT NULL, owner TEXT NOT NULL, pid INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL, PRIMARY KEY (topic, grp));
+    `;
+
 const DEFAULT_BATCH = 500;
 
 interface RecordRow {
@@ -46,6 +60,7 @@ interface RecordRow {
 
 export class EmbeddedBus implements Bus {
   private readonly db: Database.Database;
+  readonly file: string;
   private readonly appended = new EventEmitter();
   private readonly consumers = new Set<EmbeddedConsumer>();
   private readonly retentionMs: number;
@@ -76,18 +91,8 @@ export class EmbeddedBus implements Bus {
 
   constructor(options: EmbeddedBusOptions) {
     // FULL: a confirmed publish is on disk, not only in the OS cache.
-    this.db = openSqlite(options.file, { synchronous: 'FULL' });
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS records (
-        topic TEXT NOT NULL, offset INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-        headers TEXT, ts INTEGER NOT NULL, PRIMARY KEY (topic, offset)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS topic_ends (topic TEXT PRIMARY KEY, next_offset INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS group_offsets (
-        topic TEXT NOT NULL, grp TEXT NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, grp));
-      CREATE TABLE IF NOT EXISTS group_leases (
-        topic TEXT NOT NULL, grp TEXT NOT NULL, owner TEXT NOT NULL, pid INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL, PRIMARY KEY (topic, grp));
-    `);
+    this.file = options.file;
+    this.db = openSqlite(options.file, { synchronous: 'FULL', version: 1, schema: (db) => db.exec(SCHEMA) });
     this.stmt = {
       end: this.db.prepare('SELECT next_offset FROM topic_ends WHERE topic = ?'),
       setEnd: this.db.prepare(
@@ -139,7 +144,14 @@ export class EmbeddedBus implements Bus {
     this.retryBackoffMs = options.retryBackoffMs ?? 200;
     this.appended.setMaxListeners(0);
     this.applyRetention();
-    this.retentionTimer = setInterval(() => this.applyRetention(), 60_000);
+    this.retentionTimer = setInterval(() => {
+      // A damaged file is reported by the consumers and publishers that meet it, not by a timer.
+      try {
+        this.applyRetention();
+      } catch {
+        // see above
+      }
+    }, 60_000);
     this.retentionTimer.unref();
   }
 
@@ -147,7 +159,8 @@ export class EmbeddedBus implements Bus {
     this.assertOpen();
     if (records.length === 0) return;
     const now = Date.now();
-    this.tx.append.immediate(topic, records, now);
+    // A full disk fails the publish with DISK_FULL (retriable): the caller keeps its records.
+    guarded(this.file, `appending to ${topic}`, () => this.tx.append.immediate(topic, records, now));
     this.appended.emit(topic);
   }
 
@@ -183,15 +196,15 @@ export class EmbeddedBus implements Bus {
   // ---- used by EmbeddedConsumer ----
 
   endOffset(topic: Topic): number {
-    return this.stmt.end.get(topic)?.next_offset ?? 0;
+    return guarded(this.file, `reading the end of ${topic}`, () => this.stmt.end.get(topic)?.next_offset ?? 0);
   }
 
   committed(topic: Topic, group: string): number {
-    return this.stmt.committed.get(topic, group)?.next_offset ?? 0;
+    return guarded(this.file, `reading the offset of ${group} on ${topic}`, () => this.stmt.committed.get(topic, group)?.next_offset ?? 0);
   }
 
   fetch(topic: Topic, from: number, limit: number): ConsumedRecord[] {
-    return this.stmt.fetch.all(topic, from, limit).map((row) => ({
+    return guarded(this.file, `reading ${topic}`, () => this.stmt.fetch.all(topic, from, limit)).map((row) => ({
       topic: row.topic,
       partition: PARTITION,
       offset: row.offset,
@@ -204,16 +217,22 @@ export class EmbeddedBus implements Bus {
 
   /** Commits only while the caller still holds the group's lease; false if it lost it. */
   commitIfOwner(topic: Topic, group: string, owner: string, nextOffset: number): boolean {
-    return this.tx.commitIfOwner.immediate(topic, group, owner, nextOffset);
+    return guarded(this.file, `committing the offset of ${group} on ${topic}`, () => this.tx.commitIfOwner.immediate(topic, group, owner, nextOffset));
   }
 
   /** Takes or renews the group's lease; false while another live consumer holds it. */
   acquireLease(topic: Topic, group: string, owner: string): boolean {
-    return this.tx.acquireLease.immediate(topic, group, owner);
+    return guarded(this.file, `renewing the lease of ${group} on ${topic}`, () => this.tx.acquireLease.immediate(topic, group, owner));
   }
 
   releaseLease(topic: Topic, group: string, owner: string): void {
-    if (!this.closed) this.stmt.dropLease.run(topic, group, owner);
+    if (this.closed) return;
+    // Best effort: a lease left behind by a failed write expires, or is taken over once this process is gone.
+    try {
+      guarded(this.file, `releasing the lease of ${group} on ${topic}`, () => this.stmt.dropLease.run(topic, group, owner));
+    } catch {
+      // reported by guarded when it is a disk problem
+    }
   }
 
   /** Resolves when a record is appended to `topic` in this process, or after the poll interval. */
@@ -238,12 +257,26 @@ export class EmbeddedBus implements Bus {
   applyRetention(): void {
     if (this.closed) return;
     const cutoff = Date.now() - this.retentionMs;
-    this.stmt.retain.run(cutoff);
+    // Runs from a timer: a failure (disk full: a delete needs log space too) must not escape it.
+    try {
+      guarded(this.file, 'deleting records past retention', () => this.stmt.retain.run(cutoff));
+    } catch (error) {
+      if (!isDiskError(error) && !isEcouteError(error, 'DATA_FILE_BUSY')) throw error;
+    }
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('bus is closed');
   }
+}
+
+/**
+ * Doubles from `base` up to 30 s; up to 5 s for a full disk or an I/O error, so écoute resumes
+ * within seconds of space coming back (a retry on a full disk costs one failed write).
+ */
+function backoffMs(base: number, failures: number, error: unknown): number {
+  const cap = isDiskError(error) ? 5_000 : 30_000;
+  return Math.min(cap, base * 2 ** Math.min(failures - 1, 8));
 }
 
 function processAlive(pid: number): boolean {
@@ -282,21 +315,36 @@ class EmbeddedConsumer implements Consumer {
     const { signal } = this.stopping;
     const maxBatch = this.options.maxBatch ?? DEFAULT_BATCH;
     let failures = 0;
+    // After a failed handler or a failed write of the bus itself, wait before trying again.
+    const pause = async (error: unknown, batch: ConsumedRecord[]) => {
+      failures++;
+      this.options.onError?.(error, batch);
+      await sleep(backoffMs(this.bus.retryBackoffMs, failures, error), undefined, { signal }).catch(() => undefined);
+    };
     try {
       while (!signal.aborted) {
-        // The lease is written (a synced transaction) only when a third of it has run out, not on
-        // every poll: renewing on each loop would cost an fsync per batch and per idle poll.
-        const now = Date.now();
-        if (now >= this.renewAt) {
-          if (!this.bus.acquireLease(this.topic, this.group, this.owner)) {
-            this.renewAt = 0;
-            await sleep(Math.min(1000, this.bus.leaseMs / 4), undefined, { signal }).catch(() => undefined);
-            continue;
+        let batch: ConsumedRecord[];
+        try {
+          // The lease is written (a synced transaction) only when a third of it has run out, not on
+          // every poll: renewing on each loop would cost an fsync per batch and per idle poll.
+          const now = Date.now();
+          if (now >= this.renewAt) {
+            if (!this.bus.acquireLease(this.topic, this.group, this.owner)) {
+              this.renewAt = 0;
+              await sleep(Math.min(1000, this.bus.leaseMs / 4), undefined, { signal }).catch(() => undefined);
+              continue;
+            }
+            this.renewAt = now + this.bus.leaseMs / 3;
           }
-          this.renewAt = now + this.bus.leaseMs / 3;
+          const from = this.bus.committed(this.topic, this.group);
+          batch = this.bus.fetch(this.topic, from, maxBatch);
+        } catch (error) {
+          // A full disk (the lease is a write) or a file locked past busy_timeout: wait and retry;
+          // anything else (a damaged file) stops the consumer, and its stage reports it.
+          if (!isEcouteError(error) || !error.retriable) throw error;
+          await pause(error, []);
+          continue;
         }
-        const from = this.bus.committed(this.topic, this.group);
-        const batch = this.bus.fetch(this.topic, from, maxBatch);
         if (batch.length === 0) {
           await this.bus.waitForAppend(this.topic, signal);
           continue;
@@ -305,18 +353,27 @@ class EmbeddedConsumer implements Consumer {
           await this.handler(batch);
         } catch (error) {
           // At-least-once: nothing is committed, the same batch comes again after a back-off.
-          failures++;
-          this.options.onError?.(error, batch);
-          const backoff = Math.min(30_000, this.bus.retryBackoffMs * 2 ** Math.min(failures - 1, 8));
-          await sleep(backoff, undefined, { signal }).catch(() => undefined);
+          await pause(error, batch);
           continue;
         }
         failures = 0;
         const last = batch[batch.length - 1] as ConsumedRecord;
-        // Losing the lease here means another consumer took over (we stalled past the lease):
-        // it re-reads from the last commit, so the batch is handled again, never skipped.
-        if (this.bus.commitIfOwner(this.topic, this.group, this.owner, last.offset + 1)) this.renewAt = Date.now() + this.bus.leaseMs / 3;
-        else this.renewAt = 0;
+        // The batch is handled: its commit is retried until it lands, rather than handling the
+        // batch again (a full disk can refuse the commit after the handler's own writes fitted).
+        // Stopping while it fails leaves it uncommitted: the next consumer handles it again (at-least-once).
+        for (let attempt = 0; attempt === 0 || !signal.aborted; attempt++) {
+          try {
+            // Losing the lease here means another consumer took over (we stalled past the lease):
+            // it re-reads from the last commit, so the batch is handled again, never skipped.
+            if (this.bus.commitIfOwner(this.topic, this.group, this.owner, last.offset + 1)) this.renewAt = Date.now() + this.bus.leaseMs / 3;
+            else this.renewAt = 0;
+            failures = 0;
+            break;
+          } catch (error) {
+            if (!isEcouteError(error) || !error.retriable) throw error;
+            await pause(error, []);
+          }
+        }
       }
     } finally {
       this.bus.releaseLease(this.topic, this.group, this.owner);

@@ -18,8 +18,8 @@
 // name or a query-string syntax, so nothing in it is interpreted.
 import type { estypes } from '@elastic/elasticsearch';
 import { foldedWords } from '../../nlp/normalize.js';
-import type { QueryField, QueryNode } from './ast.js';
-import { indexedForms } from './forms.js';
+import type { QueryField, QueryNode } from '../ast.js';
+import { indexedForms } from '../forms.js';
 
 export type EsQuery = estypes.QueryDslQueryContainer;
 

@@ -1,10 +1,12 @@
 // écoute's HTTP server: one fastify instance on `http.host`:`http.port`, to which components add
 // their routes as fastify plugins (the webhook connector mounts POST /ingest/:source; the API and
-// dashboard will mount theirs). Every error answer is JSON `{ error, reason }` with a stable code:
-// never a stack, never a request header (they may carry signatures or tokens) in a log or an answer.
-import { fastify, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
-import { EcouteError, errorMessage } from '../core/errors.js';
+// dashboard will mount theirs). Every error answer is JSON `{ error, reason }` with a catalogued code
+// (errors.ts): never a stack, never a request header (they may carry signatures or tokens) in a log
+// or an answer.
+import { fastify, type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { EcouteError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { HttpError, pathOf, sendError, toHttpError } from './errors.js';
 
 export interface HttpServerOptions {
   /** Interface to listen on; 127.0.0.1 keeps it local, 0.0.0.0 or :: opens it to the network. */
@@ -14,25 +16,6 @@ export interface HttpServerOptions {
   log: Logger;
   /** A request (headers and body) must arrive within this; guards against slow senders holding sockets. */
   requestTimeoutMs?: number;
-}
-
-/** An error answer: the status, a stable code, and a reason a sender's operator can act on. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    readonly reason: string,
-    readonly extra: { headers?: Record<string, string>; body?: Record<string, unknown> } = {},
-  ) {
-    super(reason);
-    this.name = 'HttpError';
-  }
-}
-
-export interface ErrorBody {
-  error: string;
-  reason: string;
-  [key: string]: unknown;
 }
 
 export interface HttpServer {
@@ -63,7 +46,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => sendError(reply, toHttpError(error, request, log)));
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new HttpError(404, 'NOT_FOUND', `no route ${request.method} ${pathOf(request.url)}`)),
+    sendError(reply, new HttpError(404, 'HTTP_NOT_FOUND', `no route ${request.method} ${pathOf(request.url)}`)),
   );
   app.addHook('onResponse', async (request, reply) => {
     log.debug(`${request.method} ${pathOf(request.url)} ${reply.statusCode}`, { ms: Math.round(reply.elapsedTime), ip: request.ip });
@@ -101,30 +84,4 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       listening = undefined;
     },
   };
-}
-
-/** Sends an error answer in the one shape every route uses. */
-export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
-  if (error.extra.headers) void reply.headers(error.extra.headers);
-  const body: ErrorBody = { error: error.code, reason: error.reason, ...error.extra.body };
-  return reply.code(error.statusCode).type('application/json; charset=utf-8').send(body);
-}
-
-/** Turns anything thrown in a route into an HttpError; unexpected errors become a 500 without details. */
-export function toHttpError(error: unknown, request: FastifyRequest, log: Logger): HttpError {
-  if (error instanceof HttpError) return error;
-  const e = error as Partial<FastifyError>;
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    // fastify's own client errors (bad Content-Length, unsupported media type, body too large, ...):
-    // their messages name the problem and hold nothing from the request.
-    return new HttpError(e.statusCode, e.code ?? 'BAD_REQUEST', e.message ?? 'bad request');
-  }
-  log.error(`${request.method} ${pathOf(request.url)}: ${errorMessage(error)}`, e.code ? { code: e.code } : undefined);
-  return new HttpError(500, 'INTERNAL', 'internal error; the écoute log says more');
-}
-
-/** The path without the query string (which could carry tokens). */
-export function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }

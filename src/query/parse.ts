@@ -7,7 +7,7 @@
 // `a OR (b AND c)`. The lucene package itself nests every chain to the right without precedence
 // (`a AND b OR c` comes back as `a AND (b OR c)`), so chains are flattened and regrouped here.
 import { createRequire } from 'node:module';
-import { fold, foldedWords } from '../../nlp/normalize.js';
+import { fold, foldedWords } from '../nlp/normalize.js';
 import { QUERY_FIELDS, QuerySyntaxError, type QueryField, type QueryNode } from './ast.js';
 
 export { QuerySyntaxError } from './ast.js';

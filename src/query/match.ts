@@ -2,8 +2,8 @@
 // which brands a mention is about. Same semantics as the store translators: a term matches the
 // folded word in the text or one of its indexed forms (termForms) in the lemmas; a phrase matches
 // consecutive folded words of the text.
-import type { AnalyzedMention } from '../../core/types.js';
-import { fold, foldedWords } from '../../nlp/normalize.js';
+import type { AnalyzedMention } from '../core/types.js';
+import { fold, foldedWords } from '../nlp/normalize.js';
 import type { QueryField, QueryNode } from './ast.js';
 import { indexedForms } from './forms.js';
 

@@ -1,7 +1,7 @@
 // The boolean query language's own AST. It is backend-neutral on purpose: the matcher (brand
 // matching in the analyze stage), the SQLite FTS5 translator and a later Elasticsearch translator
 // all start from it, so a query means the same thing wherever it runs.
-import { EcouteError } from '../../core/errors.js';
+import { EcouteError } from '../core/errors.js';
 
 /** Fields a query may name (`lang:fr`, `source:reddit`, `brand:acme`, `sentiment:negative`). */
 export const QUERY_FIELDS = ['lang', 'source', 'brand', 'sentiment'] as const;

@@ -8,8 +8,8 @@
 // and accents fold like fold()) and `lemmas` (analysis.lemmas, space-joined). A term searches its
 // folded form in `text` and its indexed forms (termForms) in `lemmas`; a phrase searches `text`.
 import { fold, foldedWords } from '../../nlp/normalize.js';
-import type { QueryNode } from './ast.js';
-import { indexedForms } from './forms.js';
+import type { QueryNode } from '../ast.js';
+import { indexedForms } from '../forms.js';
 
 export interface SqlFragment {
   sql: string;

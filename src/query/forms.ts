@@ -1,8 +1,8 @@
 // The indexed forms of a query word, shared by the matcher and the store translators so that brand
 // matching and search agree on what a word finds.
-import { termForms } from '../../nlp/forms.js';
-import { foldedWords } from '../../nlp/normalize.js';
-import { remember } from '../../core/bounded-cache.js';
+import { termForms } from '../nlp/forms.js';
+import { foldedWords } from '../nlp/normalize.js';
+import { remember } from '../core/bounded-cache.js';
 
 const cache = new Map<string, string[]>();
 

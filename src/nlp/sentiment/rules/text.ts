@@ -1,0 +1,38 @@
+// Small helpers over tokens shared by the steps.
+import type { Lang } from '../../../core/types.js';
+import { frenchValence, phraseKey, type LanguageLexicon } from '../../lexicon.js';
+import type { Token } from '../../tokenize.js';
+import { derivedValence } from '../morphology.js';
+
+/** Valence of a word (undefined when no lexicon scores it); decides whether an ambiguous booster boosts. */
+export function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undefined {
+  if (t.kind !== 'word') return undefined;
+  if (lang === 'en') {
+    // "like" is a sentiment verb, not a preposition ("looks like a toy").
+    if ((t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
+    return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? derivedValence(lex, lang, t.lower);
+  }
+  return frenchValence(lex, t.lower) ?? derivedValence(lex, lang, t.lower);
+}
+
+/** The phrase key of tokens i … i+n-1 (the head of a phrase's contribution). */
+export function joinKeys(tokens: readonly Token[], i: number, n: number): string {
+  let key = phraseKey(tokens[i]!);
+  for (let k = 1; k < n; k++) key += ' ' + phraseKey(tokens[i + k]!);
+  return key;
+}
+
+/** Tokens from … to-1 as quoted in a driver: lower-cased, punctuation left out. */
+export function joinTokens(tokens: readonly Token[], from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') continue;
+    s += (s !== '' && t.space ? ' ' : '') + t.lower;
+  }
+  return s;
+}
+
+export function isSentenceEnd(text: string): boolean {
+  return /[.!?…\n]/.test(text);
+}

@@ -1,6 +1,0 @@
-// The boolean query language: parser → AST → matcher (in memory) | SQLite (FTS5) | later others.
-export { fieldsOf, QUERY_FIELDS, QuerySyntaxError, type QueryField, type QueryNode } from './ast.js';
-export { parseQuery, simplify } from './parse.js';
-export { compileMatcher, mentionMatchDoc, type MatchDoc, type MatchFields, type Matcher } from './match.js';
-export { compileSqlite, DEFAULT_SQLITE_NAMES, ftsString, termExpression, type SqlFragment, type SqliteNames, type SqliteQuery } from './sqlite.js';
-export { indexedForms } from './forms.js';

@@ -1,0 +1,158 @@
+// The Kafka bus: Apache Kafka through kafkajs, behind the same Bus seam and contract as the embedded
+// bus (test/contract/bus.contract.ts). One file per job:
+//
+//   client.ts      the kafkajs client from the config (brokers, timeouts, logs), shared consumer settings
+//   topics.ts      creating the topics at start (never auto-created) and waiting for their leaders
+//   send-queue.ts  the idempotent producer: publishes cut to produce_max_bytes, queued, sent together
+//   consumer.ts    a group consumer: handler, manual commits, back-off, crashes and restarts
+//   read.ts        read(): a range without committing, through a throwaway group
+//   codec.ts       bus records to and from kafkajs messages
+//   errors.ts      matching kafkajs' nested errors
+//
+// Topics are `<prefix>mentions.raw`, `<prefix>mentions.analyzed`, `<prefix>alerts`,
+// `<prefix>mentions.dlq`; consumer group ids carry the same prefix, so two deployments sharing a
+// cluster share nothing.
+//
+// The bus starts lazily (first call), so `openBus` stays synchronous; `start()` starts it eagerly.
+import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaBusConfig } from './config.js';
+import { silentLogger, type Logger } from '../../../core/log.js';
+import { TOPICS, type BatchHandler, type Bus, type BusRecord, type ConsumedRecord, type ConsumeOptions, type Consumer, type Offsets, type Topic } from '../types.js';
+import { createKafka } from './client.js';
+import { KafkaBusConsumer } from './consumer.js';
+import { readRange } from './read.js';
+import { SendQueue } from './send-queue.js';
+import { ensureTopics } from './topics.js';
+
+export interface KafkaBusOptions {
+  /** Where kafkajs logs go (as warnings; info and debug as debug). Default: nowhere. */
+  logger?: Logger;
+}
+
+export class KafkaBus implements Bus {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  private admin: Admin | undefined;
+  private readonly sends: SendQueue;
+  private starting: Promise<void> | undefined;
+  private readonly consumers = new Set<KafkaBusConsumer>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly config: KafkaBusConfig,
+    options: KafkaBusOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.kafka = createKafka(config, this.logger);
+    this.sends = new SendQueue(this.kafka, config);
+  }
+
+  /** The Kafka topic behind a bus topic. */
+  topicName(topic: Topic): string {
+    return `${this.config.topic_prefix}${topic}`;
+  }
+
+  /** The Kafka consumer group behind a bus group. */
+  groupId(group: string): string {
+    return `${this.config.topic_prefix}${group}`;
+  }
+
+  /**
+   * Connects the admin client and the producer and creates the topics that are missing (idempotent).
+   * Every other method awaits it; a failed start is retried by the next call.
+   */
+  start(): Promise<void> {
+    this.assertOpen();
+    this.starting ??= this.connect().catch(async (error: unknown) => {
+      this.starting = undefined;
+      await this.admin?.disconnect().catch(() => undefined);
+      this.admin = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** Resolves once every in-sync replica has the records (see send-queue.ts). */
+  async publish(topic: Topic, records: BusRecord[]): Promise<void> {
+    this.assertOpen();
+    if (records.length === 0) return;
+    await this.start();
+    this.assertOpen(); // close() may have begun meanwhile: its producer is going away
+    await this.sends.send(this.topicName(topic), records);
+  }
+
+  consume(topic: Topic, group: string, handler: BatchHandler, options: ConsumeOptions = {}): Consumer {
+    this.assertOpen();
+    const consumer = new KafkaBusConsumer(this, topic, group, handler, options);
+    this.consumers.add(consumer);
+    void consumer.done.finally(() => this.consumers.delete(consumer)).catch(() => undefined);
+    return consumer;
+  }
+
+  async endOffsets(topic: Topic): Promise<Offsets> {
+    await this.start();
+    const offsets = await this.requireAdmin().fetchTopicOffsets(this.topicName(topic));
+    return Object.fromEntries(offsets.map((o) => [o.partition, Number(o.high)]));
+  }
+
+  async committedOffsets(topic: Topic, group: string): Promise<Offsets> {
+    await this.start();
+    const name = this.topicName(topic);
+    const fetched = await this.requireAdmin().fetchOffsets({ groupId: this.groupId(group), topics: [name] });
+    const partitions = fetched.find((t) => t.topic === name)?.partitions ?? [];
+    // -1: the group never committed on this partition.
+    return Object.fromEntries(partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+  }
+
+  /**
+   * Reads from `from` (per partition; 0 where missing) up to the high watermarks as of the call,
+   * without committing anything (see read.ts).
+   */
+  async read(topic: Topic, from: Offsets, limit = 10_000): Promise<ConsumedRecord[]> {
+    this.assertOpen();
+    await this.start();
+    const ends = await this.endOffsets(topic);
+    const context = {
+      kafka: this.kafka,
+      config: this.config,
+      logger: this.logger,
+      admin: () => this.requireAdmin(),
+      groupId: (group: string) => this.groupId(group),
+    };
+    return readRange(context, { topic, name: this.topicName(topic), from, ends, limit });
+  }
+
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.consumers].map((c) => c.close()));
+      await this.sends.idle();
+      await this.starting?.catch(() => undefined);
+      await this.sends.close();
+      await this.admin?.disconnect().catch(() => undefined);
+      this.admin = undefined;
+    })();
+    return this.closing;
+  }
+
+  /** close() has begun. */
+  isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
+  private async connect(): Promise<void> {
+    const admin = this.kafka.admin({ retry: { retries: 5 } });
+    this.admin = admin;
+    await admin.connect();
+    await ensureTopics(admin, this.config, TOPICS.map((t) => this.topicName(t)), this.logger);
+    await this.sends.connect();
+  }
+
+  private requireAdmin(): Admin {
+    if (!this.admin) throw new Error('kafka bus is not started');
+    return this.admin;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('bus is closed');
+  }
+}
