@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../src/core/config/load.js';
+import { parseConfig } from '../src/config/load.js';
 import { mentionId } from '../src/core/ids.js';
 import type { RawMention } from '../src/core/types.js';
 import { openBus, openStore } from '../src/runtime.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../src/core/config/load.js';
+import { parseConfig } from '../src/config/load.js';
 import { mentionId } from '../src/core/ids.js';
 import { silentLogger } from '../src/core/log.js';
 import type { RawMention } from '../src/core/types.js';

@@ -2,11 +2,9 @@
 // committed file differs from what this would write.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchema } from '../src/core/config/schema.js';
+import { schemaText } from '../src/config/json-schema.js';
 
-export function schemaText(): string {
-  return `${JSON.stringify({ title: 'écoute configuration', ...configJsonSchema() }, null, 2)}\n`;
-}
+export { schemaText };
 
 const target = fileURLToPath(new URL('../../config/ecoute.schema.json', import.meta.url));
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

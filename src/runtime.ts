@@ -1,7 +1,7 @@
 // Opens the two seams a config asks for. This is the one place that knows which implementation
 // backs `bus.type` and `store.type`; everything else sees Bus and MentionStore.
 import { join, resolve } from 'node:path';
-import type { Config } from './core/config/schema.js';
+import type { Config } from './config/schema.js';
 import { authorKeySecret } from './core/author-key.js';
 import { createLogger, type Logger } from './core/log.js';
 import { checkDataDir, resetDataFiles } from './core/sqlite.js';

@@ -1,7 +1,7 @@
 // What every command shares: how it reads the config, how failures map to exit codes.
 import { EcouteError, isEcouteError } from '../core/errors.js';
-import { configPath, loadConfig } from '../core/config/load.js';
-import type { Config } from '../core/config/schema.js';
+import { configPath, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

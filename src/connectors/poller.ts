@@ -11,11 +11,10 @@ import { scrubbingLogger, secretScrubber } from '../core/scrub.js';
 import type { RawMention } from '../core/types.js';
 import { mentionId } from '../core/ids.js';
 import { describeUrl, HttpClient, parseJson, rateLimitWait, type HttpRequest, type HttpResponse } from './http/index.js';
-import { connectorName } from './names.js';
 import { MentionPublisher } from './publish.js';
 import { defaultScheduler, RateLimitedError, type RateLimit, type Scheduler } from './scheduler.js';
-import type { HttpConnectorConfig } from './schemas.js';
-import type { ConnectorContext, ConnectorStatus, RunningConnector } from './types.js';
+import type { PullConnectorConfig } from './http/config.js';
+import { nameOf, type ConnectorContext, type ConnectorDefinition, type ConnectorStatus, type RunningConnector } from './types.js';
 
 /**
  * One item read from a source: a mention, or why it could not become one (it goes to the
@@ -32,7 +31,7 @@ export interface PollResult {
 /** Cap on how long repeated failures push the next poll back. */
 const MAX_FAILURE_BACKOFF_MS = 3600_000;
 
-export abstract class PollingConnector<C extends HttpConnectorConfig> implements RunningConnector {
+export abstract class PollingConnector<C extends PullConnectorConfig> implements RunningConnector {
   readonly name: string;
   readonly caughtUp: Promise<void>;
   protected readonly http: HttpClient;
@@ -55,7 +54,7 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
     protected readonly config: C,
     protected readonly context: ConnectorContext,
   ) {
-    this.name = connectorName(config);
+    this.name = nameOf(this.definition(), config);
     this.state = { name: this.name, type: config.type, fetched: 0, rejected: 0, undated: 0 };
     this.log = scrubbingLogger(context.log);
     this.scheduler = context.scheduler ?? defaultScheduler;
@@ -65,6 +64,9 @@ export abstract class PollingConnector<C extends HttpConnectorConfig> implements
     // Started on the next tick, so subclass constructors finish first.
     this.loop = Promise.resolve().then(() => this.run());
   }
+
+  /** The definition this connector runs (its name; called from this constructor, so a method). */
+  protected abstract definition(): ConnectorDefinition<C>;
 
   /** Hosts this connector sends requests to (their rate limits are registered at start). */
   protected abstract hosts(): string[];

@@ -1,5 +1,5 @@
 // What every connector is: a plain definition object registered in registry.ts, with its config
-// schema (in src/core/config/schema.ts), whether it pulls with a cursor or is pushed to, and
+// schema (in its own folder), its default name, whether it pulls with a cursor or is pushed to, and
 // create(), which starts it.
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../core/log.js';
@@ -8,6 +8,7 @@ import type { Bus } from '../streams/bus/types.js';
 import type { CursorStore } from './cursors.js';
 import type { Scheduler } from './scheduler.js';
 import type { StatusStore } from './status-store.js';
+import type { z } from 'zod';
 
 export interface ConnectorContext {
   bus: Bus;
@@ -59,10 +60,24 @@ export interface RunningConnector {
   stop(): Promise<void>;
 }
 
+/**
+ * The zod schema of one connector's entry in `connectors:`: an object whose `type` is a literal (the
+ * whole config tells connectors apart by it), every field `.describe()`d, unknown keys refused.
+ */
+export type ConnectorConfigSchema<C extends { type: string }> = z.ZodType<C> & z.core.$ZodTypeDiscriminable;
+
 export interface ConnectorDefinition<C extends { type: string }> {
   type: C['type'];
   kind: 'pull' | 'push';
   description: string;
+  /** Its config schema, beside create(); src/config/ adds it to the `connectors:` union. */
+  config: ConnectorConfigSchema<C>;
+  /**
+   * Its name when the config gives none (a `name` field wins): what keys its cursor and its status,
+   * and what `ecoute connectors status` shows. From the config alone, so a process that does not run
+   * the connector (the status command) finds the same rows.
+   */
+  defaultName(config: C): string;
   /**
    * Which keys of `raw` this source's mentions keep (everything else a source sends is dropped at
    * the publisher, before any topic): only what the product uses, never who wrote it. A function
@@ -70,6 +85,12 @@ export interface ConnectorDefinition<C extends { type: string }> {
    */
   rawKeys: readonly string[] | ((config: C) => readonly string[]);
   create(config: C, context: ConnectorContext): RunningConnector;
+}
+
+/** A connector's name: the config's `name` when it has one, else the definition's default. */
+export function nameOf<C extends { type: string }>(definition: ConnectorDefinition<C>, config: C): string {
+  const named = (config as { name?: unknown }).name;
+  return typeof named === 'string' ? named : definition.defaultName(config);
 }
 
 /** The raw keys a definition keeps for one config. */

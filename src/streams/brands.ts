@@ -7,7 +7,7 @@
 // brand matching decides, `sentiment:` is not scored yet. parseBrandQuery refuses those, and the
 // config cross-checks call it, so `ecoute config validate` says so instead of a query that
 // silently never matches.
-import type { BrandConfig } from '../core/config/schema.js';
+import type { BrandConfig } from '../config/schema.js';
 import type { RawMention } from '../core/types.js';
 import { fold, foldedWords } from '../nlp/normalize.js';
 import { fieldsOf, QuerySyntaxError, type QueryField, type QueryNode } from '../query/ast.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KafkaBusSchema, type KafkaBusInput } from '../../src/core/config/schema.js';
+import { KafkaBusSchema, type KafkaBusInput } from '../../src/streams/bus/kafka/config.js';
 import { KafkaBus } from '../../src/streams/bus/kafka.js';
 import type { ConsumedRecord } from '../../src/streams/bus/types.js';
 import { requireKafka } from '../helpers/services.js';

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
 import { openBus, openStore } from '../../src/runtime.js';
 import type { MentionStore } from '../../src/store/types.js';
 import { mentionLines, workspace } from '../helpers/cli.js';

@@ -6,7 +6,7 @@
 // The mentions go through the real analyze stage (analyzeMention), so their lang is what detection
 // (or the source's hint) decided and their lemmas are the indexed ones; their brands come from the
 // two brand queries below.
-import type { BrandConfig } from '../../src/core/config/schema.js';
+import type { BrandConfig } from '../../src/config/schema.js';
 import type { AnalyzedMention, RawMention } from '../../src/core/types.js';
 import { analyzeMention } from '../../src/streams/analyze.js';
 import { brandMatcher } from '../../src/streams/brands.js';

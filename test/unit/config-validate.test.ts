@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, loadConfig } from '../../src/core/config/load.js';
+import { checkConfig, loadConfig } from '../../src/config/load.js';
 import { environmentProblems } from '../../src/cli/commands/config.js';
 import { workspace } from '../helpers/cli.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig } from '../../src/core/config/load.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { isEcouteError } from '../../src/core/errors.js';
-import { schemaText } from '../../scripts/write-schema.js';
+import { schemaText } from '../../src/config/json-schema.js';
 
 function problems(yaml: string): string {
   try {

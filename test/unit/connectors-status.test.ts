@@ -8,8 +8,8 @@ import { main } from '../../src/cli/main.js';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import { HackerNewsConnector, type HackerNewsConnectorConfig } from '../../src/connectors/hackernews/index.js';
 import { SqliteStatusStore } from '../../src/connectors/status-store.js';
-import { parseConfig } from '../../src/core/config/load.js';
-import { ConfigSchema } from '../../src/core/config/schema.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { readSecret, redactSecrets, requireSecret, scrubSecrets, Secret } from '../../src/core/config/secret.js';
 import { harness, jsonFixture, startServer, type TestServer } from '../helpers/connectors.js';
 

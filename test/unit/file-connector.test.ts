@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import { fileConnector } from '../../src/connectors/file/index.js';
 import type { RunningConnector } from '../../src/connectors/types.js';
-import { FileConnectorSchema } from '../../src/core/config/schema.js';
+import { FileConnectorSchema } from '../../src/connectors/file/config.js';
 import { silentLogger } from '../../src/core/log.js';
 import { EmbeddedBus } from '../../src/streams/bus/embedded.js';
 

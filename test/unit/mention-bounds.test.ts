@@ -9,11 +9,11 @@ import { boundedJson, MAX_MENTION_DEPTH, MAX_RAW_CHARS, measureJson } from '../.
 import { checkMention } from '../../src/connectors/output.js';
 import { MentionPublisher } from '../../src/connectors/publish.js';
 import { connectors, createConnector } from '../../src/connectors/registry.js';
-import { FileConnectorSchema } from '../../src/core/config/schema.js';
+import { FileConnectorSchema } from '../../src/connectors/file/config.js';
 import type { RawMention } from '../../src/core/types.js';
 import { workspace } from '../helpers/cli.js';
 import { harness, pollOnce, startServer } from '../helpers/connectors.js';
-import { HackerNewsConnectorSchema } from '../../src/connectors/schemas.js';
+import { HackerNewsConnectorSchema } from '../../src/connectors/hackernews/config.js';
 import { inputOf } from '../../src/connectors/text.js';
 
 /** `{"a":{"a":…}}` nested `depth` levels, built without recursion. */

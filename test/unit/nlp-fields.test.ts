@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
 import type { RawMention } from '../../src/core/types.js';
 import { analyze } from '../../src/nlp/analyze.js';
 import { brandFieldSets, fieldSetWith, shippedFields, type FieldOverrides } from '../../src/nlp/fields.js';

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
 import type { RawMention } from '../../src/core/types.js';
 import { ElasticsearchMentionStore } from '../../src/store/elasticsearch/index.js';
 import { analyzeMention } from '../../src/streams/analyze.js';

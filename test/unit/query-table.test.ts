@@ -1,7 +1,7 @@
 // The shared query table (test/helpers/query-table.ts) against the in-memory matcher and against
 // brand matching in the analyze stage; test/contract/store.contract.ts runs it against both stores.
 import { describe, expect, it } from 'vitest';
-import { checkConfig, parseConfig } from '../../src/core/config/load.js';
+import { checkConfig, parseConfig } from '../../src/config/load.js';
 import { fieldsOf } from '../../src/query/ast.js';
 import { compileMatcher, mentionMatchDoc } from '../../src/query/match.js';
 import { parseQuery } from '../../src/query/parse.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import { fileConnector } from '../../src/connectors/file/index.js';
-import { FileConnectorSchema } from '../../src/core/config/schema.js';
+import { FileConnectorSchema } from '../../src/connectors/file/config.js';
 import { mentionId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/core/log.js';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';

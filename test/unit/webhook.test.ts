@@ -12,8 +12,8 @@ import { SqliteCursorStore } from '../../src/connectors/cursors.js';
 import type { RunningConnector } from '../../src/connectors/types.js';
 import { signRequest, webhookConnector } from '../../src/connectors/webhook/index.js';
 import { computeSignature } from '../../src/connectors/webhook/signature.js';
-import { WebhookConnectorSchema, type WebhookConnectorConfig } from '../../src/core/config/schema.js';
-import { parseConfig } from '../../src/core/config/load.js';
+import { WebhookConnectorSchema, type WebhookConnectorConfig } from '../../src/connectors/webhook/config.js';
+import { parseConfig } from '../../src/config/load.js';
 import { isEcouteError } from '../../src/core/errors.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
 import type { RawMention } from '../../src/core/types.js';
@@ -604,7 +604,7 @@ describe('webhook: secrets', () => {
     }
     expect(message).toMatch(/connectors\[0\]\.source: must be lower-case/);
     expect(message).toMatch(/connectors\[0\]\.secret: unknown key/);
-    const { configJsonSchema } = await import('../../src/core/config/schema.js');
+    const { configJsonSchema } = await import('../../src/config/json-schema.js');
     const text = JSON.stringify(configJsonSchema());
     expect(text).toMatch(/"secret_env":\{[^}]*"secret":true/);
     expect(text).toMatch(/"secret_file":\{[^}]*"secret":true/);

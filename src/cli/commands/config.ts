@@ -2,8 +2,8 @@
 // and what the environment lacks (a secret the config points at that is not there), each with its
 // path. Secrets are checked for presence and length only; their values are never printed.
 import type { Command } from 'commander';
-import { checkConfig, configInvalid, configPath, readConfigFile } from '../../core/config/load.js';
-import { ConnectorSchema } from '../../core/config/schema.js';
+import { checkConfig, configInvalid, configPath, readConfigFile } from '../../config/load.js';
+import { ConnectorSchema } from '../../config/schema.js';
 import { readSecret } from '../../core/config/secret.js';
 import { errorMessage } from '../../core/errors.js';
 import { readWebhookSecret } from '../../connectors/webhook/secret.js';

@@ -4,9 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectorName } from '../../connectors/names.js';
+import { connectorName, type ConnectorConfig } from '../../connectors/registry.js';
 import { SqliteStatusStore, type StoredStatus } from '../../connectors/status-store.js';
-import type { ConnectorConfig } from '../../core/config/schema.js';
 import { readConfig } from '../context.js';
 import { visible } from '../terminal.js';
 

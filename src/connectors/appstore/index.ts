@@ -4,9 +4,9 @@
 import type { RawMention } from '../../core/types.js';
 import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
-import { AppStoreConnectorSchema, type AppStoreConnectorConfig } from '../schemas.js';
 import { inputOf, isoDate } from '../text.js';
 import type { ConnectorDefinition } from '../types.js';
+import { AppStoreConnectorSchema, type AppStoreConnectorConfig } from './config.js';
 
 export { AppStoreConnectorSchema };
 export type { AppStoreConnectorConfig };
@@ -85,6 +85,8 @@ export function parseAppStorePage(data: unknown, page: number, context: { appId:
 export const appStoreConnector: ConnectorDefinition<AppStoreConnectorConfig> = {
   type: 'appstore',
   kind: 'pull',
+  config: AppStoreConnectorSchema,
+  defaultName: (config) => `appstore:${config.country}:${config.app_id}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['appId', 'country', 'stars', 'version'],
   description: 'App Store customer reviews with star ratings (public JSON reviews feed).',
@@ -94,6 +96,10 @@ export const appStoreConnector: ConnectorDefinition<AppStoreConnectorConfig> = {
 };
 
 export class AppStoreConnector extends PollingConnector<AppStoreConnectorConfig> {
+  protected definition(): ConnectorDefinition<AppStoreConnectorConfig> {
+    return appStoreConnector;
+  }
+
   protected hosts(): string[] {
     return [new URL(this.config.api_url).host];
   }

@@ -8,9 +8,9 @@ import { requireSecret, Secret } from '../../core/config/secret.js';
 import type { RawMention } from '../../core/types.js';
 import { HttpError, MalformedResponseError, describeUrl, parseJson } from '../http/index.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
-import { BlueskyConnectorSchema, type BlueskyConnectorConfig } from '../schemas.js';
 import { inputOf, isoDate } from '../text.js';
 import type { ConnectorDefinition } from '../types.js';
+import { BlueskyConnectorSchema, type BlueskyConnectorConfig } from './config.js';
 
 export { BlueskyConnectorSchema };
 export type { BlueskyConnectorConfig };
@@ -88,6 +88,8 @@ interface Session {
 export const blueskyConnector: ConnectorDefinition<BlueskyConnectorConfig> = {
   type: 'bluesky',
   kind: 'pull',
+  config: BlueskyConnectorSchema,
+  defaultName: (config) => `bluesky:${config.query}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['reply'],
   description: 'Bluesky posts matching a search (app password session).',
@@ -97,6 +99,10 @@ export const blueskyConnector: ConnectorDefinition<BlueskyConnectorConfig> = {
 };
 
 export class BlueskyConnector extends PollingConnector<BlueskyConnectorConfig> {
+  protected definition(): ConnectorDefinition<BlueskyConnectorConfig> {
+    return blueskyConnector;
+  }
+
   private password: Secret | undefined;
   private session: Session | undefined;
   /** How many sessions were created and refreshed (status and tests). */

@@ -5,11 +5,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FileConnectorConfig } from '../../core/config/schema.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import { isDiskError } from '../../core/sqlite.js';
 import { MentionPublisher } from '../publish.js';
 import type { ConnectorContext, ConnectorDefinition, ConnectorStatus, RunningConnector } from '../types.js';
+import { FileConnectorSchema, type FileConnectorConfig } from './config.js';
 import { formatOf, readMentionFile } from './read.js';
 
 interface FileCursor {
@@ -32,6 +32,8 @@ interface Position {
 export const fileConnector: ConnectorDefinition<FileConnectorConfig> = {
   type: 'file',
   kind: 'pull',
+  config: FileConnectorSchema,
+  defaultName: (config) => `file:${config.path}`,
   // What raw keeps: the extra columns the config lists (none by default: a line's other columns are
   // the user's, and may hold personal data).
   rawKeys: (config) => config.raw_keys,
@@ -55,7 +57,7 @@ class FileConnector implements RunningConnector {
     private readonly context: ConnectorContext,
   ) {
     this.path = resolve(config.path);
-    this.name = `file:${config.path}`;
+    this.name = fileConnector.defaultName(config);
     this.state = { name: this.name, type: 'file', fetched: 0, rejected: 0 };
     this.caughtUp = new Promise((r) => (this.markCaughtUp = r));
     this.loop = this.run();

@@ -5,9 +5,9 @@
 import type { RawMention } from '../../core/types.js';
 import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
-import { HackerNewsConnectorSchema, type HackerNewsConnectorConfig } from '../schemas.js';
 import { htmlToText, inputOf } from '../text.js';
 import type { ConnectorDefinition } from '../types.js';
+import { HackerNewsConnectorSchema, type HackerNewsConnectorConfig } from './config.js';
 
 export { HackerNewsConnectorSchema };
 export type { HackerNewsConnectorConfig };
@@ -88,6 +88,8 @@ export function parseHackerNewsPage(data: unknown, where: string): Page<number> 
 export const hackerNewsConnector: ConnectorDefinition<HackerNewsConnectorConfig> = {
   type: 'hackernews',
   kind: 'pull',
+  config: HackerNewsConnectorSchema,
+  defaultName: (config) => `hackernews:${config.query}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['kind', 'link', 'storyId', 'storyTitle', 'parentId'],
   description: 'Hacker News stories and comments (Algolia HN search API).',
@@ -97,6 +99,10 @@ export const hackerNewsConnector: ConnectorDefinition<HackerNewsConnectorConfig>
 };
 
 export class HackerNewsConnector extends PollingConnector<HackerNewsConnectorConfig> {
+  protected definition(): ConnectorDefinition<HackerNewsConnectorConfig> {
+    return hackerNewsConnector;
+  }
+
   protected hosts(): string[] {
     return [new URL(this.config.api_url).host];
   }

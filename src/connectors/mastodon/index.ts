@@ -7,9 +7,9 @@ import { readSecret, type Secret } from '../../core/config/secret.js';
 import type { RawMention } from '../../core/types.js';
 import { MalformedResponseError, describeUrl } from '../http/errors.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
-import { MastodonConnectorSchema, type MastodonConnectorConfig } from '../schemas.js';
 import { htmlToText, inputOf, isoDate } from '../text.js';
 import type { ConnectorDefinition } from '../types.js';
+import { MastodonConnectorSchema, type MastodonConnectorConfig } from './config.js';
 
 export { MastodonConnectorSchema };
 export type { MastodonConnectorConfig };
@@ -117,6 +117,8 @@ export interface MastodonCursor {
 export const mastodonConnector: ConnectorDefinition<MastodonConnectorConfig> = {
   type: 'mastodon',
   kind: 'pull',
+  config: MastodonConnectorSchema,
+  defaultName: (config) => `mastodon:${new URL(config.instance).host}:${[...config.hashtags.map((t) => `#${t.replace(/^#/, '')}`), ...(config.query ? [config.query] : [])].join(',')}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['instance', 'tags', 'inReplyTo'],
   description: 'Mastodon hashtag timelines and, with a token, status search, on any instance.',
@@ -126,6 +128,10 @@ export const mastodonConnector: ConnectorDefinition<MastodonConnectorConfig> = {
 };
 
 export class MastodonConnector extends PollingConnector<MastodonConnectorConfig> {
+  protected definition(): ConnectorDefinition<MastodonConnectorConfig> {
+    return mastodonConnector;
+  }
+
   private token: Secret | undefined;
   private credentialsRead = false;
 

@@ -9,9 +9,9 @@ import { readSecret, type Secret } from '../../core/config/secret.js';
 import type { RawMention } from '../../core/types.js';
 import { HttpError, MalformedResponseError, describeUrl, parseJson } from '../http/index.js';
 import { pagedPoll, PollingConnector, type Item, type Mark, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
-import { RedditConnectorSchema, type RedditConnectorConfig } from '../schemas.js';
 import { inputOf } from '../text.js';
 import type { ConnectorDefinition } from '../types.js';
+import { RedditConnectorSchema, type RedditConnectorConfig } from './config.js';
 
 export { RedditConnectorSchema };
 export type { RedditConnectorConfig };
@@ -133,6 +133,8 @@ export interface RedditCursor {
 export const redditConnector: ConnectorDefinition<RedditConnectorConfig> = {
   type: 'reddit',
   kind: 'pull',
+  config: RedditConnectorSchema,
+  defaultName: (config) => `reddit:${config.subreddit ? `r/${config.subreddit}:` : ''}${config.query}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['kind', 'subreddit', 'link', 'postId', 'parentId'],
   description: 'Reddit posts matching a search and their comments (OAuth client credentials when configured).',
@@ -142,6 +144,10 @@ export const redditConnector: ConnectorDefinition<RedditConnectorConfig> = {
 };
 
 export class RedditConnector extends PollingConnector<RedditConnectorConfig> {
+  protected definition(): ConnectorDefinition<RedditConnectorConfig> {
+    return redditConnector;
+  }
+
   private clientId: Secret | undefined;
   private clientSecret: Secret | undefined;
   private token: { value: string; expiresAt: number } | undefined;

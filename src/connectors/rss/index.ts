@@ -1,8 +1,7 @@
 // The rss connector: one RSS or Atom feed, polled with conditional GET (If-None-Match,
 // If-Modified-Since). A feed is one page: its entries not yet published are published, then the
 // cursor (validators, ids seen, first-seen dates) is saved once the bus confirmed them.
-import type { RssConnectorConfig } from '../schemas.js';
-import { RssConnectorSchema } from '../schemas.js';
+import { RssConnectorSchema, type RssConnectorConfig } from './config.js';
 import { PollingConnector, type PollResult } from '../poller.js';
 import type { ConnectorDefinition } from '../types.js';
 import { parseFeed } from './parse.js';
@@ -24,6 +23,8 @@ const MIN_MEMORY = 500;
 export const rssConnector: ConnectorDefinition<RssConnectorConfig> = {
   type: 'rss',
   kind: 'pull',
+  config: RssConnectorSchema,
+  defaultName: (config) => `rss:${config.url}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['feed', 'feedTitle'],
   description: 'An RSS 2.0 or Atom feed (news, blogs, Google Alerts), with conditional GET.',
@@ -33,6 +34,10 @@ export const rssConnector: ConnectorDefinition<RssConnectorConfig> = {
 };
 
 export class RssConnector extends PollingConnector<RssConnectorConfig> {
+  protected definition(): ConnectorDefinition<RssConnectorConfig> {
+    return rssConnector;
+  }
+
   protected hosts(): string[] {
     return [new URL(this.config.url).host];
   }

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../../http/errors.js';
-import type { WebhookConnectorConfig } from '../../core/config/schema.js';
 import type { Secret } from '../../core/config/secret.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import { isDiskError } from '../../core/sqlite.js';
@@ -15,6 +14,7 @@ import type { Logger } from '../../core/log.js';
 import { MentionPublisher } from '../publish.js';
 import type { ConnectorContext, ConnectorDefinition, ConnectorStatus, RunningConnector } from '../types.js';
 import { parseItems, validateItems } from './body.js';
+import { WebhookConnectorSchema, type WebhookConnectorConfig } from './config.js';
 import { ReplayGuard } from './replay.js';
 import { mountWebhook, type WebhookEndpoint } from './route.js';
 import { readWebhookSecret } from './secret.js';
@@ -28,6 +28,8 @@ export const REPLAY_FILE = 'webhook-signatures.sqlite';
 export const webhookConnector: ConnectorDefinition<WebhookConnectorConfig> = {
   type: 'webhook',
   kind: 'push',
+  config: WebhookConnectorSchema,
+  defaultName: (config) => `webhook:${config.source}`,
   // What raw keeps: the extra columns the config lists (none by default: a line's other columns are
   // the user's, and may hold personal data).
   rawKeys: (config) => config.raw_keys,
@@ -80,7 +82,7 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     private readonly context: ConnectorContext,
   ) {
     this.source = config.source;
-    this.name = `webhook:${config.source}`;
+    this.name = webhookConnector.defaultName(config);
     this.maxBodyBytes = config.max_body_bytes;
     this.log = context.log;
     this.state = { name: this.name, type: 'webhook', fetched: 0, rejected: 0 };

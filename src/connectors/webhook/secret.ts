@@ -3,9 +3,9 @@
 // never the secret itself; errors name the variable or file, never the value. Unlike other
 // credentials (src/core/config/secret.ts), it has a default variable name and a minimum length.
 import { readFileSync } from 'node:fs';
-import type { WebhookConnectorConfig } from '../../core/config/schema.js';
 import { Secret } from '../../core/config/secret.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
+import type { WebhookConnectorConfig } from './config.js';
 
 /** Short secrets can be guessed offline from one captured signature. */
 export const MIN_SECRET_LENGTH = 16;

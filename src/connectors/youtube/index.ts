@@ -9,9 +9,9 @@ import type { RawMention } from '../../core/types.js';
 import { HttpError, MalformedResponseError } from '../http/index.js';
 import { pagedPoll, PollingConnector, type Item, type Page, type PagedCursor, type PageEntry, type PollResult } from '../poller.js';
 import { RateLimitedError } from '../scheduler.js';
-import { YouTubeConnectorSchema, type YouTubeConnectorConfig } from '../schemas.js';
 import { decodeEntities, htmlToText, inputOf, isoDate } from '../text.js';
 import type { ConnectorDefinition } from '../types.js';
+import { YouTubeConnectorSchema, type YouTubeConnectorConfig } from './config.js';
 
 export { YouTubeConnectorSchema };
 export type { YouTubeConnectorConfig };
@@ -152,6 +152,8 @@ export interface YouTubeCursor {
 export const youTubeConnector: ConnectorDefinition<YouTubeConnectorConfig> = {
   type: 'youtube',
   kind: 'pull',
+  config: YouTubeConnectorSchema,
+  defaultName: (config) => `youtube:${config.query}`,
   // What the product uses of raw; nothing that names a person.
   rawKeys: ['kind', 'live', 'videoId'],
   description: 'YouTube videos matching a query and their comment threads (Data API v3, API key).',
@@ -161,6 +163,10 @@ export const youTubeConnector: ConnectorDefinition<YouTubeConnectorConfig> = {
 };
 
 export class YouTubeConnector extends PollingConnector<YouTubeConnectorConfig> {
+  protected definition(): ConnectorDefinition<YouTubeConnectorConfig> {
+    return youTubeConnector;
+  }
+
   private key: Secret | undefined;
 
   protected hosts(): string[] {

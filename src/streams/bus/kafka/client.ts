@@ -1,7 +1,7 @@
 // The kafkajs client built from the bus configuration: brokers, timeouts, where its logs go, and
 // the consumer settings every consumer of the bus shares.
 import { Kafka, logLevel as KafkaLogLevel, type ConsumerConfig, type LogEntry } from 'kafkajs';
-import type { KafkaBusConfig } from '../../../core/config/schema.js';
+import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 
 const LOG_LEVELS: Record<KafkaBusConfig['log_level'], KafkaLogLevel> = {

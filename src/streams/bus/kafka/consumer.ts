@@ -8,7 +8,7 @@
 //   end it, with `done` rejected.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { KafkaBusConfig } from '../../../core/config/schema.js';
+import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import type { BatchHandler, ConsumedRecord, ConsumeOptions, Consumer, Topic } from '../types.js';
 import { consumerSettings } from './client.js';

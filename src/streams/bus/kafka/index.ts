@@ -15,7 +15,7 @@
 //
 // The bus starts lazily (first call), so `openBus` stays synchronous; `start()` starts it eagerly.
 import type { Admin, Kafka } from 'kafkajs';
-import type { KafkaBusConfig } from '../../../core/config/schema.js';
+import type { KafkaBusConfig } from './config.js';
 import { silentLogger, type Logger } from '../../../core/log.js';
 import { TOPICS, type BatchHandler, type Bus, type BusRecord, type ConsumedRecord, type ConsumeOptions, type Consumer, type Offsets, type Topic } from '../types.js';
 import { createKafka } from './client.js';

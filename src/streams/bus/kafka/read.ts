@@ -3,7 +3,7 @@
 // member owns whole, seeks every partition, reads up to the end offsets, and deletes the group.
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import type { KafkaBusConfig } from '../../../core/config/schema.js';
+import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import type { ConsumedRecord, Offsets, Topic } from '../types.js';
 import { consumerSettings } from './client.js';

@@ -6,7 +6,7 @@
 // queued chunks in order, several per request when they fit, so concurrent publishes share sends.
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import type { KafkaBusConfig } from '../../../core/config/schema.js';
+import type { KafkaBusConfig } from './config.js';
 import type { BusRecord } from '../types.js';
 import { messageBytes, toMessage } from './codec.js';
 

@@ -2,7 +2,7 @@
 // races with leader election and would use the broker's partition count, not ours.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
-import type { KafkaBusConfig } from '../../../core/config/schema.js';
+import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import { errorMatches } from './errors.js';
 import { EcouteError } from '../../../core/errors.js';

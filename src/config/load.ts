@@ -4,8 +4,8 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { EcouteError, errorMessage } from '../errors.js';
-import { parseBrandQuery } from '../../streams/brands.js';
+import { EcouteError, errorMessage } from '../core/errors.js';
+import { crossChecks } from './checks.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/ecoute.yaml';
@@ -75,45 +75,6 @@ export function checkConfig(text: string, origin = 'config'): ConfigCheck {
   problems.push(...crossChecks(data));
   if (problems.length > 0) return { config: undefined, data, problems };
   return { config: deepFreeze(result.data as Config), data, problems };
-}
-
-/**
- * Checks the schema alone cannot express: queries that parse (and name only fields known when
- * brands are matched), brand ids that are unique and known. They read the raw data, not the
- * validated config, so that they still run when another part of the file is invalid; a value of
- * the wrong type is skipped here (the schema already reports it).
- */
-function crossChecks(data: unknown): string[] {
-  const problems: string[] = [];
-  const brands = isRecord(data) && Array.isArray(data.brands) ? data.brands : [];
-  const ids = new Set<string>();
-  brands.forEach((brand: unknown, i) => {
-    if (!isRecord(brand)) return;
-    if (typeof brand.id === 'string') {
-      if (ids.has(brand.id)) problems.push(`brands[${i}].id: duplicate brand id "${brand.id}"`);
-      ids.add(brand.id);
-    }
-    for (const key of ['query', 'exclude'] as const) {
-      const query = brand[key];
-      if (typeof query !== 'string') continue;
-      try {
-        parseBrandQuery(query);
-      } catch (error) {
-        problems.push(`brands[${i}].${key}: ${(error as Error).message}`);
-      }
-    }
-  });
-  brands.forEach((brand: unknown, i) => {
-    if (!isRecord(brand) || !Array.isArray(brand.competitors)) return;
-    brand.competitors.forEach((c: unknown, j) => {
-      if (typeof c === 'string' && !ids.has(c)) problems.push(`brands[${i}].competitors[${j}]: unknown brand id "${c}"`);
-    });
-  });
-  return problems;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
