@@ -46,7 +46,7 @@ export interface AnalyzeStageOptions {
    */
   keepAuthorHandles?: boolean | undefined;
   onError?: (error: unknown) => void;
-  /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/connectors/dedup). */
+  /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/streams/near-duplicates). */
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
 }
 

@@ -6,7 +6,7 @@ import { EcouteError, errorMessage } from '../core/errors.js';
 import { diskSpace } from '../core/disk-space.js';
 import { isDiskError } from '../core/sqlite.js';
 import { join, resolve } from 'node:path';
-import { NearDuplicateDetector, SqliteFingerprintStore } from '../connectors/dedup/index.js';
+import { NearDuplicateDetector, SqliteFingerprintStore } from './near-duplicates/index.js';
 import { brandFieldSets } from '../nlp/fields.js';
 import { CalibrationStore } from '../nlp/sentiment/calibration.js';
 import type { Runtime } from '../runtime.js';
