@@ -3,6 +3,7 @@
 // with its offset. The batch is acknowledged only after both writes are durable.
 import { z } from 'zod';
 import { authorKey, contentHash, mentionId } from '../core/ids.js';
+import { mentionBody } from '../core/mention-text.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
 import { analyzeStrict } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';
@@ -51,7 +52,7 @@ export interface AnalyzeStageOptions {
 }
 
 export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
-  const body = raw.title ? `${raw.title}\n${raw.text}` : raw.text;
+  const body = mentionBody(raw);
   // Brands are matched on the lemmas and language mid-analysis, so that their field overrides
   // apply without a second pass over the text.
   let brands: string[] | undefined;
