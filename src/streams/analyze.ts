@@ -51,7 +51,14 @@ export interface AnalyzeStageOptions {
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
 }
 
-export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
+/** The mention ids the publisher writes as record keys (core/ids.ts mentionId). */
+const MENTION_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * `id`: the mention id when it is already known (the record key the publisher computed it as);
+ * computed from source and sourceId otherwise.
+ */
+export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>, id = mentionId(raw.source, raw.sourceId)): AnalyzedMention {
   const body = mentionBody(raw);
   // Brands are matched on the lemmas and language mid-analysis, so that their field overrides
   // apply without a second pass over the text.
@@ -77,7 +84,7 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
   return {
     ...rest,
     ...(options.keepAuthorHandles === true && { author }),
-    id: mentionId(raw.source, raw.sourceId),
+    id,
     // Not matched yet when there are no brand fields, or when the analysis failed before the fields.
     brands: brands ?? matchOnce(analysis.lemmas, analysis.lang),
     analysis,
@@ -118,7 +125,8 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       continue;
     }
     try {
-      const mention = analyzeMention(raw, options);
+      // The publisher keyed the record by the mention id: it is not computed a second time.
+      const mention = MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options);
       analyzed.push({ mention, headers: record.headers });
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, record.headers));
