@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config/load.js';
 import { mentionId } from '../src/core/ids.js';
 import type { RawMention } from '../src/core/types.js';
-import { openBus, openStore } from '../src/runtime.js';
+import { openBus, openStore } from '../src/app/runtime.js';
 import { analyzeMention } from '../src/streams/analyze.js';
 import { brandMatcher } from '../src/streams/brands.js';
 import { ELASTICSEARCH_URL, KAFKA_BROKER } from '../src/services/index.js';

@@ -9,8 +9,9 @@ import { parseConfig } from '../src/config/load.js';
 import { mentionId } from '../src/core/ids.js';
 import { silentLogger } from '../src/core/log.js';
 import type { RawMention } from '../src/core/types.js';
-import { openRuntime } from '../src/runtime.js';
-import { startStages, waitUntilIndexed } from '../src/streams/pipeline.js';
+import { openRuntime } from '../src/app/runtime.js';
+import { runStages } from '../src/app/stages.js';
+import { waitUntilIndexed } from '../src/streams/pipeline.js';
 
 const total = Number(process.env.N ?? 50_000);
 const demo = fileURLToPath(new URL('../../config/demo/mentions.jsonl', import.meta.url));
@@ -69,7 +70,7 @@ for (let i = 0; i < total; i += batch) {
 }
 
 const started = performance.now();
-const stages = startStages(runtime, silentLogger);
+const stages = runStages(runtime, silentLogger);
 await waitUntilIndexed(runtime, { pollMs: 20 });
 const seconds = (performance.now() - started) / 1000;
 await stages.stop();

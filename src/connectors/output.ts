@@ -5,7 +5,14 @@
 import type { RawMention } from '../core/types.js';
 import { MAX_MENTION_DEPTH, MAX_RAW_CHARS, measureJson } from './bounds.js';
 
-export type CheckedMention = { ok: true; mention: RawMention } | { ok: false; code: 'MENTION_TOO_DEEP' | 'MENTION_TOO_LARGE'; reason: string };
+declare const checked: unique symbol;
+/**
+ * A mention that passed checkMention, as it may be published: the publisher takes it as is
+ * (MentionPublisher.addChecked), so a mention checked to answer a request is not checked twice.
+ */
+export type PublishableMention = RawMention & { readonly [checked]: true };
+
+export type CheckedMention = { ok: true; mention: PublishableMention } | { ok: false; code: 'MENTION_TOO_DEEP' | 'MENTION_TOO_LARGE'; reason: string };
 
 /** The mention as it may be published (a copy when raw was cut), or why it may not. */
 export function checkMention(mention: RawMention, rawKeys: readonly string[]): CheckedMention {
@@ -25,7 +32,7 @@ export function checkMention(mention: RawMention, rawKeys: readonly string[]): C
       };
     }
   }
-  return { ok: true, mention: out };
+  return { ok: true, mention: out as PublishableMention };
 }
 
 /** Keeps only the declared keys of raw (an object); raw of any other shape, or left empty, is dropped. */

@@ -9,7 +9,6 @@ import { errorMessage, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { scrubbingLogger, secretScrubber } from '../core/scrub.js';
 import type { RawMention } from '../core/types.js';
-import { mentionId } from '../core/ids.js';
 import { describeUrl, HttpClient, parseJson, rateLimitWait, type HttpRequest, type HttpResponse } from './http/index.js';
 import { MentionPublisher } from './publish.js';
 import { defaultScheduler, RateLimitedError, type RateLimit, type Scheduler } from './scheduler.js';
@@ -196,7 +195,9 @@ export abstract class PollingConnector<C extends PullConnectorConfig> implements
     }
     // The ids of the mentions published without a date of their own (by id: the publisher's output
     // check may hand back a copy of the mention).
+    // By source and id at the source: the mention id is computed once, by the publisher.
     const undated = new Set<string>();
+    const sourceKey = (m: RawMention) => `${m.source}\u0000${m.sourceId}`;
     let undatedDurable = 0;
     const publisher = new MentionPublisher({
       bus: this.context.bus,
@@ -204,7 +205,7 @@ export abstract class PollingConnector<C extends PullConnectorConfig> implements
       onDurable: ({ mentions, rejections, position }) => {
         this.state.fetched += mentions.length;
         this.state.rejected += rejections.length;
-        const withoutDate = mentions.filter(({ id }) => undated.has(id)).length;
+        const withoutDate = mentions.filter(({ mention }) => undated.has(sourceKey(mention))).length;
         this.state.undated = (this.state.undated ?? 0) + withoutDate;
         undatedDurable += withoutDate;
         for (const { mention } of mentions) {
@@ -225,7 +226,7 @@ export abstract class PollingConnector<C extends PullConnectorConfig> implements
       // Nothing a source sent reaches a topic with a secret in it (a server may echo a token back).
       if (item.ok) {
         const mention = secretScrubber.scrubValue(this.config.lang && item.mention.lang === undefined ? { ...item.mention, lang: this.config.lang } : item.mention);
-        if (item.undated) undated.add(mentionId(mention.source, mention.sourceId));
+        if (item.undated) undated.add(sourceKey(mention));
         await publisher.add(mention, position, { file: this.name });
       } else {
         await publisher.reject({ file: this.name, code: item.code ?? 'MENTION_INVALID', reason: `${this.name}: ${this.scrub(item.reason)}`, input: this.scrub(item.input) }, position);

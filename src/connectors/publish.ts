@@ -7,7 +7,7 @@ import type { ErrorCode } from '../core/errors.js';
 import type { Bus, BusRecord } from '../streams/bus/types.js';
 import { deadLetterRecord, INGEST_ID_HEADER, MAX_INPUT_CHARS } from '../streams/dead-letter.js';
 import { boundedJson } from './bounds.js';
-import { checkMention } from './output.js';
+import { checkMention, type PublishableMention } from './output.js';
 
 export interface Rejection {
   file?: string;
@@ -80,8 +80,17 @@ export class MentionPublisher {
       );
       return;
     }
+    await this.addChecked(checked.mention, position);
+  }
+
+  /**
+   * Queues a mention checkMention already passed (the webhook checks each item to answer the
+   * request). Its id is computed here, once: it is the record's key on mentions.raw, which the
+   * analyze stage takes as the mention id.
+   */
+  async addChecked(mention: PublishableMention, position?: unknown): Promise<void> {
     if (position !== undefined) this.position = position;
-    this.mentions.push({ id: mentionId(checked.mention.source, checked.mention.sourceId), mention: checked.mention });
+    this.mentions.push({ id: mentionId(mention.source, mention.sourceId), mention });
     if (this.size() >= this.batchSize) await this.flush();
   }
 

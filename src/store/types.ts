@@ -27,7 +27,7 @@ export interface BulkResult {
 
 /**
  * Near-duplicates (syndicated news, reposts, copy-paste reviews) carry `duplicateOf`, the id of the
- * first-seen mention of the story (set by the analyze stage, src/connectors/dedup). Stores keep
+ * first-seen mention of the story (set by the analyze stage, src/streams/near-duplicates). Stores keep
  * every copy; this says which ones a read sees:
  * - `exclude` (the default everywhere: count, search, timeline, topTerms, significantTerms): only
  *   the mentions that are not copies, so each story counts and shows once;

@@ -3,6 +3,7 @@
 // with its offset. The batch is acknowledged only after both writes are durable.
 import { z } from 'zod';
 import { authorKey, contentHash, mentionId } from '../core/ids.js';
+import { mentionBody } from '../core/mention-text.js';
 import type { AnalyzedMention, Lang, RawMention } from '../core/types.js';
 import { analyzeStrict } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';
@@ -47,12 +48,19 @@ export interface AnalyzeStageOptions {
    */
   keepAuthorHandles?: boolean | undefined;
   onError?: (error: unknown) => void;
-  /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/connectors/dedup). */
+  /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/streams/near-duplicates). */
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
 }
 
-export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): AnalyzedMention {
-  const body = raw.title ? `${raw.title}\n${raw.text}` : raw.text;
+/** The mention ids the publisher writes as record keys (core/ids.ts mentionId). */
+const MENTION_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * `id`: the mention id when it is already known (the record key the publisher computed it as);
+ * computed from source and sourceId otherwise.
+ */
+export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>, id = mentionId(raw.source, raw.sourceId)): AnalyzedMention {
+  const body = mentionBody(raw);
   // Brands are matched on the lemmas and language mid-analysis, so that their field overrides
   // apply without a second pass over the text.
   let brands: string[] | undefined;
@@ -77,7 +85,7 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
   return {
     ...rest,
     ...(options.keepAuthorHandles === true && { author }),
-    id: mentionId(raw.source, raw.sourceId),
+    id,
     // Not matched yet when there are no brand fields, or when the analysis failed before the fields.
     brands: brands ?? matchOnce(analysis.lemmas, analysis.lang),
     analysis,
@@ -118,7 +126,8 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       continue;
     }
     try {
-      const mention = analyzeMention(raw, options);
+      // The publisher keyed the record by the mention id: it is not computed a second time.
+      const mention = MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options);
       analyzed.push({ mention, headers: record.headers });
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, record.headers));

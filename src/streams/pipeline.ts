@@ -5,17 +5,12 @@ import type { Logger } from '../core/log.js';
 import { EcouteError, errorMessage } from '../core/errors.js';
 import { diskSpace } from '../core/disk-space.js';
 import { isDiskError } from '../core/sqlite.js';
-import { join, resolve } from 'node:path';
-import { NearDuplicateDetector, SqliteFingerprintStore } from '../connectors/dedup/index.js';
-import { brandFieldSets } from '../nlp/fields.js';
-import { CalibrationStore } from '../nlp/sentiment/calibration.js';
-import type { Runtime } from '../runtime.js';
 import type { MentionStore } from '../store/types.js';
-import { brandMatcher } from './brands.js';
-import { ANALYZE_GROUP, startAnalyzeStage } from './analyze.js';
-import type { Consumer, Offsets } from './bus/types.js';
+import { ANALYZE_GROUP, startAnalyzeStage, type AnalyzeStageOptions } from './analyze.js';
+import type { Bus, Consumer, Offsets } from './bus/types.js';
 import { reached } from './bus/types.js';
 import { INDEX_GROUP, startIndexStage } from './index-stage.js';
+import { NearDuplicateDetector, type FingerprintStore } from './near-duplicates/index.js';
 
 export type StageName = 'analyze' | 'index';
 export const STAGES: readonly StageName[] = ['analyze', 'index'];
@@ -26,13 +21,22 @@ export interface RunningStages {
   readonly failed: Promise<never>;
 }
 
-/** What the stages need: an analyze-only worker has no store. */
-export type StageDeps = Pick<Runtime, 'config' | 'bus' | 'authorKeySecret'> & { store?: MentionStore };
+/**
+ * What the analyze stage is given, already opened by the composition root (src/app): the stage
+ * opens no file itself. Near-duplicates are marked against `fingerprints`.
+ */
+export type AnalyzeDeps = Omit<AnalyzeStageOptions, 'bus' | 'onError' | 'markDuplicates'> & { fingerprints: FingerprintStore };
 
-export function startStages(runtime: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
+/** What the stages need: an analyze-only worker has no store, an index-only one no analysis. */
+export interface StageDeps {
+  bus: Bus;
+  store?: MentionStore | undefined;
+  analyze?: AnalyzeDeps | undefined;
+}
+
+export function startStages(deps: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
   const started: Consumer[] = [];
   const names: StageName[] = [];
-  let fingerprints: SqliteFingerprintStore | undefined;
   // While a data file cannot be written (disk full), that is logged once for all (core/disk-space.ts):
   // the stages retry their batch quietly, with back-off, and resume by themselves.
   const warn = (stage: string) => (error: unknown) => {
@@ -40,30 +44,23 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
     log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
   };
   if (stages.includes('analyze')) {
-    // Per-brand sentiment calibrations (`ecoute sentiment calibrate`), re-read when they change.
-    const calibrations = new CalibrationStore(resolve(runtime.config.data_dir), 5000, (m) => log.warn(m));
-    // Near-duplicates are marked against the fingerprints this analyze stage has seen (data_dir/dedup.sqlite).
-    fingerprints = new SqliteFingerprintStore(join(resolve(runtime.config.data_dir), 'dedup.sqlite'));
+    if (!deps.analyze) throw new EcouteError('INTERNAL_INVARIANT', 'the analyze stage needs its analysis options');
+    const { fingerprints, ...analyze } = deps.analyze;
     const duplicates = new NearDuplicateDetector(fingerprints);
     names.push('analyze');
     started.push(
       startAnalyzeStage({
-        bus: runtime.bus,
-        languages: runtime.config.languages,
-        matchBrands: brandMatcher(runtime.config.brands),
-        brandFields: brandFieldSets(runtime.config.brands),
-        calibrations: (brand) => calibrations.get(brand),
-        authorKeySecret: runtime.authorKeySecret,
-        keepAuthorHandles: runtime.config.privacy.keep_author_handles,
+        ...analyze,
+        bus: deps.bus,
         onError: warn('analyze'),
         markDuplicates: (analyzed) => duplicates.mark(analyzed),
       }),
     );
   }
   if (stages.includes('index')) {
-    if (!runtime.store) throw new EcouteError('INTERNAL_INVARIANT', 'the index stage needs a store');
+    if (!deps.store) throw new EcouteError('INTERNAL_INVARIANT', 'the index stage needs a store');
     names.push('index');
-    started.push(startIndexStage({ bus: runtime.bus, store: runtime.store, onError: warn('index') }));
+    started.push(startIndexStage({ bus: deps.bus, store: deps.store, onError: warn('index') }));
   }
   // A consumer retries what may pass (a failed batch, a full disk, a busy file); it ends only on
   // what will not (a data file found damaged): the stage then fails, naming the cause.
@@ -84,7 +81,6 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
     failed,
     async stop() {
       for (const consumer of started) await consumer.close();
-      await fingerprints?.close();
     },
   };
 }
@@ -94,7 +90,7 @@ export function startStages(runtime: StageDeps, log: Logger, stages: readonly St
  * group reached the raw end offsets, then the index group reached the analyzed end offsets as they
  * were at that moment. Works whichever process runs the stages.
  */
-export async function waitUntilIndexed(runtime: Pick<Runtime, 'bus'>, options: { signal?: AbortSignal; onProgress?: (indexed: Offsets) => void; pollMs?: number } = {}): Promise<void> {
+export async function waitUntilIndexed(runtime: { bus: Bus }, options: { signal?: AbortSignal; onProgress?: (indexed: Offsets) => void; pollMs?: number } = {}): Promise<void> {
   const { bus } = runtime;
   const poll = options.pollMs ?? 100;
   const rawEnd = await bus.endOffsets('mentions.raw');

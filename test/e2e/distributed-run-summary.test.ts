@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { openStore } from '../../src/runtime.js';
+import { openStore } from '../../src/app/runtime.js';
 import { mentionLines, workspace } from '../helpers/cli.js';
 import { requireElasticsearch, requireKafka } from '../helpers/services.js';
 

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ReplayGuard } from '../../src/connectors/webhook/replay.js';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
-import { SqliteFingerprintStore } from '../../src/connectors/dedup/index.js';
+import { SqliteFingerprintStore } from '../../src/streams/near-duplicates/index.js';
 import { EcouteError } from '../../src/core/errors.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { checkDataDir, openSqlite, resetDataFiles } from '../../src/core/sqlite.js';

@@ -7,11 +7,12 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { MentionPublisher } from '../../connectors/publish.js';
 import { checkEncoding, DEFAULT_MAX_LINE_BYTES } from '../../connectors/file/lines.js';
-import { readMentionFile } from '../../connectors/file/read.js';
+import { publishMentionFile } from '../../connectors/file/publish-file.js';
 import { contentHash, mentionId } from '../../core/ids.js';
 import { createLogger } from '../../core/log.js';
-import { openRuntime } from '../../runtime.js';
-import { startStages, waitUntilIndexed } from '../../streams/pipeline.js';
+import { openRuntime } from '../../app/runtime.js';
+import { runStages } from '../../app/stages.js';
+import { waitUntilIndexed } from '../../streams/pipeline.js';
 import { INDEX_GROUP } from '../../streams/index-stage.js';
 import { readConfig, UsageError } from '../context.js';
 import { deadLettersSince, describeRejections } from '../dead-letters.js';
@@ -53,7 +54,7 @@ export function registerIngest(program: Command): void {
       const { config } = readConfig(options.config);
       const log = createLogger();
       const runtime = await openRuntime(config, { check: true, reset: resetsOf(options), log });
-      const stages = startStages(runtime, log);
+      const stages = runStages(runtime, log);
       const interrupted = new AbortController();
       const onSignal = () => interrupted.abort();
       process.once('SIGINT', onSignal);
@@ -91,12 +92,9 @@ export function registerIngest(program: Command): void {
           },
         });
         for (const file of files) {
-          for await (const item of readMentionFile(file, { maxLineBytes, ...(options.format && { format: options.format as 'jsonl' | 'csv' }) })) {
-            if (interrupted.signal.aborted) throw new EcouteError('INTERRUPTED', 'interrupted: what was published is safe; run the same command again to finish');
-            lines++;
-            if (item.result.ok) await publisher.add(item.result.mention, undefined, { file, line: item.line, input: item.input });
-            else await publisher.reject({ file, line: item.line, code: item.result.code, reason: item.result.reason, input: item.input });
-          }
+          const read = await publishMentionFile(file, publisher, { maxLineBytes, signal: interrupted.signal, ...(options.format && { format: options.format as 'jsonl' | 'csv' }) });
+          lines += read.lines;
+          if (read.stopped) throw new EcouteError('INTERRUPTED', 'interrupted: what was published is safe; run the same command again to finish');
         }
         await publisher.flush();
         bar?.update({ phase: 'indexing' });

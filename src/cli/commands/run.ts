@@ -2,12 +2,12 @@
 // prints what was indexed once the sources' backlog is searchable, then keeps listening until
 // SIGINT/SIGTERM, when it drains in-flight work and commits before exiting.
 import type { Command } from 'commander';
-import { createHttpServer } from '../../http/server.js';
-import { createConnector, isPushConnector } from '../../connectors/registry.js';
+import { startSources, type RunningSources } from '../../app/connectors.js';
+import { openRuntime, type Runtime } from '../../app/runtime.js';
+import { runStages } from '../../app/stages.js';
 import type { RunningConnector } from '../../connectors/types.js';
-import { createLogger, type Logger } from '../../core/log.js';
-import { openRuntime, type Runtime } from '../../runtime.js';
-import { startStages, waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
+import { createLogger } from '../../core/log.js';
+import { waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { parseStages, RUN_PARTS } from '../stages-option.js';
@@ -32,30 +32,16 @@ export function registerRun(program: Command): void {
       // Every data file is checked first: a damaged or emptied one stops here, named, with what to do.
       const runtime = await openRuntime(config, { check: true, reset: resetsOf(options), log });
       log.info(`écoute running with ${path}: bus ${config.bus.type}, store ${config.store.type}, data in ${runtime.dataDir}`);
-      const stages = startStages(runtime, log, stageNames);
-      const configured = withConnectors ? config.connectors : [];
-      // Push connectors (webhook) mount their routes on the HTTP server, which listens only once
-      // they all did; without one, no port is opened.
-      const httpServer = configured.some(isPushConnector)
-        ? createHttpServer({ host: config.http.host, port: config.http.port, requestTimeoutMs: config.http.request_timeout_ms, log })
-        : undefined;
-      const running: RunningConnector[] = [];
+      const stages = runStages(runtime, log, stageNames);
+      let sources: RunningSources | undefined;
       try {
-        for (const c of configured) {
-          running.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
-        }
-        if (httpServer) {
-          const url = await httpServer.listen();
-          const sources = configured.flatMap((c) => (c.type === 'webhook' ? [c.source] : []));
-          log.info(`HTTP server listening on ${url}; webhooks: ${sources.map((s) => `POST ${url}/ingest/${s}`).join(', ')}`);
-        }
+        sources = withConnectors ? await startSources(runtime, log) : undefined;
       } catch (error) {
-        await httpServer?.close();
-        await stopAll(running, log);
         await stages.stop();
         await runtime.close();
         throw error;
       }
+      const running: RunningConnector[] = sources?.connectors ?? [];
       const stopped = untilStopSignal();
       const shutdown = new AbortController();
       void stopped.then(() => shutdown.abort());
@@ -80,21 +66,14 @@ export function registerRun(program: Command): void {
         const signal = await Promise.race([stopped, stages.failed]);
         log.info(`${signal}: draining in-flight work`);
       } finally {
-        // The HTTP server first: no new request arrives while the rest drains, and the requests in
-        // flight finish their bus writes (and get their 202) before the bus closes.
-        await httpServer?.close().catch((error: unknown) => log.warn(`HTTP server: ${String(error)}`));
-        await stopAll(running, log);
+        // The sources first (the HTTP server, then the connectors): nothing new arrives while the
+        // stages drain, and the requests in flight finish their bus writes before the bus closes.
+        await sources?.stop();
         await stages.stop();
         await runtime.close();
       }
       log.info('stopped cleanly');
     });
-}
-
-async function stopAll(running: RunningConnector[], log: Logger): Promise<void> {
-  for (const connector of running) {
-    await connector.stop().catch((error: unknown) => log.warn(`${connector.name}: ${String(error)}`));
-  }
 }
 
 async function summary(runtime: Runtime, connectors: RunningConnector[]): Promise<string> {

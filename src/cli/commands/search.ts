@@ -1,7 +1,7 @@
 // `ecoute search`: the boolean query language over every indexed mention.
 import type { Command } from 'commander';
 import type { AnalyzedMention, SentimentLabel } from '../../core/types.js';
-import { openStore } from '../../runtime.js';
+import { openStore } from '../../app/runtime.js';
 import { parseQuery } from '../../query/parse.js';
 import type { DuplicatesMode, MentionStore, SearchRequest } from '../../store/types.js';
 import { MAX_LIMIT } from '../../store/request.js';

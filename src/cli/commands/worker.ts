@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import { authorKeySecret } from '../../core/author-key.js';
 import { createLogger } from '../../core/log.js';
-import { openBus, openStore, prepareDataDir } from '../../runtime.js';
+import { openBus, openStore, prepareDataDir } from '../../app/runtime.js';
+import { runStages } from '../../app/stages.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
-import { STAGES, startStages, type StageName } from '../../streams/pipeline.js';
+import { STAGES, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { parseStages } from '../stages-option.js';
@@ -24,7 +25,7 @@ export function registerWorker(program: Command): void {
       prepareDataDir(config, { reset: resetsOf(options), log });
       const bus = openBus(config);
       const store = name === 'index' ? await openStore(config) : undefined;
-      const stages = startStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
+      const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
       const stopped = untilStopSignal();
       try {

@@ -10,7 +10,8 @@ import { isDiskError } from '../../core/sqlite.js';
 import { MentionPublisher } from '../publish.js';
 import type { ConnectorContext, ConnectorDefinition, ConnectorStatus, RunningConnector } from '../types.js';
 import { FileConnectorSchema, type FileConnectorConfig } from './config.js';
-import { formatOf, readMentionFile } from './read.js';
+import { publishMentionFile } from './publish-file.js';
+import { formatOf } from './read.js';
 
 interface FileCursor {
   /** Identity of the file read: a replaced file (new inode) or a shorter one is read from the start. */
@@ -156,24 +157,17 @@ class FileConnector implements RunningConnector {
         this.context.statusStore?.addFetched(this.name, mentions.length);
       },
     });
-    const lines = readMentionFile(path, {
+    await publishMentionFile(path, publisher, {
       ...(this.config.format && { format: this.config.format }),
       afterLine: from.line,
       ...(csv ? {} : { startByte: from.byte }),
       follow: true,
       maxLineBytes: this.config.max_line_bytes,
       shown,
+      lang: this.config.lang,
+      signal: this.stopping.signal,
+      positionOf: (item): Position => ({ line: item.line, byte: item.endByte ?? info.size }),
     });
-    for await (const item of lines) {
-      if (this.stopping.signal.aborted) break;
-      const position: Position = { line: item.line, byte: item.endByte ?? info.size };
-      if (item.result.ok) {
-        if (this.config.lang && item.result.mention.lang === undefined) item.result.mention.lang = this.config.lang;
-        await publisher.add(item.result.mention, position, { file: shown, line: item.line, input: item.input });
-      } else {
-        await publisher.reject({ file: shown, line: item.line, code: item.result.code, reason: item.result.reason, input: item.input }, position);
-      }
-    }
     await publisher.flush();
   }
 }

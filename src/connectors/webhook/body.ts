@@ -3,11 +3,10 @@
 // the path; a mention that names another source is rejected rather than silently re-labelled.
 import { HttpError } from '../../http/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
-import type { RawMention } from '../../core/types.js';
 import { MAX_INPUT_CHARS } from '../../streams/dead-letter.js';
 import { boundedJson } from '../bounds.js';
 import { parseMentionJson, toRawMention } from '../file/mention-line.js';
-import { checkMention } from '../output.js';
+import { checkMention, type PublishableMention } from '../output.js';
 
 export interface ItemRejection {
   index: number;
@@ -19,7 +18,7 @@ export interface ItemRejection {
 }
 
 export interface ValidatedBody {
-  mentions: { index: number; mention: RawMention }[];
+  mentions: { index: number; mention: PublishableMention }[];
   rejections: ItemRejection[];
 }
 

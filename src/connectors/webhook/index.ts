@@ -226,7 +226,7 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
       for (const r of rejections) {
         await publisher.reject({ file: `webhook:${this.source}#${requestId}`, line: r.index, code: r.code, reason: r.reason, input: r.input, ...(r.truncated && { truncated: true }) });
       }
-      for (const m of mentions) await publisher.add(m.mention);
+      for (const m of mentions) await publisher.addChecked(m.mention);
       await publisher.flush();
     } catch (error) {
       // The bus refused or failed the write: nothing is promised, the sender retries the same request.

@@ -7,6 +7,7 @@
 // search and aggregations. `ecoute` is excluded from `_source`, so get() and search hits return
 // exactly the mention, and the derived copies cost index space only.
 import type { estypes } from '@elastic/elasticsearch';
+import { mentionBody } from '../../core/mention-text.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { foldedWords } from '../../nlp/normalize.js';
 
@@ -163,7 +164,7 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
   return {
     published_at: publishedMs,
     // One text like the embedded FTS column (title, newline, text): a phrase may span the two.
-    text: foldedWords(m.title ? `${m.title}\n${m.text}` : m.text).join(' '),
+    text: foldedWords(mentionBody(m)).join(' '),
     lemmas: [...new Set(foldedWords(m.analysis.lemmas.join(' ')))],
     // Zero counts are not occurrences (the embedded store skips them too).
     terms: Object.entries(m.analysis.terms)

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import { diskSpace } from '../../core/disk-space.js';
 import { guarded, isDiskError, markSchemaCreated, openSqlite, sqliteFailure } from '../../core/sqlite.js';
+import { mentionBody } from '../../core/mention-text.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { bucketStart, fillBuckets, intervalMs, intervalOrigin } from '../buckets.js';
 import { decodeCursor, encodeCursor, requestFingerprint } from '../cursor.js';
@@ -215,7 +216,7 @@ export class EmbeddedMentionStore implements MentionStore {
     }
     for (const brand of m.brands) s.insertBrand.run(doc, brand);
     for (const [term, count] of Object.entries(a.terms)) if (count > 0) s.insertTerm.run(doc, term, count);
-    s.insertFts.run(doc, m.title ? `${m.title}\n${m.text}` : m.text, a.lemmas.join(' '));
+    s.insertFts.run(doc, mentionBody(m), a.lemmas.join(' '));
     return existing ? 'updated' : 'created';
   }
 

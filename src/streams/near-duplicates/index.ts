@@ -10,6 +10,7 @@
 // stored by mention id, so a replayed batch gets the same answers.
 import type Database from 'better-sqlite3';
 import { guarded, openSqlite } from '../../core/sqlite.js';
+import { mentionBody } from '../../core/mention-text.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { BANDS, bands, fromBuffer, minhash, similarity, toBuffer } from './minhash.js';
 
@@ -92,8 +93,7 @@ export class NearDuplicateDetector {
   async mark(mentions: AnalyzedMention[]): Promise<void> {
     const work = async () => {
       for (const mention of mentions) {
-        const text = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
-        const duplicateOf = await this.check(mention.id, text, Date.now(), [...mention.brands].sort().join(','));
+        const duplicateOf = await this.check(mention.id, mentionBody(mention), Date.now(), [...mention.brands].sort().join(','));
         if (duplicateOf) mention.duplicateOf = duplicateOf;
       }
     };

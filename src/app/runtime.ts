@@ -1,18 +1,18 @@
 // Opens the two seams a config asks for. This is the one place that knows which implementation
 // backs `bus.type` and `store.type`; everything else sees Bus and MentionStore.
 import { join, resolve } from 'node:path';
-import type { Config } from './config/schema.js';
-import { authorKeySecret } from './core/author-key.js';
-import { createLogger, type Logger } from './core/log.js';
-import { checkDataDir, resetDataFiles } from './core/sqlite.js';
-import { SqliteCursorStore, type CursorStore } from './connectors/cursors.js';
-import { SqliteStatusStore, type StatusStore } from './connectors/status-store.js';
-import { EmbeddedBus } from './streams/bus/embedded.js';
-import { KafkaBus } from './streams/bus/kafka.js';
-import type { Bus } from './streams/bus/types.js';
-import { EmbeddedMentionStore } from './store/embedded/index.js';
-import { ElasticsearchMentionStore } from './store/elasticsearch/index.js';
-import type { MentionStore } from './store/types.js';
+import type { Config } from '../config/schema.js';
+import { authorKeySecret } from '../core/author-key.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { checkDataDir, resetDataFiles } from '../core/sqlite.js';
+import { SqliteCursorStore, type CursorStore } from '../connectors/cursors.js';
+import { SqliteStatusStore, type StatusStore } from '../connectors/status-store.js';
+import { EmbeddedBus } from '../streams/bus/embedded.js';
+import { KafkaBus } from '../streams/bus/kafka.js';
+import type { Bus } from '../streams/bus/types.js';
+import { EmbeddedMentionStore } from '../store/embedded/index.js';
+import { ElasticsearchMentionStore } from '../store/elasticsearch/index.js';
+import type { MentionStore } from '../store/types.js';
 
 export interface Runtime {
   config: Readonly<Config>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { minhash, NearDuplicateDetector, similarity, SqliteFingerprintStore } from '../../src/connectors/dedup/index.js';
+import { minhash, NearDuplicateDetector, similarity, SqliteFingerprintStore } from '../../src/streams/near-duplicates/index.js';
 import type { AnalyzedMention, RawMention } from '../../src/core/types.js';
 import { mentionId } from '../../src/core/ids.js';
 import { startAnalyzeStage } from '../../src/streams/analyze.js';

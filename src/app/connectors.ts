@@ -1,0 +1,50 @@
+// Starts the configured connectors, and the HTTP server when a push connector (webhook) needs one:
+// push connectors mount their routes on it, and it listens only once they all did; without one, no
+// port is opened.
+import { createHttpServer, type HttpServer } from '../http/server.js';
+import { createConnector, isPushConnector } from '../connectors/registry.js';
+import type { RunningConnector } from '../connectors/types.js';
+import type { Logger } from '../core/log.js';
+import type { Runtime } from './runtime.js';
+
+export interface RunningSources {
+  connectors: RunningConnector[];
+  /** Stops the HTTP server first (no new request while the rest drains), then each connector. */
+  stop(): Promise<void>;
+}
+
+export async function startSources(runtime: Runtime, log: Logger): Promise<RunningSources> {
+  const { config } = runtime;
+  const configured = config.connectors;
+  const httpServer: HttpServer | undefined = configured.some(isPushConnector)
+    ? createHttpServer({ host: config.http.host, port: config.http.port, requestTimeoutMs: config.http.request_timeout_ms, log })
+    : undefined;
+  const connectors: RunningConnector[] = [];
+  const stopConnectors = async () => {
+    for (const connector of connectors) {
+      await connector.stop().catch((error: unknown) => log.warn(`${connector.name}: ${String(error)}`));
+    }
+  };
+  try {
+    for (const c of configured) {
+      connectors.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
+    }
+    if (httpServer) {
+      const url = await httpServer.listen();
+      const sources = configured.flatMap((c) => (c.type === 'webhook' ? [c.source] : []));
+      log.info(`HTTP server listening on ${url}; webhooks: ${sources.map((s) => `POST ${url}/ingest/${s}`).join(', ')}`);
+    }
+  } catch (error) {
+    await httpServer?.close();
+    await stopConnectors();
+    throw error;
+  }
+  return {
+    connectors,
+    async stop() {
+      // The requests in flight finish their bus writes (and get their 202) before the bus closes.
+      await httpServer?.close().catch((error: unknown) => log.warn(`HTTP server: ${String(error)}`));
+      await stopConnectors();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Builds what the stages need and starts them: the composition root opens the files (the
+// near-duplicate fingerprints, the sentiment calibrations), the stages in src/streams only use them.
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../core/log.js';
+import { brandFieldSets } from '../nlp/fields.js';
+import { CalibrationStore } from '../nlp/sentiment/calibration.js';
+import type { MentionStore } from '../store/types.js';
+import { brandMatcher } from '../streams/brands.js';
+import type { Bus } from '../streams/bus/types.js';
+import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
+import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
+
+export interface StageRuntime {
+  config: Readonly<Config>;
+  bus: Bus;
+  /** Needed by the index stage only: an analyze-only worker has none. */
+  store?: MentionStore | undefined;
+  authorKeySecret: string;
+}
+
+/** Starts these stages in this process; `stop()` drains them, then closes what was opened for them. */
+export function runStages(runtime: StageRuntime, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
+  const dataDir = resolve(runtime.config.data_dir);
+  let fingerprints: SqliteFingerprintStore | undefined;
+  let analyze: AnalyzeDeps | undefined;
+  if (stages.includes('analyze')) {
+    // Per-brand sentiment calibrations (`ecoute sentiment calibrate`), re-read when they change.
+    const calibrations = new CalibrationStore(dataDir, 5000, (m) => log.warn(m));
+    // Near-duplicates are marked against the fingerprints this analyze stage has seen (data_dir/dedup.sqlite).
+    fingerprints = new SqliteFingerprintStore(join(dataDir, 'dedup.sqlite'));
+    analyze = {
+      languages: runtime.config.languages,
+      matchBrands: brandMatcher(runtime.config.brands),
+      brandFields: brandFieldSets(runtime.config.brands),
+      calibrations: (brand) => calibrations.get(brand),
+      authorKeySecret: runtime.authorKeySecret,
+      keepAuthorHandles: runtime.config.privacy.keep_author_handles,
+      fingerprints,
+    };
+  }
+  let running: RunningStages;
+  try {
+    running = startStages({ bus: runtime.bus, store: runtime.store, analyze }, log, stages);
+  } catch (error) {
+    void fingerprints?.close();
+    throw error;
+  }
+  return {
+    failed: running.failed,
+    async stop() {
+      await running.stop();
+      await fingerprints?.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// eraseAuthor (GDPR): every mention of an author deleted by id, in rounds, until none is left (no
+// _delete_by_query on core-only builds).
+import { EcouteError } from '../../core/errors.js';
+import { badRequest } from '../errors.js';
+import { ERASE_CHUNK } from './options.js';
+import { describeCause } from './failure.js';
+import { FIELDS } from './schema.js';
+import type { Service } from './service.js';
+
+export async function eraseAuthor(service: Service, authorKey: string): Promise<number> {
+  if (typeof authorKey !== 'string' || authorKey === '') throw badRequest('eraseAuthor: authorKey must be a non-empty string');
+  const { client } = service;
+  const erased = new Set<string>();
+  try {
+    // Make every write made before this call visible, so the search below finds it.
+    await client.indices.refresh(service.readTarget());
+    for (;;) {
+      const response = await client.search({
+        ...service.readTarget(),
+        query: { term: { [FIELDS.authorKey]: authorKey } },
+        _source: false,
+        size: ERASE_CHUNK,
+        sort: ['_doc'],
+        track_total_hits: false,
+      });
+      const hits = response.hits.hits.filter((h) => typeof h._id === 'string');
+      if (hits.length === 0) break;
+      // Delete by id; refresh so the next round (and any search after this call) no longer sees them.
+      const bulk = await client.bulk({ refresh: true, operations: hits.map((h) => ({ delete: { _index: h._index, _id: h._id! } })) });
+      let progress = 0;
+      bulk.items.forEach((entry, n) => {
+        const r = entry.delete;
+        if (!r) return;
+        if (r.error) {
+          throw new EcouteError('STORE_UNAVAILABLE', `eraseAuthor: could not delete ${hits[n]!._id} from ${r._index}: ${describeCause(r.error)}; run it again`, {
+            retriable: true,
+          });
+        }
+        progress++;
+        erased.add(hits[n]!._id!);
+      });
+      if (progress === 0) throw new EcouteError('STORE_UNAVAILABLE', 'eraseAuthor: no progress deleting the author’s mentions; run it again', { retriable: true });
+    }
+  } catch (error) {
+    throw service.failure('eraseAuthor', error);
+  }
+  return erased.size;
+}
