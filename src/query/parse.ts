@@ -1,14 +1,23 @@
 // Query text → our AST. The grammar is Lucene's (parsed by the `lucene` package) restricted to what
-// every backend can run: words, "phrases", AND / OR / NOT (also && || - !), parentheses, implicit
-// AND between adjacent terms, and the fields lang:, source:, brand:, sentiment:. Wildcards, ranges,
-// fuzzy, proximity, boosts and regular expressions are rejected with a QuerySyntaxError.
+// every backend can run, plus what analysts write in Brandwatch/Talkwalker: words, "phrases",
+// AND / OR / NOT (also && || - !), parentheses, implicit AND between adjacent terms, suffix
+// wildcards (`livr*`, 3 letters at least before the `*`), proximity `a NEAR/n b` (either order) and
+// `a ONEAR/n b` (in order), and the fields of QUERY_FIELDS (`rating:<=2`, `date:2026-11-01..2026-11-15`).
+// Other wildcards, Lucene ranges, fuzzy, `~` proximity, boosts and regular expressions are rejected
+// with a QuerySyntaxError naming the column. Lucene's grammar has no NEAR operator: the pre-scan
+// rewrites `NEAR/n` into an escaped word the grammar keeps in place, and the converter folds it
+// into a proximity node (binding tighter than AND) while regrouping the chain.
+//
+// Bounds (QUERY_LIMITS): length, parenthesis depth, number of operands and proximity distance are
+// checked before the grammar runs, so no input makes it (or a backend) recurse without end.
 //
 // Precedence: NOT binds tightest, then AND (explicit or implicit), then OR, so `a OR b AND c` is
 // `a OR (b AND c)`. The lucene package itself nests every chain to the right without precedence
 // (`a AND b OR c` comes back as `a AND (b OR c)`), so chains are flattened and regrouped here.
 import { createRequire } from 'node:module';
 import { fold, foldedWords } from '../nlp/normalize.js';
-import { QUERY_FIELDS, QuerySyntaxError, type QueryField, type QueryNode } from './ast.js';
+import { QUERY_FIELDS, QUERY_FLAGS, QUERY_LIMITS, QuerySyntaxError, type QueryField, type QueryNode } from './ast.js';
+import { normalizeSite } from './site.js';
 
 export { QuerySyntaxError } from './ast.js';
 export type { QueryNode, QueryField } from './ast.js';
@@ -70,6 +79,9 @@ const SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'];
 /** Parses a boolean query; the empty (or blank) query is `{type: 'all'}`. */
 export function parseQuery(text: string): QueryNode {
   if (typeof text !== 'string') throw new QuerySyntaxError('query must be a string');
+  if (text.length > QUERY_LIMITS.maxLength) {
+    throw new QuerySyntaxError(`query is too long (${text.length} characters; at most ${QUERY_LIMITS.maxLength})`, QUERY_LIMITS.maxLength);
+  }
   const source = prescan(text);
   if (source.canonical.trim() === '') return { type: 'all' };
 
@@ -78,7 +90,9 @@ export function parseQuery(text: string): QueryNode {
     ast = lucene.parse(source.canonical);
   } catch (err) {
     const e = err as PegSyntaxError;
-    if (!e.location) throw err;
+    // Anything else from the grammar (it should not happen) is still the query's fault: say so
+    // with the code every caller handles rather than crash.
+    if (!e.location) throw new QuerySyntaxError(`the query could not be parsed (${e.message})`);
     const offset = source.original(e.location.start.offset);
     const what = e.found == null ? 'unexpected end of query' : `unexpected ${JSON.stringify(e.found)}`;
     throw new QuerySyntaxError(`${what} ${source.where(offset)}`, offset);
@@ -124,8 +138,9 @@ function prescan(text: string): Prescanned {
     const column = offset - (before.lastIndexOf('\n') + 1) + 1;
     return text.includes('\n') ? `at line ${line}, column ${column}` : `at column ${column}`;
   };
+  const columnOf = (offset: number): number => offset - (text.slice(0, offset).lastIndexOf('\n') + 1) + 1;
   const fail = (message: string, offset: number): never => {
-    throw new QuerySyntaxError(`${message} ${where(offset)}`, offset);
+    throw new QuerySyntaxError(`${message} ${where(offset)}`, offset, columnOf(offset));
   };
 
   const tokens: Token[] = [];
@@ -144,6 +159,7 @@ function prescan(text: string): Prescanned {
     if (c === '(') {
       tokens.push({ kind: 'open', text: c, offset: i });
       opens.push(i);
+      if (opens.length > QUERY_LIMITS.maxDepth) fail(`too many nested parentheses (at most ${QUERY_LIMITS.maxDepth} levels)`, i);
       emit(c, i);
       i++;
       adjacent = undefined;
@@ -187,6 +203,19 @@ function prescan(text: string): Prescanned {
     i = Math.min(i, text.length);
     const chunk = text.slice(start, i);
     const next = text[i];
+    const near = /^(O?)NEAR(?:\/(.*))?$/.exec(chunk);
+    if (near) {
+      const name = `${near[1]}NEAR/`;
+      if (near[2] === undefined) fail(`${chunk} needs a distance: write ${name}n, n words at most between the two sides`, start);
+      if (!/^\d+$/.test(near[2]!)) fail(`${name} needs a number (${name}3)`, start);
+      const distance = Number(near[2]);
+      if (distance > QUERY_LIMITS.maxDistance) fail(`${name}${near[2]} is too far (at most ${name}${QUERY_LIMITS.maxDistance})`, start);
+      tokens.push({ kind: 'op', text: chunk, offset: start });
+      emit(`${near[1]}NEAR\\/${distance}`, start);
+      if (next === '(' || next === '"') emit(' ', start);
+      adjacent = undefined;
+      continue;
+    }
     if (chunk === 'AND' || chunk === '&&' || chunk === 'OR' || chunk === '||') {
       const op = chunk === '&&' ? 'AND' : chunk === '||' ? 'OR' : chunk;
       tokens.push({ kind: 'op', text: op, offset: start });
@@ -242,6 +271,10 @@ function prescan(text: string): Prescanned {
     for (let k = from; k < i; k++) emit(text[k] === '/' && text[k - 1] !== '\\' ? '\\/' : text[k]!, k);
   }
   if (opens.length > 0) fail('"(" is never closed', opens[opens.length - 1]!);
+  const operands = tokens.filter((t) => t.kind === 'operand');
+  if (operands.length > QUERY_LIMITS.maxOperands) {
+    fail(`too many terms (${operands.length}; at most ${QUERY_LIMITS.maxOperands})`, operands[QUERY_LIMITS.maxOperands]!.offset);
+  }
 
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
@@ -269,13 +302,40 @@ function prescan(text: string): Prescanned {
 
 type Op = 'and' | 'or';
 
+/** A `NEAR/n` operator as the grammar left it: a word between its two operands. */
+interface NearMark {
+  distance: number;
+  ordered: boolean;
+  name: string;
+  at: number | undefined;
+}
+
+const NEAR_TERM = /^(O?)NEAR\/(\d+)$/;
+const SIDE_TYPES = new Set<QueryNode['type']>(['term', 'phrase', 'prefix', 'near']);
+
 class Converter {
+  private readonly marks = new Map<QueryNode, NearMark>();
+
   constructor(private readonly source: Prescanned) {}
 
   private fail(message: string, canonicalOffset: number | undefined): never {
     if (canonicalOffset === undefined) throw new QuerySyntaxError(message);
     const offset = this.source.original(canonicalOffset);
-    throw new QuerySyntaxError(`${message} ${this.source.where(offset)}`, offset);
+    const where = this.source.where(offset);
+    const column = /column (\d+)$/.exec(where);
+    throw new QuerySyntaxError(`${message} ${where}`, offset, column ? Number(column[1]) : undefined);
+  }
+
+  /** `left NEAR/n right`: each side words, phrases, wildcards, OR groups of them or proximities. */
+  private near(left: QueryNode, right: QueryNode | undefined, mark: NearMark): QueryNode {
+    if (right === undefined || this.marks.has(right) || this.marks.has(left)) this.fail(`${mark.name} needs something on both sides`, mark.at);
+    for (const side of [left, right!]) {
+      const bad = badSide(side);
+      if (bad) {
+        this.fail(`${mark.name} joins words, "phrases", wildcards and (groups of them joined by OR), not ${bad}`, mark.at);
+      }
+    }
+    return { type: 'near', distance: mark.distance, ordered: mark.ordered, children: [simplify(left), simplify(right!)] };
   }
 
   any(node: LAny, field: QueryField | undefined): QueryNode {
@@ -322,11 +382,27 @@ class Converter {
       operands.push(last);
       break;
     }
+    // Proximity binds tightest: fold `x NEAR/n y` (left to right) before AND and OR.
+    if (this.marks.has(operands[0]!)) this.fail(`${this.marks.get(operands[0]!)!.name} needs something on both sides`, this.marks.get(operands[0]!)!.at);
+    const folded: QueryNode[] = [operands[0]!];
+    const foldedOps: Op[] = [];
+    for (let k = 0; k < ops.length; k++) {
+      const operand = operands[k + 1]!;
+      const mark = this.marks.get(operand);
+      if (mark) {
+        if (ops[k + 1] === 'or') this.fail(`${mark.name} needs something on both sides`, mark.at);
+        folded.push(this.near(folded.pop()!, operands[k + 2], mark));
+        k++;
+        continue;
+      }
+      foldedOps.push(ops[k]!);
+      folded.push(operand);
+    }
     // AND binds tighter than OR: split the flat chain at each OR.
-    const groups: QueryNode[][] = [[operands[0]!]];
-    ops.forEach((op, k) => {
-      if (op === 'or') groups.push([operands[k + 1]!]);
-      else groups[groups.length - 1]!.push(operands[k + 1]!);
+    const groups: QueryNode[][] = [[folded[0]!]];
+    foldedOps.forEach((op, k) => {
+      if (op === 'or') groups.push([folded[k + 1]!]);
+      else groups[groups.length - 1]!.push(folded[k + 1]!);
     });
     const ands = groups.map((g): QueryNode => (g.length === 1 ? g[0]! : { type: 'and', children: g }));
     return ands.length === 1 ? ands[0]! : { type: 'or', children: ands };
@@ -339,9 +415,15 @@ class Converter {
     if (node.similarity != null) this.fail(`fuzzy search ("${node.term}~") is not supported`, at);
     if (node.proximity != null) this.fail(`proximity search (${shown}~${node.proximity}) is not supported`, at);
     if (node.boost != null) this.fail(`boosts (${shown}^${node.boost}) are not supported`, at);
-    if (!node.quoted && /(^|[^\\])(\\\\)*[*?]/.test(node.term)) {
-      this.fail(`wildcards are not supported ("${node.term}"; quote it to search the word itself)`, at);
+    const nearTerm = node.quoted || node.field !== IMPLICIT ? null : NEAR_TERM.exec(lucene.term.unescape(node.term));
+    if (nearTerm) {
+      const mark: NearMark = { distance: Number(nearTerm[2]), ordered: nearTerm[1] === 'O', name: `${nearTerm[1]}NEAR/${nearTerm[2]}`, at };
+      if (field) this.fail(`${mark.name} cannot be used inside the group of field "${field}"`, at);
+      const marker: QueryNode = { type: 'all' };
+      this.marks.set(marker, mark);
+      return marker;
     }
+    const wildcard = !node.quoted && /(^|[^\\])(\\\\)*[*?]/.test(node.term);
     if (node.field !== IMPLICIT) {
       const fieldAt = node.fieldLocation?.start.offset ?? at;
       if (field) this.fail(`field "${node.field}" inside the group of field "${field}"`, fieldAt);
@@ -349,6 +431,13 @@ class Converter {
     }
     const text = node.quoted ? lucene.phrase.unescape(node.term) : lucene.term.unescape(node.term);
     const negated = node.prefix === '-' || node.prefix === '!';
+    if (wildcard && (field === undefined || field === 'title')) {
+      const prefix = this.wildcard(node.term, at);
+      return negated ? { type: 'not', child: prefix } : prefix;
+    }
+    if (wildcard && field !== 'rating' && field !== 'date') {
+      this.fail(`wildcards are not supported in field ${field}: ("${node.term}"; quote it to search the value itself)`, at);
+    }
     const result = field ? this.fieldValue(field, text, at) : this.words(text, node.quoted, shown, at);
     return negated ? { type: 'not', child: result } : result;
   }
@@ -375,15 +464,119 @@ class Converter {
     return lower as QueryField;
   }
 
+  /** `livr*`: a suffix wildcard on one word of 3 characters at least. */
+  private wildcard(raw: string, at: number | undefined): QueryNode {
+    const m = /^((?:[^*?\\]|\\.)*)\*$/.exec(raw);
+    if (!m) this.fail(`wildcards are only supported as one "*" at the end of a word, as in livr* ("${raw}"; quote it to search the word itself)`, at);
+    const words = foldedWords(lucene.term.unescape(m![1]!));
+    if (words.length !== 1) this.fail(`a wildcard applies to one word ("${raw}")`, at);
+    if ([...words[0]!].length < 3) this.fail(`a wildcard needs at least 3 letters before "*" ("${raw}" would match too many words)`, at);
+    return { type: 'prefix', prefix: words[0]! };
+  }
+
   private fieldValue(field: QueryField, text: string, at: number | undefined): QueryNode {
     let value = text.trim();
     if (value === '') this.fail(`empty value for field ${field}`, at);
+    switch (field) {
+      case 'title': {
+        const words = foldedWords(value);
+        if (words.length === 0) this.fail(`title:${text} has no letters or digits`, at);
+        return { type: 'title', words };
+      }
+      case 'rating':
+        return this.range('rating', value, at);
+      case 'date':
+        return this.range('date', value, at);
+      case 'site': {
+        const site = normalizeSite(value);
+        if (site === undefined) this.fail(`site:${text} is not a host name (expected e.g. site:example.com)`, at);
+        return { type: 'field', field, value: site! };
+      }
+      case 'flag':
+        value = value.toLowerCase();
+        if (!Object.hasOwn(QUERY_FLAGS, value)) this.fail(`unknown flag "${text}" (expected ${Object.keys(QUERY_FLAGS).join(', ')})`, at);
+        return { type: 'field', field, value };
+      case 'field':
+        value = value.toLowerCase();
+        if (!/^[\p{L}\p{N}_-]+$/u.test(value)) this.fail(`field:${text} is not a semantic field name (letters, digits, _ and - only)`, at);
+        return { type: 'field', field, value };
+      case 'author':
+        return { type: 'field', field, value };
+      default:
+        break;
+    }
     if (field === 'lang' || field === 'sentiment') value = fold(value);
     if (field === 'sentiment' && !SENTIMENTS.includes(value)) {
       this.fail(`unknown sentiment "${text}" (expected ${SENTIMENTS.join(', ')})`, at);
     }
     return { type: 'field', field, value };
   }
+
+  /**
+   * `rating:4`, `rating:<=2`, `rating:4..5`, `date:2026-11-01..2026-11-15`, `date:>=2026-11`: the
+   * bounds as the stores compare them (rating on the stored 0..1 scale, widened by a hair so that
+   * 0.25 stored as 0.25000000000000006 still counts; date in epoch ms, the end exclusive).
+   */
+  private range(field: 'rating' | 'date', value: string, at: number | undefined): QueryNode {
+    const expected = field === 'rating' ? 'stars 1..5: rating:4, rating:<=2, rating:>3, rating:4..5' : 'days or months: date:2026-11-01, date:2026-11-01..2026-11-15, date:>=2026-11';
+    const bad = (why: string): never => this.fail(`${field}:${value} ${why} (expected ${expected})`, at);
+    const point = (v: string): [number, number] => {
+      if (field === 'rating') {
+        if (!/^\d+(\.\d+)?$/.test(v)) bad(`has "${v}", not a number of stars`);
+        const stars = Number(v);
+        if (stars < 1 || stars > 5) bad(`has ${v} stars, outside 1..5`);
+        const stored = (stars - 1) / 4;
+        return [stored - 1e-9, stored + 1e-9];
+      }
+      const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(v);
+      if (!m) bad(`has "${v}", not a date`);
+      const [y, mo, d] = [Number(m![1]), Number(m![2]), m![3] === undefined ? undefined : Number(m![3])];
+      const start = Date.UTC(y, mo - 1, d ?? 1);
+      const check = new Date(start);
+      if (mo < 1 || mo > 12 || check.getUTCMonth() !== mo - 1 || (d !== undefined && check.getUTCDate() !== d)) bad(`has "${v}", not a calendar date`);
+      const end = d === undefined ? Date.UTC(y, mo, 1) : Date.UTC(y, mo - 1, d + 1);
+      return [start, end];
+    };
+    let min: number | undefined;
+    let max: number | undefined;
+    const cmp = /^(<=|>=|<|>)(.*)$/.exec(value);
+    if (cmp) {
+      const [lo, hi] = point(cmp[2]!.trim());
+      const strictGap = field === 'rating' ? 2e-9 : 0;
+      if (cmp[1] === '<=') max = hi;
+      else if (cmp[1] === '<') max = field === 'rating' ? lo - strictGap : lo;
+      else if (cmp[1] === '>=') min = lo;
+      else min = field === 'rating' ? hi + strictGap : hi;
+    } else if (value.includes('..')) {
+      const parts = value.split('..');
+      if (parts.length !== 2 || (parts[0] === '' && parts[1] === '')) bad('is not a range');
+      if (parts[0] !== '') min = point(parts[0]!.trim())[0];
+      if (parts[1] !== '') max = point(parts[1]!.trim())[1];
+      if (min !== undefined && max !== undefined && min > max) bad('has its start after its end');
+    } else {
+      [min, max] = point(value);
+    }
+    const node: QueryNode = { type: 'range', field };
+    if (min !== undefined) node.min = min;
+    if (max !== undefined) node.max = max;
+    return node;
+  }
+}
+
+/** What a proximity side may not be, in words; undefined when it may. */
+function badSide(node: QueryNode): string | undefined {
+  if (SIDE_TYPES.has(node.type)) return undefined;
+  if (node.type === 'or') {
+    for (const child of node.children) {
+      const bad = badSide(child);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (node.type === 'not') return 'a NOT';
+  if (node.type === 'and') return 'an AND group (write a "phrase" or nest another NEAR/n)';
+  if (node.type === 'all') return 'nothing';
+  return `a field (${node.type === 'field' ? node.field : node.type === 'range' ? node.field : 'title'}:)`;
 }
 
 function isContinuation(node: LAny): node is LNode {
