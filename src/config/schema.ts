@@ -47,7 +47,7 @@ export const BrandSchema = z
     query: z
       .string()
       .min(1)
-      .describe('Boolean query deciding which mentions are about the brand: words, "phrases", AND, OR, NOT, parentheses, and the fields lang: and source: (brand: and sentiment: are not known yet when brands are matched).'),
+      .describe('Boolean query deciding which mentions are about the brand: words, "phrases", AND, OR, NOT, parentheses, and the fields lang:, source:, author:, title:, site:, rating:, date: (brand:, sentiment:, field: and flag: are not known yet when brands are matched).'),
     exclude: z.string().min(1).optional().describe('Boolean query of noise: mentions matching it are not about the brand (same language and fields as query).'),
     competitors: z.array(z.string()).default([]).describe('Ids of brands in this file that compete with this one.'),
     fields: z

@@ -14,7 +14,7 @@ export const QUERY_FLAGS = { question: 'question', irony: 'ironySuspected', prof
 export type QueryFlag = keyof typeof QUERY_FLAGS;
 
 /** Bounds the parser enforces, so that no query makes a backend recurse or expand without end. */
-export const QUERY_LIMITS = { maxDepth: 32, maxOperands: 1000, maxDistance: 100, maxLength: 20_000 } as const;
+export const QUERY_LIMITS = { maxDepth: 32, maxOperands: 1000, maxDistance: 100, maxLength: 100_000 } as const;
 
 export type QueryNode =
   /** One word, lower-cased, accents kept (stemmers need them); backends fold it and expand it to

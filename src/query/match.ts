@@ -4,14 +4,27 @@
 // consecutive folded words of the text.
 import type { AnalyzedMention } from '../core/types.js';
 import { fold, foldedWords } from '../nlp/normalize.js';
-import type { QueryField, QueryNode } from './ast.js';
+import { QUERY_FLAGS, type QueryFlag, type QueryNode, type ValueField } from './ast.js';
 import { indexedForms } from './forms.js';
+import { sitesOf } from './site.js';
 
 export interface MatchFields {
   lang?: string;
   source?: string;
   brands?: readonly string[];
   sentiment?: string;
+  /** authorKey, and the handle (author.name) when handles are kept. */
+  authorKey?: string;
+  authorHandle?: string;
+  title?: string;
+  url?: string;
+  /** Stored rating, 0..1. */
+  rating?: number;
+  /** publishedAt as epoch ms. */
+  publishedMs?: number;
+  /** Names of the semantic fields present (hits > 0). */
+  semanticFields?: readonly string[];
+  flags?: Partial<Record<(typeof QUERY_FLAGS)[QueryFlag], boolean>>;
 }
 
 export interface MatchDoc {
@@ -33,8 +46,34 @@ export function mentionMatchDoc(m: AnalyzedMention): MatchDoc {
   return {
     words: foldedWords(m.title ? `${m.title} ${m.text}` : m.text),
     lemmas: m.analysis.lemmas,
-    fields: { lang: m.analysis.lang, source: m.source, brands: m.brands, sentiment: m.analysis.sentiment.label },
+    fields: mentionMatchFields(m),
   };
+}
+
+/** Every field a query may name, of a stored mention. */
+export function mentionMatchFields(m: AnalyzedMention): MatchFields {
+  const fields: MatchFields = {
+    lang: m.analysis.lang,
+    source: m.source,
+    brands: m.brands,
+    sentiment: m.analysis.sentiment.label,
+    authorKey: m.authorKey,
+    publishedMs: Date.parse(m.publishedAt),
+    semanticFields: Object.entries(m.analysis.fields ?? {})
+      .filter(([, hit]) => (hit?.hits ?? 0) > 0)
+      .map(([name]) => name.toLowerCase()),
+  };
+  if (m.author?.name !== undefined) fields.authorHandle = m.author.name;
+  if (m.title !== undefined) fields.title = m.title;
+  if (m.url !== undefined) fields.url = m.url;
+  if (typeof m.rating === 'number') fields.rating = m.rating;
+  if (m.analysis.flags) fields.flags = m.analysis.flags;
+  return fields;
+}
+
+/** The folded form an `author:` handle is compared on (a leading @ is not part of it). */
+export function foldHandle(handle: string): string {
+  return fold(handle.trim().replace(/^@/, ''));
 }
 
 /** What the matcher needs of a doc, computed once per doc and shared by every compiled query. */
@@ -74,6 +113,66 @@ export function compileMatcher(node: QueryNode): Matcher {
 
 type Test = (doc: Prepared, fields: MatchFields | undefined) => boolean;
 
+/** Where a proximity side matches: [first word, last word] spans over the text's words. */
+type Span = [number, number];
+type Spans = (doc: Prepared) => Span[];
+
+/**
+ * Spans of a proximity side, counted on the folded words of the text (what ecoute.text and the
+ * FTS `text` column index with positions): a word matches its folded form, a wildcard any word
+ * starting with it, a phrase its consecutive words.
+ */
+function spans(node: QueryNode): Spans {
+  switch (node.type) {
+    case 'term': {
+      const word = fold(node.word);
+      return (doc) => doc.words.flatMap((w, i): Span[] => (w === word ? [[i, i]] : []));
+    }
+    case 'prefix': {
+      const prefix = node.prefix;
+      return (doc) => doc.words.flatMap((w, i): Span[] => (w.startsWith(prefix) ? [[i, i]] : []));
+    }
+    case 'phrase': {
+      const words = node.words.flatMap((w) => foldedWords(w));
+      return (doc) => {
+        const out: Span[] = [];
+        if (words.length === 0) return out;
+        outer: for (let i = 0; i + words.length <= doc.words.length; i++) {
+          for (let k = 0; k < words.length; k++) if (doc.words[i + k] !== words[k]) continue outer;
+          out.push([i, i + words.length - 1]);
+        }
+        return out;
+      };
+    }
+    case 'or': {
+      const parts = node.children.map(spans);
+      return (doc) => parts.flatMap((p) => p(doc));
+    }
+    case 'near': {
+      const [left, right] = node.children.map(spans) as [Spans, Spans];
+      const { distance, ordered } = node;
+      return (doc) => {
+        const out: Span[] = [];
+        const rs = right(doc);
+        for (const a of left(doc)) {
+          for (const b of rs) {
+            // Words between the two sides; overlapping sides do not count as near each other.
+            if (a[1] < b[0]) {
+              if (b[0] - a[1] - 1 <= distance) out.push([a[0], b[1]]);
+            } else if (!ordered && b[1] < a[0]) {
+              if (a[0] - b[1] - 1 <= distance) out.push([b[0], a[1]]);
+            }
+          }
+        }
+        return out;
+      };
+    }
+    default:
+      // The parser only builds proximities of the kinds above.
+      return () => [];
+  }
+}
+
 function compile(node: QueryNode): Test {
   switch (node.type) {
     case 'all':
@@ -109,13 +208,42 @@ function compile(node: QueryNode): Test {
       const inner = compile(node.child);
       return (doc, fields) => !inner(doc, fields);
     }
+    case 'prefix': {
+      const prefix = node.prefix;
+      return (doc) => doc.words.some((w) => w.startsWith(prefix)) || doc.lemmaWords.some((w) => w.startsWith(prefix));
+    }
+    case 'near': {
+      const found = spans(node);
+      return (doc) => found(doc).length > 0;
+    }
+    case 'title': {
+      const words = node.words;
+      return (_, f) => f?.title !== undefined && containsSequence(foldedWords(f.title), words);
+    }
+    case 'range': {
+      const { min = -Infinity, max = Infinity } = node;
+      if (node.field === 'rating') return (_, f) => f?.rating !== undefined && f.rating >= min && f.rating <= max;
+      return (_, f) => f?.publishedMs !== undefined && f.publishedMs >= min && f.publishedMs < max;
+    }
     case 'field':
       return fieldTest(node.field, node.value);
   }
 }
 
-function fieldTest(field: QueryField, value: string): Test {
+function fieldTest(field: ValueField, value: string): Test {
   switch (field) {
+    case 'author': {
+      const handle = foldHandle(value);
+      return (_, f) => f?.authorKey === value || (f?.authorHandle !== undefined && foldHandle(f.authorHandle) === handle);
+    }
+    case 'site':
+      return (_, f) => sitesOf(f?.url).includes(value);
+    case 'field':
+      return (_, f) => f?.semanticFields?.includes(value) ?? false;
+    case 'flag': {
+      const key = QUERY_FLAGS[value as QueryFlag];
+      return (_, f) => f?.flags?.[key] === true;
+    }
     case 'lang':
       return (_, f) => f?.lang !== undefined && fold(f.lang) === value;
     case 'sentiment':

@@ -64,7 +64,11 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
   // Brands are matched on the lemmas and language mid-analysis, so that their field overrides
   // apply without a second pass over the text.
   let brands: string[] | undefined;
-  const matchOnce = (lemmas: readonly string[], lang: string): string[] => (brands ??= options.matchBrands({ mention: raw, body, lemmas, lang }));
+  const key = authorKey(options.authorKeySecret, raw.source, raw.author.id);
+  // author: in a brand query sees what search sees: the key, and the handle only when it is kept.
+  const handle = options.keepAuthorHandles === true ? raw.author.name : undefined;
+  const matchOnce = (lemmas: readonly string[], lang: string): string[] =>
+    (brands ??= options.matchBrands({ mention: raw, body, lemmas, lang, authorKey: key, ...(handle !== undefined && { authorHandle: handle }) }));
   const { brandFields, calibrations } = options;
   const analysis = analyzeStrict(body, {
     ...(raw.lang !== undefined && { lang: raw.lang }),
@@ -89,7 +93,7 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
     // Not matched yet when there are no brand fields, or when the analysis failed before the fields.
     brands: brands ?? matchOnce(analysis.lemmas, analysis.lang),
     analysis,
-    authorKey: authorKey(options.authorKeySecret, raw.source, raw.author.id),
+    authorKey: key,
     analyzedAt: new Date().toISOString(),
     // What the store compares to tell a duplicate from an update (see contentHash in core/ids).
     contentHash: raw.contentHash ?? contentHash({ ...raw, author: raw.author.id }),

@@ -3,8 +3,9 @@
 //
 // Brands are matched mid-analysis (src/streams/analyze.ts): after the language is known and the
 // lemmas are computed, before the sentiment is scored (a brand's calibration shapes it). So a
-// brand query may name the fields known by then (lang, source) and no other: `brand:` is what
-// brand matching decides, `sentiment:` is not scored yet. parseBrandQuery refuses those, and the
+// brand query may name the fields known by then (lang, source, author, title, site, rating, date)
+// and no other: `brand:` is what brand matching decides, `sentiment:`, `field:` and `flag:` are not
+// computed yet. parseBrandQuery refuses those, and the
 // config cross-checks call it, so `ecoute config validate` says so instead of a query that
 // silently never matches.
 import type { BrandConfig } from '../config/schema.js';
@@ -24,6 +25,9 @@ export interface BrandMatchInput {
   lemmas: readonly string[];
   /** analysis.lang: the source's hint when it wins, else the detected language. */
   lang: string;
+  /** The mention's authorKey (what `author:` compares, with the handle when handles are kept). */
+  authorKey?: string;
+  authorHandle?: string;
 }
 
 export type BrandMatcher = (input: BrandMatchInput) => string[];
@@ -32,10 +36,12 @@ export type BrandMatcher = (input: BrandMatchInput) => string[];
 const UNKNOWN_WHEN_MATCHING: Partial<Record<QueryField, string>> = {
   brand: "the brands of a mention are what brand matching decides (write the other brand's words instead)",
   sentiment: "the sentiment is scored after brands are matched, since a brand's calibration shapes it (filter searches by sentiment instead)",
+  field: "semantic fields are found after brands are matched, since a brand's field overrides shape them (filter searches by field instead)",
+  flag: 'flags are computed after brands are matched (filter searches by flag instead)',
 };
 
 /** Fields a brand query may name. */
-export const BRAND_QUERY_FIELDS: readonly QueryField[] = ['lang', 'source'];
+export const BRAND_QUERY_FIELDS: readonly QueryField[] = ['lang', 'source', 'author', 'title', 'site', 'rating', 'date'];
 
 /** Parses a brand's query or exclude query; refuses fields not known when brands are matched. */
 export function parseBrandQuery(text: string): QueryNode {
@@ -47,14 +53,21 @@ export function parseBrandQuery(text: string): QueryNode {
     const at = new RegExp(`(^|[^\\p{L}\\p{N}_])${field}:`, 'iu').exec(text);
     const offset = at ? at.index + at[1]!.length : undefined;
     const where = offset === undefined ? '' : ` (at column ${offset + 1})`;
-    throw new QuerySyntaxError(`field "${field}:" cannot be used in a brand query${where}: ${why}; a brand query may name ${BRAND_QUERY_FIELDS.map((f) => `${f}:`).join(' and ')}`, offset);
+    throw new QuerySyntaxError(`field "${field}:" cannot be used in a brand query${where}: ${why}; a brand query may name ${BRAND_QUERY_FIELDS.map((f) => `${f}:`).join(', ')}`, offset);
   }
   return node;
 }
 
 /** The fields of the mention the matcher compares with `lang:` and `source:`. */
 function fieldsFor(input: BrandMatchInput): MatchFields {
-  return { lang: input.lang, source: input.mention.source };
+  const m = input.mention;
+  const fields: MatchFields = { lang: input.lang, source: m.source, publishedMs: Date.parse(m.publishedAt) };
+  if (input.authorKey !== undefined) fields.authorKey = input.authorKey;
+  if (input.authorHandle !== undefined) fields.authorHandle = input.authorHandle;
+  if (m.title !== undefined) fields.title = m.title;
+  if (m.url !== undefined) fields.url = m.url;
+  if (typeof m.rating === 'number') fields.rating = m.rating;
+  return fields;
 }
 
 export function brandMatcher(brands: readonly BrandConfig[]): BrandMatcher {

@@ -59,7 +59,7 @@ describe('fields a brand query cannot know are refused, by the matcher and by co
       expect.stringMatching(/^brands\[0\]\.query: field "sentiment:" cannot be used in a brand query \(at column 10\): the sentiment is scored after brands are matched/),
       expect.stringMatching(/^brands\[1\]\.exclude: field "brand:" cannot be used in a brand query \(at column 1\): the brands of a mention are what brand matching decides/),
     ]);
-    expect(problems[0]).toContain('a brand query may name lang: and source:');
+    expect(problems[0]).toContain('a brand query may name lang:, source:');
     expect(() => parseConfig(yaml, 'ecoute.yaml')).toThrow(/ecoute\.yaml has 2 problems/);
   });
 });

@@ -118,7 +118,8 @@ describe('parseQuery', () => {
       expect(e.code).toBe('QUERY_SYNTAX');
       expect(e.retriable).toBe(false);
       expect(e.offset).toBe(13);
-      expect(e.message).toBe('unknown field "foo" in query (known fields: lang, source, brand, sentiment) at column 14');
+      expect(e.message).toBe('unknown field "foo" in query (known fields: lang, source, brand, sentiment, author, field, title, site, rating, date, flag) at column 14');
+      expect(e.column).toBe(14);
     });
 
     it('give the line in a multi-line query', () => {
@@ -126,7 +127,7 @@ describe('parseQuery', () => {
     });
 
     it('unsupported syntax: wildcards, fuzzy, proximity, boosts, ranges, regular expressions', () => {
-      expect(syntaxError('deliv*').message).toMatch(/wildcards are not supported \("deliv\*".*at column 1/);
+      expect(syntaxError('de*liv').message).toMatch(/wildcards are only supported as one "\*" at the end of a word.*at column 1/);
       expect(syntaxError('a why?').message).toMatch(/wildcards.*at column 3/);
       expect(syntaxError('colour~').message).toMatch(/fuzzy search/);
       expect(syntaxError('"late delivery"~3').message).toMatch(/proximity search/);

@@ -16,10 +16,17 @@
 //
 // Safety: user text only ever becomes a query *value* (match_phrase text, term value), never a field
 // name or a query-string syntax, so nothing in it is interpreted.
+//
+// The query language's own additions (issue 11): a wildcard is a `prefix` on ecoute.text and
+// ecoute.lemmas; a proximity is an `intervals` query on ecoute.text (positions of the folded words,
+// as the matcher counts them): `all_of` with `max_gaps` = n (ordered for ONEAR), sides `match`,
+// `prefix`, `any_of`; title: is a phrase on ecoute.title, site: and author: terms on the derived
+// keywords, field: a range on the semantic field's hits, flag: a term on analysis.flags.*.
 import type { estypes } from '@elastic/elasticsearch';
-import { foldedWords } from '../../nlp/normalize.js';
-import type { QueryField, QueryNode } from '../ast.js';
+import { fold, foldedWords } from '../../nlp/normalize.js';
+import { QUERY_FLAGS, type QueryFlag, type QueryNode, type ValueField } from '../ast.js';
 import { indexedForms } from '../forms.js';
+import { foldHandle } from '../match.js';
 
 export type EsQuery = estypes.QueryDslQueryContainer;
 
@@ -33,6 +40,16 @@ export interface ElasticsearchNames {
   source: string;
   brand: string;
   sentiment: string;
+  title: string;
+  sites: string;
+  author: string;
+  authorKey: string;
+  rating: string;
+  publishedMs: string;
+  /** Prefix of the semantic fields' objects (`<prefix>.<name>.hits`). */
+  semanticFields: string;
+  /** Prefix of the flags (`<prefix>.question`). */
+  flags: string;
 }
 
 export const DEFAULT_ELASTICSEARCH_NAMES: ElasticsearchNames = {
@@ -42,6 +59,14 @@ export const DEFAULT_ELASTICSEARCH_NAMES: ElasticsearchNames = {
   source: 'source',
   brand: 'brands',
   sentiment: 'analysis.sentiment.label',
+  title: 'ecoute.title',
+  sites: 'ecoute.sites',
+  author: 'ecoute.author',
+  authorKey: 'authorKey',
+  rating: 'rating',
+  publishedMs: 'ecoute.published_at',
+  semanticFields: 'analysis.fields',
+  flags: 'analysis.flags',
 };
 
 export const MATCH_ALL: EsQuery = { match_all: {} };
@@ -55,6 +80,8 @@ export function isScored(node: QueryNode): boolean {
   switch (node.type) {
     case 'term':
     case 'phrase':
+    case 'prefix':
+    case 'near':
       return true;
     case 'and':
     case 'or':
@@ -88,8 +115,39 @@ export function phraseQuery(words: readonly string[], names: ElasticsearchNames 
   return { match_phrase: { [names.text]: folded.join(' ') } };
 }
 
-export function fieldQuery(field: QueryField, value: string, names: ElasticsearchNames = DEFAULT_ELASTICSEARCH_NAMES): EsQuery {
-  return { term: { [names[field]]: value } };
+export function fieldQuery(field: ValueField, value: string, names: ElasticsearchNames = DEFAULT_ELASTICSEARCH_NAMES): EsQuery {
+  switch (field) {
+    case 'author':
+      return { bool: { should: [{ term: { [names.authorKey]: value } }, { term: { [names.author]: foldHandle(value) } }], minimum_should_match: 1 } };
+    case 'site':
+      return { term: { [names.sites]: value } };
+    case 'field':
+      // The name was checked by the parser (letters, digits, _ and -): it is safe in a field path.
+      return { range: { [`${names.semanticFields}.${value}.hits`]: { gt: 0 } } };
+    case 'flag':
+      return { term: { [`${names.flags}.${QUERY_FLAGS[value as QueryFlag]}`]: true } };
+    default:
+      return { term: { [names[field]]: value } };
+  }
+}
+
+/** The intervals rule of a proximity side (positions of ecoute.text's folded words). */
+function intervalsRule(node: QueryNode): estypes.QueryDslIntervalsContainer {
+  switch (node.type) {
+    case 'term':
+      return { match: { query: fold(node.word), ordered: true, max_gaps: 0 } };
+    case 'prefix':
+      return { prefix: { prefix: node.prefix } };
+    case 'phrase':
+      return { match: { query: node.words.flatMap((w) => foldedWords(w)).join(' '), ordered: true, max_gaps: 0 } };
+    case 'or':
+      return { any_of: { intervals: node.children.map(intervalsRule) } };
+    case 'near':
+      return { all_of: { intervals: node.children.map(intervalsRule), ordered: node.ordered, max_gaps: node.distance } };
+    default:
+      // The parser builds no other proximity side.
+      return { match: { query: '\u0000', max_gaps: 0 } };
+  }
 }
 
 /** The query as Elasticsearch DSL. */
@@ -103,6 +161,23 @@ export function compileElasticsearch(node: QueryNode, names: ElasticsearchNames 
       return phraseQuery(node.words, names);
     case 'field':
       return fieldQuery(node.field, node.value, names);
+    case 'prefix':
+      return {
+        bool: { should: [{ prefix: { [names.text]: node.prefix } }, { prefix: { [names.lemmas]: node.prefix } }], minimum_should_match: 1 },
+      };
+    case 'near':
+      return { intervals: { [names.text]: intervalsRule(node) } };
+    case 'title':
+      return { match_phrase: { [names.title]: node.words.join(' ') } };
+    case 'range': {
+      const range: estypes.QueryDslNumberRangeQuery = {};
+      if (node.min !== undefined) range.gte = node.min;
+      if (node.max !== undefined) {
+        if (node.field === 'rating') range.lte = node.max;
+        else range.lt = node.max;
+      }
+      return { range: { [node.field === 'rating' ? names.rating : names.publishedMs]: range } };
+    }
     case 'not':
       return { bool: { must_not: [compileElasticsearch(node.child, names)] } };
     case 'and': {

@@ -6,10 +6,23 @@
 //
 // The FTS table has two columns: `text` (title + text, unicode61 with diacritics removed, so case
 // and accents fold like fold()) and `lemmas` (analysis.lemmas, space-joined). A term searches its
-// folded form in `text` and its indexed forms (termForms) in `lemmas`; a phrase searches `text`.
+// folded form in `text` and its indexed forms (termForms) in `lemmas`; a phrase searches `text`;
+// a wildcard is an FTS5 prefix query on both columns.
+//
+// What FTS5 and plain SQL cannot say is checked in code by the in-memory matcher itself, through
+// the SQL function ecoute_query_match(node, json) the store registers (registerQueryFunctions):
+// ordered proximity and proximity between groups (FTS5's NEAR only takes phrases, either order),
+// title:, site:, author:, field: and flag:. FTS5 still narrows first: a proximity is only checked
+// on rows whose text holds both sides (FTS5 NEAR itself when both sides are plain words, phrases or
+// wildcards and the order does not matter). Both run the same code as brand matching, so the
+// three agree by construction.
+import type Database from 'better-sqlite3';
+import type { AnalyzedMention } from '../../core/types.js';
+import { remember } from '../../core/bounded-cache.js';
 import { fold, foldedWords } from '../../nlp/normalize.js';
 import type { QueryNode } from '../ast.js';
 import { indexedForms } from '../forms.js';
+import { compileMatcher, mentionMatchDoc, type Matcher } from '../match.js';
 
 export interface SqlFragment {
   sql: string;
@@ -33,6 +46,9 @@ export interface SqliteNames {
   lang: string;
   source: string;
   sentiment: string;
+  publishedMs: string;
+  /** The whole AnalyzedMention as JSON, for the checks in code. */
+  json: string;
 }
 
 export const DEFAULT_SQLITE_NAMES: SqliteNames = {
@@ -42,7 +58,61 @@ export const DEFAULT_SQLITE_NAMES: SqliteNames = {
   lang: 'm.lang',
   source: 'm.source',
   sentiment: 'm.sentiment_label',
+  publishedMs: 'm.published_at',
+  json: 'm.json',
 };
+
+/** The SQL function name of the in-code check. */
+export const QUERY_MATCH_FUNCTION = 'ecoute_query_match';
+
+const matchers = new Map<string, Matcher>();
+
+/**
+ * Registers ecoute_query_match(node JSON, mention JSON) → 1 | 0 on a connection: the matcher of
+ * the node (compiled once per distinct node) run on the stored mention.
+ */
+export function registerQueryFunctions(db: Database.Database): void {
+  db.function(QUERY_MATCH_FUNCTION, { deterministic: true }, (nodeJson: unknown, json: unknown) => {
+    if (typeof nodeJson !== 'string' || typeof json !== 'string') return 0;
+    let matcher = matchers.get(nodeJson);
+    if (!matcher) matcher = remember(matchers, nodeJson, compileMatcher(JSON.parse(nodeJson) as QueryNode), 1000);
+    return matcher(mentionMatchDoc(JSON.parse(json) as AnalyzedMention)) ? 1 : 0;
+  });
+}
+
+function inCode(node: QueryNode, names: SqliteNames): SqlFragment {
+  return { sql: `${QUERY_MATCH_FUNCTION}(?, ${names.json}) = 1`, params: [JSON.stringify(node)] };
+}
+
+/** FTS5 prefix query of a folded word on one column. */
+function prefixExpression(column: string, prefix: string): string {
+  return `${column} : ${ftsString(prefix)} *`;
+}
+
+/** An FTS5 phrase (for NEAR) of a plain proximity side, or undefined. */
+function nearPhrase(node: QueryNode): string | undefined {
+  if (node.type === 'term') return ftsString(fold(node.word));
+  if (node.type === 'prefix') return `${ftsString(node.prefix)} *`;
+  if (node.type === 'phrase') {
+    const words = node.words.flatMap((w) => foldedWords(w));
+    return words.length > 0 ? ftsString(words.join(' ')) : undefined;
+  }
+  return undefined;
+}
+
+/** FTS5 expression every row matching a proximity side has in its `text` column. */
+function sideFilter(node: QueryNode): string {
+  switch (node.type) {
+    case 'or':
+      return `(${node.children.map(sideFilter).join(' OR ')})`;
+    case 'near':
+      return `(${node.children.map(sideFilter).join(' AND ')})`;
+    default: {
+      const phrase = nearPhrase(node);
+      return phrase === undefined ? '""' : `text : ${phrase}`;
+    }
+  }
+}
 
 /** Quotes one FTS5 string: the tokenizer then reads it as a phrase of its tokens. */
 export function ftsString(text: string): string {
@@ -129,7 +199,29 @@ function compile(node: QueryNode, names: SqliteNames): Compiled {
       if (words.length === 0) return { fts: [], neg: [], sql: [{ sql: '0', params: [] }] };
       return { fts: [`text : ${ftsString(words.join(' '))}`], neg: [], sql: [] };
     }
+    case 'prefix':
+      return { fts: [`(${prefixExpression('text', node.prefix)} OR ${prefixExpression('lemmas', node.prefix)})`], neg: [], sql: [] };
+    case 'near': {
+      const [a, b] = node.children.map(nearPhrase);
+      // FTS5 NEAR counts the tokens between two phrases in either order: exactly NEAR/n.
+      if (!node.ordered && a !== undefined && b !== undefined) return { fts: [`text : NEAR(${a} ${b}, ${node.distance})`], neg: [], sql: [] };
+      return { fts: [sideFilter(node)], neg: [], sql: [inCode(node, names)] };
+    }
+    case 'title':
+      return { fts: [], neg: [], sql: [inCode(node, names)] };
+    case 'range': {
+      const column = node.field === 'rating' ? `json_extract(${names.json}, '$.rating')` : names.publishedMs;
+      const parts: SqlFragment[] = [];
+      // A missing or non-numeric rating is no rating: the matcher requires a number too.
+      if (node.field === 'rating') parts.push({ sql: `json_type(${names.json}, '$.rating') IN ('integer', 'real')`, params: [] });
+      if (node.min !== undefined) parts.push({ sql: `${column} >= ?`, params: [node.min] });
+      if (node.max !== undefined) parts.push({ sql: node.field === 'rating' ? `${column} <= ?` : `${column} < ?`, params: [node.max] });
+      return { fts: [], neg: [], sql: parts };
+    }
     case 'field': {
+      if (node.field === 'author' || node.field === 'site' || node.field === 'field' || node.field === 'flag') {
+        return { fts: [], neg: [], sql: [inCode(node, names)] };
+      }
       if (node.field === 'brand') {
         return { fts: [], neg: [], sql: [{ sql: `${names.doc} IN (SELECT doc FROM ${names.brands} WHERE brand = ?)`, params: [node.value] }] };
       }

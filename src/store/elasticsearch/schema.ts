@@ -10,9 +10,14 @@ import type { estypes } from '@elastic/elasticsearch';
 import { mentionBody } from '../../core/mention-text.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { foldedWords } from '../../nlp/normalize.js';
+import { foldHandle } from '../../query/match.js';
+import { sitesOf } from '../../query/site.js';
 
 /** Bump with every mapping change (it is written in the template's _meta). */
-export const SCHEMA_VERSION = 1;
+// v2 (query language): ecoute.title, ecoute.sites, ecoute.author and analysis.flags, for title:,
+// site:, author: (handle) and flag:. Additive: putSchema adds them to older monthly indices;
+// documents indexed before v2 match those fields once written again (re-run the import or replay).
+export const SCHEMA_VERSION = 2;
 
 export interface IndexLayout {
   prefix: string;
@@ -43,6 +48,9 @@ export const FIELDS = {
   publishedMs: 'ecoute.published_at',
   text: 'ecoute.text',
   lemmas: 'ecoute.lemmas',
+  title: 'ecoute.title',
+  sites: 'ecoute.sites',
+  author: 'ecoute.author',
   terms: 'ecoute.terms',
   termName: 'ecoute.terms.term',
   termCount: 'ecoute.terms.count',
@@ -99,6 +107,13 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
           },
         },
         fields: { type: 'object', dynamic: true },
+        flags: {
+          properties: {
+            question: { type: 'boolean', ignore_malformed: true },
+            ironySuspected: { type: 'boolean', ignore_malformed: true },
+            profanity: { type: 'boolean', ignore_malformed: true },
+          },
+        },
       },
     },
     ecoute: {
@@ -108,6 +123,12 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
         published_at: { type: 'date', format: 'epoch_millis' },
         // Folded words of title + text; see src/query/compile/elasticsearch.ts.
         text: { type: 'text', analyzer: 'whitespace' },
+        // Folded words of the title alone (title:), like text.
+        title: { type: 'text', analyzer: 'whitespace' },
+        // The url's host and its parent domains (site:), see src/query/site.ts.
+        sites: { type: 'keyword', ignore_above: KEYWORD_MAX },
+        // The folded handle, when the config keeps handles (author:).
+        author: { type: 'keyword', ignore_above: KEYWORD_MAX },
         // Folded lemma tokens, deduplicated: term queries only need presence.
         lemmas: { type: 'keyword', ignore_above: KEYWORD_MAX },
         // analysis.terms as {term, count} pairs: the nested terms aggregation gives both the summed
@@ -156,6 +177,9 @@ export function indexTemplate(layout: IndexLayout): estypes.IndicesPutIndexTempl
 export interface Derived {
   published_at: number;
   text: string;
+  title?: string;
+  sites: string[];
+  author?: string;
   lemmas: string[];
   terms: { term: string; count: number }[];
 }
@@ -165,6 +189,9 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
     published_at: publishedMs,
     // One text like the embedded FTS column (title, newline, text): a phrase may span the two.
     text: foldedWords(mentionBody(m)).join(' '),
+    ...(m.title !== undefined && { title: foldedWords(m.title).join(' ') }),
+    sites: sitesOf(m.url),
+    ...(m.author?.name !== undefined && { author: foldHandle(m.author.name) }),
     lemmas: [...new Set(foldedWords(m.analysis.lemmas.join(' ')))],
     // Zero counts are not occurrences (the embedded store skips them too).
     terms: Object.entries(m.analysis.terms)

@@ -14,7 +14,7 @@ import { bucketStart, fillBuckets, intervalMs, intervalOrigin } from '../buckets
 import { decodeCursor, encodeCursor, requestFingerprint } from '../cursor.js';
 import { badCursor } from '../errors.js';
 import type { QueryNode } from '../../query/ast.js';
-import { compileSqlite } from '../../query/compile/sqlite.js';
+import { compileSqlite, registerQueryFunctions } from '../../query/compile/sqlite.js';
 import {
   DEFAULT_TERMS,
   resolveFilters,
@@ -100,6 +100,8 @@ export class EmbeddedMentionStore implements MentionStore {
       // Erased mentions (GDPR) are overwritten in the file, not just unlinked.
       this.db.pragma('secure_delete = FAST');
       this.db.pragma('cache_size = -32000');
+      // What FTS5 cannot say (ordered proximity, title:, site:...) is checked by the matcher.
+      registerQueryFunctions(this.db);
     } catch (error) {
       throw new EcouteError('STORE_UNAVAILABLE', `cannot open the store file ${file}: ${errorMessage(error)}`, { cause: error });
     }
