@@ -10,10 +10,16 @@ import { analyzeForTable, QUERY_TABLE, TABLE_RAW, tableMentions } from '../helpe
 
 const mentions = tableMentions();
 const sorted = (ids: string[]) => [...ids].sort();
-const brandOnly = QUERY_TABLE.filter((row) => !fieldsOf(parseQuery(row.query)).has('brand') && !fieldsOf(parseQuery(row.query)).has('sentiment'));
+// Rows naming a field not known when brands are matched (brand:, sentiment:, field:, flag:) are search only.
+const UNKNOWN_WHEN_MATCHING = ['brand', 'sentiment', 'field', 'flag'] as const;
+const brandOnly = QUERY_TABLE.filter((row) => !UNKNOWN_WHEN_MATCHING.some((f) => fieldsOf(parseQuery(row.query)).has(f)));
 const searchOnly = QUERY_TABLE.filter((row) => !brandOnly.includes(row));
 
 describe('the query table: in-memory matcher over the analysed mentions', () => {
+  it('has at least 60 queries', () => {
+    expect(QUERY_TABLE.length).toBeGreaterThanOrEqual(60);
+  });
+
   it.each(QUERY_TABLE)('$query', ({ query, expected }) => {
     const matcher = compileMatcher(parseQuery(query));
     expect(sorted(mentions.filter((m) => matcher(mentionMatchDoc(m))).map((m) => m.sourceId))).toEqual(sorted(expected));
