@@ -216,7 +216,8 @@ function compile(node: QueryNode, names: SqliteNames): Compiled {
       if (node.field === 'rating') parts.push({ sql: `json_type(${names.json}, '$.rating') IN ('integer', 'real')`, params: [] });
       if (node.min !== undefined) parts.push({ sql: `${column} >= ?`, params: [node.min] });
       if (node.max !== undefined) parts.push({ sql: node.field === 'rating' ? `${column} <= ?` : `${column} < ?`, params: [node.max] });
-      return { fts: [], neg: [], sql: parts };
+      // One fragment, NULL-free: a missing rating must make NOT (rating:...) true, not NULL.
+      return { fts: [], neg: [], sql: [{ sql: `coalesce(${parts.map((p) => p.sql).join(' AND ')}, 0)`, params: parts.flatMap((p) => p.params) }] };
     }
     case 'field': {
       if (node.field === 'author' || node.field === 'site' || node.field === 'field' || node.field === 'flag') {
