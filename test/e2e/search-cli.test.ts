@@ -39,6 +39,22 @@ describe('ecoute search output', () => {
     expect(hits.find((h) => h.source_id === 'h2').title).toBe('Acme invoice\u202Egpj.exe');
   });
 
+  it('accepts the whole query language: wildcards, proximity, fields; a bad query names its column', () => {
+    const ids = (query: string): string[] => {
+      const out = ws.run(['search', query, '--json', '--limit', 'all']);
+      expect(out.code, out.stderr).toBe(0);
+      return out.stdout.trim() === '' ? [] : out.stdout.trim().split('\n').map((l) => JSON.parse(l).source_id as string);
+    };
+    expect(ids('invoi*')).toEqual(['h2']);
+    expect(ids('acme ONEAR/0 says')).toEqual(['h2']);
+    expect(ids('says ONEAR/3 acme')).toEqual([]);
+    expect(ids('says NEAR/0 acme date:2027-01-01 source:forum')).toEqual(['h2']);
+    const bad = ws.run(['search', 'acme NEAR/x says']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/NEAR\/ needs a number \(NEAR\/3\) at column 6/);
+    expect(ws.run(['search', 'li*']).stderr).toMatch(/at least 3 letters before "\*".*at column 1/);
+  });
+
   it('--json --limit all streams every hit, each once; --limit beyond 1000 pages through the store', () => {
     const all = ws.run(['search', 'delivery OR livraison', '--json', '--limit', 'all']);
     expect(all.code, all.stderr).toBe(0);
