@@ -54,6 +54,21 @@ describe('fields a brand query cannot know are refused, by the matcher and by co
     expect(() => brandMatcher([{ id: 'q', name: 'Q', query, competitors: [] }])).toThrow(/cannot be used in a brand query/);
   });
 
+  it('config validate: field: and flag: are refused with the brand path; the fields known then are fine', () => {
+    const yaml = `brands:
+  - { id: acme, name: Acme, query: 'acme site:acme.example title:acme rating:<=2 date:2026-03 author:x' }
+  - { id: globex, name: Globex, query: 'globex NEAR/3 app*', exclude: 'flag:question' }
+  - { id: initech, name: Initech, query: 'initech field:delivery' }
+  - { id: umbrella, name: Umbrella, query: 'umbrella NEAR/x corp' }
+`;
+    const { problems } = checkConfig(yaml, 'ecoute.yaml');
+    expect(problems).toEqual([
+      expect.stringMatching(/^brands\[1\]\.exclude: field "flag:" cannot be used in a brand query \(at column 1\): flags are computed after/),
+      expect.stringMatching(/^brands\[2\]\.query: field "field:" cannot be used in a brand query \(at column 9\): semantic fields are found after/),
+      expect.stringMatching(/^brands\[3\]\.query: .*NEAR\/ needs a number \(NEAR\/3\) at column 10/),
+    ]);
+  });
+
   it('config validate names the brand, the key, the field and why', () => {
     const yaml = `brands:
   - { id: acme, name: Acme, query: 'acme AND sentiment:negative' }
