@@ -171,3 +171,33 @@ describe('query language: fuzz', () => {
     expect(parseQuery(Array.from({ length: 500 }, (_, k) => `w${k}`).join(' NEAR/2 ')).type).toBe('near');
   });
 });
+
+describe('query language: what the stores are sent', () => {
+  it('SQLite: FTS5 prefix and NEAR where FTS5 can say it, the matcher (in SQL) where it cannot', async () => {
+    const { compileSqlite } = await import('../../src/query/compile/sqlite.js');
+    expect(compileSqlite(parseQuery('livr*')).match).toBe('(text : "livr" * OR lemmas : "livr" *)');
+    expect(compileSqlite(parseQuery('livraison NEAR/3 "en retard"'))).toEqual({ match: 'text : NEAR("livraison" "en retard", 3)' });
+    const ordered = compileSqlite(parseQuery('livraison ONEAR/3 retard'));
+    expect(ordered.match).toBe('(text : "livraison" AND text : "retard")');
+    expect(ordered.where?.sql).toBe('ecoute_query_match(?, m.json) = 1');
+  });
+
+  it('Elasticsearch: prefix and intervals (core modules only)', async () => {
+    const { compileElasticsearch } = await import('../../src/query/compile/elasticsearch.js');
+    expect(compileElasticsearch(parseQuery('(livraison OR delivery) ONEAR/5 retard'))).toEqual({
+      intervals: {
+        'ecoute.text': {
+          all_of: {
+            ordered: true,
+            max_gaps: 5,
+            intervals: [
+              { any_of: { intervals: [{ match: { query: 'livraison', ordered: true, max_gaps: 0 } }, { match: { query: 'delivery', ordered: true, max_gaps: 0 } }] } },
+              { match: { query: 'retard', ordered: true, max_gaps: 0 } },
+            ],
+          },
+        },
+      },
+    });
+    expect(JSON.stringify(compileElasticsearch(parseQuery('livr*')))).toContain('"prefix":{"ecoute.lemmas":"livr"}');
+  });
+});
