@@ -479,13 +479,17 @@ function drawTimeline() {
 
   const badList = $('bad-days');
   badList.replaceChildren();
-  const badOnes = buckets.filter((b) => bad.has(b.start));
-  if (!badOnes.length) badList.append(el('span', { className: 'muted', text: t('noBadDays') }));
-  for (const b of badOnes) {
-    const button = el('button', { className: `bad-day${state.day?.start === b.start ? ' active' : ''}`, text: `${bucketLabel(b.start)} (${fmtTone(b.mean_tone)})`, attrs: { type: 'button', 'data-start': b.start } });
+  if (!bad.size) badList.append(el('span', { className: 'muted', text: t('noBadDays') }));
+  buckets.forEach((b, index) => {
+    if (!bad.has(b.start)) return;
+    const button = el('button', {
+      className: `bad-day${state.day?.start === b.start ? ' active' : ''}`,
+      text: `${bucketLabel(b.start)} (${fmtTone(b.mean_tone)})`,
+      attrs: { type: 'button', 'data-start': b.start, 'data-index': String(index) },
+    });
     button.addEventListener('click', () => selectDay(b.start));
     badList.append(button);
-  }
+  });
 }
 
 function escapeHtml(text) {
