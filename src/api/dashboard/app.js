@@ -180,7 +180,26 @@ const languageNames = () => {
   }
 };
 
+const SOURCE_NAMES = {
+  rss: 'RSS',
+  appstore: 'App Store',
+  youtube: 'YouTube',
+  trustpilot: 'Trustpilot',
+  reddit: 'Reddit',
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+  hackernews: 'Hacker News',
+  webhook: 'Webhook',
+};
+
+/** A semantic field's key ("service_support") as words. */
+function fieldLabel(field) {
+  return field.replace(/_/g, ' ');
+}
+
 function facetLabel(name, value) {
+  if (name === 'source') return SOURCE_NAMES[value] ?? value;
+  if (name === 'field') return fieldLabel(value);
   if (name === 'sentiment') return t(`sentiment_${value}`);
   if (name === 'lang') return languageNames()?.of(value) ?? value;
   if (name === 'brand') return state.brands.find((b) => b.id === value)?.name ?? value;
@@ -295,7 +314,7 @@ async function loadMentions(mine, append = false) {
 
 function renderHit(hit) {
   const meta = el('div', { className: 'meta' }, [
-    el('span', { className: 'source', text: hit.source }),
+    el('span', { className: 'source', text: facetLabel('source', hit.source) }),
     el('time', { text: fmtDate(hit.published_at), attrs: { datetime: hit.published_at } }),
     el('span', { className: 'lang', text: hit.lang, attrs: { title: facetLabel('lang', hit.lang) } }),
     el('span', {
@@ -320,7 +339,7 @@ function renderHit(hit) {
   }
   item.append(body);
   const fields = hit.fields ?? [];
-  const foot = el('div', { className: 'foot' }, fields.map((f) => el('span', { className: 'field', text: f })));
+  const foot = el('div', { className: 'foot' }, fields.map((f) => el('span', { className: 'field', text: fieldLabel(f) })));
   if (!hit.title && hit.url && safeHttpUrl(hit.url)) {
     foot.append(el('a', { className: 'open', text: t('open'), attrs: { href: safeHttpUrl(hit.url), target: '_blank', rel: 'noopener noreferrer' } }));
   }
@@ -430,7 +449,7 @@ function drawTimeline() {
   timelineChart.setOption(
     {
       animation: false,
-      grid: { left: 44, right: 44, top: 30, bottom: 36 },
+      grid: { left: 40, right: 40, top: 34, bottom: 30 },
       legend: { top: 0, data: [t('volume'), t('tone')] },
       tooltip: {
         trigger: 'axis',
@@ -444,8 +463,9 @@ function drawTimeline() {
       },
       xAxis: { type: 'category', data: buckets.map((b) => bucketLabel(b.start)), axisTick: { alignWithLabel: true } },
       yAxis: [
-        { type: 'value', name: t('volume'), minInterval: 1 },
-        { type: 'value', name: t('tone'), min: -1, max: 1, splitLine: { show: false } },
+        // No axis names: the legend says which is which, and names collide with it on a phone.
+        { type: 'value', minInterval: 1 },
+        { type: 'value', min: -1, max: 1, splitLine: { show: false } },
       ],
       series: [
         {
@@ -579,11 +599,11 @@ async function loadFields(mine) {
   if (mine !== generation) return;
   const table = $('fields');
   table.replaceChildren(
-    el('thead', {}, [el('tr', {}, [el('th', { text: t('fields') }), el('th', { text: t('mentionsCount') }), el('th', { text: t('meanTone') })])]),
+    el('thead', {}, [el('tr', {}, [el('th', { text: t('facet_field') }), el('th', { text: t('mentionsCount') }), el('th', { text: t('meanTone') })])]),
   );
   const body = el('tbody');
   for (const row of result.fields ?? []) {
-    const name = el('button', { className: 'link', text: row.field, attrs: { type: 'button' } });
+    const name = el('button', { className: 'link', text: fieldLabel(row.field), attrs: { type: 'button' } });
     name.addEventListener('click', () => toggleFilter('field', row.field));
     body.append(
       el('tr', {}, [
