@@ -125,11 +125,11 @@ connectors:
     await page.screenshot({ path: join(OUT, 'dashboard-start.png'), fullPage: true });
 
     // Live validation: a broken query says what and where, a good one previews its count.
-    await page.locator('#q').fill('livraison NEAR/ retard');
-    await expect.poll(() => page.locator('#q-status').getAttribute('class')).toContain('invalid');
+    await page.locator('#q').fill('(livraison OR retard');
+    await expect.poll(() => page.locator('#q-status').getAttribute('class')).toBe('q-status invalid');
     expect(await page.locator('#q-status').innerText()).toMatch(/column/i);
     await page.locator('#q').fill('livraison OR delivery');
-    await expect.poll(() => page.locator('#q-status').getAttribute('class')).toContain('valid');
+    await expect.poll(() => page.locator('#q-status').getAttribute('class')).toBe('q-status valid');
     expect(await page.locator('#q-status').innerText()).toMatch(/\d+ mentions match/);
 
     await settled(page, () => page.locator('#q').press('Enter'));
