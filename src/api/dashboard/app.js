@@ -322,7 +322,8 @@ function renderHit(hit) {
       text: `${t(`sentiment_${hit.sentiment?.label}`)} ${fmtTone(hit.sentiment?.score)}`,
     }),
   ]);
-  if (typeof hit.rating === 'number') meta.append(el('span', { className: 'rating', text: `★ ${t('rating', hit.rating)}` }));
+  // The API's rating is normalized to 0..1 (1 star = 0, 5 stars = 1): shown as stars out of 5.
+  if (typeof hit.rating === 'number') meta.append(el('span', { className: 'rating', text: `★ ${t('rating', Math.round((1 + 4 * hit.rating) * 2) / 2)}` }));
 
   const body = el('p', { className: 'snippet' });
   const nodes = typeof hit.snippet === 'string' && hit.snippet ? snippetNodes(hit.snippet) : null;
@@ -411,10 +412,13 @@ function toggleFilter(name, value) {
 let timelineChart = null;
 
 function chart(id) {
-  return window.echarts.getInstanceByDom($(id)) ?? window.echarts.init($(id), null, { renderer: 'canvas' });
+  const existing = window.echarts.getInstanceByDom($(id));
+  if (existing) return existing;
+  $(id).replaceChildren(); // an error message shown in its place
+  return window.echarts.init($(id), null, { renderer: 'canvas' });
 }
 
-/** Days whose tone is well below the period's: at least one standard deviation (and 0.15) under the volume-weighted mean. */
+/** Days whose tone is well below the period's: three quarters of a standard deviation (and at least 0.15) under the volume-weighted mean. */
 export function badBuckets(buckets) {
   const toned = buckets.filter((b) => b.count > 0 && typeof b.mean_tone === 'number');
   if (toned.length < 3) return new Set();
@@ -422,7 +426,7 @@ export function badBuckets(buckets) {
   const mean = toned.reduce((sum, b) => sum + b.mean_tone * b.count, 0) / total;
   const dayMean = toned.reduce((sum, b) => sum + b.mean_tone, 0) / toned.length;
   const sd = Math.sqrt(toned.reduce((sum, b) => sum + (b.mean_tone - dayMean) ** 2, 0) / toned.length);
-  const threshold = mean - Math.max(sd, 0.15);
+  const threshold = mean - Math.max(0.75 * sd, 0.15);
   return new Set(toned.filter((b) => b.count >= 2 && b.mean_tone <= threshold).map((b) => b.start));
 }
 
@@ -442,6 +446,7 @@ function drawTimeline() {
   const buckets = state.timeline;
   const bad = badBuckets(buckets);
   timelineChart = chart('timeline');
+  wireTimelineClicks(timelineChart);
   const colors = getComputedStyle(document.documentElement);
   const barColor = colors.getPropertyValue('--bar').trim() || '#4a78b5';
   const badColor = colors.getPropertyValue('--bad').trim() || '#c62828';
@@ -517,8 +522,10 @@ function escapeHtml(text) {
 }
 
 /** A click anywhere in a day's column of the timeline shows that day's mentions. */
-function wireTimelineClicks() {
-  const instance = chart('timeline');
+const wired = new WeakSet();
+function wireTimelineClicks(instance) {
+  if (wired.has(instance)) return;
+  wired.add(instance);
   instance.getZr().on('click', (event) => {
     const point = [event.offsetX, event.offsetY];
     if (!instance.containPixel('grid', point)) return;
@@ -538,7 +545,7 @@ function selectDay(start) {
   drawTimeline();
   const mine = ++generation;
   state.cursor = null;
-  loadMentions(mine).catch(reportError);
+  loadMentions(mine).then(() => markReady(mine), reportError);
   $('results-title').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
@@ -558,7 +565,10 @@ function renderTerms(list, terms, countOf) {
     list.append(el('li', { className: 'muted', text: t('noTerms') }));
     return;
   }
-  for (const term of terms) {
+  // The brand's own name is in every mention: it says nothing.
+  const brand = state.brands.find((b) => b.id === state.brand);
+  const own = new Set([brand?.id, brand?.name].filter(Boolean).map((name) => name.toLowerCase()));
+  for (const term of terms.filter((item) => !own.has((item.label || item.term).toLowerCase()))) {
     const label = term.label || term.term;
     const button = el('button', { className: 'term', attrs: { type: 'button' } }, [el('span', { text: label }), el('span', { className: 'count', text: countOf(term) })]);
     button.addEventListener('click', () => {
@@ -623,13 +633,35 @@ async function refresh() {
   state.cursor = null;
   renderActiveFilters();
   $('hits').setAttribute('aria-busy', 'true');
-  const jobs = [loadMentions(mine), loadTimeline(mine), loadTerms(mine), loadShareOfVoice(mine), loadFields(mine)];
+  // A panel that fails says so in its place; the others still show.
+  const panel = (job, id) => job.catch((error) => {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+    if (mine === generation) showPanelError(id, error);
+  });
+  const jobs = [
+    loadMentions(mine),
+    panel(loadTimeline(mine), 'timeline'),
+    panel(loadTerms(mine), 'top-terms'),
+    panel(loadShareOfVoice(mine), 'sov'),
+    panel(loadFields(mine), 'fields'),
+  ];
   const results = await Promise.allSettled(jobs);
   $('hits').removeAttribute('aria-busy');
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) reportError(failed.reason);
   else if (mine === generation) $('notice').hidden = true;
+  markReady(mine);
+}
+
+/** Marks the page as showing the answers of refresh number `mine` (tests and screen readers wait on it). */
+function markReady(mine) {
   if (mine === generation) document.body.dataset.ready = String(mine);
+}
+
+function showPanelError(id, error) {
+  const target = $(id);
+  window.echarts?.getInstanceByDom(target)?.dispose();
+  target.replaceChildren(el('p', { className: 'panel-error', text: t('error', error instanceof Error ? error.message : String(error)) }));
 }
 
 async function submitQuery() {
@@ -656,7 +688,7 @@ function wire() {
   $('sort').addEventListener('change', () => {
     state.sort = $('sort').value;
     const mine = ++generation;
-    loadMentions(mine).catch(reportError);
+    loadMentions(mine).then(() => markReady(mine), reportError);
   });
   $('interval').addEventListener('change', () => {
     state.interval = $('interval').value;
@@ -682,7 +714,6 @@ async function start() {
     showNotice(t('unauthorized'));
   }
   if (!window.echarts) await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
-  wireTimelineClicks();
   try {
     await loadBrands();
   } catch (error) {
