@@ -188,10 +188,13 @@ connectors:
     expect(await page.locator('.hits img, .hits script').count()).toBe(0);
     expect(dialogs).toEqual([]);
 
-    // Back to the full view for the README's picture.
-    await page.locator('#q').fill('livraison OR delivery OR colis OR refund');
+    // Back to the brand's whole period, a bad day picked, for the README's picture.
+    await page.locator('#q').fill('');
     await settled(page, () => page.locator('#q').press('Enter'));
-    await page.screenshot({ path: join(OUT, 'dashboard.png') });
+    await settled(page, () => page.locator('.bad-day').nth(2).click());
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true, clip: { x: 0, y: 0, width: 1366, height: 1250 } });
     if (process.env.ECOUTE_UPDATE_SCREENSHOTS === '1') writeFileSync(join(ROOT, 'docs/dashboard.png'), readFileSync(join(OUT, 'dashboard.png')));
 
     expect(requests.length).toBeGreaterThan(5);

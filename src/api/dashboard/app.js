@@ -546,7 +546,8 @@ function selectDay(start) {
   const mine = ++generation;
   state.cursor = null;
   loadMentions(mine).then(() => markReady(mine), reportError);
-  $('results-title').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  // Bring the day's mentions into view when they are below the fold (on a phone, always).
+  if ($('results-title').getBoundingClientRect().top > window.innerHeight * 0.8) $('results-title').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 // --- Terms, share of voice, fields -----------------------------------------------------------------
