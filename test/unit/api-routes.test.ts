@@ -321,3 +321,29 @@ describe('tokens', () => {
     expect(r2.success).toBe(false);
   });
 });
+
+describe('limits', () => {
+  it('429 with a catalogue code and retry-after past the rate limit; 413 past the body limit', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ecoute-api-limits-'));
+    const s = new EmbeddedMentionStore({ file: join(d, 'store.sqlite') });
+    await s.ensureSchema();
+    const host = createHttpServer({ host: '127.0.0.1', port: 0, log });
+    const tokens = loadTokens(ConfigSchema.parse({ data_dir: d }).api, d);
+    host.register(apiPlugin({ store: s, brands: [], tokens: tokens.tokens, rateLimitPerMinute: 3, log, ready: async () => undefined }));
+    try {
+      const auth = { authorization: `Bearer ${tokens.generated!.value}` };
+      const big = await host.app.inject({ method: 'POST', url: '/api/query/validate', headers: auth, payload: { q: 'x'.repeat(70_000) } });
+      expect(big.statusCode).toBe(413);
+      expect(big.json()).toMatchObject({ error: 'HTTP_TOO_LARGE' });
+      for (let i = 0; i < 2; i++) expect((await host.app.inject({ method: 'GET', url: '/api/brands', headers: auth })).statusCode).toBe(200);
+      const limited = await host.app.inject({ method: 'GET', url: '/api/brands', headers: auth });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toMatchObject({ error: 'API_RATE_LIMITED' });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await host.close();
+      await s.close();
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
