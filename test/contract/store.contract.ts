@@ -846,7 +846,8 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
         { start: '2026-04-06T00:00:00.000Z', counts: { acme: 0, initech: 1 } },
         { start: '2026-04-13T00:00:00.000Z', counts: { acme: 1, initech: 0 } },
       ]);
-      await expect(store.shareOfVoice({ brands: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(store.shareOfVoice({ brands: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /brands/ });
+      await expect(store.shareOfVoice({ brands: ['acme', ''] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /brands\[1\]/ });
       await expect(store.shareOfVoice({ brands: ['acme'], interval: 'month' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     });
 
@@ -862,6 +863,12 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       expect((await store.topTerms({ from: at(13, 0), size: 1 }))[0]).toMatchObject({ term: 'deliver', label: 'delivers' });
       const rising = await store.significantTerms({ from: at(6, 0), to: at(8, 0), minMentions: 1 });
       expect(rising.find((t) => t.term === 'servic client')).toMatchObject({ label: 'service client', mentions: 3 });
+    });
+
+    it('a mention whose labels are not strings fails alone, naming the term', async () => {
+      const bad = makeMention({ id: 'face-bad-labels', publishedAt: at(20), analysis: { labels: { servic: 3 as unknown as string } } });
+      const result = await store.upsert([bad]);
+      expect(result.items[0]).toMatchObject({ status: 'failed', error: { code: 'STORE_ITEM_INVALID', message: expect.stringMatching(/analysis\.labels\["servic"\]/) } });
     });
 
     it('an update replaces the facets, fields and labels of the mention; erasure removes them', async () => {
