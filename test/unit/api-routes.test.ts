@@ -44,8 +44,8 @@ beforeAll(async () => {
   store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
   await store.ensureSchema();
   await store.upsert([
-    makeMention({ id: 'a1', text: 'Acme livraison en retard, encore des livraisons ratées', lang: 'fr', score: -0.8, brands: ['acme'], publishedAt: day(3) }),
-    makeMention({ id: 'a2', text: 'Acme delivery was late again', lang: 'en', score: -0.6, brands: ['acme'], publishedAt: day(4), source: 'reddit' }),
+    makeMention({ id: 'a1', text: 'Acme livraison en retard, encore des livraisons ratées', lang: 'fr', score: -0.8, brands: ['acme'], publishedAt: day(3), analysis: { fields: { delivery: { hits: 2, tone: -0.8 } } } }),
+    makeMention({ id: 'a2', text: 'Acme delivery was late again', lang: 'en', score: -0.6, brands: ['acme'], publishedAt: day(4), source: 'reddit', analysis: { fields: { delivery: { hits: 1, tone: -0.6 } } } }),
     makeMention({ id: 'a3', text: 'I love Acme, great service <img src=x onerror=alert(1)>', lang: 'en', score: 0.7, brands: ['acme'], publishedAt: day(5) }),
     makeMention({ id: 'a4', text: '=HYPERLINK("http://evil")', title: '@cmd', lang: 'en', score: 0, brands: ['acme'], publishedAt: day(6) }),
     makeMention({ id: 'g1', text: 'Globex is fine', lang: 'en', score: 0.3, brands: ['globex'], publishedAt: day(5) }),
@@ -125,11 +125,39 @@ describe('routes', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.total).toBe(1);
-    expect(body.hits[0]).toMatchObject({ id: 'a1', lang: 'fr', brands: ['acme'], sentiment: { label: 'negative' }, fields: [] });
+    expect(body.hits[0]).toMatchObject({ id: 'a1', lang: 'fr', brands: ['acme'], sentiment: { label: 'negative' }, fields: ['delivery'] });
     expect(body.hits[0].snippet).toContain('<mark>livraison</mark>');
     expect(body.hits[0].snippet).toContain('<mark>livraisons</mark>');
     expect(body.next_cursor).toBeNull();
     expect(Object.keys(body.facets).sort()).toEqual(['brand', 'field', 'lang', 'sentiment', 'source']);
+    expect(body.facets.lang).toEqual([{ value: 'fr', count: 1 }]);
+  });
+
+  it('facets count the matching mentions', async () => {
+    const { facets } = (await get('/api/mentions?brand=acme')).json();
+    expect(facets.source).toEqual([
+      { value: 'file', count: 3 },
+      { value: 'reddit', count: 1 },
+    ]);
+    expect(facets.field).toEqual([{ value: 'delivery', count: 2 }]);
+    expect(facets.brand).toEqual([{ value: 'acme', count: 4 }]);
+  });
+
+  it('GET /api/brands/:id/fields', async () => {
+    const body = (await get('/api/brands/acme/fields')).json();
+    expect(body.fields).toEqual([{ field: 'delivery', mentions: 2, share: 0.5, mean_tone: expect.closeTo(-0.7, 5) }]);
+  });
+
+  it('GET /api/brands/:id/share-of-voice: the brand and its competitors, with buckets', async () => {
+    const body = (await get('/api/brands/acme/share-of-voice?from=2026-11-01&to=2026-11-08&interval=week')).json();
+    expect(body.totals.map((t: { brand: string; mentions: number; share: number }) => [t.brand, t.mentions, t.share])).toEqual([
+      ['acme', 4, 0.8],
+      ['globex', 1, 0.2],
+    ]);
+    expect(body.totals[0]).toEqual(expect.objectContaining({ tone_weighted_share: expect.any(Number), mean_tone: expect.any(Number) }));
+    expect(body.buckets.length).toBeGreaterThan(0);
+    expect(body.buckets.reduce((n: number, b: { counts: Record<string, number> }) => n + (b.counts.acme ?? 0), 0)).toBe(4);
+    expect((await get('/api/brands/acme/share-of-voice')).json().buckets).toEqual([]);
   });
 
   it('a mention with HTML shows it escaped in the snippet, raw in text', async () => {
@@ -194,7 +222,7 @@ describe('routes', () => {
     expect((await get('/readyz', null)).statusCode).toBe(200);
     const doc = (await get('/openapi.json', null)).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/mentions', '/api/mentions/{id}', '/api/brands/{id}/timeline', '/api/query/validate', '/api/mentions/export']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/mentions', '/api/mentions/{id}', '/api/brands/{id}/timeline', '/api/query/validate', '/api/mentions/export', '/api/brands/{id}/fields', '/api/brands/{id}/share-of-voice', '/api/brands/{id}/terms', '/api/brands']));
     const params = doc.paths['/api/mentions'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['q', 'brand', 'from', 'to', 'lang', 'source', 'sentiment', 'field', 'sort', 'cursor', 'limit']));
     const docs = await server.app.inject({ method: 'GET', url: '/docs/' });
@@ -234,6 +262,9 @@ describe('bad input: 4xx naming the parameter, never a 500', () => {
     ['/api/brands/initech/timeline', 404, 'API_BRAND_NOT_FOUND', ''],
     ['/api/brands/acme/timeline?interval=month', 400, 'API_BAD_PARAMETER', 'interval'],
     ['/api/brands/acme/terms?size=1000', 400, 'API_BAD_PARAMETER', 'size'],
+    ['/api/brands/acme/fields?from=soon', 400, 'API_BAD_PARAMETER', 'from'],
+    ['/api/brands/acme/share-of-voice?interval=year', 400, 'API_BAD_PARAMETER', 'interval'],
+    ['/api/brands/initech/share-of-voice', 404, 'API_BRAND_NOT_FOUND', ''],
   ];
   it.each(cases)('%s → %i %s', async (url, status, code, parameter) => {
     const res = await get(url);
@@ -319,5 +350,31 @@ describe('tokens', () => {
     expect(r.success).toBe(false);
     const r2 = ConfigSchema.safeParse({ api: { tokens: [{ name: 'x', scope: 'owner', secret_env: 'X' }] } });
     expect(r2.success).toBe(false);
+  });
+});
+
+describe('limits', () => {
+  it('429 with a catalogue code and retry-after past the rate limit; 413 past the body limit', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ecoute-api-limits-'));
+    const s = new EmbeddedMentionStore({ file: join(d, 'store.sqlite') });
+    await s.ensureSchema();
+    const host = createHttpServer({ host: '127.0.0.1', port: 0, log });
+    const tokens = loadTokens(ConfigSchema.parse({ data_dir: d }).api, d);
+    host.register(apiPlugin({ store: s, brands: [], tokens: tokens.tokens, rateLimitPerMinute: 3, log, ready: async () => undefined }));
+    try {
+      const auth = { authorization: `Bearer ${tokens.generated!.value}` };
+      const big = await host.app.inject({ method: 'POST', url: '/api/query/validate', headers: auth, payload: { q: 'x'.repeat(70_000) } });
+      expect(big.statusCode).toBe(413);
+      expect(big.json()).toMatchObject({ error: 'HTTP_TOO_LARGE' });
+      for (let i = 0; i < 2; i++) expect((await host.app.inject({ method: 'GET', url: '/api/brands', headers: auth })).statusCode).toBe(200);
+      const limited = await host.app.inject({ method: 'GET', url: '/api/brands', headers: auth });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toMatchObject({ error: 'API_RATE_LIMITED' });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await host.close();
+      await s.close();
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../context.js';
 import { knownBrand, storeFilters } from '../context.js';
-import { IdParams, jsonSchema, NoQuery, parseParams, TermsQuery, TimelineQuery } from '../params.js';
+import { FieldsQuery, IdParams, jsonSchema, NoQuery, parseParams, ShareOfVoiceQuery, TermsQuery, TimelineQuery } from '../params.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
@@ -49,6 +49,37 @@ export async function brandRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       return {
         top: top.map((t) => ({ term: t.term, label: label(t), count: t.count, mentions: t.mentions })),
         significant: significant.map((t) => ({ term: t.term, label: label(t), mentions: t.mentions, background_mentions: t.backgroundMentions, score: t.score })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/brands/:id/fields',
+    { schema: { summary: 'Semantic fields: share of the mentions and mean tone of each', params: jsonSchema(IdParams), querystring: jsonSchema(FieldsQuery), ...secured }, config: { scope: 'read' } },
+    async (request) => {
+      const brand = brandOf(deps, request.params);
+      const p = parseParams(FieldsQuery, request.query);
+      const fields = await deps.store.fieldStats(storeFilters(deps, { ...p, brand: brand.id }));
+      return { fields: fields.map((f) => ({ field: f.field, mentions: f.mentions, share: f.share, mean_tone: f.meanTone })) };
+    },
+  );
+
+  app.get(
+    '/api/brands/:id/share-of-voice',
+    {
+      schema: { summary: 'Share of voice of the brand against its competitors (mentions and tone-weighted), over time with interval', params: jsonSchema(IdParams), querystring: jsonSchema(ShareOfVoiceQuery), ...secured },
+      config: { scope: 'read' },
+    },
+    async (request) => {
+      const brand = brandOf(deps, request.params);
+      const p = parseParams(ShareOfVoiceQuery, request.query);
+      const { brand: _brand, ...filters } = storeFilters(deps, p);
+      // The competitors named in the config that are brands of the config (the config check ensures it).
+      const brands = [brand.id, ...brand.competitors.filter((c) => c !== brand.id && deps.brands.some((b) => b.id === c))];
+      const sov = await deps.store.shareOfVoice({ ...filters, brands, ...(p.interval !== undefined && { interval: p.interval }) });
+      return {
+        totals: sov.totals.map((t) => ({ brand: t.brand, mentions: t.mentions, share: t.share, tone_weighted_share: t.toneWeightedShare, mean_tone: t.meanTone })),
+        buckets: sov.buckets ?? [],
       };
     },
   );

@@ -15,12 +15,15 @@ export async function mentionRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     async (request) => {
       const p = parseParams(MentionsQuery, request.query);
       const filters = storeFilters(deps, p);
-      const page = await deps.store.search({ ...filters, sort: p.sort, limit: p.limit, ...(p.cursor !== undefined && { cursor: p.cursor }) });
+      const [page, facets] = await Promise.all([
+        deps.store.search({ ...filters, sort: p.sort, limit: p.limit, ...(p.cursor !== undefined && { cursor: p.cursor }) }),
+        deps.store.facets(filters),
+      ]);
       const marks = marksOf(p.q);
       return {
         total: page.total,
         hits: page.hits.map((h) => mentionJson(h.mention, marks)),
-        facets: await facetsOf(deps, filters),
+        facets,
         next_cursor: page.nextCursor ?? null,
       };
     },
@@ -55,11 +58,4 @@ export async function mentionRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       return { mention: { ...mentionJson(mention), analysis: mention.analysis } };
     },
   );
-}
-
-/** The facets of the matching mentions, when the store has them (the aggregations part adds facets()). */
-async function facetsOf(deps: ApiDeps, filters: object): Promise<Record<string, { value: string; count: number }[]>> {
-  const store = deps.store as { facets?: (request: object) => Promise<Record<string, { value: string; count: number }[]>> };
-  if (typeof store.facets !== 'function') return { source: [], lang: [], sentiment: [], field: [], brand: [] };
-  return store.facets.call(deps.store, filters);
 }

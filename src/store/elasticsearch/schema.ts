@@ -12,7 +12,7 @@ import type { AnalyzedMention } from '../../core/types.js';
 import { foldedWords } from '../../nlp/normalize.js';
 
 /** Bump with every mapping change (it is written in the template's _meta). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface IndexLayout {
   prefix: string;
@@ -46,6 +46,10 @@ export const FIELDS = {
   terms: 'ecoute.terms',
   termName: 'ecoute.terms.term',
   termCount: 'ecoute.terms.count',
+  termLabel: 'ecoute.terms.label',
+  fields: 'ecoute.fields',
+  fieldName: 'ecoute.fields.field',
+  fieldTone: 'ecoute.fields.tone',
   tone: 'analysis.sentiment.score',
   sentiment: 'analysis.sentiment.label',
   lang: 'analysis.lang',
@@ -118,6 +122,18 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
           properties: {
             term: { type: 'keyword', ignore_above: KEYWORD_MAX },
             count: { type: 'double' },
+            // The term's surface form in the mention (analysis.labels, else the term): the label
+            // of a top term is the most frequent one (schema version 2).
+            label: { type: 'keyword', ignore_above: KEYWORD_MAX },
+          },
+        },
+        // One {field, tone} pair per semantic field of the mention (schema version 2): the field
+        // facet and per-field stats count mentions by the nested doc count, as for terms.
+        fields: {
+          type: 'nested',
+          properties: {
+            field: { type: 'keyword', ignore_above: KEYWORD_MAX },
+            tone: { type: 'double' },
           },
         },
       },
@@ -157,7 +173,8 @@ export interface Derived {
   published_at: number;
   text: string;
   lemmas: string[];
-  terms: { term: string; count: number }[];
+  terms: { term: string; count: number; label: string }[];
+  fields: { field: string; tone?: number }[];
 }
 
 export function derive(m: AnalyzedMention, publishedMs: number): Derived {
@@ -169,8 +186,18 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
     // Zero counts are not occurrences (the embedded store skips them too).
     terms: Object.entries(m.analysis.terms)
       .filter(([, count]) => count > 0)
-      .map(([term, count]) => ({ term, count })),
+      .map(([term, count]) => ({ term, count, label: labelOf(m, term) })),
+    fields: Object.entries(m.analysis.fields ?? {}).map(([field, hit]) => {
+      const tone = (hit as { tone?: unknown } | null)?.tone;
+      return typeof tone === 'number' && Number.isFinite(tone) ? { field, tone } : { field };
+    }),
   };
+}
+
+function labelOf(m: AnalyzedMention, term: string): string {
+  const labels = m.analysis.labels;
+  const label = labels && Object.hasOwn(labels, term) ? labels[term] : undefined;
+  return typeof label === 'string' && label !== '' ? label : term;
 }
 
 /** The document body: the mention, then the derived fields (which replace any `ecoute` key of it). */
