@@ -187,6 +187,14 @@ connectors:
     expect(await page.locator('.hit .snippet').innerText()).toContain(XSS);
     expect(await page.locator('.hits img, .hits script').count()).toBe(0);
     expect(dialogs).toEqual([]);
+    // The snippet guard: a snippet with any tag but <mark> is refused (shown as plain text), entities become characters.
+    // (A string, so the test runner does not rewrite the page's import.)
+    const guard = await page.evaluate(`(async () => {
+      const { snippetNodes } = await import('/assets/app.js');
+      const asText = (nodes) => nodes && nodes.map((n) => (n.nodeName === 'MARK' ? '[' + n.textContent + ']' : n.textContent)).join('');
+      return { hostile: snippetNodes('ok <img src=x onerror=alert(1)> <mark>a</mark>'), escaped: asText(snippetNodes('&lt;img src=x&gt; &amp; <mark>livraison</mark>')) };
+    })()`);
+    expect(guard).toEqual({ hostile: null, escaped: '<img src=x> & [livraison]' });
 
     // Back to the brand's whole period, a bad day picked, for the README's picture.
     await page.locator('#q').fill('');

@@ -41,13 +41,16 @@ function token() {
 
 // --- API calls ----------------------------------------------------------------------------------
 
-class ApiError extends Error {
+/** An API answer other than 2xx: its status and the catalogue code and reason the API sent (`{ error, reason }`). */
+class ApiError {
   constructor(status, body) {
-    super(body?.reason ?? `HTTP ${status}`);
     this.status = status;
-    this.body = body;
+    this.code = typeof body?.error === 'string' ? body.error : undefined;
+    this.message = `${body?.reason ?? `HTTP ${status}`}${this.code ? ` (${this.code})` : ''}`;
   }
 }
+
+const messageOf = (error) => (error instanceof ApiError || error instanceof Error ? error.message : String(error));
 
 async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
@@ -87,7 +90,7 @@ function showNotice(message) {
 
 function reportError(error) {
   if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return; // already shown
-  showNotice(t('error', error instanceof Error ? error.message : String(error)));
+  showNotice(t('error', messageOf(error)));
 }
 
 // --- State --------------------------------------------------------------------------------------
@@ -662,7 +665,7 @@ function markReady(mine) {
 function showPanelError(id, error) {
   const target = $(id);
   window.echarts?.getInstanceByDom(target)?.dispose();
-  target.replaceChildren(el('p', { className: 'panel-error', text: t('error', error instanceof Error ? error.message : String(error)) }));
+  target.replaceChildren(el('p', { className: 'panel-error', text: t('error', messageOf(error)) }));
 }
 
 async function submitQuery() {
