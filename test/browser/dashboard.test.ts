@@ -220,7 +220,8 @@ connectors:
     expect(await page.locator('#results-title').innerText()).toMatch(/Mentions \(\d[\d\s\u202f]* mentions\)/);
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(OUT, 'dashboard-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(OUT, 'dashboard-phone.png') });
+    await page.screenshot({ path: join(OUT, 'dashboard-phone-full.png'), fullPage: true });
     // The switch goes back to English.
     await settled(page, () => page.locator('#lang').selectOption('en'));
     expect(await page.locator('#timeline-title').innerText()).toBe('Volume and tone');
