@@ -391,3 +391,17 @@ describe('limits', () => {
     }
   });
 });
+
+describe('ecoute config validate', () => {
+  it('reports API tokens the environment lacks or that are too short, naming each, never a value', async () => {
+    const { environmentProblems } = await import('../../src/cli/commands/config.js');
+    const problems = environmentProblems(
+      { api: { tokens: [{ name: 'dash', scope: 'read', secret_env: 'ECOUTE_T1' }, { name: 'ops', scope: 'admin', secret_env: 'ECOUTE_T2' }] } },
+      { ECOUTE_T2: 'tiny' },
+    );
+    expect(problems).toEqual([
+      'api.tokens[0] (dash): secret_env: environment variable ECOUTE_T1 is not set',
+      'api.tokens[1] (ops): the token from environment variable ECOUTE_T2 has fewer than 16 characters; use e.g. `openssl rand -hex 32`',
+    ]);
+  });
+});
