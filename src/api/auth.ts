@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { EcouteError } from '../core/errors.js';
+import { EcouteError, errorMessage } from '../core/errors.js';
 import { readSecret, type Secret } from '../core/config/secret.js';
 import type { ApiConfig } from '../config/schema.js';
 import { HttpError } from '../http/errors.js';
@@ -37,7 +37,12 @@ export function loadTokens(api: Readonly<ApiConfig>, dataDir: string, env: NodeJ
   if (api.tokens.length > 0) {
     return {
       tokens: api.tokens.map((t, i) => {
-        const secret: Secret | undefined = readSecret(t, 'secret', env);
+        let secret: Secret | undefined;
+        try {
+          secret = readSecret(t, 'secret', env);
+        } catch (error) {
+          throw new EcouteError('CONFIG_INVALID', `api.tokens[${i}] (${t.name}): ${errorMessage(error)}`, { cause: error });
+        }
         if (!secret) throw new EcouteError('CONFIG_INVALID', `api.tokens[${i}] (${t.name}): needs secret_env or secret_file`);
         if (secret.reveal().length < MIN_TOKEN_CHARS) {
           throw new EcouteError('CONFIG_INVALID', `api.tokens[${i}] (${t.name}): the token from ${secret.origin} has fewer than ${MIN_TOKEN_CHARS} characters; use e.g. \`openssl rand -hex 32\``);

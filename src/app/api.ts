@@ -1,7 +1,7 @@
 // Builds the HTTP API from a runtime and mounts it on the HTTP host: the tokens (configured, or the
 // one écoute makes under data_dir), the readiness probe of the bus and the store, the brands.
 import { apiPlugin, loadTokens, type ApiTokens } from '../api/index.js';
-import { errorMessage, isEcouteError } from '../core/errors.js';
+import { EcouteError, errorMessage, isEcouteError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { HttpServer } from '../http/server.js';
 import type { Runtime } from './runtime.js';
@@ -15,11 +15,11 @@ async function probe(what: string, work: () => Promise<unknown>): Promise<void> 
     await Promise.race([
       work(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new EcouteError('API_NOT_READY', `no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
       }),
     ]);
   } catch (error) {
-    throw new Error(`the ${what} does not answer (${isEcouteError(error) ? error.code : errorMessage(error).slice(0, 120)})`, { cause: error });
+    throw new EcouteError('API_NOT_READY', `the ${what} does not answer (${isEcouteError(error) && error.code !== 'API_NOT_READY' ? error.code : errorMessage(error).slice(0, 120)})`, { cause: error });
   } finally {
     clearTimeout(timer);
   }

@@ -1,11 +1,11 @@
 // `ecoute export` (CSV/JSONL over more than one store page, to stdout or a file) and `ecoute serve`
 // (the API alone, printing the dashboard URL with the token it made), run as the built command.
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
-import { workspace, type Workspace } from '../helpers/cli.js';
+import { mentionLines, workspace, type Workspace } from '../helpers/cli.js';
 import { makeMention } from '../helpers/mentions.js';
 
 let ws: Workspace;
@@ -80,6 +80,39 @@ describe('ecoute serve', () => {
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
+    }
+  });
+});
+
+describe('ecoute run', () => {
+  it('opens the API and prints the dashboard URL with its token after the summary', async () => {
+    const run = workspace();
+    try {
+      const feed = join(run.dir, 'feed.jsonl');
+      writeFileSync(feed, mentionLines(20));
+      writeFileSync(run.config, `data_dir: ${join(run.dir, 'data')}\nbrands: [{ id: acme, name: Acme, query: acme }]\nconnectors: [{ type: file, path: ${feed} }]\n`);
+      const child = run.spawn(['run']);
+      try {
+        let out = '';
+        child.stdout!.setEncoding('utf8');
+        const [base, token] = await new Promise<[string, string]>((resolve, reject) => {
+          child.stdout!.on('data', (chunk: string) => {
+            out += chunk;
+            const m = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)\n/.exec(out);
+            if (m) resolve([m[1]!, decodeURIComponent(m[2]!)]);
+          });
+          child.once('exit', (code) => reject(new Error(`run exited ${code}: ${out}`)));
+        });
+        expect(out.indexOf('indexed 20 mentions')).toBeLessThan(out.indexOf('dashboard: '));
+        expect(statSync(join(run.dir, 'data', 'api-token')).mode & 0o777).toBe(0o600);
+        const res = await fetch(`${base}/api/mentions?q=acme&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+        expect(((await res.json()) as { total: number }).total).toBe(20);
+      } finally {
+        child.kill('SIGINT');
+        await once(child, 'exit');
+      }
+    } finally {
+      rmSync(run.dir, { recursive: true, force: true });
     }
   });
 });

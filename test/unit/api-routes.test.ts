@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiPlugin, loadTokens } from '../../src/api/index.js';
+import { mountApi } from '../../src/app/api.js';
 import type { ApiToken } from '../../src/api/auth.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/core/log.js';
@@ -323,6 +324,18 @@ describe('readiness', () => {
     expect(res.json().reason).toContain('store');
     expect((await get('/healthz', null)).statusCode).toBe(200);
   });
+  it("the composition root's probe (mountApi) says the store does not answer once it is closed", async () => {
+    const host = createHttpServer({ host: '127.0.0.1', port: 0, log });
+    mountApi(host, { config: ConfigSchema.parse({ data_dir: dir }), dataDir: dir, store }, log);
+    try {
+      const res = await host.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: 'API_NOT_READY' });
+      expect(res.json().reason).toMatch(/^not ready: the store does not answer \(/);
+    } finally {
+      await host.close();
+    }
+  });
 });
 
 describe('tokens', () => {
@@ -376,5 +389,19 @@ describe('limits', () => {
       await s.close();
       rmSync(d, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ecoute config validate', () => {
+  it('reports API tokens the environment lacks or that are too short, naming each, never a value', async () => {
+    const { environmentProblems } = await import('../../src/cli/commands/config.js');
+    const problems = environmentProblems(
+      { api: { tokens: [{ name: 'dash', scope: 'read', secret_env: 'ECOUTE_T1' }, { name: 'ops', scope: 'admin', secret_env: 'ECOUTE_T2' }] } },
+      { ECOUTE_T2: 'tiny' },
+    );
+    expect(problems).toEqual([
+      'api.tokens[0] (dash): secret_env: environment variable ECOUTE_T1 is not set',
+      'api.tokens[1] (ops): the token from environment variable ECOUTE_T2 has fewer than 16 characters; use e.g. `openssl rand -hex 32`',
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { EcouteError } from '../../core/errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { ApiDeps } from '../context.js';
 
@@ -15,7 +16,7 @@ function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above src/api');
+    if (up === dir) throw new EcouteError('INTERNAL_INVARIANT', 'no package.json above src/api: écoute is not installed as a package');
     dir = up;
   }
   return dir;
