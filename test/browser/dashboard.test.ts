@@ -73,7 +73,7 @@ connectors:
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -116,7 +116,7 @@ connectors:
     // The token moved from the address bar into the session.
     expect(page.url()).not.toContain('token=');
     expect(await page.evaluate(() => sessionStorage.getItem('ecoute.token'))).toBe(new URL(url).searchParams.get('token'));
-    await expect.poll(() => page.locator('#brand option').allInnerTexts()).toEqual(['Acme', 'Globex']);
+    await expect.poll(() => page.locator('#brand option').allInnerTexts(), { timeout: 20_000 }).toEqual(['Acme', 'Globex']);
 
     const allTotal = await total(page);
     const allTimeline = await timelineCounts(page);
@@ -126,10 +126,10 @@ connectors:
 
     // Live validation: a broken query says what and where, a good one previews its count.
     await page.locator('#q').fill('(livraison OR retard');
-    await expect.poll(() => page.locator('#q-status').getAttribute('class')).toBe('q-status invalid');
+    await expect.poll(() => page.locator('#q-status').getAttribute('class'), { timeout: 20_000 }).toBe('q-status invalid');
     expect(await page.locator('#q-status').innerText()).toMatch(/column/i);
     await page.locator('#q').fill('livraison OR delivery');
-    await expect.poll(() => page.locator('#q-status').getAttribute('class')).toBe('q-status valid');
+    await expect.poll(() => page.locator('#q-status').getAttribute('class'), { timeout: 20_000 }).toBe('q-status valid');
     expect(await page.locator('#q-status').innerText()).toMatch(/\d+ mentions match/);
 
     await settled(page, () => page.locator('#q').press('Enter'));
@@ -169,7 +169,7 @@ connectors:
       return { x: box.left + x!, y: box.top + y! };
     }, bad[0]!.index);
     await settled(page, () => page.mouse.click(point.x, point.y));
-    await expect.poll(() => page.locator('.chip').allInnerTexts()).toContainEqual(expect.stringMatching(/^Day:/));
+    await expect.poll(() => page.locator('.chip').allInnerTexts(), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/^Day:/));
     const dayTimes = await page.locator('.hit time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')!));
     expect(dayTimes.length).toBeGreaterThan(0);
     const dayStart = Date.parse(target);
@@ -183,7 +183,7 @@ connectors:
     await settled(page, () => page.locator('.clear, .chip').first().click());
     await page.locator('#q').fill('zorglub');
     await settled(page, () => page.locator('#q').press('Enter'));
-    await expect.poll(() => page.locator('.hit').count()).toBe(1);
+    await expect.poll(() => page.locator('.hit').count(), { timeout: 20_000 }).toBe(1);
     expect(await page.locator('.hit .snippet').innerText()).toContain(XSS);
     expect(await page.locator('.hits img, .hits script').count()).toBe(0);
     expect(dialogs).toEqual([]);
@@ -209,7 +209,7 @@ connectors:
     const elsewhere = requests.filter((r) => !r.startsWith('data:') && new URL(r).origin !== origin);
     expect(elsewhere).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 
   it('reads in French on a phone, and says what to do without a token', async () => {
     const phone = await browser!.newContext({ viewport: { width: 390, height: 844 }, locale: 'fr-FR', deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -230,8 +230,8 @@ connectors:
     const stranger = await browser!.newContext({ locale: 'en-US' });
     const bare = await stranger.newPage();
     await bare.goto(origin + '/');
-    await expect.poll(() => bare.locator('#notice').isVisible()).toBe(true);
+    await expect.poll(() => bare.locator('#notice').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await bare.locator('#notice').innerText()).toMatch(/Access refused.*\?token=/);
     await stranger.close();
-  });
+  }, 120_000);
 });
