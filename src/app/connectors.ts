@@ -1,24 +1,32 @@
-// Starts the configured connectors, and the HTTP server when a push connector (webhook) needs one:
-// push connectors mount their routes on it, and it listens only once they all did; without one, no
-// port is opened.
+// Starts the configured connectors and the HTTP server: the API and the dashboard (unless `api` is
+// false) and the push connectors (webhooks) mount their routes on it, and it listens only once they
+// all did. With neither, no port is opened.
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createConnector, isPushConnector } from '../connectors/registry.js';
 import type { RunningConnector } from '../connectors/types.js';
 import type { Logger } from '../core/log.js';
+import type { ApiTokens } from '../api/index.js';
+import { dashboardUrl, mountApi } from './api.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningSources {
   connectors: RunningConnector[];
+  /** The dashboard's URL (with the generated token, if écoute made one), when the API runs. */
+  dashboardUrl?: string;
   /** Stops the HTTP server first (no new request while the rest drains), then each connector. */
   stop(): Promise<void>;
 }
 
-export async function startSources(runtime: Runtime, log: Logger): Promise<RunningSources> {
+export async function startSources(runtime: Runtime, log: Logger, options: { api?: boolean } = {}): Promise<RunningSources> {
   const { config } = runtime;
   const configured = config.connectors;
-  const httpServer: HttpServer | undefined = configured.some(isPushConnector)
-    ? createHttpServer({ host: config.http.host, port: config.http.port, requestTimeoutMs: config.http.request_timeout_ms, log })
-    : undefined;
+  const withApi = options.api ?? true;
+  const httpServer: HttpServer | undefined =
+    withApi || configured.some(isPushConnector)
+      ? createHttpServer({ host: config.http.host, port: config.http.port, requestTimeoutMs: config.http.request_timeout_ms, log })
+      : undefined;
+  let tokens: ApiTokens | undefined;
+  let url: string | undefined;
   const connectors: RunningConnector[] = [];
   const stopConnectors = async () => {
     for (const connector of connectors) {
@@ -26,13 +34,21 @@ export async function startSources(runtime: Runtime, log: Logger): Promise<Runni
     }
   };
   try {
+    if (httpServer && withApi) tokens = mountApi(httpServer, runtime, log);
     for (const c of configured) {
       connectors.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
     }
     if (httpServer) {
-      const url = await httpServer.listen();
+      url = await httpServer.listen();
       const sources = configured.flatMap((c) => (c.type === 'webhook' ? [c.source] : []));
-      log.info(`HTTP server listening on ${url}; webhooks: ${sources.map((s) => `POST ${url}/ingest/${s}`).join(', ')}`);
+      log.info(
+        // The address comes first and is followed by "; " (docs/webhook.md shows this line; scripts read it).
+        [
+          `HTTP server listening on ${url}`,
+          ...(sources.length > 0 ? [`webhooks: ${sources.map((s) => `POST ${url}/ingest/${s}`).join(', ')}`] : []),
+          ...(tokens ? [`API: ${url}/api, docs: ${url}/docs`] : []),
+        ].join('; '),
+      );
     }
   } catch (error) {
     await httpServer?.close();
@@ -41,6 +57,7 @@ export async function startSources(runtime: Runtime, log: Logger): Promise<Runni
   }
   return {
     connectors,
+    ...(url !== undefined && tokens !== undefined && { dashboardUrl: dashboardUrl(url, tokens) }),
     async stop() {
       // The requests in flight finish their bus writes (and get their 202) before the bus closes.
       await httpServer?.close().catch((error: unknown) => log.warn(`HTTP server: ${String(error)}`));

@@ -5,7 +5,9 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerConfig } from './commands/config.js';
 import { registerConnectors } from './commands/connectors.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerSearch } from './commands/search.js';
 import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerAnalyze(program);
   registerSearch(program);
+  registerExport(program);
+  registerServe(program);
   registerSentiment(program);
   registerConfig(program);
   registerServices(program);

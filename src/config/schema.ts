@@ -6,6 +6,7 @@
 // Keys are snake_case; option names carry their units.
 import { z } from 'zod';
 import { duration, LangSchema } from '../core/config/fields.js';
+import { secretFields } from '../core/config/secret.js';
 import { connectorDefinitions, type ConnectorConfig } from '../connectors/registry.js';
 import { EmbeddedBusSchema } from '../streams/bus/embedded/config.js';
 import { KafkaBusSchema } from '../streams/bus/kafka/config.js';
@@ -76,7 +77,28 @@ export const HttpSchema = z
     port: z.number().int().min(0).max(65535).default(8080).describe('TCP port (0 picks a free one).'),
     request_timeout_ms: duration('A request, headers and body, must arrive within this (slow senders do not hold sockets forever)', 30_000),
   })
-  .describe("écoute's HTTP server, started by `ecoute run` when a push connector (webhook) is configured.");
+  .describe("écoute's HTTP server (the API, the dashboard and the webhooks), started by `ecoute run` and `ecoute serve`.");
+
+export const ApiTokenSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Who or what holds the token (shown in logs, never the token itself), e.g. "dashboard" or "bi-export".'),
+    scope: z.enum(['read', 'admin']).describe('read: every GET of the API but the export; admin: everything, the export too.'),
+    ...secretFields('secret', 'bearer token (at least 16 characters)'),
+  })
+  .refine((t) => t.secret_env !== undefined || t.secret_file !== undefined, { message: 'needs secret_env or secret_file (where the token is read from)' })
+  .describe('A bearer token of the API: `Authorization: Bearer <token>`.');
+
+export const ApiSchema = z
+  .strictObject({
+    tokens: z
+      .array(ApiTokenSchema)
+      .default([])
+      .describe(
+        'Bearer tokens of the API. None configured: écoute makes one admin token on first run, keeps it in data_dir/api-token (mode 0600) and prints the dashboard URL with it.',
+      ),
+    rate_limit_per_minute: z.number().int().min(1).default(600).describe('Requests per minute and client address before 429 (the static dashboard files included).'),
+  })
+  .describe('The HTTP API (/api) and its dashboard.');
 
 export const PrivacySchema = z
   .strictObject({
@@ -98,6 +120,7 @@ export const ConfigSchema = z
     brands: z.array(BrandSchema).default([]).describe('Brands to listen for.'),
     connectors: z.array(ConnectorSchema).default([]).describe('Sources of mentions.'),
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
+    api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
     privacy: PrivacySchema.default({ keep_author_handles: false }),
   })
   .describe('écoute configuration');
@@ -107,4 +130,5 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type BrandConfig = z.output<typeof BrandSchema>;
 export type { ConnectorConfig };
 export type HttpConfig = z.output<typeof HttpSchema>;
+export type ApiConfig = z.output<typeof ApiSchema>;
 export type PrivacyConfig = z.output<typeof PrivacySchema>;

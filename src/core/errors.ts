@@ -82,6 +82,15 @@ export const ERROR_CODES = {
   SERVICE_START_FAILED: { stage: 'services', retriable: true },
   SERVICE_UNREACHABLE: { stage: 'services', retriable: true },
   INTERNAL_INVARIANT: { stage: 'internal', retriable: false },
+  // Issue 11, API part: the answers of the HTTP API (src/api).
+  API_UNAUTHORIZED: { stage: 'http', retriable: false },
+  API_FORBIDDEN: { stage: 'http', retriable: false },
+  API_BAD_PARAMETER: { stage: 'http', retriable: false },
+  API_BRAND_NOT_FOUND: { stage: 'http', retriable: false },
+  API_MENTION_NOT_FOUND: { stage: 'http', retriable: false },
+  API_RATE_LIMITED: { stage: 'http', retriable: true },
+  API_NOT_READY: { stage: 'http', retriable: true },
+  API_DASHBOARD_MISSING: { stage: 'http', retriable: false },
   UNEXPECTED: { stage: 'internal', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 

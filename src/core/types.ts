@@ -78,6 +78,12 @@ export interface Analysis {
   lemmas: string[];
   /** Term counts without stop words: lemmas and frequent n-grams ("service client"). */
   terms: Record<string, number>;
+  /**
+   * Surface forms of the terms whose key differs from the words as written: term → the words as
+   * first written in the mention, lower-cased ("servic client" → "service client"). The stores show
+   * the most frequent one as the term's label. Absent in documents written before labels existed.
+   */
+  labels?: Record<string, string>;
   sentiment: Sentiment;
   /** Semantic fields found (config/lexicons/fields/ and brand overrides): field name → hits and tone. */
   fields: Record<string, FieldHit>;

@@ -15,7 +15,7 @@ import { getLexicons } from './lexicon.js';
 import { prepareText } from './normalize.js';
 import { scoreSentiment } from './sentiment.js';
 import type { Calibration } from './sentiment/calibration.js';
-import { lemmasOf, isStopWord, termsOf } from './terms.js';
+import { lemmasOf, isStopWord, termsAndLabelsOf } from './terms.js';
 import { tokenizeEnglish, tokenizeFrench, tokenizeOther, type Token } from './tokenize.js';
 
 export { MAX_ANALYZED_CHARS } from './normalize.js';
@@ -122,12 +122,14 @@ function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
   const fieldSet = typeof hints.fields === 'function' ? hints.fields(lemmas, lang) : hints.fields;
   // Folded word forms, computed once for the fields and the flags.
   const forms = new TokenForms(tokens);
+  const { terms, labels } = termsAndLabelsOf(tokens, lang);
   return {
     lang,
     langConfidence: confidence,
     tokens: wordCount,
     lemmas,
-    terms: termsOf(tokens, lang),
+    terms,
+    labels,
     sentiment,
     fields: fieldsOf(tokens, lang, { set: fieldSet, rating, sentiment, forms }),
     flags: flagsOf({ raw, tokens, lang, sentiment, forms }),

@@ -75,11 +75,23 @@ export function lemmasOf(tokens: readonly Token[]): string[] {
  * (nothing in between, not even punctuation), keyed "a b".
  */
 export function termsOf(tokens: readonly Token[], lang: Lang): Record<string, number> {
+  return termsAndLabelsOf(tokens, lang).terms;
+}
+
+/**
+ * Term counts (see termsOf) and, for each term whose key is not the words as written, its surface
+ * form as first written (lower-cased): the label a person reads ("service client" for the French
+ * stems "servic client"). Same single pass; labels equal to their key are left out to keep
+ * documents small.
+ */
+export function termsAndLabelsOf(tokens: readonly Token[], lang: Lang): { terms: Record<string, number>; labels: Record<string, string> } {
   // Counted straight into a prototype-less object: no Object.prototype key ("constructor",
   // "__proto__") can collide with a term, and no Map has to be copied out (that copy was a
   // twentieth of analyze()'s time on tweets).
   const terms = Object.create(null) as Record<string, number>;
+  const labels = Object.create(null) as Record<string, string>;
   let prev: string | undefined;
+  let prevLower = '';
   for (const t of tokens) {
     const content = t.kind === 'word' && isContentCached(t, lang);
     if (!content) {
@@ -87,14 +99,22 @@ export function termsOf(tokens: readonly Token[], lang: Lang): Record<string, nu
       continue;
     }
     const lemma = t.lemma;
-    terms[lemma] = (terms[lemma] ?? 0) + 1;
+    const seen = terms[lemma];
+    terms[lemma] = (seen ?? 0) + 1;
+    if (seen === undefined && t.lower !== lemma) labels[lemma] = t.lower;
     if (prev !== undefined && prev !== lemma) {
       const bigram = `${prev} ${lemma}`;
-      terms[bigram] = (terms[bigram] ?? 0) + 1;
+      const seenBigram = terms[bigram];
+      terms[bigram] = (seenBigram ?? 0) + 1;
+      if (seenBigram === undefined) {
+        const surface = `${prevLower} ${t.lower}`;
+        if (surface !== bigram) labels[bigram] = surface;
+      }
     }
     prev = lemma;
+    prevLower = t.lower;
   }
-  return terms;
+  return { terms, labels };
 }
 
 const contentCache = { en: new Map<string, boolean>(), fr: new Map<string, boolean>(), other: new Map<string, boolean>() };

@@ -32,7 +32,7 @@ export async function significantTerms(store: MentionStore, request: Significant
       const b = before.get(t.term) ?? 0;
       // With an empty background every term is new; the score is then the target frequency.
       const score = backgroundMentions === 0 ? t.mentions : logLikelihood(t.mentions, b, targetMentions, backgroundMentions);
-      return { term: t.term, mentions: t.mentions, backgroundMentions: b, score: Math.round(score * 1000) / 1000 };
+      return { term: t.term, label: t.label, mentions: t.mentions, backgroundMentions: b, score: Math.round(score * 1000) / 1000 };
     })
     .filter((t) => t.score > 0 && t.mentions >= minMentions)
     .sort((x, y) => y.score - x.score || x.term.localeCompare(y.term))

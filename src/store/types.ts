@@ -96,7 +96,10 @@ export interface TopTermsRequest extends SearchFilters {
 }
 
 export interface TermCount {
+  /** The lemma key (what a query matches). */
   term: string;
+  /** The most frequent surface form of the lemma ("service client", never "servic client"), for display. */
+  label: string;
   /** Occurrences across matching mentions. */
   count: number;
   /** Number of matching mentions holding the term. */
@@ -115,13 +118,60 @@ export interface SignificantTermsRequest extends Omit<SearchFilters, 'from' | 't
 }
 
 export interface SignificantTerm {
+  /** The lemma key (what a query matches). */
   term: string;
+  /** The most frequent surface form of the lemma, for display. */
+  label: string;
   /** Mentions of the period holding the term. */
   mentions: number;
   /** Mentions of the previous period holding it. */
   backgroundMentions: number;
   /** Log-likelihood G² (above 3.84: significant at p < 0.05). */
   score: number;
+}
+
+export type FacetName = 'source' | 'lang' | 'sentiment' | 'field' | 'brand';
+export const FACET_NAMES: readonly FacetName[] = ['source', 'lang', 'sentiment', 'field', 'brand'];
+
+export interface FacetsRequest extends SearchFilters {
+  query?: string;
+  /** values per facet, default 10 */
+  size?: number;
+}
+
+/** Each facet's values sorted by count desc, then value. */
+export type Facets = Record<FacetName, { value: string; count: number }[]>;
+
+export interface FieldStatsRequest extends SearchFilters {
+  query?: string;
+}
+
+export interface FieldStat {
+  field: string;
+  mentions: number;
+  /** share of the matching mentions that have the field */
+  share: number;
+  /** mean tone of the field in those mentions, -1..1; null if none */
+  meanTone: number | null;
+}
+
+export interface ShareOfVoiceRequest extends Omit<SearchFilters, 'brand'> {
+  query?: string;
+  brands: string[];
+  interval?: Interval;
+}
+
+export interface ShareOfVoice {
+  totals: {
+    brand: string;
+    mentions: number;
+    share: number;
+    /** share of (mentions weighted by (1 + tone)/2) */
+    toneWeightedShare: number;
+    meanTone: number | null;
+  }[];
+  /** only when interval is given: one entry per bucket start (ISO), with each brand's mentions */
+  buckets?: { start: string; counts: Record<string, number> }[];
 }
 
 export interface MentionStore {
@@ -145,6 +195,12 @@ export interface MentionStore {
   topTerms(request: TopTermsRequest): Promise<TermCount[]>;
   /** Terms that stand out in a period against the period of the same length just before it. */
   significantTerms(request: SignificantTermsRequest): Promise<SignificantTerm[]>;
+  /** Counts per value of source, language, tone, semantic field and brand over the matching mentions. */
+  facets(request: FacetsRequest): Promise<Facets>;
+  /** Per semantic field: how many matching mentions have it, their share and the field's mean tone. */
+  fieldStats(request: FieldStatsRequest): Promise<FieldStat[]>;
+  /** Each brand's mentions (and tone-weighted) against the others', in total and per bucket. */
+  shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice>;
   /** GDPR: deletes every mention of the author; returns how many. */
   eraseAuthor(authorKey: string): Promise<number>;
   close(): Promise<void>;

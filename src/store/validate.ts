@@ -68,6 +68,12 @@ export function validateMention(value: unknown): ValidMention | { error: string 
       return { error: `analysis.terms[${JSON.stringify(term)}]: ${String(count)} is not a finite count >= 0` };
     }
   }
+  if (a.labels !== undefined) {
+    if (!isRecord(a.labels)) return { error: 'analysis.labels: not an object' };
+    for (const [term, label] of Object.entries(a.labels)) {
+      if (typeof label !== 'string') return { error: `analysis.labels[${JSON.stringify(term)}]: ${String(label)} is not a string` };
+    }
+  }
   const s = a.sentiment;
   if (!isRecord(s)) return { error: 'analysis.sentiment: missing' };
   if (typeof s.score !== 'number' || !Number.isFinite(s.score) || s.score < -1 || s.score > 1) {

@@ -475,11 +475,11 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
     it('top terms: summed counts and mention counts, by count then term', async () => {
       const terms = await store().topTerms({});
       expect(terms.slice(0, 5)).toEqual([
-        { term: 'refund', count: 5, mentions: 2 },
-        { term: 'delivery', count: 3, mentions: 3 },
-        { term: 'customer service', count: 2, mentions: 2 },
-        { term: 'magasin', count: 2, mentions: 1 },
-        { term: 'price', count: 2, mentions: 2 },
+        { term: 'refund', label: 'refund', count: 5, mentions: 2 },
+        { term: 'delivery', label: 'delivery', count: 3, mentions: 3 },
+        { term: 'customer service', label: 'customer service', count: 2, mentions: 2 },
+        { term: 'magasin', label: 'magasin', count: 2, mentions: 1 },
+        { term: 'price', label: 'price', count: 2, mentions: 2 },
       ]);
       expect(terms).toHaveLength(20);
       expect((await store().topTerms({ size: 2 })).map((t) => t.term)).toEqual(['refund', 'delivery']);
@@ -487,21 +487,21 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
 
     it('top terms follow the query and filters', async () => {
       expect(await store().topTerms({ query: 'delivery', size: 3 })).toEqual([
-        { term: 'delivery', count: 3, mentions: 3 },
-        { term: 'customer service', count: 2, mentions: 2 },
-        { term: 'broken', count: 1, mentions: 1 },
+        { term: 'delivery', label: 'delivery', count: 3, mentions: 3 },
+        { term: 'customer service', label: 'customer service', count: 2, mentions: 2 },
+        { term: 'broken', label: 'broken', count: 1, mentions: 1 },
       ]);
       expect(await store().topTerms({ brand: 'globex' })).toEqual([
-        { term: 'magasin', count: 2, mentions: 1 },
-        { term: 'customer service', count: 1, mentions: 1 },
-        { term: 'delivery', count: 1, mentions: 1 },
-        { term: 'fast', count: 1, mentions: 1 },
-        { term: 'globex', count: 1, mentions: 1 },
-        { term: 'price', count: 1, mentions: 1 },
+        { term: 'magasin', label: 'magasin', count: 2, mentions: 1 },
+        { term: 'customer service', label: 'customer service', count: 1, mentions: 1 },
+        { term: 'delivery', label: 'delivery', count: 1, mentions: 1 },
+        { term: 'fast', label: 'fast', count: 1, mentions: 1 },
+        { term: 'globex', label: 'globex', count: 1, mentions: 1 },
+        { term: 'price', label: 'price', count: 1, mentions: 1 },
       ]);
       expect(await store().topTerms({ lang: 'fr', from: '2026-01-13' })).toEqual([
-        { term: 'application', count: 1, mentions: 1 },
-        { term: 'service client', count: 1, mentions: 1 },
+        { term: 'application', label: 'application', count: 1, mentions: 1 },
+        { term: 'service client', label: 'service client', count: 1, mentions: 1 },
       ]);
       await expect(store().topTerms({ size: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     });
@@ -627,25 +627,25 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
 
     it('top terms: a copied story’s words count once by default', async () => {
       expect(await store.topTerms({})).toEqual([
-        { term: 'espresso', count: 2, mentions: 2 },
-        { term: 'boutique', count: 1, mentions: 1 },
-        { term: 'recall', count: 1, mentions: 1 },
+        { term: 'espresso', label: 'espresso', count: 2, mentions: 2 },
+        { term: 'boutique', label: 'boutique', count: 1, mentions: 1 },
+        { term: 'recall', label: 'recall', count: 1, mentions: 1 },
       ]);
       expect(await store.topTerms({ duplicates: 'exclude' })).toEqual(await store.topTerms({}));
       expect(await store.topTerms({ duplicates: 'include' })).toEqual([
-        { term: 'recall', count: 4, mentions: 3 },
-        { term: 'espresso', count: 3, mentions: 3 },
-        { term: 'boutique', count: 2, mentions: 2 },
+        { term: 'recall', label: 'recall', count: 4, mentions: 3 },
+        { term: 'espresso', label: 'espresso', count: 3, mentions: 3 },
+        { term: 'boutique', label: 'boutique', count: 2, mentions: 2 },
       ]);
       expect(await store.topTerms({ duplicates: 'only' })).toEqual([
-        { term: 'recall', count: 3, mentions: 2 },
-        { term: 'boutique', count: 1, mentions: 1 },
-        { term: 'espresso', count: 1, mentions: 1 },
+        { term: 'recall', label: 'recall', count: 3, mentions: 2 },
+        { term: 'boutique', label: 'boutique', count: 1, mentions: 1 },
+        { term: 'espresso', label: 'espresso', count: 1, mentions: 1 },
       ]);
       expect(await store.topTerms({ source: 'rss', duplicates: 'only' })).toEqual([
-        { term: 'boutique', count: 1, mentions: 1 },
-        { term: 'espresso', count: 1, mentions: 1 },
-        { term: 'recall', count: 1, mentions: 1 },
+        { term: 'boutique', label: 'boutique', count: 1, mentions: 1 },
+        { term: 'espresso', label: 'espresso', count: 1, mentions: 1 },
+        { term: 'recall', label: 'recall', count: 1, mentions: 1 },
       ]);
     });
 
@@ -728,6 +728,165 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       expect(all.map((t) => t.term)).toContain('strike');
       expect(await store.significantTerms({ from: '2026-03-09', to: '2026-03-16', brand: 'acme', size: 1 })).toHaveLength(1);
       await expect(store.significantTerms({ from: '2026-03-16', to: '2026-03-09' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    });
+  });
+
+  describe(`MentionStore contract: ${name}: what the dashboard reads (facets, fields, share of voice, labels)`, () => {
+    let store: MentionStore;
+    const at = (d: number, h = 9) => new Date(Date.UTC(2026, 3, d, h)).toISOString();
+    const field = (tone: number) => ({ hits: 1, tone });
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.ensureSchema();
+      const mentions = [
+        makeMention({
+          id: 'face-1', lang: 'fr', source: 'trustpilot', brands: ['acme'], score: -0.6, publishedAt: at(6),
+          text: 'Le service client ne répond pas, livraison en retard.',
+          terms: { servic: 1, client: 1, 'servic client': 1, livraison: 1 },
+          analysis: { labels: { servic: 'service', 'servic client': 'service client' }, fields: { customer_service: field(-0.8), delivery: field(-0.4) } },
+        }),
+        makeMention({
+          id: 'face-2', lang: 'fr', source: 'trustpilot', brands: ['acme', 'globex'], score: 0.8, publishedAt: at(6, 15),
+          text: 'Services clients très réactifs chez les deux.',
+          terms: { servic: 1, client: 1, 'servic client': 1 },
+          analysis: { labels: { servic: 'services', client: 'clients', 'servic client': 'services clients' }, fields: { customer_service: field(0.6) } },
+        }),
+        makeMention({
+          id: 'face-3', lang: 'fr', source: 'rss', brands: ['acme'], score: 0.2, publishedAt: at(7),
+          text: 'Acme améliore son service client.',
+          terms: { servic: 1, client: 1, 'servic client': 1 },
+          analysis: { labels: { servic: 'service', 'servic client': 'service client' }, fields: { customer_service: field(0.2) } },
+        }),
+        makeMention({
+          id: 'face-4', lang: 'en', source: 'reddit', brands: ['globex'], score: -0.4, publishedAt: at(7, 12),
+          text: 'Globex delivered late again.',
+          terms: { deliver: 1, late: 1 },
+          analysis: { labels: { deliver: 'delivered' }, fields: { delivery: field(-0.5) } },
+        }),
+        makeMention({
+          id: 'face-5', lang: 'en', source: 'reddit', brands: ['initech'], score: 0, publishedAt: at(8),
+          text: 'Initech posts its results.', terms: { result: 1 },
+        }),
+        makeMention({
+          id: 'face-6', lang: 'en', source: 'reddit', brands: ['acme'], score: 1, publishedAt: at(13),
+          text: 'Acme delivers on time, always.', terms: { deliver: 1, time: 1 },
+          analysis: { labels: { deliver: 'delivers' }, fields: { delivery: field(0.9) } },
+        }),
+      ];
+      expect((await store.upsert(mentions)).failed).toBe(0);
+      await store.refresh();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('facets: counts per source, language, tone, semantic field and brand, by count then value', async () => {
+      expect(await store.facets({})).toEqual({
+        source: [{ value: 'reddit', count: 3 }, { value: 'trustpilot', count: 2 }, { value: 'rss', count: 1 }],
+        lang: [{ value: 'en', count: 3 }, { value: 'fr', count: 3 }],
+        sentiment: [{ value: 'negative', count: 2 }, { value: 'neutral', count: 2 }, { value: 'positive', count: 2 }],
+        field: [{ value: 'customer_service', count: 3 }, { value: 'delivery', count: 3 }],
+        brand: [{ value: 'acme', count: 4 }, { value: 'globex', count: 2 }, { value: 'initech', count: 1 }],
+      });
+    });
+
+    it('facets follow the query and filters, and cut each list to size', async () => {
+      expect(await store.facets({ brand: 'globex' })).toEqual({
+        source: [{ value: 'reddit', count: 1 }, { value: 'trustpilot', count: 1 }],
+        lang: [{ value: 'en', count: 1 }, { value: 'fr', count: 1 }],
+        sentiment: [{ value: 'negative', count: 1 }, { value: 'positive', count: 1 }],
+        field: [{ value: 'customer_service', count: 1 }, { value: 'delivery', count: 1 }],
+        brand: [{ value: 'globex', count: 1 + 1 }, { value: 'acme', count: 1 }],
+      });
+      const small = await store.facets({ size: 1, lang: 'en' });
+      expect(small.source).toEqual([{ value: 'reddit', count: 3 }]);
+      expect(small.brand).toEqual([{ value: 'acme', count: 1 }]);
+      const none = await store.facets({ query: 'nothingmatchesthis' });
+      expect(none).toEqual({ source: [], lang: [], sentiment: [], field: [], brand: [] });
+      await expect(store.facets({ size: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    });
+
+    it('fieldStats: mentions, share of the matching mentions and mean tone per semantic field', async () => {
+      const stats = await store.fieldStats({});
+      expect(stats.map((s) => [s.field, s.mentions])).toEqual([['customer_service', 3], ['delivery', 3]]);
+      expect(stats[0]!.share).toBeCloseTo(3 / 6, 9);
+      expect(stats[0]!.meanTone).toBeCloseTo((-0.8 + 0.6 + 0.2) / 3, 9);
+      expect(stats[1]!.meanTone).toBeCloseTo((-0.4 - 0.5 + 0.9) / 3, 9);
+      const acme = await store.fieldStats({ brand: 'acme', from: at(6, 0), to: at(8, 0) });
+      expect(acme.map((s) => [s.field, s.mentions])).toEqual([['customer_service', 3], ['delivery', 1]]);
+      expect(acme[1]!.share).toBeCloseTo(1 / 3, 9);
+      expect(acme[1]!.meanTone).toBeCloseTo(-0.4, 9);
+      expect(await store.fieldStats({ query: 'nothingmatchesthis' })).toEqual([]);
+    });
+
+    it('shareOfVoice: each brand’s mentions and tone-weighted share against the others, in the order asked', async () => {
+      const sov = await store.shareOfVoice({ brands: ['acme', 'globex', 'umbrella'] });
+      expect(sov.buckets).toBeUndefined();
+      expect(sov.totals.map((t) => [t.brand, t.mentions])).toEqual([['acme', 4], ['globex', 2], ['umbrella', 0]]);
+      expect(sov.totals[0]!.share).toBeCloseTo(4 / 6, 9);
+      expect(sov.totals[1]!.share).toBeCloseTo(2 / 6, 9);
+      expect(sov.totals[2]).toEqual({ brand: 'umbrella', mentions: 0, share: 0, toneWeightedShare: 0, meanTone: null });
+      // Weights (1 + tone) / 2: acme 0.2 + 0.9 + 0.6 + 1 = 2.7, globex 0.9 + 0.3 = 1.2.
+      expect(sov.totals[0]!.toneWeightedShare).toBeCloseTo(2.7 / 3.9, 9);
+      expect(sov.totals[1]!.toneWeightedShare).toBeCloseTo(1.2 / 3.9, 9);
+      expect(sov.totals[0]!.meanTone).toBeCloseTo((-0.6 + 0.8 + 0.2 + 1) / 4, 9);
+      expect(sov.totals[1]!.meanTone).toBeCloseTo((0.8 - 0.4) / 2, 9);
+    });
+
+    it('shareOfVoice over time: one bucket per interval, every brand in each, empty ones filled', async () => {
+      const sov = await store.shareOfVoice({ brands: ['acme', 'globex'], interval: 'day', from: at(6, 0), to: at(9, 0), lang: 'fr' });
+      expect(sov.totals.map((t) => [t.brand, t.mentions])).toEqual([['acme', 3], ['globex', 1]]);
+      expect(sov.buckets).toEqual([
+        { start: '2026-04-06T00:00:00.000Z', counts: { acme: 2, globex: 1 } },
+        { start: '2026-04-07T00:00:00.000Z', counts: { acme: 1, globex: 0 } },
+        { start: '2026-04-08T00:00:00.000Z', counts: { acme: 0, globex: 0 } },
+      ]);
+      const weekly = await store.shareOfVoice({ brands: ['acme', 'initech'], interval: 'week', query: 'source:reddit' });
+      expect(weekly.buckets).toEqual([
+        { start: '2026-04-06T00:00:00.000Z', counts: { acme: 0, initech: 1 } },
+        { start: '2026-04-13T00:00:00.000Z', counts: { acme: 1, initech: 0 } },
+      ]);
+      await expect(store.shareOfVoice({ brands: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /brands/ });
+      await expect(store.shareOfVoice({ brands: ['acme', ''] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /brands\[1\]/ });
+      await expect(store.shareOfVoice({ brands: ['acme'], interval: 'month' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    });
+
+    it('top and significant terms carry the most frequent surface form of each lemma as their label', async () => {
+      const top = await store.topTerms({ size: 4 });
+      expect(top).toEqual([
+        { term: 'client', label: 'client', count: 3, mentions: 3 },
+        { term: 'deliver', label: 'delivered', count: 2, mentions: 2 },
+        { term: 'servic', label: 'service', count: 3, mentions: 3 },
+        { term: 'servic client', label: 'service client', count: 3, mentions: 3 },
+      ].sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1)));
+      // In the second week only "delivers" was written.
+      expect((await store.topTerms({ from: at(13, 0), size: 1 }))[0]).toMatchObject({ term: 'deliver', label: 'delivers' });
+      const rising = await store.significantTerms({ from: at(6, 0), to: at(8, 0), minMentions: 1 });
+      expect(rising.find((t) => t.term === 'servic client')).toMatchObject({ label: 'service client', mentions: 3 });
+    });
+
+    it('a mention whose labels are not strings fails alone, naming the term', async () => {
+      const bad = makeMention({ id: 'face-bad-labels', publishedAt: at(20), analysis: { labels: { servic: 3 as unknown as string } } });
+      const result = await store.upsert([bad]);
+      expect(result.items[0]).toMatchObject({ status: 'failed', error: { code: 'STORE_ITEM_INVALID', message: expect.stringMatching(/analysis\.labels\["servic"\]/) } });
+    });
+
+    it('an update replaces the facets, fields and labels of the mention; erasure removes them', async () => {
+      const mention = makeMention({
+        id: 'face-7', lang: 'fr', source: 'rss', brands: ['umbrella'], authorKey: 'face-eraser', score: -1, publishedAt: at(9),
+        text: 'Remboursements refusés.', terms: { rembours: 1 },
+        analysis: { labels: { rembours: 'remboursements' }, fields: { refund: field(-1) } },
+      });
+      await store.upsert([mention]);
+      await store.upsert([{ ...mention, analysis: { ...mention.analysis, labels: { rembours: 'remboursement' }, fields: { billing: field(-1) } } }]);
+      await store.refresh();
+      const facets = await store.facets({ brand: 'umbrella' });
+      expect(facets.field).toEqual([{ value: 'billing', count: 1 }]);
+      expect(await store.topTerms({ brand: 'umbrella' })).toEqual([{ term: 'rembours', label: 'remboursement', count: 1, mentions: 1 }]);
+      expect(await store.eraseAuthor('face-eraser')).toBe(1);
+      await store.refresh();
+      expect((await store.facets({})).field).toEqual([{ value: 'customer_service', count: 3 }, { value: 'delivery', count: 3 }]);
+      expect((await store.shareOfVoice({ brands: ['umbrella'] })).totals[0]!.mentions).toBe(0);
     });
   });
 }

@@ -153,7 +153,7 @@ if (url === undefined) {
       // Timeline, terms and erasure span the months.
       await store.upsert([makeMention({ id: 'also-jan', text: 'refund refund', authorKey: 'k-moving', publishedAt: '2026-01-20T00:00:00Z', terms: { refund: 2 } })]);
       await store.upsert([makeMention({ id: 'moving', text: 'refund', authorKey: 'k-moving', publishedAt: '2026-04-02T10:00:00Z', terms: { refund: 1 } })]);
-      expect(await store.topTerms({ size: 1 })).toEqual([{ term: 'refund', count: 3, mentions: 2 }]);
+      expect(await store.topTerms({ size: 1 })).toEqual([{ term: 'refund', label: 'refund', count: 3, mentions: 2 }]);
       const months = await store.timeline({ interval: 'week', from: '2026-01-19', to: '2026-01-26' });
       expect(months).toEqual([{ start: '2026-01-19T00:00:00.000Z', count: 1, meanTone: 0 }]);
       expect(await store.eraseAuthor('k-moving')).toBe(2);

@@ -94,6 +94,7 @@ describe('EmbeddedMentionStore specifics', () => {
     // already carried duplicateOf), version 1. Two rows hold values v1 let through unchecked.
     const db = new Database(file);
     db.exec('DROP INDEX mentions_duplicate_of; ALTER TABLE mentions DROP COLUMN duplicate_of; DELETE FROM schema_version');
+    db.exec('DROP TABLE mention_fields; ALTER TABLE mention_terms DROP COLUMN label');
     db.prepare('INSERT INTO schema_version (version) VALUES (1)').run();
     db.prepare("UPDATE mentions SET json = json_set(json, '$.duplicateOf', '') WHERE id = 'v1-odd'").run();
     db.prepare("UPDATE mentions SET json = json_set(json, '$.duplicateOf', 'v1-self') WHERE id = 'v1-self'").run();
@@ -105,11 +106,11 @@ describe('EmbeddedMentionStore specifics', () => {
     expect(await store.count({ query: 'recall', duplicates: 'include' })).toBe(5);
     expect(await store.count({ query: 'recall' })).toBe(3);
     expect((await store.search({ query: 'recall', duplicates: 'only' })).hits.map((h) => h.mention.id).sort()).toEqual(['v1-copy', 'v1-copy-2']);
-    expect(await store.topTerms({ query: 'espresso' })).toEqual([{ term: 'recall', count: 1, mentions: 1 }]);
+    expect(await store.topTerms({ query: 'espresso' })).toEqual([{ term: 'recall', label: 'recall', count: 1, mentions: 1 }]);
     await store.close();
 
     const after = new Database(file, { readonly: true });
-    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(2);
+    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(3);
     expect(after.prepare('SELECT id, duplicate_of FROM mentions ORDER BY id').all()).toEqual([
       { id: 'v1-copy', duplicate_of: 'v1-original' },
       { id: 'v1-copy-2', duplicate_of: 'v1-original' },
@@ -118,6 +119,36 @@ describe('EmbeddedMentionStore specifics', () => {
       { id: 'v1-self', duplicate_of: null },
     ]);
     after.close();
+  });
+
+  it('migrates a version 2 file: fills term labels and semantic fields from the stored mentions', async () => {
+    const file = tempFile();
+    const first = new EmbeddedMentionStore({ file });
+    await first.ensureSchema();
+    await first.upsert([
+      makeMention({
+        id: 'v2-a', lang: 'fr', brands: ['acme'], text: 'Service client absent.', terms: { servic: 1, 'servic client': 1 },
+        analysis: { labels: { servic: 'service', 'servic client': 'service client' }, fields: { customer_service: { hits: 1, tone: -0.5 } } },
+      }),
+      makeMention({ id: 'v2-b', lang: 'fr', brands: ['acme'], text: 'Rien.', terms: { rien: 1 } }),
+    ]);
+    await first.close();
+    // What écoute wrote before v3: no label column, no mention_fields (the JSON held both already).
+    const db = new Database(file);
+    db.exec('DROP TABLE mention_fields; ALTER TABLE mention_terms DROP COLUMN label; DELETE FROM schema_version');
+    db.prepare('INSERT INTO schema_version (version) VALUES (2)').run();
+    db.close();
+
+    const store = new EmbeddedMentionStore({ file });
+    await store.ensureSchema();
+    expect(await store.topTerms({})).toEqual([
+      { term: 'rien', label: 'rien', count: 1, mentions: 1 },
+      { term: 'servic', label: 'service', count: 1, mentions: 1 },
+      { term: 'servic client', label: 'service client', count: 1, mentions: 1 },
+    ]);
+    expect(await store.fieldStats({})).toEqual([{ field: 'customer_service', mentions: 1, share: 0.5, meanTone: -0.5 }]);
+    expect((await store.facets({})).field).toEqual([{ value: 'customer_service', count: 1 }]);
+    await store.close();
   });
 
   it('works in memory, and a closed store refuses calls', async () => {

@@ -1,6 +1,6 @@
 // Runs the built `ecoute` command (npm test builds first) in a scratch directory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -35,13 +35,25 @@ brands:
     dir,
     config,
     run(args, input) {
+      freePort(config);
       const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       return { code: result.status, stdout: result.stdout, stderr: result.stderr };
     },
     spawn(args) {
+      freePort(config);
       return spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     },
   };
+}
+
+/**
+ * `ecoute run` and `ecoute serve` open the API on http.port (8080 by default); tests run in
+ * parallel, so a config that names no http section gets a free port (0) instead.
+ */
+export function freePort(config: string): void {
+  if (!existsSync(config)) return;
+  const text = readFileSync(config, 'utf8');
+  if (!/^http:/m.test(text)) appendFileSync(config, `${text.endsWith('\n') ? '' : '\n'}http: { port: 0 }\n`);
 }
 
 export function mentionLines(n: number, start = 0): string {

@@ -62,6 +62,23 @@ describe('analyze: tokens, lemmas and terms', () => {
     expect(a.lemmas).toContain('the');
   });
 
+  it('keeps the surface form of each term whose key is a stem or lemma, for labels ("service client", not "servic client")', () => {
+    const fr = analyze('Le service client ne répond jamais. Services clients absents, service client nul.', { lang: 'fr' });
+    const stem = frenchStem('service');
+    expect(stem).not.toBe('service');
+    const bigram = `${stem} ${frenchStem('client')}`;
+    expect(fr.terms[bigram]).toBe(3);
+    // The first form written in the mention; the stores pick the most frequent over mentions.
+    expect(fr.labels?.[bigram]).toBe('service client');
+    expect(fr.labels?.[stem]).toBe('service');
+    const en = analyze('Two deliveries arrived broken, customer service delivered nothing.', { lang: 'en' });
+    expect(en.labels?.['delivery']).toBe('deliveries');
+    // A term written as its key needs no label: documents stay small.
+    expect(en.labels && Object.hasOwn(en.labels, 'broken')).toBe(false);
+    expect(en.labels && Object.hasOwn(en.labels, 'customer service')).toBe(false);
+    for (const key of Object.keys(fr.labels ?? {})) expect(fr.terms[key]).toBeGreaterThan(0);
+  });
+
   it('counts bigrams of adjacent content words', () => {
     const en = analyze('Customer service was rude. Customer service never called back.', { lang: 'en' });
     expect(en.terms['customer service']).toBe(2);

@@ -3,7 +3,8 @@
 // path. Secrets are checked for presence and length only; their values are never printed.
 import type { Command } from 'commander';
 import { checkConfig, configInvalid, configPath, readConfigFile } from '../../config/load.js';
-import { ConnectorSchema } from '../../config/schema.js';
+import { loadTokens } from '../../api/auth.js';
+import { ApiSchema, ConnectorSchema } from '../../config/schema.js';
 import { readSecret } from '../../core/config/secret.js';
 import { errorMessage } from '../../core/errors.js';
 import { readWebhookSecret } from '../../connectors/webhook/secret.js';
@@ -55,5 +56,16 @@ export function environmentProblems(data: unknown, env: NodeJS.ProcessEnv = proc
       }
     }
   });
+  // The API's bearer tokens: each must be readable and long enough (`ecoute run` refuses otherwise).
+  const api = data !== null && typeof data === 'object' ? ApiSchema.safeParse((data as { api?: unknown }).api ?? {}) : undefined;
+  if (api?.success && api.data.tokens.length > 0) {
+    api.data.tokens.forEach((token, i) => {
+      try {
+        loadTokens({ ...api.data, tokens: [token] }, '', env);
+      } catch (error) {
+        problems.push(errorMessage(error).replace(/^api\.tokens\[0\]/, `api.tokens[${i}]`));
+      }
+    });
+  }
   return problems;
 }

@@ -48,13 +48,19 @@ export function registerRun(program: Command): void {
       try {
         await Promise.race([
           (async () => {
-            if (!allStages) return;
+            // The dashboard's URL carries the token écoute made: printed on stdout, for the person
+            // who started it (as Jupyter does), once the summary says what there is to look at.
+            const printUrl = () => {
+              if (sources?.dashboardUrl) process.stdout.write(`dashboard: ${sources.dashboardUrl}\n`);
+            };
+            if (!allStages) return printUrl();
             await Promise.all(running.map((c) => c.caughtUp));
             await waitUntilIndexed(runtime, { signal: shutdown.signal });
             // Indexed is not yet searchable on Elasticsearch (until its next refresh): the summary
             // counts what a search now finds, all of the first read.
             await runtime.store.refresh();
             process.stdout.write(`${await summary(runtime, running)}\n`);
+            printUrl();
             log.info('listening for new mentions; Ctrl-C to stop');
           })().catch((error: unknown) => {
             if (!shutdown.signal.aborted) throw error;

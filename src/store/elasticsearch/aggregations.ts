@@ -1,8 +1,23 @@
-// Aggregations: the timeline (counts and mean tone per hour, day or week) and the top terms.
+// Aggregations: the timeline (counts and mean tone per hour, day or week), the top terms with their
+// labels, facets, per-field stats and share of voice.
 import type { estypes } from '@elastic/elasticsearch';
 import { bucketStart, fillBuckets } from '../buckets.js';
 import { DEFAULT_TERMS, resolveFilters, resolveInterval, resolveLimit, resolveQuery } from '../request.js';
-import type { Interval, TermCount, TimelineBucket, TimelineRequest, TopTermsRequest } from '../types.js';
+import type {
+  FacetName,
+  Facets,
+  FacetsRequest,
+  FieldStat,
+  FieldStatsRequest,
+  Interval,
+  ShareOfVoice,
+  ShareOfVoiceRequest,
+  TermCount,
+  TimelineBucket,
+  TimelineRequest,
+  TopTermsRequest,
+} from '../types.js';
+import { emptyFacets, fieldStatsOf, resolveBrands, resolveFacetSize, resolveOptionalInterval, shareOfVoiceBuckets, shareOfVoiceTotals, sortCounts } from '../aggregate.js';
 import { filteredQuery } from './request-builder.js';
 import { FIELDS } from './schema.js';
 import type { Service } from './service.js';
@@ -62,15 +77,146 @@ export async function topTerms(service: Service, request: TopTermsRequest): Prom
                 shard_size: Math.max(size * 10, 500),
                 order: [{ count: 'desc' }, { _key: 'asc' }],
               },
-              aggs: { count: { sum: { field: FIELDS.termCount } } },
+              aggs: {
+                count: { sum: { field: FIELDS.termCount } },
+                // The most frequent surface form (ties: the smallest), as the embedded store.
+                label: { terms: { field: FIELDS.termLabel, size: 1, order: [{ _count: 'desc' }, { _key: 'asc' }] } },
+              },
             },
           },
         },
       },
     });
-    const nested = response.aggregations?.terms as { top?: { buckets?: { key: string; doc_count: number; count: { value: number } }[] } } | undefined;
-    return (nested?.top?.buckets ?? []).map((b) => ({ term: String(b.key), count: b.count.value, mentions: b.doc_count }));
+    type Bucket = { key: string; doc_count: number; count: { value: number }; label?: { buckets?: { key: string }[] } };
+    const nested = response.aggregations?.terms as { top?: { buckets?: Bucket[] } } | undefined;
+    return (nested?.top?.buckets ?? []).map((b) => {
+      const term = String(b.key);
+      // Documents indexed before schema version 2 have no label: their term is its own label.
+      const label = b.label?.buckets?.[0]?.key;
+      return { term, label: label === undefined ? term : String(label), count: b.count.value, mentions: b.doc_count };
+    });
   } catch (error) {
     throw service.failure('topTerms', error);
+  }
+}
+
+/** Terms aggregations over many shards are exact only when every shard returns every candidate. */
+const shardSize = (size: number): number => Math.max(size * 10, 500);
+const BY_COUNT = [{ _count: 'desc' as const }, { _key: 'asc' as const }];
+
+type KeyBuckets = { buckets?: { key: string | number; doc_count: number }[] };
+
+export async function facets(service: Service, request: FacetsRequest): Promise<Facets> {
+  const size = resolveFacetSize(request.size);
+  const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
+  const keyword = (field: string): estypes.AggregationsAggregationContainer => ({
+    terms: { field, size, shard_size: shardSize(size), order: BY_COUNT },
+  });
+  let aggs: Record<string, unknown> | undefined;
+  try {
+    const response = await service.client.search({
+      ...service.readTarget(),
+      query,
+      size: 0,
+      track_total_hits: false,
+      aggs: {
+        source: keyword(FIELDS.source),
+        lang: keyword(FIELDS.lang),
+        sentiment: keyword(FIELDS.sentiment),
+        brand: keyword(FIELDS.brands),
+        // One nested pair per field per mention: the nested doc count is the number of mentions.
+        field: { nested: { path: FIELDS.fields }, aggs: { names: keyword(FIELDS.fieldName) } },
+      },
+    });
+    aggs = response.aggregations as Record<string, unknown> | undefined;
+  } catch (error) {
+    throw service.failure('facets', error);
+  }
+  const out = emptyFacets();
+  const read = (b: KeyBuckets | undefined): { value: string; count: number }[] =>
+    sortCounts((b?.buckets ?? []).map((x) => ({ value: String(x.key), count: x.doc_count })), size);
+  for (const name of ['source', 'lang', 'sentiment', 'brand'] as FacetName[]) out[name] = read(aggs?.[name] as KeyBuckets | undefined);
+  out.field = read((aggs?.field as { names?: KeyBuckets } | undefined)?.names);
+  return out;
+}
+
+/** Semantic fields come from the lexicons: a bounded set, all returned. */
+const MAX_FIELDS = 1000;
+
+export async function fieldStats(service: Service, request: FieldStatsRequest): Promise<FieldStat[]> {
+  const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
+  try {
+    const response = await service.client.search({
+      ...service.readTarget(),
+      query,
+      size: 0,
+      track_total_hits: true,
+      aggs: {
+        fields: {
+          nested: { path: FIELDS.fields },
+          aggs: {
+            names: {
+              terms: { field: FIELDS.fieldName, size: MAX_FIELDS, order: BY_COUNT },
+              aggs: { toned: { value_count: { field: FIELDS.fieldTone } }, tone: { sum: { field: FIELDS.fieldTone } } },
+            },
+          },
+        },
+      },
+    });
+    const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+    type Bucket = { key: string; doc_count: number; toned: { value: number }; tone: { value: number } };
+    const buckets = (response.aggregations?.fields as { names?: { buckets?: Bucket[] } } | undefined)?.names?.buckets ?? [];
+    return fieldStatsOf(
+      buckets.map((b) => ({ field: String(b.key), mentions: b.doc_count, toned: b.toned.value, toneSum: b.tone.value })),
+      total,
+    );
+  } catch (error) {
+    throw service.failure('fieldStats', error);
+  }
+}
+
+export async function shareOfVoice(service: Service, request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
+  const brands = resolveBrands(request.brands);
+  const interval = resolveOptionalInterval(request.interval);
+  const { brand: _ignored, ...rest } = request as ShareOfVoiceRequest & { brand?: string };
+  const filters = resolveFilters(rest);
+  const base = filteredQuery(resolveQuery(request.query), filters);
+  const query = { bool: { filter: [base, { terms: { [FIELDS.brands]: brands } }] } };
+  // Only the brands asked for, each its own bucket (a mention of two counts for both).
+  const byBrand = (aggs?: Record<string, estypes.AggregationsAggregationContainer>): estypes.AggregationsAggregationContainer => ({
+    terms: { field: FIELDS.brands, include: brands, size: brands.length },
+    ...(aggs && { aggs }),
+  });
+  type BrandBucket = { key: string; doc_count: number; tone?: { value: number } };
+  try {
+    const response = await service.client.search({
+      ...service.readTarget(),
+      query,
+      size: 0,
+      track_total_hits: false,
+      aggs: {
+        totals: byBrand({ tone: { sum: { field: FIELDS.tone } } }),
+        ...(interval !== undefined && {
+          timeline: {
+            date_histogram: { field: FIELDS.publishedMs, calendar_interval: CALENDAR[interval], time_zone: 'UTC', min_doc_count: 1 },
+            aggs: { brands: byBrand() },
+          },
+        }),
+      },
+    });
+    const aggs = response.aggregations as Record<string, unknown> | undefined;
+    const totals = (aggs?.totals as { buckets?: BrandBucket[] } | undefined)?.buckets ?? [];
+    const result: ShareOfVoice = {
+      totals: shareOfVoiceTotals(brands, new Map(totals.map((b) => [String(b.key), { mentions: b.doc_count, toneSum: b.tone?.value ?? 0 }]))),
+    };
+    if (interval !== undefined) {
+      const rows: { bucketMs: number; brand: string; count: number }[] = [];
+      const timeline = (aggs?.timeline as { buckets?: { key: number; brands?: { buckets?: BrandBucket[] } }[] } | undefined)?.buckets ?? [];
+      for (const t of timeline) for (const b of t.brands?.buckets ?? []) rows.push({ bucketMs: t.key, brand: String(b.key), count: b.doc_count });
+      result.buckets = shareOfVoiceBuckets(brands, rows, interval, filters.fromMs, filters.toMs);
+    }
+    return result;
+  } catch (error) {
+    throw service.failure('shareOfVoice', error);
   }
 }

@@ -14,9 +14,11 @@ import { foldHandle } from '../../query/match.js';
 import { sitesOf } from '../../query/site.js';
 
 /** Bump with every mapping change (it is written in the template's _meta). */
-// v2 (query language): ecoute.title, ecoute.sites, ecoute.author and analysis.flags, for title:,
-// site:, author: (handle) and flag:. Additive: putSchema adds them to older monthly indices;
-// documents indexed before v2 match those fields once written again (re-run the import or replay).
+// v2 (issue 11): ecoute.title, ecoute.sites, ecoute.author and analysis.flags for the query
+// language's title:, site:, author: (handle) and flag:; ecoute.terms.label (surface forms) and the
+// nested ecoute.fields {field, tone} for the dashboard's aggregations. Additive: putSchema adds them
+// to older monthly indices; documents indexed before v2 get them once written again (re-run the
+// import or replay).
 export const SCHEMA_VERSION = 2;
 
 export interface IndexLayout {
@@ -54,6 +56,10 @@ export const FIELDS = {
   terms: 'ecoute.terms',
   termName: 'ecoute.terms.term',
   termCount: 'ecoute.terms.count',
+  termLabel: 'ecoute.terms.label',
+  fields: 'ecoute.fields',
+  fieldName: 'ecoute.fields.field',
+  fieldTone: 'ecoute.fields.tone',
   tone: 'analysis.sentiment.score',
   sentiment: 'analysis.sentiment.label',
   lang: 'analysis.lang',
@@ -139,6 +145,18 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
           properties: {
             term: { type: 'keyword', ignore_above: KEYWORD_MAX },
             count: { type: 'double' },
+            // The term's surface form in the mention (analysis.labels, else the term): the label
+            // of a top term is the most frequent one (schema version 2).
+            label: { type: 'keyword', ignore_above: KEYWORD_MAX },
+          },
+        },
+        // One {field, tone} pair per semantic field of the mention (schema version 2): the field
+        // facet and per-field stats count mentions by the nested doc count, as for terms.
+        fields: {
+          type: 'nested',
+          properties: {
+            field: { type: 'keyword', ignore_above: KEYWORD_MAX },
+            tone: { type: 'double' },
           },
         },
       },
@@ -181,7 +199,8 @@ export interface Derived {
   sites: string[];
   author?: string;
   lemmas: string[];
-  terms: { term: string; count: number }[];
+  terms: { term: string; count: number; label: string }[];
+  fields: { field: string; tone?: number }[];
 }
 
 export function derive(m: AnalyzedMention, publishedMs: number): Derived {
@@ -196,8 +215,18 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
     // Zero counts are not occurrences (the embedded store skips them too).
     terms: Object.entries(m.analysis.terms)
       .filter(([, count]) => count > 0)
-      .map(([term, count]) => ({ term, count })),
+      .map(([term, count]) => ({ term, count, label: labelOf(m, term) })),
+    fields: Object.entries(m.analysis.fields ?? {}).map(([field, hit]) => {
+      const tone = (hit as { tone?: unknown } | null)?.tone;
+      return typeof tone === 'number' && Number.isFinite(tone) ? { field, tone } : { field };
+    }),
   };
+}
+
+function labelOf(m: AnalyzedMention, term: string): string {
+  const labels = m.analysis.labels;
+  const label = labels && Object.hasOwn(labels, term) ? labels[term] : undefined;
+  return typeof label === 'string' && label !== '' ? label : term;
 }
 
 /** The document body: the mention, then the derived fields (which replace any `ecoute` key of it). */

@@ -16,6 +16,12 @@ import type { SignificantTerm, SignificantTermsRequest } from '../types.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { resolveFilters, resolveQuery } from '../request.js';
 import type {
+  Facets,
+  FacetsRequest,
+  FieldStat,
+  FieldStatsRequest,
+  ShareOfVoice,
+  ShareOfVoiceRequest,
   BulkResult,
   MentionStore,
   SearchFilters,
@@ -26,7 +32,7 @@ import type {
   TimelineRequest,
   TopTermsRequest,
 } from '../types.js';
-import { timeline, topTerms } from './aggregations.js';
+import { facets, fieldStats, shareOfVoice, timeline, topTerms } from './aggregations.js';
 import { upsert } from './bulk.js';
 import { LOOKUP_CHUNK, resolveConfig, type ElasticsearchMentionStoreOptions } from './options.js';
 import { eraseAuthor } from './erase.js';
@@ -173,6 +179,21 @@ export class ElasticsearchMentionStore implements MentionStore {
   async topTerms(request: TopTermsRequest): Promise<TermCount[]> {
     this.service.open();
     return topTerms(this.service, request);
+  }
+
+  async facets(request: FacetsRequest): Promise<Facets> {
+    this.service.open();
+    return facets(this.service, request);
+  }
+
+  async fieldStats(request: FieldStatsRequest): Promise<FieldStat[]> {
+    this.service.open();
+    return fieldStats(this.service, request);
+  }
+
+  async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
+    this.service.open();
+    return shareOfVoice(this.service, request);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { EcouteError } from '../../core/errors.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS mentions (
@@ -65,6 +65,30 @@ UPDATE mentions SET duplicate_of = json_extract(json, '$.duplicateOf')
 CREATE INDEX IF NOT EXISTS mentions_duplicate_of ON mentions (duplicate_of);
 `;
 
+// v3: what the dashboard's aggregations read. `mention_terms.label` is the term's surface form in
+// the mention (AnalyzedMention.analysis.labels; NULL: written as its key), for the label of top
+// terms; `mention_fields` has one row per semantic field of a mention with the field's tone, for
+// the field facet and per-field stats. Both are backfilled from mentions.json in the migration's
+// transaction.
+const V3 = `
+ALTER TABLE mention_terms ADD COLUMN label TEXT;
+UPDATE mention_terms SET label = (
+  SELECT l.value FROM mentions m, json_each(m.json, '$.analysis.labels') l
+  WHERE m.doc = mention_terms.doc AND l.key = mention_terms.term AND l.type = 'text'
+) WHERE doc IN (SELECT doc FROM mentions WHERE json_type(json, '$.analysis.labels') = 'object');
+CREATE TABLE IF NOT EXISTS mention_fields (
+  doc INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  tone REAL,
+  PRIMARY KEY (field, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mention_fields_doc ON mention_fields (doc);
+INSERT OR IGNORE INTO mention_fields (doc, field, tone)
+  SELECT m.doc, f.key, CASE WHEN json_type(f.value, '$.tone') IN ('real', 'integer') THEN json_extract(f.value, '$.tone') END
+  FROM mentions m, json_each(m.json, '$.analysis.fields') f
+  WHERE json_type(m.json, '$.analysis.fields') = 'object';
+`;
+
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
@@ -84,5 +108,9 @@ export function migrate(db: Database.Database): void {
   if (current < 2) {
     db.exec(V2);
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(2);
+  }
+  if (current < 3) {
+    db.exec(V3);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(3);
   }
 }

@@ -24,7 +24,14 @@ import {
   resolveSort,
   type ResolvedFilters,
 } from '../request.js';
+import { emptyFacets, fieldStatsOf, resolveBrands, resolveFacetSize, resolveOptionalInterval, shareOfVoiceBuckets, shareOfVoiceTotals } from '../aggregate.js';
 import type {
+  Facets,
+  FacetsRequest,
+  FieldStat,
+  FieldStatsRequest,
+  ShareOfVoice,
+  ShareOfVoiceRequest,
   BulkItemResult,
   BulkResult,
   MentionStore,
@@ -55,9 +62,11 @@ interface Statements {
   update: Statement;
   deleteBrands: Statement;
   deleteTerms: Statement;
+  deleteFields: Statement;
   deleteFts: Statement;
   insertBrand: Statement;
   insertTerm: Statement;
+  insertField: Statement;
   insertFts: Statement;
   get: Statement;
   existing: Statement;
@@ -65,6 +74,7 @@ interface Statements {
   eraseFts: Statement;
   eraseBrands: Statement;
   eraseTerms: Statement;
+  eraseFields: Statement;
   eraseMentions: Statement;
 }
 
@@ -140,9 +150,11 @@ export class EmbeddedMentionStore implements MentionStore {
       ),
       deleteBrands: p('DELETE FROM mention_brands WHERE doc = ?'),
       deleteTerms: p('DELETE FROM mention_terms WHERE doc = ?'),
+      deleteFields: p('DELETE FROM mention_fields WHERE doc = ?'),
       deleteFts: p('DELETE FROM mentions_fts WHERE rowid = ?'),
       insertBrand: p('INSERT OR IGNORE INTO mention_brands (doc, brand) VALUES (?, ?)'),
-      insertTerm: p('INSERT INTO mention_terms (doc, term, count) VALUES (?, ?, ?)'),
+      insertTerm: p('INSERT INTO mention_terms (doc, term, count, label) VALUES (?, ?, ?, ?)'),
+      insertField: p('INSERT OR IGNORE INTO mention_fields (doc, field, tone) VALUES (?, ?, ?)'),
       insertFts: p('INSERT INTO mentions_fts (rowid, text, lemmas) VALUES (?, ?, ?)'),
       get: p('SELECT json FROM mentions WHERE id = ?'),
       existing: p('SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))'),
@@ -150,6 +162,7 @@ export class EmbeddedMentionStore implements MentionStore {
       eraseFts: p('DELETE FROM mentions_fts WHERE rowid IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseBrands: p('DELETE FROM mention_brands WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseTerms: p('DELETE FROM mention_terms WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
+      eraseFields: p('DELETE FROM mention_fields WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseMentions: p('DELETE FROM mentions WHERE author_key = ?'),
     };
     return this.statements;
@@ -212,12 +225,19 @@ export class EmbeddedMentionStore implements MentionStore {
       s.update.run(...columns, doc);
       s.deleteBrands.run(doc);
       s.deleteTerms.run(doc);
+      s.deleteFields.run(doc);
       s.deleteFts.run(doc);
     } else {
       doc = Number(s.insert.run(m.id, ...columns).lastInsertRowid);
     }
     for (const brand of m.brands) s.insertBrand.run(doc, brand);
-    for (const [term, count] of Object.entries(a.terms)) if (count > 0) s.insertTerm.run(doc, term, count);
+    const labels = a.labels ?? {};
+    for (const [term, count] of Object.entries(a.terms)) {
+      if (count <= 0) continue;
+      const label = Object.hasOwn(labels, term) ? labels[term] : undefined;
+      s.insertTerm.run(doc, term, count, label !== undefined && label !== term ? label : null);
+    }
+    for (const [field, hit] of Object.entries(a.fields ?? {})) s.insertField.run(doc, field, fieldTone(hit));
     s.insertFts.run(doc, mentionBody(m), a.lemmas.join(' '));
     return existing ? 'updated' : 'created';
   }
@@ -230,6 +250,7 @@ export class EmbeddedMentionStore implements MentionStore {
         s.eraseFts.run(authorKey);
         s.eraseBrands.run(authorKey);
         s.eraseTerms.run(authorKey);
+        s.eraseFields.run(authorKey);
         return s.eraseMentions.run(authorKey).changes;
       })
       .immediate();
@@ -356,8 +377,71 @@ export class EmbeddedMentionStore implements MentionStore {
         : filters.duplicates === 'only'
           ? ` WHERE t.doc IN (${copies})`
           : '';
-    const sql = `SELECT t.term AS term, sum(t.count) AS count, count(*) AS mentions FROM mention_terms t${scope} GROUP BY t.term ORDER BY count DESC, t.term LIMIT ?`;
+    // Grouped by term and surface form first, so each term's label is its most frequent surface
+    // form in the matching mentions (ties: the smallest), in the same pass as the counts.
+    const sql =
+      'SELECT term, label, count, mentions FROM (' +
+      'SELECT term, label, sum(c) OVER w AS count, sum(n) OVER w AS mentions, row_number() OVER (PARTITION BY term ORDER BY n DESC, label) AS r ' +
+      `FROM (SELECT t.term AS term, coalesce(t.label, t.term) AS label, sum(t.count) AS c, count(*) AS n FROM mention_terms t${scope} GROUP BY t.term, coalesce(t.label, t.term)) ` +
+      'WINDOW w AS (PARTITION BY term)) WHERE r = 1 ORDER BY count DESC, term LIMIT ?';
     return this.prepared(sql).all(...plan.params, size) as TermCount[];
+  }
+
+  async facets(request: FacetsRequest): Promise<Facets> {
+    this.open();
+    const size = resolveFacetSize(request.size);
+    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
+    const where = whereSql(plan.where);
+    const out = emptyFacets();
+    const column = (name: 'source' | 'lang' | 'sentiment', col: string): void => {
+      const sql = `SELECT m.${col} AS value, count(*) AS count FROM ${plan.from}${where} GROUP BY m.${col} ORDER BY count DESC, value LIMIT ?`;
+      out[name] = this.prepared(sql).all(...plan.params, size) as { value: string; count: number }[];
+    };
+    column('source', 'source');
+    column('lang', 'lang');
+    column('sentiment', 'sentiment_label');
+    const side = (name: 'field' | 'brand', table: string, col: string): void => {
+      const sql = `SELECT x.${col} AS value, count(*) AS count FROM ${plan.from} JOIN ${table} x ON x.doc = m.doc${where} GROUP BY x.${col} ORDER BY count DESC, value LIMIT ?`;
+      out[name] = this.prepared(sql).all(...plan.params, size) as { value: string; count: number }[];
+    };
+    side('field', 'mention_fields', 'field');
+    side('brand', 'mention_brands', 'brand');
+    return out;
+  }
+
+  async fieldStats(request: FieldStatsRequest): Promise<FieldStat[]> {
+    this.open();
+    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
+    const total = this.countPlan(plan);
+    const sql =
+      `SELECT x.field AS field, count(*) AS mentions, count(x.tone) AS toned, coalesce(sum(x.tone), 0) AS toneSum ` +
+      `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
+    const rows = this.prepared(sql).all(...plan.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
+    return fieldStatsOf(rows, total);
+  }
+
+  async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
+    this.open();
+    const brands = resolveBrands(request.brands);
+    const interval = resolveOptionalInterval(request.interval);
+    const { brand: _ignored, ...rest } = request as ShareOfVoiceRequest & { brand?: string };
+    const filters = resolveFilters(rest);
+    const plan = this.plan(resolveQuery(request.query), filters);
+    const where = whereSql([...plan.where, 'x.brand IN (SELECT value FROM json_each(?))']);
+    const params = [...plan.params, JSON.stringify(brands)];
+    const from = `${plan.from} JOIN mention_brands x ON x.doc = m.doc`;
+    const totalsSql = `SELECT x.brand AS brand, count(*) AS mentions, coalesce(sum(m.sentiment_score), 0) AS toneSum FROM ${from}${where} GROUP BY x.brand`;
+    const rows = this.prepared(totalsSql).all(...params) as { brand: string; mentions: number; toneSum: number }[];
+    const result: ShareOfVoice = { totals: shareOfVoiceTotals(brands, new Map(rows.map((r) => [r.brand, r]))) };
+    if (interval !== undefined) {
+      const width = intervalMs(interval);
+      const origin = intervalOrigin(interval);
+      const bucket = `(m.published_at - (((m.published_at - ${origin}) % ${width}) + ${width}) % ${width})`;
+      const sql = `SELECT ${bucket} AS bucketMs, x.brand AS brand, count(*) AS count FROM ${from}${where} GROUP BY bucketMs, x.brand`;
+      const bucketRows = this.prepared(sql).all(...params) as { bucketMs: number; brand: string; count: number }[];
+      result.buckets = shareOfVoiceBuckets(brands, bucketRows, interval, filters.fromMs, filters.toMs);
+    }
+    return result;
   }
 
   async close(): Promise<void> {
@@ -419,6 +503,12 @@ export class EmbeddedMentionStore implements MentionStore {
     this.cache.set(sql, stmt);
     return stmt;
   }
+}
+
+/** A field's tone as stored: a finite number, else NULL (left out of the mean). */
+function fieldTone(hit: unknown): number | null {
+  const tone = (hit as { tone?: unknown } | null)?.tone;
+  return typeof tone === 'number' && Number.isFinite(tone) ? tone : null;
 }
 
 function whereSql(where: readonly string[]): string {

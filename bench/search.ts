@@ -1,0 +1,338 @@
+// npm run bench:search — the dashboard's reads on a large store. Loads N analyzed mentions (default
+// 1,000,000) into each store, then replays what the dashboard asks for and prints one JSON line per
+// store: p50/p95 per request kind, the export's rows/s, peak RSS and RSS during the export.
+//   N=200000 npm run bench:search                     # smaller
+//   STORES=embedded N=100000 npm run bench:search     # one store
+//   ES_NODE=http://127.0.0.1:19200                    # the Elasticsearch node (default)
+//
+// Mentions: a few thousand texts made from the demo set (config/demo/mentions.jsonl, English and
+// French) with a third of their words swapped for words of another text of the same language, each
+// analyzed once by analyze() (terms, labels, tone, semantic fields); the N mentions reuse those
+// analyses under their own ids, dates (90 days, with a bad week), authors, sources and brands.
+// Analysing a million texts would take the NLP stage's time, which bench:nlp measures.
+//
+// Each store runs in its own child process, so its peak RSS is its own.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Analysis, AnalyzedMention } from '../src/core/types.js';
+import { analyze } from '../src/nlp/analyze.js';
+import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
+import type { MentionStore } from '../src/store/types.js';
+
+const N = Number(process.env.N ?? 1_000_000);
+const TEXTS = Math.min(N, Number(process.env.TEXTS ?? 4000));
+const STORES = (process.env.STORES ?? 'embedded,elasticsearch').split(',').filter((s) => s !== '');
+const ES_NODE = process.env.ES_NODE ?? 'http://127.0.0.1:19200';
+const EXPORT_ROWS = Math.min(N, Number(process.env.EXPORT_ROWS ?? 100_000));
+/** Timed repetitions per request kind (after WARMUP untimed ones). */
+const RUNS = Number(process.env.RUNS ?? 30);
+const WARMUP = 3;
+const DAY = 86_400_000;
+const END = Date.UTC(2026, 10, 21);
+const DAYS = 90;
+const START = END - DAYS * DAY;
+/** The bad week: a burst of extra mentions (days 60..66 of 90). */
+const BAD_FROM = START + 60 * DAY;
+const BAD_TO = BAD_FROM + 7 * DAY;
+const BRANDS = ['acme', 'globex', 'initech'];
+
+if (!Number.isInteger(N) || N < 1000) throw new Error(`N: a whole number of mentions, at least 1000, got ${process.env.N}`);
+
+// mulberry32: the same mentions on every run.
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Template {
+  source: string;
+  title?: string;
+  text: string;
+  rating?: number;
+  analysis: Analysis;
+  brands: string[];
+}
+
+function templates(): Template[] {
+  const file = fileURLToPath(new URL('../../config/demo/mentions.jsonl', import.meta.url));
+  const samples = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { source: string; text: string; title?: string; lang?: string; rating?: number });
+  const byLang = new Map<string, typeof samples>();
+  for (const s of samples) byLang.set(s.lang ?? '', [...(byLang.get(s.lang ?? '') ?? []), s]);
+  const random = rng(20261201);
+  const out: Template[] = [];
+  for (let i = 0; i < TEXTS; i++) {
+    const s = samples[Math.floor(random() * samples.length)]!;
+    const pool = byLang.get(s.lang ?? '') ?? samples;
+    const donor = pool[Math.floor(random() * pool.length)]!.text.split(/\s+/);
+    const text = s.text
+      .split(/\s+/)
+      .map((word) => (random() < 0.33 ? donor[Math.floor(random() * donor.length)]! : word))
+      .join(' ');
+    const body = s.title ? `${s.title}\n${text}` : text;
+    const rating = typeof s.rating === 'number' ? (s.rating - 1) / 4 : undefined;
+    const analysis = analyze(body, { ...(s.lang && { lang: s.lang }), ...(rating !== undefined && { rating }) });
+    // Brands as the demo's brand queries would find them; a brandless text gets one at random
+    // (a third brand, initech, has no text of its own: a small competitor).
+    const brands = BRANDS.filter((b) => body.toLowerCase().includes(b));
+    out.push({ source: s.source, text, ...(s.title && { title: s.title }), ...(s.rating !== undefined && { rating: s.rating }), analysis, brands });
+  }
+  return out;
+}
+
+/** Mention `i` of the N, the same on every run and for every store. */
+function mentionAt(i: number, pool: readonly Template[], negative: readonly Template[], random: () => number): AnalyzedMention {
+  const bad = random() < 0.12;
+  // A bad-week mention is mostly a negative one, as in the demo's bad week.
+  const from = bad && negative.length > 0 && random() < 0.6 ? negative : pool;
+  const t = from[Math.floor(random() * from.length)]!;
+  const publishedMs = bad ? BAD_FROM + Math.floor(random() * (BAD_TO - BAD_FROM)) : START + Math.floor(random() * (END - START));
+  let brands = t.brands;
+  if (brands.length === 0) {
+    const r = random();
+    brands = r < 0.45 ? ['acme'] : r < 0.8 ? ['globex'] : r < 0.95 ? ['initech'] : [];
+  } else if (random() < 0.05) brands = [...brands, 'initech'];
+  const id = `bench-${i.toString(36)}`;
+  return {
+    source: t.source,
+    sourceId: id,
+    id,
+    ...(t.title && { title: t.title }),
+    text: t.text,
+    publishedAt: new Date(publishedMs).toISOString(),
+    ...(t.rating !== undefined && { rating: t.rating }),
+    authorKey: `author-${Math.floor(random() * random() * 60_000)}`,
+    brands,
+    analysis: t.analysis,
+    contentHash: `h-${i}`,
+    // About 1 % near-duplicates (reposts of an earlier mention).
+    ...(i > 100 && random() < 0.01 && { duplicateOf: `bench-${Math.floor(random() * i).toString(36)}` }),
+    analyzedAt: new Date(publishedMs + 1000).toISOString(),
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[k]!;
+}
+
+const rssMb = (): number => Math.round(process.memoryUsage().rss / 1048576);
+
+async function load(store: MentionStore, pool: readonly Template[]): Promise<{ seconds: number; docsPerS: number }> {
+  const random = rng(4242);
+  const negative = pool.filter((t) => t.analysis.sentiment.score < -0.25);
+  const batch = store instanceof EmbeddedMentionStore ? 5000 : 2000;
+  // Elasticsearch: two bulk requests in flight (one per core of this machine).
+  const inFlight = store instanceof EmbeddedMentionStore ? 1 : 2;
+  const started = performance.now();
+  let next = 0;
+  let lastLog = started;
+  const worker = async (): Promise<void> => {
+    while (next < N) {
+      const from = next;
+      next = Math.min(N, next + batch);
+      const mentions: AnalyzedMention[] = [];
+      for (let i = from; i < next; i++) mentions.push(mentionAt(i, pool, negative, random));
+      const result = await store.upsert(mentions);
+      if (result.failed > 0) throw new Error(`load: ${result.failed} mentions failed, e.g. ${JSON.stringify(result.items.find((x) => x.status === 'failed'))}`);
+      if (performance.now() - lastLog > 15_000) {
+        lastLog = performance.now();
+        process.stderr.write(`  loaded ${next} / ${N} (${Math.round(next / ((lastLog - started) / 1000))} docs/s)\n`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  await store.refresh();
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds: Math.round(seconds * 10) / 10, docsPerS: Math.round(N / seconds) };
+}
+
+const QUERIES = [
+  'livraison OR delivery',
+  '"service client"',
+  'retard OR late OR delayed',
+  'app AND (crash OR bug)',
+  'price OR prix',
+  'capsule -globex',
+  'machine',
+  'coffee AND taste',
+  'remboursement OR refund',
+  'barista',
+];
+
+async function replay(store: MentionStore): Promise<Record<string, unknown>> {
+  const random = rng(7);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  // The dashboard's default window: the last 30 days; a chart point is one day.
+  const window = (): { from: string; to: string } => {
+    const days = pick([7, 30, 30, 90]);
+    return { from: new Date(END - days * DAY).toISOString(), to: new Date(END).toISOString() };
+  };
+  const kinds: Record<string, () => Promise<unknown>> = {
+    // GET /api/mentions: a page of hits (newest first) and the facets of the same query.
+    query_with_facets: () => {
+      const q = { query: pick(QUERIES), brand: pick(BRANDS), ...window() };
+      return Promise.all([store.search({ ...q, limit: 20 }), store.facets(q)]);
+    },
+    timeline: () => store.timeline({ brand: pick(BRANDS), interval: 'day', ...window(), ...(random() < 0.3 && { query: pick(QUERIES) }) }),
+    // GET /api/brands/:id/terms: top and significant terms.
+    terms: () => {
+      const w = window();
+      const brand = pick(BRANDS);
+      return Promise.all([store.topTerms({ brand, ...w, size: 30 }), store.significantTerms({ brand, ...w, size: 30 })]);
+    },
+    fields: () => store.fieldStats({ brand: pick(BRANDS), ...window() }),
+    share_of_voice: () => store.shareOfVoice({ brands: BRANDS, interval: 'day', ...window() }),
+  };
+  const out: Record<string, unknown> = {};
+  for (const [kind, run] of Object.entries(kinds)) {
+    for (let i = 0; i < WARMUP; i++) await run();
+    const ms: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await run();
+      ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    out[kind] = { p50_ms: Math.round(quantile(ms, 0.5)), p95_ms: Math.round(quantile(ms, 0.95)), runs: RUNS };
+  }
+
+  // A deep cursor page: newest first through a broad query, timing each page from 5,000 hits in.
+  {
+    const request = { query: pick(['machine OR coffee OR café', 'acme OR globex']), limit: 100 } as const;
+    let cursor: string | undefined;
+    const ms: number[] = [];
+    for (let page = 0; page < 50 + RUNS; page++) {
+      const t = performance.now();
+      const result = await store.search({ ...request, ...(cursor && { cursor }) });
+      const took = performance.now() - t;
+      if (page >= 50) ms.push(took);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    ms.sort((a, b) => a - b);
+    out.deep_cursor_page = { p50_ms: Math.round(quantile(ms, 0.5)), p95_ms: Math.round(quantile(ms, 0.95)), runs: ms.length, depth_from: 5000 };
+  }
+
+  // The export: EXPORT_ROWS rows through search paging (1,000 per page), as GET /api/mentions/export
+  // streams them; each row serialized as a JSONL line. RSS sampled on every page.
+  {
+    let cursor: string | undefined;
+    let rows = 0;
+    let bytes = 0;
+    const rss: number[] = [];
+    const t = performance.now();
+    while (rows < EXPORT_ROWS) {
+      const page = await store.search({ duplicates: 'include', limit: 1000, ...(cursor && { cursor }) });
+      for (const hit of page.hits) {
+        if (rows >= EXPORT_ROWS) break;
+        bytes += JSON.stringify(hit.mention).length + 1;
+        rows++;
+      }
+      rss.push(rssMb());
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    const seconds = (performance.now() - t) / 1000;
+    const early = rss.slice(0, Math.max(1, Math.floor(rss.length / 10)));
+    out.export = {
+      rows,
+      seconds: Math.round(seconds * 100) / 100,
+      rows_per_s: Math.round(rows / seconds),
+      mb: Math.round(bytes / 1048576),
+      rss_mb_first_tenth_max: Math.max(...early),
+      rss_mb_max: Math.max(...rss),
+    };
+  }
+  return out;
+}
+
+async function runStore(kind: string): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const pool = templates();
+  const analyzeSeconds = (performance.now() - t0) / 1000;
+  let store: MentionStore;
+  let dir: string | undefined;
+  let prefix: string | undefined;
+  if (kind === 'embedded') {
+    dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-search-'));
+    store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+  } else if (kind === 'elasticsearch') {
+    prefix = `bench-search-${Date.now().toString(36)}`;
+    // Loading as a bulk load: no refresh while writing (one at the end), as a re-index would.
+    store = new ElasticsearchMentionStore({ node: ES_NODE, indexPrefix: prefix, refreshIntervalMs: 30_000, requestTimeoutMs: 120_000 });
+  } else {
+    throw new Error(`STORES: unknown store ${JSON.stringify(kind)} (embedded, elasticsearch)`);
+  }
+  await store.ensureSchema();
+  const loaded = await load(store, pool);
+  const rssAfterLoad = rssMb();
+  const requests = await replay(store);
+  const count = await store.count({ duplicates: 'include' });
+  await store.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (prefix) await deleteIndices(prefix);
+  const targets = { p95_ms: 250, export_rows_per_s: 20_000 };
+  const missed = Object.entries(requests)
+    .filter(([k, v]) => k !== 'export' && (v as { p95_ms: number }).p95_ms > targets.p95_ms)
+    .map(([k]) => k);
+  if ((requests.export as { rows_per_s: number }).rows_per_s < targets.export_rows_per_s) missed.push('export');
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'search',
+      store: kind,
+      mentions: N,
+      stored: count,
+      texts_analyzed: TEXTS,
+      analyze_seconds: Math.round(analyzeSeconds * 10) / 10,
+      load_seconds: loaded.seconds,
+      load_docs_per_s: loaded.docsPerS,
+      requests,
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rss_after_load_mb: rssAfterLoad,
+      targets,
+      missed,
+      started_at: startedAt,
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      mem_gb: Math.round(totalmem() / 2 ** 30),
+    })}\n`,
+  );
+}
+
+async function deleteIndices(prefix: string): Promise<void> {
+  const { Client } = await import('@elastic/elasticsearch');
+  const client = new Client({ node: ES_NODE });
+  try {
+    await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await client.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
+  } finally {
+    await client.close();
+  }
+}
+
+const child = process.env.BENCH_SEARCH_STORE;
+if (child) {
+  await runStore(child);
+} else {
+  // One child process per store: each one's peak RSS is its own.
+  for (const kind of STORES) {
+    process.stderr.write(`bench:search: ${kind}, ${N} mentions\n`);
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BENCH_SEARCH_STORE: kind } });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+}
