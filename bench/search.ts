@@ -13,14 +13,16 @@
 //
 // Each store runs in its own child process, so its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mentionBody } from '../src/core/mention-text.js';
 import type { Analysis, AnalyzedMention } from '../src/core/types.js';
 import { analyze } from '../src/nlp/analyze.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
+import { demoSamples, seededRandom, variedSampler } from './demo-texts.js';
 import type { MentionStore } from '../src/store/types.js';
 
 const N = Number(process.env.N ?? 1_000_000);
@@ -42,17 +44,6 @@ const BRANDS = ['acme', 'globex', 'initech'];
 
 if (!Number.isInteger(N) || N < 1000) throw new Error(`N: a whole number of mentions, at least 1000, got ${process.env.N}`);
 
-// mulberry32: the same mentions on every run.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Template {
   source: string;
   title?: string;
@@ -63,24 +54,11 @@ interface Template {
 }
 
 function templates(): Template[] {
-  const file = fileURLToPath(new URL('../../config/demo/mentions.jsonl', import.meta.url));
-  const samples = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { source: string; text: string; title?: string; lang?: string; rating?: number });
-  const byLang = new Map<string, typeof samples>();
-  for (const s of samples) byLang.set(s.lang ?? '', [...(byLang.get(s.lang ?? '') ?? []), s]);
-  const random = rng(20261201);
+  const nextText = variedSampler(demoSamples(), seededRandom(20261201));
   const out: Template[] = [];
   for (let i = 0; i < TEXTS; i++) {
-    const s = samples[Math.floor(random() * samples.length)]!;
-    const pool = byLang.get(s.lang ?? '') ?? samples;
-    const donor = pool[Math.floor(random() * pool.length)]!.text.split(/\s+/);
-    const text = s.text
-      .split(/\s+/)
-      .map((word) => (random() < 0.33 ? donor[Math.floor(random() * donor.length)]! : word))
-      .join(' ');
-    const body = s.title ? `${s.title}\n${text}` : text;
+    const { sample: s, text } = nextText();
+    const body = mentionBody({ text, ...(s.title && { title: s.title }) });
     const rating = typeof s.rating === 'number' ? (s.rating - 1) / 4 : undefined;
     const analysis = analyze(body, { ...(s.lang && { lang: s.lang }), ...(rating !== undefined && { rating }) });
     // Brands as the demo's brand queries would find them; a brandless text gets one at random
@@ -131,7 +109,7 @@ function quantile(sorted: number[], q: number): number {
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 1048576);
 
 async function load(store: MentionStore, pool: readonly Template[]): Promise<{ seconds: number; docsPerS: number }> {
-  const random = rng(4242);
+  const random = seededRandom(4242);
   const negative = pool.filter((t) => t.analysis.sentiment.score < -0.25);
   const batch = store instanceof EmbeddedMentionStore ? 5000 : 2000;
   // Elasticsearch: two bulk requests in flight (one per core of this machine).
@@ -173,7 +151,7 @@ const QUERIES = [
 ];
 
 async function replay(store: MentionStore): Promise<Record<string, unknown>> {
-  const random = rng(7);
+  const random = seededRandom(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   // The dashboard's default window: the last 30 days; a chart point is one day.
   const window = (): { from: string; to: string } => {
