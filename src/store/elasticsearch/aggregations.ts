@@ -22,6 +22,11 @@ import { filteredQuery } from './request-builder.js';
 import { FIELDS } from './schema.js';
 import type { Service } from './service.js';
 
+/** The part every aggregation request shares: the read alias, the query, no hits, and a total only when asked. */
+function aggregationsOnly(service: Service, query: estypes.QueryDslQueryContainer, trackTotalHits = false) {
+  return { ...service.readTarget(), query, size: 0, track_total_hits: trackTotalHits };
+}
+
 const CALENDAR: Record<Interval, estypes.AggregationsCalendarInterval> = { hour: '1h', day: '1d', week: '1w' };
 
 export async function timeline(service: Service, request: TimelineRequest): Promise<TimelineBucket[]> {
@@ -31,10 +36,7 @@ export async function timeline(service: Service, request: TimelineRequest): Prom
   let buckets: { key: number; doc_count: number; tone?: { value: number | null } }[];
   try {
     const response = await service.client.search({
-      ...service.readTarget(),
-      query,
-      size: 0,
-      track_total_hits: false,
+      ...aggregationsOnly(service, query),
       aggs: {
         timeline: {
           // Only non-empty buckets come back (min_doc_count 1): the empty ones are filled by the
@@ -60,10 +62,7 @@ export async function topTerms(service: Service, request: TopTermsRequest): Prom
   const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
   try {
     const response = await service.client.search({
-      ...service.readTarget(),
-      query,
-      size: 0,
-      track_total_hits: false,
+      ...aggregationsOnly(service, query),
       aggs: {
         terms: {
           nested: { path: FIELDS.terms },
@@ -115,10 +114,7 @@ export async function facets(service: Service, request: FacetsRequest): Promise<
   let aggs: Record<string, unknown> | undefined;
   try {
     const response = await service.client.search({
-      ...service.readTarget(),
-      query,
-      size: 0,
-      track_total_hits: false,
+      ...aggregationsOnly(service, query),
       aggs: {
         source: keyword(FIELDS.source),
         lang: keyword(FIELDS.lang),
@@ -147,10 +143,7 @@ export async function fieldStats(service: Service, request: FieldStatsRequest): 
   const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
   try {
     const response = await service.client.search({
-      ...service.readTarget(),
-      query,
-      size: 0,
-      track_total_hits: true,
+      ...aggregationsOnly(service, query, true),
       aggs: {
         fields: {
           nested: { path: FIELDS.fields },
@@ -190,10 +183,7 @@ export async function shareOfVoice(service: Service, request: ShareOfVoiceReques
   type BrandBucket = { key: string; doc_count: number; tone?: { value: number } };
   try {
     const response = await service.client.search({
-      ...service.readTarget(),
-      query,
-      size: 0,
-      track_total_hits: false,
+      ...aggregationsOnly(service, query),
       aggs: {
         totals: byBrand({ tone: { sum: { field: FIELDS.tone } } }),
         ...(interval !== undefined && {
