@@ -6,45 +6,25 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { streamExport, type ExportFormat } from '../../api/export.js';
 import { openStore } from '../../app/runtime.js';
-import type { SentimentLabel } from '../../core/types.js';
 import { parseQuery } from '../../query/parse.js';
 import type { SearchFilters } from '../../store/types.js';
 import { readConfig, UsageError } from '../context.js';
-import { parseDateOption } from './search.js';
+import { filtersOf, type FilterOptions } from './search.js';
 
-interface ExportOptions {
+interface ExportOptions extends FilterOptions {
   config?: string;
   format: string;
   output?: string;
-  brand?: string;
-  lang?: string;
-  source?: string;
-  sentiment?: string;
-  from?: string;
-  to?: string;
 }
-
-const LABELS: readonly SentimentLabel[] = ['positive', 'neutral', 'negative', 'mixed'];
 
 export function exportRequest(query: string, options: ExportOptions): { format: ExportFormat; filters: SearchFilters & { query?: string } } {
   if (query.trim() !== '') parseQuery(query);
   if (options.format !== 'csv' && options.format !== 'jsonl') throw new UsageError(`--format: must be csv or jsonl, got "${options.format}"`);
-  if (options.sentiment !== undefined && !LABELS.includes(options.sentiment as SentimentLabel)) {
-    throw new UsageError(`--sentiment: must be one of ${LABELS.join(', ')}, got "${options.sentiment}"`);
-  }
-  const from = parseDateOption('from', options.from);
-  const to = parseDateOption('to', options.to);
-  if (from && to && from >= to) throw new UsageError(`--from (${options.from}) must be before --to (${options.to})`);
   return {
     format: options.format,
     filters: {
       ...(query.trim() !== '' && { query }),
-      ...(options.brand !== undefined && { brand: options.brand }),
-      ...(options.lang !== undefined && { lang: options.lang }),
-      ...(options.source !== undefined && { source: options.source }),
-      ...(options.sentiment !== undefined && { sentiment: options.sentiment as SentimentLabel }),
-      ...(from !== undefined && { from }),
-      ...(to !== undefined && { to }),
+      ...filtersOf(options),
     },
   };
 }

@@ -3,19 +3,13 @@ import type { Command } from 'commander';
 import type { AnalyzedMention, SentimentLabel } from '../../core/types.js';
 import { openStore } from '../../app/runtime.js';
 import { parseQuery } from '../../query/parse.js';
-import type { DuplicatesMode, MentionStore, SearchRequest } from '../../store/types.js';
+import type { DuplicatesMode, MentionStore, SearchFilters, SearchRequest } from '../../store/types.js';
 import { MAX_LIMIT } from '../../store/request.js';
 import { readConfig, UsageError } from '../context.js';
 import { jsonLine, visible } from '../terminal.js';
 
-interface SearchOptions {
+interface SearchOptions extends FilterOptions {
   config?: string;
-  brand?: string;
-  lang?: string;
-  source?: string;
-  sentiment?: string;
-  from?: string;
-  to?: string;
   limit: string;
   sort: string;
   cursor?: string;
@@ -58,31 +52,48 @@ export function parseLimit(value: string, json: boolean): number {
   return limit;
 }
 
-/** The request of the first page; `limit` is what the user asked for in all (Infinity: every hit). */
-export function searchRequest(query: string, options: SearchOptions): SearchRequest & { limit: number } {
-  parseQuery(query); // a syntax error is the user's: report it before opening anything
-  const limit = parseLimit(options.limit, options.json === true);
+/** The filter options `search` and `export` share (--brand, --lang, --source, --sentiment, --from, --to), checked. */
+export interface FilterOptions {
+  brand?: string;
+  lang?: string;
+  source?: string;
+  sentiment?: string;
+  from?: string;
+  to?: string;
+}
+
+export function filtersOf(options: FilterOptions): SearchFilters {
   if (options.sentiment !== undefined && !LABELS.includes(options.sentiment as SentimentLabel)) {
     throw new UsageError(`--sentiment: must be one of ${LABELS.join(', ')}, got "${options.sentiment}"`);
-  }
-  if (options.sort !== 'newest' && options.sort !== 'relevance') throw new UsageError(`--sort: must be newest or relevance, got "${options.sort}"`);
-  if (!DUPLICATES.includes(options.duplicates as DuplicatesMode)) {
-    throw new UsageError(`--duplicates: must be one of ${DUPLICATES.join(', ')}, got "${options.duplicates}"`);
   }
   const from = parseDateOption('from', options.from);
   const to = parseDateOption('to', options.to);
   if (from && to && from >= to) throw new UsageError(`--from (${options.from}) must be before --to (${options.to})`);
   return {
-    query,
-    limit,
-    sort: options.sort,
-    duplicates: options.duplicates as DuplicatesMode,
     ...(options.brand !== undefined && { brand: options.brand }),
     ...(options.lang !== undefined && { lang: options.lang }),
     ...(options.source !== undefined && { source: options.source }),
     ...(options.sentiment !== undefined && { sentiment: options.sentiment as SentimentLabel }),
     ...(from !== undefined && { from }),
     ...(to !== undefined && { to }),
+  };
+}
+
+/** The request of the first page; `limit` is what the user asked for in all (Infinity: every hit). */
+export function searchRequest(query: string, options: SearchOptions): SearchRequest & { limit: number } {
+  parseQuery(query); // a syntax error is the user's: report it before opening anything
+  const limit = parseLimit(options.limit, options.json === true);
+  const filters = filtersOf(options);
+  if (options.sort !== 'newest' && options.sort !== 'relevance') throw new UsageError(`--sort: must be newest or relevance, got "${options.sort}"`);
+  if (!DUPLICATES.includes(options.duplicates as DuplicatesMode)) {
+    throw new UsageError(`--duplicates: must be one of ${DUPLICATES.join(', ')}, got "${options.duplicates}"`);
+  }
+  return {
+    query,
+    limit,
+    sort: options.sort,
+    duplicates: options.duplicates as DuplicatesMode,
+    ...filters,
     ...(options.cursor !== undefined && { cursor: options.cursor }),
   };
 }
