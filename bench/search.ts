@@ -17,12 +17,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mentionBody } from '../src/core/mention-text.js';
-import type { Analysis, AnalyzedMention } from '../src/core/types.js';
-import { analyze } from '../src/nlp/analyze.js';
+import type { AnalyzedMention } from '../src/core/types.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
-import { demoSamples, seededRandom, variedSampler } from './demo-texts.js';
+import { seededRandom } from './demo-texts.js';
+import { BRANDS, DAY, END, mentionAt, negativeTemplates, templates, type Template } from './generated-mentions.js';
 import type { MentionStore } from '../src/store/types.js';
 
 const N = Number(process.env.N ?? 1_000_000);
@@ -33,72 +32,7 @@ const EXPORT_ROWS = Math.min(N, Number(process.env.EXPORT_ROWS ?? 100_000));
 /** Timed repetitions per request kind (after WARMUP untimed ones). */
 const RUNS = Number(process.env.RUNS ?? 30);
 const WARMUP = 3;
-const DAY = 86_400_000;
-const END = Date.UTC(2026, 10, 21);
-const DAYS = 90;
-const START = END - DAYS * DAY;
-/** The bad week: a burst of extra mentions (days 60..66 of 90). */
-const BAD_FROM = START + 60 * DAY;
-const BAD_TO = BAD_FROM + 7 * DAY;
-const BRANDS = ['acme', 'globex', 'initech'];
-
 if (!Number.isInteger(N) || N < 1000) throw new Error(`N: a whole number of mentions, at least 1000, got ${process.env.N}`);
-
-interface Template {
-  source: string;
-  title?: string;
-  text: string;
-  rating?: number;
-  analysis: Analysis;
-  brands: string[];
-}
-
-function templates(): Template[] {
-  const nextText = variedSampler(demoSamples(), seededRandom(20261201));
-  const out: Template[] = [];
-  for (let i = 0; i < TEXTS; i++) {
-    const { sample: s, text } = nextText();
-    const body = mentionBody({ text, ...(s.title && { title: s.title }) });
-    const rating = typeof s.rating === 'number' ? (s.rating - 1) / 4 : undefined;
-    const analysis = analyze(body, { ...(s.lang && { lang: s.lang }), ...(rating !== undefined && { rating }) });
-    // Brands as the demo's brand queries would find them; a brandless text gets one at random
-    // (a third brand, initech, has no text of its own: a small competitor).
-    const brands = BRANDS.filter((b) => body.toLowerCase().includes(b));
-    out.push({ source: s.source, text, ...(s.title && { title: s.title }), ...(s.rating !== undefined && { rating: s.rating }), analysis, brands });
-  }
-  return out;
-}
-
-/** Mention `i` of the N, the same on every run and for every store. */
-function mentionAt(i: number, pool: readonly Template[], negative: readonly Template[], random: () => number): AnalyzedMention {
-  const bad = random() < 0.12;
-  // A bad-week mention is mostly a negative one, as in the demo's bad week.
-  const from = bad && negative.length > 0 && random() < 0.6 ? negative : pool;
-  const t = from[Math.floor(random() * from.length)]!;
-  const publishedMs = bad ? BAD_FROM + Math.floor(random() * (BAD_TO - BAD_FROM)) : START + Math.floor(random() * (END - START));
-  let brands = t.brands;
-  if (brands.length === 0) {
-    const r = random();
-    brands = r < 0.45 ? ['acme'] : r < 0.8 ? ['globex'] : r < 0.95 ? ['initech'] : [];
-  } else if (random() < 0.05) brands = [...brands, 'initech'];
-  const id = `bench-${i.toString(36)}`;
-  return {
-    source: t.source,
-    sourceId: id,
-    id,
-    ...(t.title && { title: t.title }),
-    text: t.text,
-    publishedAt: new Date(publishedMs).toISOString(),
-    ...(t.rating !== undefined && { rating: t.rating }),
-    authorKey: `author-${Math.floor(random() * random() * 60_000)}`,
-    brands,
-    analysis: t.analysis,
-    contentHash: `h-${i}`,
-    // About 1 % near-duplicates (reposts of an earlier mention).
-    ...(i > 100 && random() < 0.01 && { duplicateOf: `bench-${Math.floor(random() * i).toString(36)}` }),
-    analyzedAt: new Date(publishedMs + 1000).toISOString(),
-  };
-}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -110,7 +44,7 @@ const rssMb = (): number => Math.round(process.memoryUsage().rss / 1048576);
 
 async function load(store: MentionStore, pool: readonly Template[]): Promise<{ seconds: number; docsPerS: number }> {
   const random = seededRandom(4242);
-  const negative = pool.filter((t) => t.analysis.sentiment.score < -0.25);
+  const negative = negativeTemplates(pool);
   const batch = store instanceof EmbeddedMentionStore ? 5000 : 2000;
   // Elasticsearch: two bulk requests in flight (one per core of this machine).
   const inFlight = store instanceof EmbeddedMentionStore ? 1 : 2;
@@ -240,7 +174,7 @@ async function replay(store: MentionStore): Promise<Record<string, unknown>> {
 async function runStore(kind: string): Promise<void> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const pool = templates();
+  const pool = templates(TEXTS);
   const analyzeSeconds = (performance.now() - t0) / 1000;
   let store: MentionStore;
   let dir: string | undefined;
