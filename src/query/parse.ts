@@ -446,13 +446,13 @@ class Converter {
     if (quoted) {
       const words = foldedWords(text);
       if (words.length === 0) this.fail(`phrase ${shown} has no words`, at);
-      return { type: 'phrase', words };
+      return phraseNode(words, text);
     }
     // Accents are kept in the term: the French stemmer needs them to find the indexed form.
     const words = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
     if (words.length === 0) this.fail(`"${text}" has no letters or digits`, at);
     // A word that the text tokenizer splits ("e-mail", "l'appli", "24/7") is searched as a phrase.
-    if (words.length > 1) return { type: 'phrase', words: foldedWords(text) };
+    if (words.length > 1) return phraseNode(foldedWords(text), text);
     return { type: 'term', word: words[0]! };
   }
 
@@ -612,4 +612,15 @@ export function simplify(node: QueryNode): QueryNode {
     default:
       return node;
   }
+}
+
+/**
+ * A phrase node; `written` keeps its words lower-cased with their accents when they differ from the
+ * folded ones and line up with them, for the lemmas a proximity compares ("arrivée" stems to
+ * "arriv", its folded "arrivee" to "arrive").
+ */
+function phraseNode(words: string[], text: string): QueryNode {
+  const written = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+  if (written.length === words.length && written.some((w, k) => w !== words[k])) return { type: 'phrase', words, written };
+  return { type: 'phrase', words };
 }
