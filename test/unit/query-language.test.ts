@@ -130,6 +130,7 @@ describe('query language: matching', () => {
     const fr = (t: string) => doc(t, {}, analyze(t, { lang: 'fr' }).lemmas);
     expect(matches('"arrivée en" NEAR/1 retard', fr('la commande est arrivée en grand retard'))).toBe(true);
     expect(matches('livrer NEAR/2 retard', fr('une livraison très en retard'))).toBe(true);
+    expect(matches('livraison NEAR/2 retard', fr('colis livré en retard'))).toBe(true);
     expect(matches('livraison NEAR/2 retard', fr('un permis délivré en retard'))).toBe(false);
   });
 
