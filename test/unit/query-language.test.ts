@@ -192,7 +192,11 @@ describe('query language: fuzz', () => {
     // At the limits, it parses.
     check(`${'('.repeat(QUERY_LIMITS.maxDepth)}a${')'.repeat(QUERY_LIMITS.maxDepth)}`);
     expect(parseQuery(Array.from({ length: QUERY_LIMITS.maxOperands }, (_, k) => `w${k}`).join(' OR ')).type).toBe('or');
-    expect(parseQuery(Array.from({ length: 500 }, (_, k) => `w${k}`).join(' NEAR/2 ')).type).toBe('near');
+    expect(parseQuery(Array.from({ length: QUERY_LIMITS.maxDepth + 1 }, (_, k) => `w${k}`).join(' NEAR/2 ')).type).toBe('near');
+    // Past that, a chain of proximities nests too deep for Elasticsearch's request parser.
+    expect(syntaxError(Array.from({ length: 500 }, (_, k) => `w${k}`).join(' NEAR/2 ')).message).toMatch(
+      /^too many proximities chained: NEAR\/2 nests more than 32 of them at column \d+$/,
+    );
   });
 });
 

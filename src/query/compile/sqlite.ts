@@ -115,13 +115,21 @@ function sidePhrases(node: QueryNode): string[] | undefined {
   return undefined;
 }
 
-/** FTS5 expression every row matching a proximity side has in its `lemmas` column. */
+/** The conditions a row matching a chain of proximities meets: one per side, not nested. */
+function sideConjuncts(node: QueryNode): string[] {
+  return node.type === 'near' ? node.children.flatMap(sideConjuncts) : [sideFilter(node)];
+}
+
+/**
+ * FTS5 expression every row matching a proximity side has in its `lemmas` column. A chain of
+ * proximities is one flat AND (FTS5's parser overflows on about a hundred nested parentheses).
+ */
 function sideFilter(node: QueryNode): string {
   switch (node.type) {
     case 'or':
       return `(${node.children.map(sideFilter).join(' OR ')})`;
     case 'near':
-      return `(${node.children.map(sideFilter).join(' AND ')})`;
+      return `(${sideConjuncts(node).join(' AND ')})`;
     case 'phrase': {
       const phrases = sidePhrases(node);
       if (phrases) return `(${phrases.map((p) => `lemmas : ${p}`).join(' OR ')})`;
