@@ -7,23 +7,23 @@
 // 11 neighbours, content words only: the files are already bounded, nothing here chains them.
 import { readFileSync } from 'node:fs';
 import type { Lang } from '../core/types.js';
+import { remember } from '../core/bounded-cache.js';
 import { lexiconPath } from './resources.js';
 
-const families: Partial<Record<'en' | 'fr', Map<string, readonly string[]>>> = {};
+/** Each language's file as read, searched line by line on demand (a Map of 23,000 lines cost
+ * more to build than a process makes look-ups), and the look-ups made. */
+const files: Partial<Record<'en' | 'fr', string>> = {};
+const found = new Map<string, readonly string[]>();
+const FOUND_MAX = 10_000;
 
-function load(lang: 'en' | 'fr'): Map<string, readonly string[]> {
-  let map = families[lang];
-  if (map === undefined) {
-    map = new Map();
-    for (const line of readFileSync(lexiconPath(`derivations-${lang}.tsv`), 'utf8').split('\n')) {
-      if (line === '' || line.startsWith('#')) continue;
-      const tab = line.indexOf('\t');
-      if (tab <= 0) continue;
-      map.set(line.slice(0, tab), line.slice(tab + 1).split(',').filter((f) => f !== ''));
-    }
-    families[lang] = map;
+function file(lang: 'en' | 'fr'): string {
+  let text = files[lang];
+  if (text === undefined) {
+    // A leading newline lets every line, the first included, be found as "\n<form>\t".
+    text = `\n${readFileSync(lexiconPath(`derivations-${lang}.tsv`), 'utf8')}`;
+    files[lang] = text;
   }
-  return map;
+  return text;
 }
 
 /**
@@ -31,6 +31,19 @@ function load(lang: 'en' | 'fr'): Map<string, readonly string[]> {
  * empty for a form without a family, and for any language but English and French.
  */
 export function derivedForms(lang: Lang, form: string): readonly string[] {
-  if (lang !== 'en' && lang !== 'fr') return [];
-  return load(lang).get(form) ?? [];
+  if ((lang !== 'en' && lang !== 'fr') || form === '' || /[\t\n,#]/.test(form)) return [];
+  const key = `${lang}:${form}`;
+  let forms = found.get(key);
+  if (forms === undefined) {
+    const text = file(lang);
+    const at = text.indexOf(`\n${form}\t`);
+    if (at < 0) forms = [];
+    else {
+      const start = at + form.length + 2;
+      const end = text.indexOf('\n', start);
+      forms = text.slice(start, end < 0 ? text.length : end).split(',').filter((f) => f !== '');
+    }
+    forms = remember(found, key, forms, FOUND_MAX);
+  }
+  return forms;
 }
