@@ -19,7 +19,10 @@ import { sitesOf } from '../../query/site.js';
 // nested ecoute.fields {field, tone} for the dashboard's aggregations. Additive: putSchema adds them
 // to older monthly indices; documents indexed before v2 get them once written again (re-run the
 // import or replay).
-export const SCHEMA_VERSION = 2;
+// v3 (issue 11, proximity on lemmas): ecoute.lemma_text, the lemma tokens in text order with
+// positions, which NEAR/ONEAR count on. Additive like v2: documents indexed before it are found
+// by proximity once written again.
+export const SCHEMA_VERSION = 3;
 
 export interface IndexLayout {
   prefix: string;
@@ -50,6 +53,7 @@ export const FIELDS = {
   publishedMs: 'ecoute.published_at',
   text: 'ecoute.text',
   lemmas: 'ecoute.lemmas',
+  lemmaText: 'ecoute.lemma_text',
   title: 'ecoute.title',
   sites: 'ecoute.sites',
   author: 'ecoute.author',
@@ -137,6 +141,8 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
         author: { type: 'keyword', ignore_above: KEYWORD_MAX },
         // Folded lemma tokens, deduplicated: term queries only need presence.
         lemmas: { type: 'keyword', ignore_above: KEYWORD_MAX },
+        // The same lemma tokens in text order, with positions: proximity (schema version 3).
+        lemma_text: { type: 'text', analyzer: 'whitespace' },
         // analysis.terms as {term, count} pairs: the nested terms aggregation gives both the summed
         // count (sum of count) and the number of mentions holding a term (its nested doc count,
         // one pair per term per mention), exactly.
@@ -199,11 +205,13 @@ export interface Derived {
   sites: string[];
   author?: string;
   lemmas: string[];
+  lemma_text: string;
   terms: { term: string; count: number; label: string }[];
   fields: { field: string; tone?: number }[];
 }
 
 export function derive(m: AnalyzedMention, publishedMs: number): Derived {
+  const lemmaTokens = foldedWords(m.analysis.lemmas.join(' '));
   return {
     published_at: publishedMs,
     // One text like the embedded FTS column (title, newline, text): a phrase may span the two.
@@ -211,7 +219,8 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
     ...(m.title !== undefined && { title: foldedWords(m.title).join(' ') }),
     sites: sitesOf(m.url),
     ...(m.author?.name !== undefined && { author: foldHandle(m.author.name) }),
-    lemmas: [...new Set(foldedWords(m.analysis.lemmas.join(' ')))],
+    lemmas: [...new Set(lemmaTokens)],
+    lemma_text: lemmaTokens.join(' '),
     // Zero counts are not occurrences (the embedded store skips them too).
     terms: Object.entries(m.analysis.terms)
       .filter(([, count]) => count > 0)
