@@ -46,12 +46,20 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
+import { DocColumns, type DocRow } from './columns.js';
+import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
+import { addToRollups, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
   file: string;
   /** How long a write waits for another process's write lock before failing; default 10 000. */
   busyTimeoutMs?: number;
+  /**
+   * Answer reads from the in-memory columns and the rollup tables where they can (default true).
+   * false: every read takes the plain SQL path; the tests compare both (test/unit/embedded-fast-reads.test.ts).
+   */
+  fastReads?: boolean;
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -76,6 +84,8 @@ interface Statements {
   eraseTerms: Statement;
   eraseFields: Statement;
   eraseMentions: Statement;
+  authorDocs: Statement;
+  rollups: RollupStatements;
 }
 
 /** A query and filters as SQL: `FROM <from> WHERE <where…>` with `params` in order. */
@@ -97,12 +107,20 @@ export class EmbeddedMentionStore implements MentionStore {
   /** Prepared statements of generated SQL (search, aggregations), by SQL text. */
   private readonly cache = new Map<string, Statement>();
   private closed = false;
+  private readonly fastReads: boolean;
+  /** The in-memory columns (columns.ts), loaded on the first read that uses them. */
+  private cols: DocColumns | undefined;
+  /** PRAGMA data_version when `cols` was loaded: it changes when another connection commits. */
+  private colsVersion = -1;
+  /** Column changes of the write transaction under way, applied once it commits. */
+  private pending: (DocRow | number)[] = [];
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
 
   constructor(options: EmbeddedMentionStoreOptions) {
     const file = options.file;
     this.file = file;
+    this.fastReads = options.fastReads ?? true;
     // WAL + NORMAL survives a killed process (the WAL is synced at checkpoints, not each commit).
     // openSqlite refuses a damaged, missing or emptied file, naming it (DATA_FILE_DAMAGED).
     this.db = openSqlite(file, { synchronous: 'NORMAL', ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
@@ -164,6 +182,8 @@ export class EmbeddedMentionStore implements MentionStore {
       eraseTerms: p('DELETE FROM mention_terms WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseFields: p('DELETE FROM mention_fields WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseMentions: p('DELETE FROM mentions WHERE author_key = ?'),
+      authorDocs: p('SELECT doc FROM mentions WHERE author_key = ?'),
+      rollups: rollupStatements(this.db),
     };
     return this.statements;
   }
@@ -176,7 +196,9 @@ export class EmbeddedMentionStore implements MentionStore {
     let items: BulkItemResult[];
     try {
       items = mentions.length === 0 ? [] : guarded(this.file, 'writing mentions', () => this.writeBatch.immediate(mentions));
+      this.applyPending();
     } catch (error) {
+      this.pending = [];
       // The whole transaction failed (lock wait timed out, disk full): nothing landed, retry it all.
       throw new EcouteError('STORE_UNAVAILABLE', `cannot write to the store: ${errorMessage(error)}`, {
         cause: error,
@@ -222,6 +244,8 @@ export class EmbeddedMentionStore implements MentionStore {
       // A replay of the same mention (the usual case of at-least-once delivery) changes nothing.
       if (existing.json === json) return 'updated';
       doc = existing.doc;
+      // Out of the rollups first, while the old row and side rows still say what it added.
+      takeFromRollups(s.rollups, doc);
       s.update.run(...columns, doc);
       s.deleteBrands.run(doc);
       s.deleteTerms.run(doc);
@@ -239,14 +263,32 @@ export class EmbeddedMentionStore implements MentionStore {
     }
     for (const [field, hit] of Object.entries(a.fields ?? {})) s.insertField.run(doc, field, fieldTone(hit));
     s.insertFts.run(doc, mentionBody(m), a.lemmas.join(' '));
+    addToRollups(s.rollups, doc);
+    // Last, so an item that failed above (its savepoint rolled back) leaves no column change behind.
+    if (this.cols) {
+      this.pending.push({
+        doc,
+        publishedMs,
+        score: a.sentiment.score,
+        source: m.source,
+        lang: a.lang,
+        sentiment: a.sentiment.label,
+        duplicate: m.duplicateOf != null,
+        brands: m.brands,
+        fields: Object.keys(a.fields ?? {}),
+      });
+    }
     return existing ? 'updated' : 'created';
   }
 
   async eraseAuthor(authorKey: string): Promise<number> {
     const s = this.open();
     if (typeof authorKey !== 'string' || authorKey === '') throw new EcouteError('BAD_REQUEST', 'eraseAuthor: authorKey must be a non-empty string');
-    return this.db
+    let docs: number[] = [];
+    const erased = this.db
       .transaction(() => {
+        docs = s.authorDocs.pluck().all(authorKey) as number[];
+        for (const doc of docs) takeFromRollups(s.rollups, doc);
         s.eraseFts.run(authorKey);
         s.eraseBrands.run(authorKey);
         s.eraseTerms.run(authorKey);
@@ -254,6 +296,62 @@ export class EmbeddedMentionStore implements MentionStore {
         return s.eraseMentions.run(authorKey).changes;
       })
       .immediate();
+    if (this.cols) for (const doc of docs) this.cols.delete(doc);
+    return erased;
+  }
+
+  private applyPending(): void {
+    const cols = this.cols;
+    const pending = this.pending;
+    this.pending = [];
+    if (!cols) return;
+    for (const change of pending) {
+      if (typeof change === 'number') cols.delete(change);
+      else cols.set(change);
+    }
+  }
+
+  /** The in-memory columns, current with the file; undefined when reads must take the SQL path. */
+  private columns(): DocColumns | undefined {
+    if (!this.fastReads) return undefined;
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (!this.cols || version !== this.colsVersion) {
+      // Another connection committed since (or first use): load again, in one read transaction.
+      this.cols = this.db.transaction(() => DocColumns.load(this.db))();
+      this.colsVersion = version;
+    }
+    return this.cols.usable ? this.cols : undefined;
+  }
+
+  /**
+   * The docs matching a query and filters, from the columns: the query's part SQLite must answer
+   * (the FTS5 MATCH alone when that is all of it, else the whole plan), then the filters in code.
+   */
+  private matched(node: QueryNode, f: ResolvedFilters): { cols: DocColumns; docs: Int32Array } | undefined {
+    const cols = this.columns();
+    if (!cols) return undefined;
+    const q = compileSqlite(node);
+    let candidates: number[] | undefined;
+    if (q.where) {
+      const plan = this.plan(node, f);
+      candidates = this.prepared(`SELECT m.doc FROM ${plan.from}${whereSql(plan.where)}`).pluck().all(...plan.params) as number[];
+    } else if (q.match !== undefined) {
+      candidates = this.prepared('SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?').pluck().all(q.match) as number[];
+    }
+    return { cols, docs: cols.select(cols.filter(f), candidates) };
+  }
+
+  /** Whether the rollups answer this request exactly (see rollups.ts): no text query, no finer filter. */
+  private canUseRollups(node: QueryNode, f: ResolvedFilters): boolean {
+    return (
+      this.fastReads &&
+      node.type === 'all' &&
+      f.lang === undefined &&
+      f.source === undefined &&
+      f.sentiment === undefined &&
+      onDayBoundary(f.fromMs) &&
+      onDayBoundary(f.toMs)
+    );
   }
 
   // --- reads --------------------------------------------------------------------------------
@@ -285,8 +383,9 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async count(filters: SearchFilters & { query?: string } = {}): Promise<number> {
     this.open();
-    const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));
-    return this.countPlan(plan);
+    const node = resolveQuery(filters.query);
+    const f = resolveFilters(filters);
+    return this.matched(node, f)?.docs.length ?? this.countPlan(this.plan(node, f));
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
@@ -303,16 +402,23 @@ export class EmbeddedMentionStore implements MentionStore {
 
     const where = [...plan.where];
     const params = [...plan.params];
+    let after: { k: number; i: string } | undefined;
     if (request.cursor !== undefined) {
       const c = decodeCursor(request.cursor);
       if (c.f !== fingerprint || c.s !== sortKey) {
         throw badCursor('cursor: it belongs to another query, filters or sort order; start again without a cursor');
       }
       if (typeof c.i !== 'string' || typeof c.k !== 'number' || !Number.isFinite(c.k)) throw badCursor('cursor: malformed');
+      after = { k: c.k, i: c.i };
       if (byRelevance) where.push('(bm25(mentions_fts), m.id) > (?, ?)');
       else where.push('(m.published_at, m.id) < (?, ?)');
       params.push(c.k, c.i);
     }
+    // A text query newest first: the page from the columns (the FTS5 matches filtered and cut in
+    // code) rather than SQLite joining every match to its row to sort them. Without a text query
+    // SQLite walks mentions_published newest first and stops at the page, which is cheaper still.
+    const matched = this.matched(node, filters);
+    if (matched && plan.fts && !byRelevance) return this.newestPage(matched.cols, matched.docs, limit, fingerprint, after);
     // Sort and cut the page on the keys only, then read the page's documents: the sorter then
     // carries a few bytes per hit instead of each whole JSON document.
     const select = byRelevance ? 'm.doc, m.id, m.published_at, bm25(mentions_fts) AS rank' : 'm.doc, m.id, m.published_at';
@@ -332,7 +438,7 @@ export class EmbeddedMentionStore implements MentionStore {
       if (r.rank !== undefined) hit.score = -r.rank;
       return hit;
     });
-    const result: SearchPage = { hits, total: this.countPlan(plan) };
+    const result: SearchPage = { hits, total: matched?.docs.length ?? this.countPlan(plan) };
     const last = page[page.length - 1];
     if (more && last) {
       result.nextCursor = encodeCursor({ s: sortKey, f: fingerprint, k: byRelevance ? last.rank! : last.published_at, i: last.id });
@@ -344,7 +450,10 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const interval = resolveInterval(request.interval);
     const filters = resolveFilters(request);
-    const plan = this.plan(resolveQuery(request.query), filters);
+    const node = resolveQuery(request.query);
+    const matched = this.matched(node, filters);
+    if (matched) return fillBuckets(bucketsOf(matched.cols, matched.docs, interval), interval, filters.fromMs, filters.toMs);
+    const plan = this.plan(node, filters);
     const width = intervalMs(interval);
     const origin = intervalOrigin(interval);
     // Floor to the bucket also for instants before the origin (SQLite's % keeps the dividend's sign).
@@ -365,6 +474,15 @@ export class EmbeddedMentionStore implements MentionStore {
     const size = resolveLimit(request.size, 'size', DEFAULT_TERMS);
     const node = resolveQuery(request.query);
     const filters = resolveFilters(request);
+    if (this.canUseRollups(node, filters)) {
+      const scope = rollupScope(filters);
+      const sql =
+        'SELECT term, label, count, mentions FROM (' +
+        'SELECT term, label, sum(c) OVER w AS count, sum(n) OVER w AS mentions, row_number() OVER (PARTITION BY term ORDER BY n DESC, label) AS r ' +
+        `FROM (SELECT term, label, sum(count) AS c, sum(mentions) AS n FROM term_rollup WHERE ${scope.where} GROUP BY term, label) ` +
+        'WINDOW w AS (PARTITION BY term)) WHERE r = 1 ORDER BY count DESC, term LIMIT ?';
+      return this.prepared(sql).all(...scope.params, size) as TermCount[];
+    }
     const plan = this.plan(node, filters);
     // Without a query or other filters, the default (originals only) is "every term row but the
     // copies'": a NOT IN over the few copies costs less than an IN over the set of every original.
@@ -390,7 +508,11 @@ export class EmbeddedMentionStore implements MentionStore {
   async facets(request: FacetsRequest): Promise<Facets> {
     this.open();
     const size = resolveFacetSize(request.size);
-    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
+    const node = resolveQuery(request.query);
+    const filters = resolveFilters(request);
+    const matched = this.matched(node, filters);
+    if (matched) return facetsOf(matched.cols, matched.docs, size);
+    const plan = this.plan(node, filters);
     const where = whereSql(plan.where);
     const out = emptyFacets();
     const column = (name: 'source' | 'lang' | 'sentiment', col: string): void => {
@@ -411,8 +533,19 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async fieldStats(request: FieldStatsRequest): Promise<FieldStat[]> {
     this.open();
-    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
-    const total = this.countPlan(plan);
+    const node = resolveQuery(request.query);
+    const filters = resolveFilters(request);
+    if (this.canUseRollups(node, filters)) {
+      const scope = rollupScope(filters);
+      const sql =
+        'SELECT field, sum(mentions) AS mentions, sum(toned) AS toned, sum(tone_sum) AS toneSum ' +
+        `FROM field_rollup WHERE ${scope.where} GROUP BY field`;
+      const rows = this.prepared(sql).all(...scope.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
+      const total = this.matched(node, filters)?.docs.length ?? this.countPlan(this.plan(node, filters));
+      return fieldStatsOf(rows, total);
+    }
+    const plan = this.plan(node, filters);
+    const total = this.matched(node, filters)?.docs.length ?? this.countPlan(plan);
     const sql =
       `SELECT x.field AS field, count(*) AS mentions, count(x.tone) AS toned, coalesce(sum(x.tone), 0) AS toneSum ` +
       `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
@@ -426,7 +559,15 @@ export class EmbeddedMentionStore implements MentionStore {
     const interval = resolveOptionalInterval(request.interval);
     const { brand: _ignored, ...rest } = request as ShareOfVoiceRequest & { brand?: string };
     const filters = resolveFilters(rest);
-    const plan = this.plan(resolveQuery(request.query), filters);
+    const node = resolveQuery(request.query);
+    const matched = this.matched(node, filters);
+    if (matched) {
+      const { sums, rows } = shareOfVoiceOf(matched.cols, matched.docs, brands, interval);
+      const result: ShareOfVoice = { totals: shareOfVoiceTotals(brands, sums) };
+      if (interval !== undefined) result.buckets = shareOfVoiceBuckets(brands, rows, interval, filters.fromMs, filters.toMs);
+      return result;
+    }
+    const plan = this.plan(node, filters);
     const where = whereSql([...plan.where, 'x.brand IN (SELECT value FROM json_each(?))']);
     const params = [...plan.params, JSON.stringify(brands)];
     const from = `${plan.from} JOIN mention_brands x ON x.doc = m.doc`;
@@ -453,6 +594,46 @@ export class EmbeddedMentionStore implements MentionStore {
   }
 
   // --- helpers ------------------------------------------------------------------------------
+
+  /**
+   * A page newest first of `docs` (the matches, from the columns) after the cursor's (published,
+   * id): the candidates by instant in code, then their ids from SQLite to order the ties as the
+   * SQL path does (published_at DESC, id DESC, ids in BINARY order).
+   */
+  private newestPage(cols: DocColumns, docs: Int32Array, limit: number, fingerprint: string, after: { k: number; i: string } | undefined): SearchPage {
+    const total = docs.length;
+    let pool = docs;
+    if (after) {
+      const older: number[] = [];
+      const ties: number[] = [];
+      for (const d of docs) {
+        const p = cols.published[d]!;
+        if (p < after.k) older.push(d);
+        else if (p === after.k) ties.push(d);
+      }
+      if (ties.length > 0) {
+        const ids = this.idsOf(ties);
+        for (const d of ties) if (compareBinary(ids.get(d)!, after.i) < 0) older.push(d);
+      }
+      pool = Int32Array.from(older);
+    }
+    const candidates = newestCandidates(cols, pool, limit + 1);
+    const rows = this.prepared('SELECT doc, id, published_at, json FROM mentions WHERE doc IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(Array.from(candidates)),
+    ) as { doc: number; id: string; published_at: number; json: string }[];
+    rows.sort((a, b) => b.published_at - a.published_at || compareBinary(b.id, a.id));
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const result: SearchPage = { hits: page.map((r) => ({ mention: JSON.parse(r.json) as AnalyzedMention })), total };
+    const last = page[page.length - 1];
+    if (more && last) result.nextCursor = encodeCursor({ s: 'n', f: fingerprint, k: last.published_at, i: last.id });
+    return result;
+  }
+
+  private idsOf(docs: readonly number[]): Map<number, string> {
+    const rows = this.prepared('SELECT doc, id FROM mentions WHERE doc IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(docs)) as [number, string][];
+    return new Map(rows);
+  }
 
   private plan(node: QueryNode, f: ResolvedFilters): Plan {
     const q = compileSqlite(node);
