@@ -40,8 +40,13 @@ CREATE TABLE IF NOT EXISTS field_rollup (
 /** Every mention's (brand, doc) pairs, brand '' included once per mention. */
 const BRANDS_OF_ALL = `(SELECT doc, brand FROM mention_brands UNION ALL SELECT doc, '' FROM mentions)`;
 
-/** The migration's backfill from the raw tables (run once, in the migration's transaction). */
+/**
+ * The migration's backfill from the raw tables (run once, in the migration's transaction). It
+ * rebuilds from scratch: whatever rollup rows a file already holds are recomputed, not added to.
+ */
 export const ROLLUP_BACKFILL = `
+DELETE FROM term_rollup;
+DELETE FROM field_rollup;
 INSERT INTO term_rollup (brand, day, dup, term, label, count, mentions)
   SELECT b.brand, ${dayOf('m.published_at')}, m.duplicate_of IS NOT NULL, t.term, coalesce(t.label, t.term), sum(t.count), count(*)
   FROM mention_terms t JOIN mentions m ON m.doc = t.doc JOIN ${BRANDS_OF_ALL} b ON b.doc = t.doc
