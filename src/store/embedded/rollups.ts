@@ -1,5 +1,6 @@
-// Rollup tables (schema v4): per brand × UTC day × copy-or-original, the sums top terms and field
-// stats need, kept in the same write transaction as the mention. A rollup row is the exact sum of
+// Rollup tables (schema v4): per brand × UTC day × copy-or-original, the sums field stats need
+// (field_rollup, here) and top terms need (term_packs, term-packs.ts), kept in the same write
+// transaction as the mention. A rollup row is the exact sum of
 // the raw rows it stands for: a write adds a mention's rows, an update or an erasure takes the old
 // ones back out first (while mention_terms / mention_fields still hold them) and drops the rollup
 // rows that no mention holds any more. Brand '' is every mention (each once, whatever its brands).
@@ -11,20 +12,15 @@ import type Database from 'better-sqlite3';
 
 export const DAY_MS = 86_400_000;
 
+/** UTC day number of an epoch-ms instant (floored also before 1970). */
+export function dayNumber(ms: number): number {
+  return Math.floor(ms / DAY_MS);
+}
+
 /** UTC day number of an epoch-ms column (floored also before 1970). */
 const dayOf = (col: string): string => `((${col} - ((${col} % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}) / ${DAY_MS})`;
 
 export const ROLLUP_SCHEMA = `
-CREATE TABLE IF NOT EXISTS term_rollup (
-  brand TEXT NOT NULL,        -- '' : every mention
-  day INTEGER NOT NULL,       -- UTC day number, floor(published_at / 86400000)
-  dup INTEGER NOT NULL,       -- 1: near-duplicates (duplicate_of set), 0: originals
-  term TEXT NOT NULL,
-  label TEXT NOT NULL,        -- coalesce(mention_terms.label, term): the surface form counted
-  count REAL NOT NULL,        -- sum of mention_terms.count
-  mentions INTEGER NOT NULL,  -- mentions holding the term with this label
-  PRIMARY KEY (brand, day, dup, term, label)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS field_rollup (
   brand TEXT NOT NULL,
   day INTEGER NOT NULL,
@@ -45,12 +41,7 @@ const BRANDS_OF_ALL = `(SELECT doc, brand FROM mention_brands UNION ALL SELECT d
  * rebuilds from scratch: whatever rollup rows a file already holds are recomputed, not added to.
  */
 export const ROLLUP_BACKFILL = `
-DELETE FROM term_rollup;
 DELETE FROM field_rollup;
-INSERT INTO term_rollup (brand, day, dup, term, label, count, mentions)
-  SELECT b.brand, ${dayOf('m.published_at')}, m.duplicate_of IS NOT NULL, t.term, coalesce(t.label, t.term), sum(t.count), count(*)
-  FROM mention_terms t JOIN mentions m ON m.doc = t.doc JOIN ${BRANDS_OF_ALL} b ON b.doc = t.doc
-  GROUP BY 1, 2, 3, 4, 5;
 INSERT INTO field_rollup (brand, day, dup, field, mentions, toned, tone_sum)
   SELECT b.brand, ${dayOf('m.published_at')}, m.duplicate_of IS NOT NULL, x.field, count(*), count(x.tone), coalesce(sum(x.tone), 0)
   FROM mention_fields x JOIN mentions m ON m.doc = x.doc JOIN ${BRANDS_OF_ALL} b ON b.doc = x.doc
@@ -64,31 +55,19 @@ const KEYS_OF_DOC = `
 
 export interface RollupStatements {
   /** Adds (@sign 1) or takes out (@sign -1) the rollup rows of mention @doc. */
-  terms: Database.Statement<[{ doc: number; sign: number }], unknown>;
   fields: Database.Statement<[{ doc: number; sign: number }], unknown>;
   /** After taking mention @doc out: drops its rollup rows no mention holds any more. */
-  pruneTerms: Database.Statement<[{ doc: number }], unknown>;
   pruneFields: Database.Statement<[{ doc: number }], unknown>;
 }
 
 export function rollupStatements(db: Database.Database): RollupStatements {
   return {
-    terms: db.prepare(
-      `INSERT INTO term_rollup (brand, day, dup, term, label, count, mentions)
-       SELECT b.brand, d.day, d.dup, t.term, coalesce(t.label, t.term), @sign * t.count, @sign
-       FROM ${KEYS_OF_DOC}, mention_terms t WHERE t.doc = @doc
-       ON CONFLICT (brand, day, dup, term, label) DO UPDATE SET count = count + excluded.count, mentions = mentions + excluded.mentions`,
-    ),
     fields: db.prepare(
       `INSERT INTO field_rollup (brand, day, dup, field, mentions, toned, tone_sum)
        SELECT b.brand, d.day, d.dup, x.field, @sign, @sign * (x.tone IS NOT NULL), @sign * coalesce(x.tone, 0)
        FROM ${KEYS_OF_DOC}, mention_fields x WHERE x.doc = @doc
        ON CONFLICT (brand, day, dup, field) DO UPDATE SET
          mentions = mentions + excluded.mentions, toned = toned + excluded.toned, tone_sum = tone_sum + excluded.tone_sum`,
-    ),
-    pruneTerms: db.prepare(
-      `DELETE FROM term_rollup WHERE mentions <= 0 AND (brand, day, dup, term, label) IN (
-         SELECT b.brand, d.day, d.dup, t.term, coalesce(t.label, t.term) FROM ${KEYS_OF_DOC}, mention_terms t WHERE t.doc = @doc)`,
     ),
     pruneFields: db.prepare(
       `DELETE FROM field_rollup WHERE mentions <= 0 AND (brand, day, dup, field) IN (
@@ -99,15 +78,12 @@ export function rollupStatements(db: Database.Database): RollupStatements {
 
 /** Adds mention `doc` (its side rows written) to the rollups. */
 export function addToRollups(s: RollupStatements, doc: number): void {
-  s.terms.run({ doc, sign: 1 });
   s.fields.run({ doc, sign: 1 });
 }
 
 /** Takes mention `doc` out of the rollups; call while its mention row and side rows still exist. */
 export function takeFromRollups(s: RollupStatements, doc: number): void {
-  s.terms.run({ doc, sign: -1 });
   s.fields.run({ doc, sign: -1 });
-  s.pruneTerms.run({ doc });
   s.pruneFields.run({ doc });
 }
 

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { EcouteError } from '../../core/errors.js';
 import { ROLLUP_BACKFILL, ROLLUP_SCHEMA } from './rollups.js';
+import { backfillTermPacks, TERM_PACK_SCHEMA } from './term-packs.js';
 
 export const SCHEMA_VERSION = 4;
 
@@ -90,10 +91,10 @@ INSERT OR IGNORE INTO mention_fields (doc, field, tone)
   WHERE json_type(m.json, '$.analysis.fields') = 'object';
 `;
 
-// v4: the rollups of top terms and field stats (src/store/embedded/rollups.ts), backfilled from
+// v4: the rollups of top terms (term-packs.ts) and field stats (rollups.ts), backfilled from
 // mention_terms / mention_fields / mention_brands in the migration's transaction, so a reader never
 // sees them half filled; from then on every write keeps them current in its own transaction.
-const V4 = ROLLUP_SCHEMA + ROLLUP_BACKFILL;
+const V4 = ROLLUP_SCHEMA + TERM_PACK_SCHEMA + ROLLUP_BACKFILL;
 
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
@@ -121,6 +122,7 @@ export function migrate(db: Database.Database): void {
   }
   if (current < 4) {
     db.exec(V4);
+    backfillTermPacks(db);
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(4);
   }
 }

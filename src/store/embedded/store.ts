@@ -48,7 +48,8 @@ import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
 import { DocColumns, type DocRow } from './columns.js';
 import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
-import { addToRollups, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
+import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
+import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -86,6 +87,10 @@ interface Statements {
   eraseMentions: Statement;
   authorDocs: Statement;
   rollups: RollupStatements;
+  packs: TermPackStatements;
+  oldKey: Statement;
+  oldBrands: Statement;
+  oldTerms: Statement;
 }
 
 /** A query and filters as SQL: `FROM <from> WHERE <where…>` with `params` in order. */
@@ -114,6 +119,9 @@ export class EmbeddedMentionStore implements MentionStore {
   private colsVersion = -1;
   /** Column changes of the write transaction under way, applied once it commits. */
   private pending: (DocRow | number)[] = [];
+  /** The top-terms rollup changes of the write transaction under way (term-packs.ts). */
+  private readonly termDeltas = new TermDeltas();
+  private dict: TermDictionary | undefined;
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
 
@@ -135,7 +143,11 @@ export class EmbeddedMentionStore implements MentionStore {
     }
     // Nested better-sqlite3 transactions are savepoints: one item's failure rolls back that item only.
     this.writeItem = this.db.transaction((m: AnalyzedMention, publishedMs: number) => this.writeOne(m, publishedMs));
-    this.writeBatch = this.db.transaction((items: readonly unknown[]) => items.map((item) => this.upsertOne(item)));
+    this.writeBatch = this.db.transaction((items: readonly unknown[]) => {
+      const results = items.map((item) => this.upsertOne(item));
+      this.flushTermDeltas();
+      return results;
+    });
   }
 
   async ensureSchema(): Promise<void> {
@@ -184,7 +196,12 @@ export class EmbeddedMentionStore implements MentionStore {
       eraseMentions: p('DELETE FROM mentions WHERE author_key = ?'),
       authorDocs: p('SELECT doc FROM mentions WHERE author_key = ?'),
       rollups: rollupStatements(this.db),
+      packs: termPackStatements(this.db),
+      oldKey: p('SELECT published_at, duplicate_of IS NOT NULL FROM mentions WHERE doc = ?').raw(),
+      oldBrands: p('SELECT brand FROM mention_brands WHERE doc = ?').pluck(),
+      oldTerms: p('SELECT term, coalesce(label, term) AS label, count FROM mention_terms WHERE doc = ?'),
     };
+    this.dict = new TermDictionary(this.db);
     return this.statements;
   }
 
@@ -198,7 +215,7 @@ export class EmbeddedMentionStore implements MentionStore {
       items = mentions.length === 0 ? [] : guarded(this.file, 'writing mentions', () => this.writeBatch.immediate(mentions));
       this.applyPending();
     } catch (error) {
-      this.pending = [];
+      this.writeFailed();
       // The whole transaction failed (lock wait timed out, disk full): nothing landed, retry it all.
       throw new EcouteError('STORE_UNAVAILABLE', `cannot write to the store: ${errorMessage(error)}`, {
         cause: error,
@@ -238,6 +255,7 @@ export class EmbeddedMentionStore implements MentionStore {
     const a = m.analysis;
     const columns = [m.source, m.sourceId, a.lang, a.sentiment.label, a.sentiment.score, publishedMs, m.authorKey, m.duplicateOf ?? null, json];
     let doc: number;
+    let old: TermRows | undefined;
     if (existing) {
       // The same content again (a re-sent mention): a duplicate, nothing stored changes.
       if (m.contentHash !== undefined && existing.hash === m.contentHash) return 'unchanged';
@@ -246,6 +264,7 @@ export class EmbeddedMentionStore implements MentionStore {
       doc = existing.doc;
       // Out of the rollups first, while the old row and side rows still say what it added.
       takeFromRollups(s.rollups, doc);
+      old = this.termRowsOf(doc);
       s.update.run(...columns, doc);
       s.deleteBrands.run(doc);
       s.deleteTerms.run(doc);
@@ -264,6 +283,19 @@ export class EmbeddedMentionStore implements MentionStore {
     for (const [field, hit] of Object.entries(a.fields ?? {})) s.insertField.run(doc, field, fieldTone(hit));
     s.insertFts.run(doc, mentionBody(m), a.lemmas.join(' '));
     addToRollups(s.rollups, doc);
+    // Last, so an item that failed above (its savepoint rolled back) leaves no rollup change behind.
+    if (old) this.termDeltas.add(old, -1);
+    this.termDeltas.add(
+      {
+        day: dayNumber(publishedMs),
+        dup: m.duplicateOf != null ? 1 : 0,
+        brands: m.brands,
+        terms: Object.entries(a.terms)
+          .filter(([, count]) => count > 0)
+          .map(([term, count]) => ({ term, label: Object.hasOwn(labels, term) ? labels[term]! : term, count })),
+      },
+      1,
+    );
     // Last, so an item that failed above (its savepoint rolled back) leaves no column change behind.
     if (this.cols) {
       this.pending.push({
@@ -285,10 +317,16 @@ export class EmbeddedMentionStore implements MentionStore {
     const s = this.open();
     if (typeof authorKey !== 'string' || authorKey === '') throw new EcouteError('BAD_REQUEST', 'eraseAuthor: authorKey must be a non-empty string');
     let docs: number[] = [];
-    const erased = this.db
+    let erased: number;
+    try {
+      erased = this.db
       .transaction(() => {
         docs = s.authorDocs.pluck().all(authorKey) as number[];
-        for (const doc of docs) takeFromRollups(s.rollups, doc);
+        for (const doc of docs) {
+          takeFromRollups(s.rollups, doc);
+          this.termDeltas.add(this.termRowsOf(doc), -1);
+        }
+        this.flushTermDeltas();
         s.eraseFts.run(authorKey);
         s.eraseBrands.run(authorKey);
         s.eraseTerms.run(authorKey);
@@ -296,8 +334,35 @@ export class EmbeddedMentionStore implements MentionStore {
         return s.eraseMentions.run(authorKey).changes;
       })
       .immediate();
+    } catch (error) {
+      this.writeFailed();
+      throw error;
+    }
     if (this.cols) for (const doc of docs) this.cols.delete(doc);
     return erased;
+  }
+
+  /** What mention `doc` adds to the top-terms rollup, read from its stored rows. */
+  private termRowsOf(doc: number): TermRows {
+    const s = this.statements!;
+    const [publishedMs, dup] = s.oldKey.get(doc) as [number, number];
+    return {
+      day: dayNumber(publishedMs),
+      dup,
+      brands: s.oldBrands.all(doc) as string[],
+      terms: s.oldTerms.all(doc) as { term: string; label: string; count: number }[],
+    };
+  }
+
+  private flushTermDeltas(): void {
+    if (!this.termDeltas.empty) this.termDeltas.flush(this.dict!, this.statements!.packs);
+  }
+
+  /** A write transaction rolled back: forget its pending changes and the codes it may have added. */
+  private writeFailed(): void {
+    this.pending = [];
+    this.termDeltas.clear();
+    this.dict?.drop();
   }
 
   private applyPending(): void {
@@ -476,12 +541,8 @@ export class EmbeddedMentionStore implements MentionStore {
     const filters = resolveFilters(request);
     if (this.canUseRollups(node, filters)) {
       const scope = rollupScope(filters);
-      const sql =
-        'SELECT term, label, count, mentions FROM (' +
-        'SELECT term, label, sum(c) OVER w AS count, sum(n) OVER w AS mentions, row_number() OVER (PARTITION BY term ORDER BY n DESC, label) AS r ' +
-        `FROM (SELECT term, label, sum(count) AS c, sum(mentions) AS n FROM term_rollup WHERE ${scope.where} GROUP BY term, label) ` +
-        'WINDOW w AS (PARTITION BY term)) WHERE r = 1 ORDER BY count DESC, term LIMIT ?';
-      return this.prepared(sql).all(...scope.params, size) as TermCount[];
+      const blobs = this.prepared(`SELECT data FROM term_packs WHERE ${scope.where}`).pluck().all(...scope.params) as Buffer[];
+      return topTermsFromPacks(blobs, this.dict!, size);
     }
     const plan = this.plan(node, filters);
     // Without a query or other filters, the default (originals only) is "every term row but the
