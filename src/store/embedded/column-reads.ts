@@ -2,7 +2,7 @@
 // the same arithmetic as the SQL they replace (counts, SQLite's compensated sum for tones, the
 // shared bucket and sort helpers), so either path gives the same answer.
 import { sortCounts } from '../aggregate.js';
-import { bucketStart, intervalMs, intervalOrigin } from '../buckets.js';
+import { bucketStart, intervalMs, intervalOrigin, MAX_BUCKETS } from '../buckets.js';
 import type { Facets, Interval } from '../types.js';
 import { CompensatedSum, type Dictionary, type DocColumns } from './columns.js';
 
@@ -76,29 +76,53 @@ export function shareOfVoiceOf(
   interval: Interval | undefined,
 ): { sums: Map<string, { mentions: number; toneSum: number }>; rows: { bucketMs: number; brand: string; count: number }[] } {
   const asked = brands.map((brand) => ({ brand, bit: bitOf(c.brandNames, brand), mentions: 0, tone: new CompensatedSum() })).filter((b) => b.bit !== 0);
-  const width = interval ? intervalMs(interval) : 0;
-  const origin = interval ? intervalOrigin(interval) : 0;
-  const perBucket = new Map<string, number>();
   const { published, score, brands: sets } = c;
+  let any = 0;
+  for (const b of asked) any |= b.bit;
+  // Bucket counts in one array (bucket × brand) from the first bucket of the docs.
+  const width = interval ? intervalMs(interval) : 1;
+  const origin = interval ? intervalOrigin(interval) : 0;
+  let first = Infinity;
+  let last = -Infinity;
+  if (interval) {
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i]!;
+      if ((sets[d]! & any) === 0) continue;
+      const p = published[d]!;
+      if (p < first) first = p;
+      if (p > last) last = p;
+    }
+  }
+  const lo = interval && docs.length > 0 && first !== Infinity ? first - ((((first - origin) % width) + width) % width) : 0;
+  const buckets = interval && first !== Infinity ? Math.floor((last - lo) / width) + 1 : 0;
+  if (buckets > MAX_BUCKETS) {
+    // Too many buckets: shareOfVoiceBuckets refuses the range (the same error as the SQL path)
+    // from its first and last bucket alone.
+    const b = asked[0]!.brand;
+    return { sums: new Map(), rows: [{ bucketMs: lo, brand: b, count: 1 }, { bucketMs: last, brand: b, count: 1 }] };
+  }
+  const counts = new Float64Array(buckets * asked.length);
   for (let i = 0; i < docs.length; i++) {
     const d = docs[i]!;
     const set = sets[d]!;
-    for (const b of asked) {
+    if ((set & any) === 0) continue;
+    const row = interval ? Math.floor((published[d]! - lo) / width) * asked.length : 0;
+    for (let k = 0; k < asked.length; k++) {
+      const b = asked[k]!;
       if ((set & b.bit) === 0) continue;
       b.mentions++;
       b.tone.add(score[d]!);
-      if (interval) {
-        const p = published[d]!;
-        const key = `${p - ((((p - origin) % width) + width) % width)}\u0000${b.brand}`;
-        perBucket.set(key, (perBucket.get(key) ?? 0) + 1);
-      }
+      if (interval) counts[row + k]!++;
     }
   }
   const sums = new Map(asked.filter((b) => b.mentions > 0).map((b) => [b.brand, { mentions: b.mentions, toneSum: b.tone.value }]));
-  const rows = [...perBucket].map(([key, count]) => {
-    const cut = key.indexOf('\u0000');
-    return { bucketMs: Number(key.slice(0, cut)), brand: key.slice(cut + 1), count };
-  });
+  const rows: { bucketMs: number; brand: string; count: number }[] = [];
+  for (let j = 0; j < buckets; j++) {
+    for (let k = 0; k < asked.length; k++) {
+      const n = counts[j * asked.length + k]!;
+      if (n > 0) rows.push({ bucketMs: lo + j * width, brand: asked[k]!.brand, count: n });
+    }
+  }
   return { sums, rows };
 }
 

@@ -104,6 +104,8 @@ interface Plan {
 
 const RETRIABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCOL)/;
 const STATEMENT_CACHE = 256;
+/** How many MATCH expressions keep their rowids (see matchCache): 8 bytes a match each. */
+const MATCH_CACHE = 4;
 
 export class EmbeddedMentionStore implements MentionStore {
   private readonly db: Database.Database;
@@ -122,6 +124,12 @@ export class EmbeddedMentionStore implements MentionStore {
   /** The top-terms rollup changes of the write transaction under way (term-packs.ts). */
   private readonly termDeltas = new TermDeltas();
   private dict: TermDictionary | undefined;
+  /**
+   * The FTS5 rowids of the last few MATCH expressions, while nothing is written: the pages of a
+   * cursor walk and the facets of a search page ask the same MATCH again. Emptied by every write
+   * of this store and whenever another connection commits (with the columns).
+   */
+  private readonly matchCache = new Map<string, number[]>();
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
 
@@ -339,6 +347,7 @@ export class EmbeddedMentionStore implements MentionStore {
       throw error;
     }
     if (this.cols) for (const doc of docs) this.cols.delete(doc);
+    this.matchCache.clear();
     return erased;
   }
 
@@ -369,6 +378,7 @@ export class EmbeddedMentionStore implements MentionStore {
     const cols = this.cols;
     const pending = this.pending;
     this.pending = [];
+    this.matchCache.clear();
     if (!cols) return;
     for (const change of pending) {
       if (typeof change === 'number') cols.delete(change);
@@ -384,6 +394,7 @@ export class EmbeddedMentionStore implements MentionStore {
       // Another connection committed since (or first use): load again, in one read transaction.
       this.cols = this.db.transaction(() => DocColumns.load(this.db))();
       this.colsVersion = version;
+      this.matchCache.clear();
     }
     return this.cols.usable ? this.cols : undefined;
   }
@@ -401,7 +412,12 @@ export class EmbeddedMentionStore implements MentionStore {
       const plan = this.plan(node, f);
       candidates = this.prepared(`SELECT m.doc FROM ${plan.from}${whereSql(plan.where)}`).pluck().all(...plan.params) as number[];
     } else if (q.match !== undefined) {
-      candidates = this.prepared('SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?').pluck().all(q.match) as number[];
+      candidates = this.matchCache.get(q.match);
+      if (candidates) this.matchCache.delete(q.match);
+      else candidates = this.prepared('SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?').pluck().all(q.match) as number[];
+      // Most recent last: the Map's order is the eviction order.
+      this.matchCache.set(q.match, candidates);
+      if (this.matchCache.size > MATCH_CACHE) this.matchCache.delete(this.matchCache.keys().next().value!);
     }
     return { cols, docs: cols.select(cols.filter(f), candidates) };
   }
