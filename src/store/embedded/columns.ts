@@ -13,6 +13,8 @@ import type Database from 'better-sqlite3';
 
 const ALIVE = 1;
 const COPY = 2;
+/** Docs read per query when loading. */
+const LOAD_RANGE = 65_536;
 /** Bits of a Uint32 bit set. */
 const MAX_SET_VALUES = 32;
 
@@ -84,29 +86,32 @@ export class DocColumns {
   /** False when a dictionary outgrew its code width: reads must not use these columns. */
   usable = true;
 
-  /** Loads every stored mention (three scans: mentions, mention_brands, mention_fields). */
+  /**
+   * Loads every stored mention: the mentions rows, then their brands and fields, by ranges of doc
+   * (all() of a range costs less than stepping row by row, and bounds what a range holds).
+   */
   static load(db: Database.Database): DocColumns {
     const c = new DocColumns();
     const max = (db.prepare('SELECT max(doc) FROM mentions').pluck().get() as number | null) ?? 0;
     c.grow(max + 1);
-    const rows = db
-      .prepare('SELECT doc, published_at, sentiment_score, source, lang, sentiment_label, duplicate_of IS NOT NULL FROM mentions')
-      .raw()
-      .iterate() as IterableIterator<[number, number, number, string, string, string, number]>;
-    for (const [doc, published, score, source, lang, sentiment, copy] of rows) {
-      c.published[doc] = published;
-      c.score[doc] = score;
-      c.source[doc] = c.sourceCode(source);
-      c.lang[doc] = c.langCode(lang);
-      c.sentiment[doc] = c.sentimentCode(sentiment);
-      c.flags[doc] = ALIVE | (copy ? COPY : 0);
-      if (doc >= c.end) c.end = doc + 1;
-    }
-    for (const [doc, brand] of db.prepare('SELECT doc, brand FROM mention_brands').raw().iterate() as IterableIterator<[number, string]>) {
-      c.brands[doc]! |= c.bit(c.brandNames, brand);
-    }
-    for (const [doc, field] of db.prepare('SELECT doc, field FROM mention_fields').raw().iterate() as IterableIterator<[number, string]>) {
-      c.fields[doc]! |= c.bit(c.fieldNames, field);
+    const mentions = db
+      .prepare('SELECT doc, published_at, sentiment_score, source, lang, sentiment_label, duplicate_of IS NOT NULL FROM mentions WHERE doc >= ? AND doc < ?')
+      .raw();
+    const brands = db.prepare('SELECT doc, brand FROM mention_brands WHERE doc >= ? AND doc < ?').raw();
+    const fields = db.prepare('SELECT doc, field FROM mention_fields WHERE doc >= ? AND doc < ?').raw();
+    for (let lo = 0; lo <= max; lo += LOAD_RANGE) {
+      const hi = lo + LOAD_RANGE;
+      for (const [doc, published, score, source, lang, sentiment, copy] of mentions.all(lo, hi) as [number, number, number, string, string, string, number][]) {
+        c.published[doc] = published;
+        c.score[doc] = score;
+        c.source[doc] = c.sourceCode(source);
+        c.lang[doc] = c.langCode(lang);
+        c.sentiment[doc] = c.sentimentCode(sentiment);
+        c.flags[doc] = ALIVE | (copy ? COPY : 0);
+        if (doc >= c.end) c.end = doc + 1;
+      }
+      for (const [doc, brand] of brands.all(lo, hi) as [number, string][]) c.brands[doc]! |= c.bit(c.brandNames, brand);
+      for (const [doc, field] of fields.all(lo, hi) as [number, string][]) c.fields[doc]! |= c.bit(c.fieldNames, field);
     }
     return c;
   }
