@@ -2,7 +2,7 @@
 // integer key (mentions.doc), in memory: published instant, tone, source, language, tone label,
 // copy-or-original, brands and semantic fields. Counting, facets, timelines and share of voice over
 // a million mentions are then one loop over typed arrays (a few ms) instead of SQLite joining the
-// mention rows and the side tables for each request. 30 bytes a mention (see docs/store-speed.md):
+// mention rows and the side tables for each request. 30 bytes a mention (see docs/embedded-store-speed.md):
 //   published 8 (Float64) + tone 8 (Float64) + source 2 + lang 2 (Uint16 codes) + label 1 + flags 1
 //   (Uint8) + brands 4 + fields 4 (Uint32 bit sets).
 // Brands and fields are bit sets over a dictionary of at most 32 values each; a store with more
