@@ -173,6 +173,17 @@ export class DocColumns {
     if (filter.none) return new Int32Array(0);
     const n = candidates ? candidates.length : this.end;
     const out = new Int32Array(n);
+    return out.subarray(0, this.scan(filter, candidates, out));
+  }
+
+  /** How many docs pass the filter (as select(...).length, without holding them). */
+  count(filter: ColumnFilter, candidates?: ArrayLike<number>): number {
+    return filter.none ? 0 : this.scan(filter, candidates, undefined);
+  }
+
+  /** The filter loop: how many docs pass, written into `out` when given. */
+  private scan(filter: ColumnFilter, candidates: ArrayLike<number> | undefined, out: Int32Array | undefined): number {
+    const n = candidates ? candidates.length : this.end;
     let k = 0;
     const { published, source, lang, sentiment, flags, brands } = this;
     const { brandBit, fromMs, toMs, copy } = filter;
@@ -190,9 +201,10 @@ export class DocColumns {
       if (fs >= 0 && source[d] !== fs) continue;
       if (fl >= 0 && lang[d] !== fl) continue;
       if (ft >= 0 && sentiment[d] !== ft) continue;
-      out[k++] = d;
+      if (out) out[k] = d;
+      k++;
     }
-    return out.subarray(0, k);
+    return k;
   }
 
   private sourceCode(v: string): number {

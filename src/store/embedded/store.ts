@@ -404,6 +404,18 @@ export class EmbeddedMentionStore implements MentionStore {
    * (the FTS5 MATCH alone when that is all of it, else the whole plan), then the filters in code.
    */
   private matched(node: QueryNode, f: ResolvedFilters): { cols: DocColumns; docs: Int32Array } | undefined {
+    const found = this.candidates(node, f);
+    return found && { cols: found.cols, docs: found.cols.select(found.cols.filter(f), found.candidates) };
+  }
+
+  /** How many docs match, from the columns (undefined: take the SQL path); holds no list of them. */
+  private matchCount(node: QueryNode, f: ResolvedFilters): number | undefined {
+    const found = this.candidates(node, f);
+    return found && found.cols.count(found.cols.filter(f), found.candidates);
+  }
+
+  /** The columns and the docs the query's SQL part gives (undefined: every doc). */
+  private candidates(node: QueryNode, f: ResolvedFilters): { cols: DocColumns; candidates: number[] | undefined } | undefined {
     const cols = this.columns();
     if (!cols) return undefined;
     const q = compileSqlite(node);
@@ -419,7 +431,7 @@ export class EmbeddedMentionStore implements MentionStore {
       this.matchCache.set(q.match, candidates);
       if (this.matchCache.size > MATCH_CACHE) this.matchCache.delete(this.matchCache.keys().next().value!);
     }
-    return { cols, docs: cols.select(cols.filter(f), candidates) };
+    return { cols, candidates };
   }
 
   /** Whether the rollups answer this request exactly (see rollups.ts): no text query, no finer filter. */
@@ -466,7 +478,7 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const node = resolveQuery(filters.query);
     const f = resolveFilters(filters);
-    return this.matched(node, f)?.docs.length ?? this.countPlan(this.plan(node, f));
+    return this.matchCount(node, f) ?? this.countPlan(this.plan(node, f));
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
@@ -498,8 +510,10 @@ export class EmbeddedMentionStore implements MentionStore {
     // A text query newest first: the page from the columns (the FTS5 matches filtered and cut in
     // code) rather than SQLite joining every match to its row to sort them. Without a text query
     // SQLite walks mentions_published newest first and stops at the page, which is cheaper still.
-    const matched = this.matched(node, filters);
-    if (matched && plan.fts && !byRelevance) return this.newestPage(matched.cols, matched.docs, limit, fingerprint, after);
+    if (plan.fts && !byRelevance) {
+      const matched = this.matched(node, filters);
+      if (matched) return this.newestPage(matched.cols, matched.docs, limit, fingerprint, after);
+    }
     // Sort and cut the page on the keys only, then read the page's documents: the sorter then
     // carries a few bytes per hit instead of each whole JSON document.
     const select = byRelevance ? 'm.doc, m.id, m.published_at, bm25(mentions_fts) AS rank' : 'm.doc, m.id, m.published_at';
@@ -519,7 +533,7 @@ export class EmbeddedMentionStore implements MentionStore {
       if (r.rank !== undefined) hit.score = -r.rank;
       return hit;
     });
-    const result: SearchPage = { hits, total: matched?.docs.length ?? this.countPlan(plan) };
+    const result: SearchPage = { hits, total: this.matchCount(node, filters) ?? this.countPlan(plan) };
     const last = page[page.length - 1];
     if (more && last) {
       result.nextCursor = encodeCursor({ s: sortKey, f: fingerprint, k: byRelevance ? last.rank! : last.published_at, i: last.id });
@@ -618,11 +632,11 @@ export class EmbeddedMentionStore implements MentionStore {
         'SELECT field, sum(mentions) AS mentions, sum(toned) AS toned, sum(tone_sum) AS toneSum ' +
         `FROM field_rollup WHERE ${scope.where} GROUP BY field`;
       const rows = this.prepared(sql).all(...scope.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
-      const total = this.matched(node, filters)?.docs.length ?? this.countPlan(this.plan(node, filters));
+      const total = this.matchCount(node, filters) ?? this.countPlan(this.plan(node, filters));
       return fieldStatsOf(rows, total);
     }
     const plan = this.plan(node, filters);
-    const total = this.matched(node, filters)?.docs.length ?? this.countPlan(plan);
+    const total = this.matchCount(node, filters) ?? this.countPlan(plan);
     const sql =
       `SELECT x.field AS field, count(*) AS mentions, count(x.tone) AS toned, coalesce(sum(x.tone), 0) AS toneSum ` +
       `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
