@@ -106,6 +106,7 @@ const RETRIABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCO
 const STATEMENT_CACHE = 256;
 /** How many MATCH expressions keep their rowids (see matchCache): 8 bytes a match each. */
 const MATCH_CACHE = 4;
+const COUNT_CACHE = 64;
 
 export class EmbeddedMentionStore implements MentionStore {
   private readonly db: Database.Database;
@@ -130,6 +131,8 @@ export class EmbeddedMentionStore implements MentionStore {
    * of this store and whenever another connection commits (with the columns).
    */
   private readonly matchCache = new Map<string, number[]>();
+  /** Counts of the last few queries and filters, under the same rule (a cursor walk's pages share their total). */
+  private readonly countCache = new Map<string, number>();
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
 
@@ -347,7 +350,7 @@ export class EmbeddedMentionStore implements MentionStore {
       throw error;
     }
     if (this.cols) for (const doc of docs) this.cols.delete(doc);
-    this.matchCache.clear();
+    this.forgetMatches();
     return erased;
   }
 
@@ -378,7 +381,7 @@ export class EmbeddedMentionStore implements MentionStore {
     const cols = this.cols;
     const pending = this.pending;
     this.pending = [];
-    this.matchCache.clear();
+    this.forgetMatches();
     if (!cols) return;
     for (const change of pending) {
       if (typeof change === 'number') cols.delete(change);
@@ -394,7 +397,7 @@ export class EmbeddedMentionStore implements MentionStore {
       // Another connection committed since (or first use): load again, in one read transaction.
       this.cols = this.db.transaction(() => DocColumns.load(this.db))();
       this.colsVersion = version;
-      this.matchCache.clear();
+      this.forgetMatches();
     }
     return this.cols.usable ? this.cols : undefined;
   }
@@ -410,8 +413,21 @@ export class EmbeddedMentionStore implements MentionStore {
 
   /** How many docs match, from the columns (undefined: take the SQL path); holds no list of them. */
   private matchCount(node: QueryNode, f: ResolvedFilters): number | undefined {
+    if (!this.columns()) return undefined;
+    const key = JSON.stringify([node, f]);
+    const cached = this.countCache.get(key);
+    if (cached !== undefined) return cached;
     const found = this.candidates(node, f);
-    return found && found.cols.count(found.cols.filter(f), found.candidates);
+    if (!found) return undefined;
+    const n = found.cols.count(found.cols.filter(f), found.candidates);
+    this.countCache.set(key, n);
+    if (this.countCache.size > COUNT_CACHE) this.countCache.delete(this.countCache.keys().next().value!);
+    return n;
+  }
+
+  private forgetMatches(): void {
+    this.matchCache.clear();
+    this.countCache.clear();
   }
 
   /** The columns and the docs the query's SQL part gives (undefined: every doc). */
