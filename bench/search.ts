@@ -14,7 +14,7 @@
 // Each store runs in its own child process, so its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnalyzedMention } from '../src/core/types.js';
@@ -173,6 +173,8 @@ async function replay(store: MentionStore): Promise<Record<string, unknown>> {
 
 async function runStore(kind: string): Promise<void> {
   const startedAt = new Date().toISOString();
+  // The machine is shared: its load average (1 min) at the start and the end goes with the figures.
+  const loadAtStart = Math.round(loadavg()[0]! * 10) / 10;
   const t0 = performance.now();
   const pool = templates(TEXTS);
   const analyzeSeconds = (performance.now() - t0) / 1000;
@@ -218,6 +220,7 @@ async function runStore(kind: string): Promise<void> {
       targets,
       missed,
       started_at: startedAt,
+      load_avg_1m: { start: loadAtStart, end: Math.round(loadavg()[0]! * 10) / 10 },
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
