@@ -38,6 +38,7 @@ import { LOOKUP_CHUNK, resolveConfig, type ElasticsearchMentionStoreOptions } fr
 import { eraseAuthor } from './erase.js';
 import { clusterHealth, putSchema } from './health.js';
 import { filteredQuery } from './request-builder.js';
+import { exportPages } from './export-pages.js';
 import { search } from './search.js';
 import { Service } from './service.js';
 
@@ -165,6 +166,11 @@ export class ElasticsearchMentionStore implements MentionStore {
   async search(request: SearchRequest): Promise<SearchPage> {
     this.service.open();
     return search(this.service, request);
+  }
+
+  exportPages(request: SearchFilters & { query?: string }, options?: { pageSize?: number }): AsyncGenerator<AnalyzedMention[]> {
+    this.service.open();
+    return exportPages(this.service, request, options);
   }
 
   async timeline(request: TimelineRequest): Promise<TimelineBucket[]> {

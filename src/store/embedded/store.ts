@@ -46,6 +46,7 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
+import { exportPages } from './export-pages.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -287,6 +288,10 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));
     return this.countPlan(plan);
+  }
+
+  exportPages(request: SearchFilters & { query?: string }, options?: { pageSize?: number }): AsyncGenerator<AnalyzedMention[]> {
+    return exportPages(this, request, options);
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
