@@ -39,6 +39,8 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
   const read = async (after: estypes.SortResults | undefined): Promise<Page> => {
     try {
       const page = await client.search<AnalyzedMention>({
+        // Only what is read: the documents, their sort values and the point in time.
+        filter_path: ['pit_id', 'hits.hits._id', 'hits.hits._source', 'hits.hits.sort'],
         pit: { id: pit, keep_alive: KEEP_ALIVE },
         query,
         size,
@@ -58,7 +60,7 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
   try {
     while (next) {
       const page: Page = await next;
-      const hits = page.hits.hits;
+      const hits = page.hits?.hits ?? [];
       const last = hits[hits.length - 1];
       next = hits.length === size && last?.sort ? read(last.sort) : undefined;
       next?.catch(() => undefined);

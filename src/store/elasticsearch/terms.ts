@@ -109,6 +109,7 @@ export async function topTerms(service: Service, request: TopTermsRequest): Prom
       ...(!whole && { keys: { terms: { field: FIELDS.termKeys, size: candidates, shard_size: candidates * 2, order: BY_COUNT } } }),
       extra: { terms: { field: FIELDS.termExtra, size: PAGE, order: BY_COUNT } },
       adjust: { nested: { path: FIELDS.termAdjust }, aggs: { terms: { terms: { field: FIELDS.termAdjustTerm, size: PAGE }, aggs: { value: { sum: { field: FIELDS.termAdjustValue } } } } } },
+      labels: labelsListed(size),
     });
     const keys = aggs.keys as TermsAgg | undefined;
     const listed = whole ? await allBuckets(service, 'topTerms', query, FIELDS.termKeys) : (keys?.buckets ?? []);
@@ -127,9 +128,47 @@ export async function topTerms(service: Service, request: TopTermsRequest): Prom
       const last = counted[counted.length - 1];
       if (counted.length < size || last === undefined || last.count <= reach) continue;
     }
-    const labels = await labelsOf(service, query, counted.map((t) => t.term));
+    const labels = await labelsFrom(service, query, aggs.labels as TermsAgg | undefined, counted);
     return counted.map((t) => ({ term: t.term, label: labels.get(t.term) ?? t.term, count: t.count, mentions: t.mentions }));
   }
+}
+
+/** A terms aggregation over term_labels big enough to hold the usual labels of `terms` terms. */
+const labelsListed = (terms: number): estypes.AggregationsAggregationContainer => ({
+  terms: { field: FIELDS.termLabels, size: Math.min(PAGE, Math.max(1000, terms * 4)), shard_size: Math.min(PAGE * 2, Math.max(2000, terms * 8)), order: BY_COUNT },
+});
+
+/**
+ * Labels read from the listed (term, label) pairs, for the terms whose most frequent label is
+ * certain: its count beats all the term's mentions that no listed pair accounts for. The others
+ * are read exactly by labelsOf.
+ */
+async function labelsFrom(
+  service: Service,
+  query: estypes.QueryDslQueryContainer,
+  listed: TermsAgg | undefined,
+  terms: { term: string; mentions: number }[],
+): Promise<Map<string, string>> {
+  const wanted = new Map(terms.map((t) => [t.term, { mentions: t.mentions, seen: 0, best: undefined as { label: string; n: number } | undefined }]));
+  for (const b of listed?.buckets ?? []) {
+    const key = String(b.key);
+    for (let at = key.indexOf(SEP); at > 0; at = key.indexOf(SEP, at + 1)) {
+      const w = wanted.get(key.slice(0, at));
+      if (!w) continue;
+      const label = key.slice(at + 1);
+      w.seen += b.doc_count;
+      if (!w.best || b.doc_count > w.best.n || (b.doc_count === w.best.n && byCode(label, w.best.label) < 0)) w.best = { label, n: b.doc_count };
+      break;
+    }
+  }
+  const labels = new Map<string, string>();
+  const unsure: string[] = [];
+  for (const [term, w] of wanted) {
+    if (w.best && w.best.n > w.mentions - w.seen) labels.set(term, w.best.label);
+    else unsure.push(term);
+  }
+  if (unsure.length > 0) for (const [term, label] of await labelsOf(service, query, unsure)) labels.set(term, label);
+  return labels;
 }
 
 /** The most frequent surface form of each term under the query (ties: the smallest). */
@@ -178,10 +217,10 @@ async function labelsOf(service: Service, query: estypes.QueryDslQueryContainer,
 }
 
 /**
- * Significant terms in one aggregation over both periods: per term of the period's most mentioned
- * (CANDIDATES), its mentions in the period (a filter) and in the whole span (the bucket), so the
- * background's count is exact for every candidate; the periods' sizes from a filters aggregation.
- * Scored as src/store/significant.ts does (log-likelihood G² on mentions).
+ * Significant terms in one request: the period's CANDIDATES most mentioned terms (and their
+ * labels), and the previous period's terms, each under its own filter; a candidate missing from
+ * the previous period's list is looked up exactly by a second, small request (include), unless
+ * that list was complete. Scored as src/store/significant.ts does (log-likelihood G² on mentions).
  */
 export async function significantTerms(service: Service, request: SignificantTermsRequest): Promise<SignificantTerm[]> {
   const from = Date.parse(request.from);
@@ -194,30 +233,38 @@ export async function significantTerms(service: Service, request: SignificantTer
   const span: SearchFilters & { query?: string } = { ...scope, from: new Date(from - (to - from)).toISOString(), to: new Date(to).toISOString() };
   const query = filteredQuery(resolveQuery(scope.query), resolveFilters(span));
   const target: estypes.QueryDslQueryContainer = { range: { [FIELDS.publishedMs]: { gte: from, lt: to } } };
+  const before: estypes.QueryDslQueryContainer = { range: { [FIELDS.publishedMs]: { gte: from - (to - from), lt: from } } };
   const aggs = await aggregate(service, 'significantTerms', query, {
-    periods: { filters: { filters: { target, background: { range: { [FIELDS.publishedMs]: { gte: from - (to - from), lt: from } } } } } },
-    terms: {
-      terms: { field: FIELDS.termKeys, size: CANDIDATES, shard_size: CANDIDATES * 2, order: [{ target: 'desc' }, { _key: 'asc' }] },
-      aggs: { target: { filter: target } },
+    target: {
+      filter: target,
+      aggs: { terms: { terms: { field: FIELDS.termKeys, size: CANDIDATES, shard_size: CANDIDATES * 2, order: BY_COUNT } }, labels: labelsListed(size) },
     },
+    background: { filter: before, aggs: { terms: { terms: { field: FIELDS.termKeys, size: CANDIDATES * 5, shard_size: CANDIDATES * 10, order: BY_COUNT } } } },
   });
-  const periods = (aggs.periods as { buckets?: Record<string, { doc_count: number }> } | undefined)?.buckets;
-  const targetMentions = periods?.target?.doc_count ?? 0;
-  const backgroundMentions = periods?.background?.doc_count ?? 0;
-  const buckets = (aggs.terms as { buckets?: (Bucket & { target: { doc_count: number } })[] } | undefined)?.buckets ?? [];
-  const scored = buckets
-    .filter((b) => b.target.doc_count > 0)
-    .map((b) => {
-      const mentions = b.target.doc_count;
-      const before = b.doc_count - mentions;
+  type Period = { doc_count: number; terms?: TermsAgg; labels?: TermsAgg };
+  const inTarget = aggs.target as Period | undefined;
+  const inBackground = aggs.background as Period | undefined;
+  const targetMentions = inTarget?.doc_count ?? 0;
+  const backgroundMentions = inBackground?.doc_count ?? 0;
+  const candidates = (inTarget?.terms?.buckets ?? []).map((b) => ({ term: String(b.key), mentions: b.doc_count }));
+  const previous = new Map((inBackground?.terms?.buckets ?? []).map((b) => [String(b.key), b.doc_count]));
+  const missing = candidates.filter((c) => !previous.has(c.term)).map((c) => c.term);
+  if (missing.length > 0 && (inBackground?.terms?.sum_other_doc_count ?? 0) > 0) {
+    const exact = await aggregate(service, 'significantTerms', { bool: { filter: [query, before] } }, {
+      terms: { terms: { field: FIELDS.termKeys, include: missing, size: missing.length, shard_size: missing.length } },
+    });
+    for (const b of (exact.terms as TermsAgg | undefined)?.buckets ?? []) previous.set(String(b.key), b.doc_count);
+  }
+  const scored = candidates
+    .map(({ term, mentions }) => {
+      const b = previous.get(term) ?? 0;
       // With an empty background every term is new; the score is then the target frequency.
-      const score = backgroundMentions === 0 ? mentions : logLikelihood(mentions, before, targetMentions, backgroundMentions);
-      return { term: String(b.key), mentions, backgroundMentions: before, score: Math.round(score * 1000) / 1000 };
+      const score = backgroundMentions === 0 ? mentions : logLikelihood(mentions, b, targetMentions, backgroundMentions);
+      return { term, mentions, backgroundMentions: b, score: Math.round(score * 1000) / 1000 };
     })
     .filter((t) => t.score > 0 && t.mentions >= minMentions)
     .sort((x, y) => y.score - x.score || x.term.localeCompare(y.term))
     .slice(0, size);
-  const periodQuery = filteredQuery(resolveQuery(scope.query), resolveFilters({ ...scope, from: new Date(from).toISOString(), to: new Date(to).toISOString() }));
-  const labels = await labelsOf(service, periodQuery, scored.map((t) => t.term));
+  const labels = await labelsFrom(service, { bool: { filter: [query, target] } }, inTarget?.labels, scored);
   return scored.map((t) => ({ term: t.term, label: labels.get(t.term) ?? t.term, mentions: t.mentions, backgroundMentions: t.backgroundMentions, score: t.score }));
 }
