@@ -13,7 +13,9 @@
 // sampled (within Elasticsearch's own per-shard approximation of terms aggregations, which a
 // shard_size of twice the candidates keeps far away; see docs/store.md).
 //
-// Labels (the most frequent surface form of each term kept) are a second, small request.
+// Labels (the most frequent surface form of each term kept) come from the same request when the
+// listed (term, label) pairs make them certain, else from a second request over the mentions
+// holding those terms.
 import type { estypes } from '@elastic/elasticsearch';
 import { logLikelihood } from '../../nlp/keyness.js';
 import { badRequest } from '../errors.js';
@@ -180,13 +182,15 @@ async function labelsOf(service: Service, query: estypes.QueryDslQueryContainer,
   const groups: string[][] = [];
   for (let k = 0; k < terms.length; k += 100) groups.push(terms.slice(k, k + 100));
   const wanted = new Set(terms);
+  // Only the mentions holding one of the terms: for rising (rare) terms, a small part of the query.
+  const holding: estypes.QueryDslQueryContainer = { bool: { filter: [query, { terms: { [FIELDS.termKeys]: terms } }] } };
   // Labels per term: a handful in practice; read more when a group's list was cut.
   const most = Math.max(8, Math.floor(PAGE / terms.length));
   for (let perTerm = Math.min(8, most); ; perTerm = most) {
     const aggs = await aggregate(
       service,
       'topTerms',
-      query,
+      holding,
       Object.fromEntries(
         groups.map((g, i) => [
           `g${i}`,
