@@ -50,6 +50,7 @@ import { DocColumns, type DocRow } from './columns.js';
 import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
 import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
 import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
+import { exportPages } from './export-pages.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -495,6 +496,10 @@ export class EmbeddedMentionStore implements MentionStore {
     const node = resolveQuery(filters.query);
     const f = resolveFilters(filters);
     return this.matchCount(node, f) ?? this.countPlan(this.plan(node, f));
+  }
+
+  exportPages(request: SearchFilters & { query?: string }, options?: { pageSize?: number }): AsyncGenerator<AnalyzedMention[]> {
+    return exportPages(this, request, options);
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
