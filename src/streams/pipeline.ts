@@ -12,8 +12,9 @@ import { reached } from './bus/types.js';
 import { INDEX_GROUP, startIndexStage } from './index-stage.js';
 import { NearDuplicateDetector, type FingerprintStore } from './near-duplicates/index.js';
 
-export type StageName = 'analyze' | 'index';
-export const STAGES: readonly StageName[] = ['analyze', 'index'];
+// 'alerts' (the engine and the notify stage, src/alerts/) is started by the composition root (src/app/stages.ts).
+export type StageName = 'analyze' | 'index' | 'alerts';
+export const STAGES: readonly StageName[] = ['analyze', 'index', 'alerts'];
 
 export interface RunningStages {
   stop(): Promise<void>;

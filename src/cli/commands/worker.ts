@@ -15,8 +15,8 @@ import { parseStages } from '../stages-option.js';
 export function registerWorker(program: Command): void {
   const command = program
     .command('worker')
-    .description('Run one pipeline stage in this process (analyze or index), until Ctrl-C')
-    .argument('<stage>', 'analyze or index')
+    .description('Run one pipeline stage in this process (analyze, index or alerts), until Ctrl-C')
+    .argument('<stage>', 'analyze, index or alerts')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)');
   addResetOptions(command).action(async (stage: string, options: { config?: string } & Record<string, unknown>) => {
       const [name] = parseStages<StageName>(stage, 'stage', STAGES);
