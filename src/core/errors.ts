@@ -102,6 +102,7 @@ export const ERROR_CODES = {
   API_ALERT_NOT_FOUND: { stage: 'http', retriable: false },
   API_INCIDENT_NOT_FOUND: { stage: 'http', retriable: false },
   API_ALERTS_UNAVAILABLE: { stage: 'http', retriable: false },
+  ALERT_NOT_FOUND: { stage: 'cli', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
