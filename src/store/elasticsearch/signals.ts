@@ -51,7 +51,7 @@ export async function* scanElasticsearchSignals(service: Service, request: Signa
 function signalOf(m: Partial): MentionSignal {
   const a = m.analysis;
   const labels = a?.labels && Object.keys(a.labels).length > 0 ? a.labels : undefined;
-  const body = m.title ? `${m.title} — ${m.text ?? ''}` : (m.text ?? '');
+  const body = m.title ? `${m.title}\n${m.text ?? ''}` : (m.text ?? '');
   return {
     id: m.id,
     publishedMs: Date.parse(m.publishedAt),

@@ -37,7 +37,7 @@ export async function* scanEmbeddedSignals(db: Database.Database, planOf: PlanOf
   const where = [...plan.where, '(m.published_at, m.doc) > (?, ?)'];
   const sql =
     `SELECT m.doc, m.id, m.published_at, m.author_key, m.sentiment_score, m.sentiment_label, m.lang, m.source, m.duplicate_of, ` +
-    `substr(coalesce(json_extract(m.json, '$.title') || ' — ', '') || json_extract(m.json, '$.text'), 1, ${TEXT_CHARS}) AS text, ` +
+    `substr(coalesce(json_extract(m.json, '$.title') || char(10), '') || json_extract(m.json, '$.text'), 1, ${TEXT_CHARS}) AS text, ` +
     `json_extract(m.json, '$.url') AS url, ` +
     `(SELECT group_concat(f.field, '${UNIT}') FROM mention_fields f WHERE f.doc = m.doc) AS fields, ` +
     `(SELECT group_concat(t.term || '${PAIR}' || coalesce(t.label, ''), '${UNIT}') FROM mention_terms t WHERE t.doc = m.doc) AS terms ` +
