@@ -48,6 +48,7 @@ export class WindowAccumulator {
   readonly languages = new Map<string, number>();
   /** Bottom-k by hash of the id (the same sample whatever the arrival order), and the most negative. */
   private sample: MentionSignal[] = [];
+  private sampleHashes: number[] = [];
   private worst: MentionSignal[] = [];
   /** Ids and author tallies were dropped (the window is too old for late mentions). */
   compacted = false;
@@ -68,7 +69,7 @@ export class WindowAccumulator {
     tally.scoreSum += s.score;
     this.authors.set(s.authorKey, tally);
     for (const f of s.fields) bump(this.fields, f);
-    for (const t of new Set(s.terms)) bump(this.terms, t);
+    for (const t of s.terms) bump(this.terms, t);
     if (s.labels) for (const [t, l] of Object.entries(s.labels)) if (!this.labels.has(t)) this.labels.set(t, l);
     bump(this.sources, s.source);
     bump(this.languages, s.lang);
@@ -106,24 +107,43 @@ export class WindowAccumulator {
     this.ids.clear();
     this.authors.clear();
     this.sample = [];
+    this.sampleHashes = [];
     this.worst = [];
     if (this.terms.size > TERMS_KEPT) this.terms = new Map([...this.terms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TERMS_KEPT));
   }
 
   private keepSample(s: MentionSignal): void {
     const h = hash32(s.id);
-    if (this.sample.length < SAMPLE || h < hash32(this.sample[this.sample.length - 1]!.id)) {
-      this.sample.push(s);
-      this.sample.sort((a, b) => hash32(a.id) - hash32(b.id));
-      if (this.sample.length > SAMPLE) this.sample.pop();
+    const hashes = this.sampleHashes;
+    if (this.sample.length < SAMPLE || h < hashes[hashes.length - 1]!) {
+      const at = insertionPoint(hashes.length, (k) => hashes[k]! > h);
+      hashes.splice(at, 0, h);
+      this.sample.splice(at, 0, s);
+      if (this.sample.length > SAMPLE) {
+        this.sample.pop();
+        hashes.pop();
+      }
     }
+    const worse = (a: MentionSignal, b: MentionSignal) => a.score < b.score || (a.score === b.score && a.id < b.id);
     const last = this.worst[this.worst.length - 1];
-    if (this.worst.length < WORST || (last && (s.score < last.score || (s.score === last.score && s.id < last.id)))) {
-      this.worst.push(s);
-      this.worst.sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : 1));
+    if (this.worst.length < WORST || (last && worse(s, last))) {
+      const at = insertionPoint(this.worst.length, (k) => worse(s, this.worst[k]!));
+      this.worst.splice(at, 0, s);
       if (this.worst.length > WORST) this.worst.pop();
     }
   }
+}
+
+/** First index k in 0..n where `after(k)` holds (it holds for every later k too). */
+function insertionPoint(n: number, after: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function bump(map: Map<string, number>, key: string, by = 1): void {
