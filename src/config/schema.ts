@@ -13,6 +13,7 @@ import { KafkaBusSchema } from '../streams/bus/kafka/config.js';
 import { EmbeddedStoreSchema } from '../store/embedded/config.js';
 import { ElasticsearchStoreSchema } from '../store/elasticsearch/config.js';
 import { BrandAlertsSchema } from '../alerts/config.js';
+import { AlertsDeliverySchema } from '../alerts/notifiers/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -125,6 +126,7 @@ export const ConfigSchema = z
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
     api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
     privacy: PrivacySchema.default({ keep_author_handles: false }),
+    alerts: AlertsDeliverySchema.default({ notifiers: [] }),
   })
   .describe('écoute configuration');
 
