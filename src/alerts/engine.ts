@@ -75,8 +75,9 @@ export class AlertEngine {
   }
 
   /** The series of a brand: a query (undefined for all its mentions) each; what a rebuild scans. */
-  seriesOf(brand: string): { index: number; query: string | undefined; windowMs: number }[] {
-    return (this.brands.get(brand)?.series ?? []).map((s, index) => ({ index, query: s.query, windowMs: s.windowMs }));
+  seriesOf(brand: string): { index: number; query: string | undefined; windowMs: number; historyMs: number; graceMs: number }[] {
+    const b = this.brands.get(brand);
+    return (b?.series ?? []).map((s, index) => ({ index, query: s.query, windowMs: s.windowMs, historyMs: s.historyMs, graceMs: b!.brand.graceMs }));
   }
 
   /** Counts an analyzed mention in every series of its brands it belongs to. */

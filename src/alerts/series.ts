@@ -42,6 +42,11 @@ export class Series {
     this.lateMs = Math.max(2 * windowMs, LATE_HORIZON_MS);
   }
 
+  /** How far back baselines read: what a rebuild must scan. */
+  get historyMs(): number {
+    return this.keep * this.windowMs;
+  }
+
   startOf(ms: number): number {
     return Math.floor(ms / this.windowMs) * this.windowMs;
   }

@@ -10,6 +10,7 @@ import { brandMatcher } from '../streams/brands.js';
 import type { Bus } from '../streams/bus/types.js';
 import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
+import { alertsStarter } from './alerts-stage.js';
 
 export interface StageRuntime {
   config: Readonly<Config>;
@@ -39,11 +40,13 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       fingerprints,
     };
   }
+  const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;
   let running: RunningStages;
   try {
-    running = startStages({ bus: runtime.bus, store: runtime.store, analyze }, log, stages);
+    running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start }, log, stages);
   } catch (error) {
     void fingerprints?.close();
+    void alerts?.close();
     throw error;
   }
   return {
@@ -51,6 +54,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
     async stop() {
       await running.stop();
       await fingerprints?.close();
+      await alerts?.close();
     },
   };
 }
