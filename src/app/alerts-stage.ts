@@ -9,7 +9,9 @@ import { INDEX_GROUP } from '../streams/index-stage.js';
 import type { StageRuntime } from './stages.js';
 
 export function alertsStarter(runtime: StageRuntime, log: Logger): { start: (onError: (error: unknown) => void) => Consumer; close: () => Promise<void> } {
-  const opened = openAlertStore(runtime.config);
+  // The runtime's alert store (ecoute run), or one of its own (a worker), closed with the stage.
+  const owned = runtime.alertStore === undefined;
+  const opened = runtime.alertStore ? Promise.resolve(runtime.alertStore) : openAlertStore(runtime.config);
   opened.catch(() => undefined);
   return {
     start: (onError) => {
@@ -25,7 +27,7 @@ export function alertsStarter(runtime: StageRuntime, log: Logger): { start: (onE
       });
     },
     close: async () => {
-      await (await opened.catch(() => undefined))?.close();
+      if (owned) await (await opened.catch(() => undefined))?.close();
     },
   };
 }

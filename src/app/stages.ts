@@ -11,6 +11,8 @@ import type { Bus } from '../streams/bus/types.js';
 import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
 import { alertsStarter } from './alerts-stage.js';
+import { startAlertDelivery } from './alert-delivery.js';
+import type { AlertStore } from '../alerts/store/types.js';
 
 export interface StageRuntime {
   config: Readonly<Config>;
@@ -18,6 +20,8 @@ export interface StageRuntime {
   /** Needed by the index stage only: an analyze-only worker has none. */
   store?: MentionStore | undefined;
   authorKeySecret: string;
+  /** The alerts stage's store; opened from the config when absent (a worker). */
+  alertStore?: AlertStore | undefined;
 }
 
 /** Starts these stages in this process; `stop()` drains them, then closes what was opened for them. */
@@ -42,17 +46,21 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
   }
   const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;
   let running: RunningStages;
+  let delivery: RunningStages | undefined;
   try {
     running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start }, log, stages);
+    // The notify stage (incident events → notifiers), beside the alert engine.
+    if (stages.includes('alerts')) delivery = startAlertDelivery(runtime, log);
   } catch (error) {
     void fingerprints?.close();
     void alerts?.close();
     throw error;
   }
   return {
-    failed: running.failed,
+    failed: delivery ? Promise.race([running.failed, delivery.failed]) : running.failed,
     async stop() {
       await running.stop();
+      await delivery?.stop();
       await fingerprints?.close();
       await alerts?.close();
     },

@@ -12,6 +12,7 @@ import { reached } from './bus/types.js';
 import { INDEX_GROUP, startIndexStage } from './index-stage.js';
 import { NearDuplicateDetector, type FingerprintStore } from './near-duplicates/index.js';
 
+// 'alerts' (the engine and the notify stage, src/alerts/) is built by the composition root (src/app/stages.ts).
 export type StageName = 'analyze' | 'index' | 'alerts';
 export const STAGES: readonly StageName[] = ['analyze', 'index', 'alerts'];
 

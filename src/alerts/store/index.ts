@@ -12,13 +12,17 @@ export { ElasticsearchAlertStore, type ElasticsearchAlertStoreOptions } from './
 
 export const ALERTS_FILE = 'alerts.sqlite';
 
-/** Opens (and creates the schema of) the alert store `config` names. */
-export async function openAlertStore(config: Pick<Readonly<Config>, 'data_dir' | 'store'>): Promise<AlertStore> {
+/** The alert store `config` names, not yet checked (its schema is created by ensureSchema, or the first write of the notify stage). */
+export function createAlertStore(config: Pick<Readonly<Config>, 'data_dir' | 'store'>): AlertStore {
   const s = config.store;
-  const store: AlertStore =
-    s.type === 'elasticsearch'
+  return s.type === 'elasticsearch'
       ? new ElasticsearchAlertStore({ node: s.node, indexPrefix: s.index_prefix, requestTimeoutMs: s.request_timeout_ms, requestMaxRetries: s.request_max_retries, replicas: s.replicas })
       : new SqliteAlertStore(join(resolve(config.data_dir), ALERTS_FILE));
+}
+
+/** Opens (and creates the schema of) the alert store `config` names. */
+export async function openAlertStore(config: Pick<Readonly<Config>, 'data_dir' | 'store'>): Promise<AlertStore> {
+  const store = createAlertStore(config);
   await store.ensureSchema();
   return store;
 }
