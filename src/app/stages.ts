@@ -10,6 +10,7 @@ import { brandMatcher } from '../streams/brands.js';
 import type { Bus } from '../streams/bus/types.js';
 import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
+import { alertsStarter } from './alerts-stage.js';
 import { startAlertDelivery } from './alert-delivery.js';
 import type { AlertStore } from '../alerts/store/types.js';
 
@@ -43,14 +44,16 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       fingerprints,
     };
   }
+  const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;
   let running: RunningStages;
   let delivery: RunningStages | undefined;
   try {
-    running = startStages({ bus: runtime.bus, store: runtime.store, analyze }, log, stages);
+    running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start }, log, stages);
     // The notify stage (incident events → notifiers), beside the alert engine.
     if (stages.includes('alerts')) delivery = startAlertDelivery(runtime, log);
   } catch (error) {
     void fingerprints?.close();
+    void alerts?.close();
     throw error;
   }
   return {
@@ -59,6 +62,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       await running.stop();
       await delivery?.stop();
       await fingerprints?.close();
+      await alerts?.close();
     },
   };
 }

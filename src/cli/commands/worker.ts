@@ -24,7 +24,7 @@ export function registerWorker(program: Command): void {
       const log = createLogger({ worker: name, pid: process.pid });
       prepareDataDir(config, { reset: resetsOf(options), log });
       const bus = openBus(config);
-      const store = name === 'index' ? await openStore(config) : undefined;
+      const store = name !== 'analyze' ? await openStore(config) : undefined;
       const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
       const stopped = untilStopSignal();

@@ -34,8 +34,10 @@ import type {
   ShareOfVoiceRequest,
   BulkItemResult,
   BulkResult,
+  MentionSignal,
   MentionStore,
   SearchFilters,
+  SignalScanRequest,
   SearchHit,
   SearchPage,
   SearchRequest,
@@ -46,6 +48,7 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
+import { scanEmbeddedSignals } from './signals.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -442,6 +445,11 @@ export class EmbeddedMentionStore implements MentionStore {
       result.buckets = shareOfVoiceBuckets(brands, bucketRows, interval, filters.fromMs, filters.toMs);
     }
     return result;
+  }
+
+  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+    this.open();
+    return scanEmbeddedSignals(this.db, (node, filters) => this.plan(node, filters), request);
   }
 
   async close(): Promise<void> {
