@@ -12,6 +12,7 @@ import { registerSearch } from './commands/search.js';
 import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
+import { addAlertsBacktest } from './commands/alerts-backtest.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
+  // The `alerts` group is alerts.ts's (list, ack); until it is registered, backtest makes it.
+  addAlertsBacktest(program.commands.find((c) => c.name() === 'alerts') ?? program.command('alerts').description('Alerts: backtest the rules on stored history'));
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
