@@ -73,9 +73,9 @@ export function evaluate(rule: ResolvedRule, current: WindowStats, history: read
       const perHour = rule.metric === 'velocity' ? 3_600_000 / rule.windowMs : 1;
       return {
         ...base,
-        value: x * perHour,
-        baseline: centre * perHour,
-        spread: spread * perHour,
+        value: round(x * perHour, 3),
+        baseline: round(centre * perHour, 3),
+        spread: round(spread * perHour, 3),
         deviation: round(Math.min(robust, chance)),
         deviationMethod: `robust z ${round(robust)} (median and MAD) and Poisson tail z ${round(chance)} at the baseline rate; the smaller`,
         change: signedRatio(rule.direction, x, centre),

@@ -16,6 +16,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
+import { alertsBacktestRoutes } from './routes/alerts-backtest.js';
 
 export type { ApiDeps } from './context.js';
 export { loadTokens, TOKEN_FILE, type ApiTokens } from './auth.js';
@@ -49,6 +50,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await mentionRoutes(app, deps);
     await queryRoutes(app, deps);
     await alertRoutes(app, deps);
+    await alertsBacktestRoutes(app, deps);
     await dashboardRoutes(app, deps);
   };
 }

@@ -13,6 +13,7 @@ import { registerSearch } from './commands/search.js';
 import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
+import { addAlertsBacktest } from './commands/alerts-backtest.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
@@ -31,8 +32,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
-  // H4's `ecoute alerts backtest` (src/cli/commands/alerts-backtest.ts) goes in this list when merged.
-  registerAlerts(program, []);
+  // `ecoute alerts` (list, ack) with the engine's `backtest`.
+  registerAlerts(program, [addAlertsBacktest]);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
