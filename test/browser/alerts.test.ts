@@ -134,6 +134,20 @@ connectors:
     else {
       expect(await page.locator('#bt-status').innerText()).toMatch(/would have fired/);
       expect(await page.locator('#bt-results li').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Nov 7, 2026')]));
+      // A rule being edited: a volume rule on the delivery field, hourly, tried without saving.
+      await page.locator('#bt-metric').selectOption('volume');
+      await page.locator('#bt-window').selectOption('1d');
+      await page.locator('#bt-query').fill('field:delivery');
+      await page.locator('#bt-preset').selectOption('sensitive');
+      await page.locator('#backtest-form button[type=submit]').click();
+      await page.waitForFunction(() => !/Replaying|^$/.test(document.getElementById('bt-status')?.textContent ?? ''));
+      expect(await page.locator('#bt-status').innerText()).toMatch(/would have fired/);
+      for (const line of await page.locator('#bt-results li').allInnerTexts()) expect(line).toContain('draft · Mentions');
+      // A broken query says so.
+      await page.locator('#bt-query').fill('field:(');
+      await page.locator('#backtest-form button[type=submit]').click();
+      await page.waitForFunction(() => !/Replaying|^$/.test(document.getElementById('bt-status')?.textContent ?? ''));
+      expect(await page.locator('#bt-status').innerText()).toMatch(/^Could not load: rules\[0\]\.query/);
     }
 
     // The link opens the dashboard on the alert's window.

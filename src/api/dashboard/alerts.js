@@ -33,6 +33,10 @@ const STRINGS = {
     backtest: 'Try a rule on history',
     backtestHelp: 'Replays the stored mentions through the brand’s rules and shows when each would have fired, before anyone is woken up.',
     rule: 'Rule (empty: every rule of the brand)',
+    metricEdit: 'Or try a new rule on',
+    metricNone: '— the brand’s rules —',
+    windowLabel: 'Window',
+    queryLabel: 'Only mentions matching (query, optional)',
     preset: 'Sensitivity',
     presetRule: 'as configured',
     sensitive: 'sensitive',
@@ -73,6 +77,10 @@ const STRINGS = {
     backtest: 'Essayer une règle sur l’historique',
     backtestHelp: 'Rejoue les mentions enregistrées dans les règles de la marque et montre quand chacune se serait déclenchée, avant de réveiller qui que ce soit.',
     rule: 'Règle (vide : toutes les règles de la marque)',
+    metricEdit: 'Ou essayer une nouvelle règle sur',
+    metricNone: '— les règles de la marque —',
+    windowLabel: 'Fenêtre',
+    queryLabel: 'Seulement les mentions qui correspondent (requête, facultatif)',
     preset: 'Sensibilité',
     presetRule: 'comme configurée',
     sensitive: 'sensible',
@@ -282,6 +290,12 @@ function backtestForm() {
     el('option', { text: s('presetRule'), attrs: { value: '' } }),
     ...['sensitive', 'balanced', 'strict'].map((p) => el('option', { text: s(p), attrs: { value: p } })),
   ]);
+  const metric = el('select', { attrs: { id: 'bt-metric' } }, [
+    el('option', { text: s('metricNone'), attrs: { value: '' } }),
+    ...Object.entries(s('metric')).map(([value, label]) => el('option', { text: label, attrs: { value } })),
+  ]);
+  const windowSelect = el('select', { attrs: { id: 'bt-window' } }, ['1d', '1h', '15m'].map((w) => el('option', { text: w, attrs: { value: w } })));
+  const ruleQuery = el('input', { attrs: { id: 'bt-query', type: 'text', spellcheck: 'false' } });
   const from = el('input', { attrs: { id: 'bt-from', type: 'date', value: isoDay(now - 30 * 86_400_000) } });
   const to = el('input', { attrs: { id: 'bt-to', type: 'date', value: isoDay(now + 86_400_000) } });
   const status = el('p', { className: 'bt-status', attrs: { id: 'bt-status', 'aria-live': 'polite' } });
@@ -291,6 +305,9 @@ function backtestForm() {
     field(s('rule'), ruleInput),
     rules,
     field(s('preset'), preset),
+    field(s('metricEdit'), metric),
+    field(s('windowLabel'), windowSelect),
+    field(s('queryLabel'), ruleQuery),
     field(s('from'), from),
     field(s('to'), to),
     el('button', { text: s('run'), attrs: { type: 'submit' } }),
@@ -300,7 +317,12 @@ function backtestForm() {
     status.textContent = s('running');
     results.replaceChildren();
     const body = { brand: deps.brand(), from: `${from.value}T00:00:00Z`, to: `${to.value}T00:00:00Z` };
-    if (ruleInput.value.trim()) body.rule = ruleInput.value.trim();
+    if (metric.value) {
+      // A rule being edited: tried instead of the brand's, in the config's own shape.
+      const draft = { name: ruleInput.value.trim() || 'draft', metric: metric.value, window: windowSelect.value };
+      if (ruleQuery.value.trim()) draft.query = ruleQuery.value.trim();
+      body.rules = [draft];
+    } else if (ruleInput.value.trim()) body.rule = ruleInput.value.trim();
     if (preset.value) body.preset = preset.value;
     try {
       const result = await deps.api('/api/alerts/backtest', { method: 'POST', body });
@@ -309,7 +331,7 @@ function backtestForm() {
       results.replaceChildren(
         ...alerts.map((a) =>
           el('li', { className: `bt-alert sev-${a.severity}` }, [
-            el('strong', { text: `${fmtDate(a.windowStart)} – ${fmtDate(a.windowEnd)}` }),
+            el('strong', { text: `${fmtDate(a.windowStart ?? a.window_start)} – ${fmtDate(a.windowEnd ?? a.window_end)}` }),
             el('span', { text: ` · ${a.rule} · ${s('metric')[a.metric] ?? a.metric} ${formatMetric(a.metric, a.value)} (${s('usual')} ${formatMetric(a.metric, a.baseline)}) · ${s('severity')[a.severity] ?? a.severity}` }),
             el('p', { className: 'summary', text: a.explanation?.summary ?? '' }),
           ]),
