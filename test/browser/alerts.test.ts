@@ -104,7 +104,7 @@ connectors:
     await card.waitFor();
     expect(await card.locator('.severity').innerText()).toBe(incident.severity.toUpperCase());
     expect(await card.locator('.summary').innerText()).toBe(alert.explanation.summary);
-    expect(await card.locator('.value-line').innerText()).toContain('Mentions: 21');
+    expect(await card.locator('.value-line').innerText()).toContain('Volume (mentions): 21');
     expect(await card.locator('.value-line').innerText()).toContain('usual');
     expect(await card.locator('.drivers').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Fields over-weighing')]));
     // Examples are the alert's mention texts, as text.
@@ -142,7 +142,7 @@ connectors:
       await page.locator('#backtest-form button[type=submit]').click();
       await page.waitForFunction(() => !/Replaying|^$/.test(document.getElementById('bt-status')?.textContent ?? ''));
       expect(await page.locator('#bt-status').innerText()).toMatch(/would have fired/);
-      for (const line of await page.locator('#bt-results li').allInnerTexts()) expect(line).toContain('draft · Mentions');
+      for (const line of await page.locator('#bt-results li').allInnerTexts()) expect(line).toContain('draft · Volume (mentions)');
       // A broken query says so.
       await page.locator('#bt-query').fill('field:(');
       await page.locator('#backtest-form button[type=submit]').click();

@@ -29,7 +29,7 @@ const STRINGS = {
     examples: 'Example mentions',
     showMentions: 'Show these mentions',
     severity: { low: 'low', medium: 'medium', high: 'high', critical: 'critical' },
-    metric: { negative_share: 'Negative share', mean_tone: 'Mean tone', volume: 'Mentions', velocity: 'Velocity', unique_authors: 'Unique authors' },
+    metric: { negative_share: 'Negative share', mean_tone: 'Mean tone', volume: 'Volume (mentions)', velocity: 'Velocity', unique_authors: 'Unique authors' },
     backtest: 'Try a rule on history',
     backtestHelp: 'Replays the stored mentions through the brand’s rules and shows when each would have fired, before anyone is woken up.',
     rule: 'Rule (empty: every rule of the brand)',
@@ -73,7 +73,7 @@ const STRINGS = {
     examples: 'Exemples de mentions',
     showMentions: 'Voir ces mentions',
     severity: { low: 'faible', medium: 'moyenne', high: 'élevée', critical: 'critique' },
-    metric: { negative_share: 'Part négative', mean_tone: 'Tonalité moyenne', volume: 'Mentions', velocity: 'Vélocité', unique_authors: 'Auteurs uniques' },
+    metric: { negative_share: 'Part négative', mean_tone: 'Tonalité moyenne', volume: 'Volume (mentions)', velocity: 'Vélocité', unique_authors: 'Auteurs uniques' },
     backtest: 'Essayer une règle sur l’historique',
     backtestHelp: 'Rejoue les mentions enregistrées dans les règles de la marque et montre quand chacune se serait déclenchée, avant de réveiller qui que ce soit.',
     rule: 'Règle (vide : toutes les règles de la marque)',
@@ -116,7 +116,7 @@ export function formatMetric(metric, value) {
   if (metric === 'negative_share') return new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 1 }).format(value);
   if (metric === 'mean_tone') return new Intl.NumberFormat(lang(), { signDisplay: 'exceptZero', maximumFractionDigits: 2 }).format(value);
   if (metric === 'velocity') return `×${nf(2).format(value)}`;
-  return nf(0).format(value);
+  return nf(1).format(value);
 }
 
 const pct = (x) => new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 0 }).format(x);
