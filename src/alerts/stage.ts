@@ -1,8 +1,9 @@
 // The `alerts` stage: mentions.analyzed → the alert engine → the AlertStore and the `alerts` topic.
 //
-// - Windows close by event time: the watermark is the latest published time seen (a mention dated
-//   more than FUTURE_MS ahead of the clock does not move it), plus the clock itself while the stream
-//   is live (its latest mention is less than LIVE_MS old), so a quiet hour still closes on time.
+// - Windows close by event time: the watermark is the latest published time seen, on the slowest
+//   partition (a mention dated more than FUTURE_MS ahead of the clock does not move it), or the
+//   clock itself while the stream is live (its latest mention is less than LIVE_MS old), so a
+//   quiet hour still closes on time.
 //   A window is evaluated once the watermark passes its end plus the brand's grace.
 // - Each mention id counts once per window; late mentions count in their own window and never make
 //   it be evaluated again, so a late correction never re-sends an alert.
@@ -55,6 +56,8 @@ export function startAlertsStage(options: AlertsStageOptions): AlertsStage {
   const brands = engineBrands(options.brands);
   const engine = new AlertEngine(brands, { now });
   let latest = Number.NEGATIVE_INFINITY;
+  const byPartition = new Map<number, number>();
+  const position = new Map<number, number>();
   let keeper: IncidentKeeper | undefined;
   let closing = false;
   // One thing at a time touches the engine: a batch, or the clock's tick.
@@ -77,8 +80,13 @@ export function startAlertsStage(options: AlertsStageOptions): AlertsStage {
     const gaps = new Map(brands.map((b) => [b.id, b.gapMs]));
     const tracker = new IncidentTracker((id) => gaps.get(id) ?? 0, open);
     keeper = new IncidentKeeper({ store, bus: options.bus, tracker, ...(options.onEvent && { onEvent: options.onEvent }) });
+    const resumed = await resumePoint(options.bus);
+    for (const [p, at] of resumed.partitions) {
+      position.set(p, at.offset);
+      byPartition.set(p, at.time);
+    }
     for (const b of brands) {
-      const rebuilt = await rebuild(engine, options.mentions, b.id, now());
+      const rebuilt = await rebuild(engine, options.mentions, b.id, now(), resumed.watermark);
       latest = Math.max(latest, rebuilt.latest);
       await keeper.apply(rebuilt.decisions);
     }
@@ -92,13 +100,29 @@ export function startAlertsStage(options: AlertsStageOptions): AlertsStage {
       await ready;
       await serial(async () => {
         const clock = now();
+        // Consumers read partitions in batches, not in time order: event time is the slowest
+        // partition's among those with records still to read (or, all read, the latest seen).
+        const end = await options.bus.endOffsets('mentions.analyzed');
+        const eventTime = () => {
+          let slowest = Number.POSITIVE_INFINITY;
+          let newest = Number.NEGATIVE_INFINITY;
+          for (const [p, e] of Object.entries(end)) {
+            const t = byPartition.get(Number(p)) ?? Number.NEGATIVE_INFINITY;
+            newest = Math.max(newest, t);
+            if (e > (position.get(Number(p)) ?? 0)) slowest = Math.min(slowest, t);
+          }
+          return slowest === Number.POSITIVE_INFINITY ? newest : slowest;
+        };
         for (const record of batch) {
+          position.set(record.partition, Math.max(position.get(record.partition) ?? 0, record.offset + 1));
           const mention = readMention(record);
           if (!mention) continue;
           const t = Date.parse(mention.publishedAt);
+          if (t <= clock + FUTURE_MS && t > (byPartition.get(record.partition) ?? Number.NEGATIVE_INFINITY)) byPartition.set(record.partition, t);
+          const at = eventTime();
           // Windows the watermark passes close before this mention counts: it belongs to a later one.
-          if (t <= clock + FUTURE_MS && t > latest) {
-            latest = t;
+          if (at > latest) {
+            latest = at;
             await keeper!.apply(engine.advance(watermark()));
           }
           engine.addMention(mention);
@@ -148,11 +172,14 @@ function readMention(record: ConsumedRecord): AnalyzedMention | undefined {
  * Alerts of windows long closed are not sent again (they were, or they are history); those of the
  * last two windows go through the keeper, which sends only what the store does not hold yet.
  */
-export async function rebuild(engine: AlertEngine, store: MentionStore, brand: string, nowMs: number): Promise<{ latest: number; decisions: Decision[] }> {
+export async function rebuild(engine: AlertEngine, store: MentionStore, brand: string, nowMs: number, watermark = Number.POSITIVE_INFINITY): Promise<{ latest: number; decisions: Decision[] }> {
   const newest = await store.search({ brand, limit: 1, sort: 'newest', duplicates: 'include' });
   const last = newest.hits[0] ? Date.parse(newest.hits[0].mention.publishedAt) : undefined;
   if (last === undefined) return { latest: Number.NEGATIVE_INFINITY, decisions: [] };
-  const latest = Math.min(last, nowMs + FUTURE_MS);
+  // The store may hold mentions beyond where this stage stopped on some partition (the index
+  // stage ran ahead there): they count, but windows close only up to where every partition was read.
+  const end = Math.min(last, nowMs + FUTURE_MS);
+  const latest = Math.min(end, watermark);
   const decisions: Decision[] = [];
   for (const s of engine.seriesOf(brand)) {
     const from = Math.floor((latest - s.historyMs) / s.windowMs) * s.windowMs;
@@ -160,15 +187,41 @@ export async function rebuild(engine: AlertEngine, store: MentionStore, brand: s
     const only = { brand, seriesIndex: s.index };
     const recent = latest - 2 * s.windowMs - s.graceMs;
     const keep = (d: Decision) => d.kind === 'calm' || d.windowStart + s.windowMs >= recent;
-    for await (const page of store.scanSignals({ brand, from: new Date(from).toISOString(), to: new Date(latest + 1).toISOString(), ...(s.query !== undefined && { query: s.query }) })) {
+    for await (const page of store.scanSignals({ brand, from: new Date(from).toISOString(), to: new Date(end + 1).toISOString(), ...(s.query !== undefined && { query: s.query }) })) {
       for (const signal of page) {
-        decisions.push(...engine.advance(signal.publishedMs, only).filter(keep));
+        decisions.push(...engine.advance(Math.min(signal.publishedMs, latest), only).filter(keep));
         engine.addSignal(brand, s.index, signal);
       }
     }
     decisions.push(...engine.advance(latest, only).filter(keep));
   }
   return { latest, decisions: decisions.sort((a, b) => a.windowStart - b.windowStart) };
+}
+
+/**
+ * Where this stage stopped: per partition its committed offset and the published time of the last
+ * record before it; the watermark is the slowest partition's (no time at all when one was never read).
+ */
+async function resumePoint(bus: Bus): Promise<{ watermark: number; partitions: Map<number, { offset: number; time: number }> }> {
+  const end = await bus.endOffsets('mentions.analyzed');
+  const committed = await bus.committedOffsets('mentions.analyzed', ALERTS_GROUP);
+  const partitions = new Map<number, { offset: number; time: number }>();
+  let watermark = Number.POSITIVE_INFINITY;
+  for (const [key, e] of Object.entries(end)) {
+    const p = Number(key);
+    const offset = committed[p] ?? 0;
+    if (e === 0) continue;
+    let time = Number.NEGATIVE_INFINITY;
+    if (offset > 0) {
+      const from: Offsets = Object.fromEntries(Object.entries(end).map(([q, eq]) => [Number(q), Number(q) === p ? offset - 1 : eq]));
+      const record = (await bus.read('mentions.analyzed', from, 1)).find((r) => r.partition === p);
+      const mention = record ? readMention(record) : undefined;
+      if (mention) time = Date.parse(mention.publishedAt);
+    }
+    partitions.set(p, { offset, time });
+    watermark = Math.min(watermark, time);
+  }
+  return { watermark: watermark === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : watermark, partitions };
 }
 
 /** Waits until `group` consumed every record of the batch (polling its committed offsets). */

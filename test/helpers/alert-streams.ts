@@ -1,7 +1,9 @@
 // Generated mention streams for the alert tests: seeded (the same stream every run), hour by hour,
 // with a Poisson number of mentions per hour and Gaussian tones, and the shapes the issue names
 // (a real drop, a weekly rhythm, a small brand, one angry author).
+import type { AnalyzedMention } from '../../src/core/types.js';
 import type { MentionSignal } from '../../src/store/types.js';
+import { makeMention } from './mentions.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -86,4 +88,14 @@ export function generate(shape: StreamShape): MentionSignal[] {
     }
   }
   return out;
+}
+
+/** Start of the drop in stageStream(): day 8, 10:00. */
+export const DROP = T0 + 8 * DAY + 10 * HOUR;
+
+/** Ten days of Acme as analyzed mentions, 40 an hour, and a tone drop for six hours from DROP. */
+export function stageStream(): AnalyzedMention[] {
+  return generate({ days: 10, rate: () => 40, tone: (t) => (t >= DROP && t < DROP + 6 * HOUR ? -0.4 : 0.2), seed: 21 }).map((s) =>
+    makeMention({ id: s.id.replace('gen', 'stage'), publishedAt: new Date(s.publishedMs).toISOString(), authorKey: s.authorKey, score: s.score, brands: ['acme'], source: s.source, text: s.text, terms: { coffee: 1 } }),
+  );
 }

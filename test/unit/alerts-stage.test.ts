@@ -16,8 +16,7 @@ import type { Bus, Consumer } from '../../src/streams/bus/types.js';
 import { reached } from '../../src/streams/bus/types.js';
 import { EmbeddedBus } from '../../src/streams/bus/embedded.js';
 import { INDEX_GROUP, startIndexStage } from '../../src/streams/index-stage.js';
-import { DAY, generate, HOUR, T0 } from '../helpers/alert-streams.js';
-import { makeMention } from '../helpers/mentions.js';
+import { DAY, DROP, stageStream as stream, T0 } from '../helpers/alert-streams.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,14 +24,6 @@ afterAll(() => {
 });
 
 const brand: BrandConfig = { id: 'acme', name: 'Acme', query: 'acme', competitors: [], alerts: BrandAlertsSchema.parse({ default_window: '1h', grace_seconds: 60 }) };
-const DROP = T0 + 8 * DAY + 10 * HOUR;
-
-/** Ten days of Acme, 40 mentions an hour, and a tone drop for six hours on day 8 from 10:00. */
-export function stream(): AnalyzedMention[] {
-  return generate({ days: 10, rate: () => 40, tone: (t) => (t >= DROP && t < DROP + 6 * HOUR ? -0.4 : 0.2), seed: 21 }).map((s) =>
-    makeMention({ id: s.id.replace('gen', 'stage'), publishedAt: new Date(s.publishedMs).toISOString(), authorKey: s.authorKey, score: s.score, brands: ['acme'], source: s.source, text: s.text, terms: { coffee: 1 } }),
-  );
-}
 
 async function publish(bus: Bus, mentions: readonly AnalyzedMention[]): Promise<void> {
   for (let i = 0; i < mentions.length; i += 1000) {
