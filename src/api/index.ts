@@ -10,11 +10,13 @@ import { authorize } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { handleApiError } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
+import { alertsBacktestRoutes } from './routes/alerts-backtest.js';
 
 export type { ApiDeps } from './context.js';
 export { loadTokens, TOKEN_FILE, type ApiTokens } from './auth.js';
@@ -47,6 +49,8 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await brandRoutes(app, deps);
     await mentionRoutes(app, deps);
     await queryRoutes(app, deps);
+    await alertRoutes(app, deps);
+    await alertsBacktestRoutes(app, deps);
     await dashboardRoutes(app, deps);
   };
 }

@@ -1,6 +1,7 @@
 // The `ecoute` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config,
 // with the message on stderr.
 import { Command, CommanderError } from 'commander';
+import { registerAlerts } from './commands/alerts.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerConfig } from './commands/config.js';
 import { registerConnectors } from './commands/connectors.js';
@@ -12,6 +13,7 @@ import { registerSearch } from './commands/search.js';
 import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
+import { addAlertsBacktest } from './commands/alerts-backtest.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
+  // `ecoute alerts` (list, ack) with the engine's `backtest`.
+  registerAlerts(program, [addAlertsBacktest]);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

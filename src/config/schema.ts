@@ -12,6 +12,8 @@ import { EmbeddedBusSchema } from '../streams/bus/embedded/config.js';
 import { KafkaBusSchema } from '../streams/bus/kafka/config.js';
 import { EmbeddedStoreSchema } from '../store/embedded/config.js';
 import { ElasticsearchStoreSchema } from '../store/elasticsearch/config.js';
+import { BrandAlertsSchema } from '../alerts/config.js';
+import { AlertsDeliverySchema } from '../alerts/notifiers/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -57,6 +59,8 @@ export const BrandSchema = z
       .describe(
         'Semantic fields of this brand, added to the shipped ones (config/lexicons/fields/), applied to the mentions that match the brand (a mention matching several brands gets the fields of all of them). A new name adds a field, e.g. barista_app: { en: [app, bluetooth], fr: [appli] }; a shipped name (price, quality, product, service_support, delivery, ethics_environment, innovation, trust_security, sincerity, excitement, competence, sophistication, ruggedness) overrides that field.',
       ),
+    language: LangSchema.optional().describe('Language of what écoute writes for this brand: alert explanations, emails and reports (en or fr; default en).'),
+    alerts: BrandAlertsSchema.optional(),
   })
   .describe('A brand to listen for.');
 
@@ -122,6 +126,7 @@ export const ConfigSchema = z
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
     api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
     privacy: PrivacySchema.default({ keep_author_handles: false }),
+    alerts: AlertsDeliverySchema.default({ notifiers: [] }),
   })
   .describe('écoute configuration');
 

@@ -20,7 +20,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('Run écoute: connectors, analysis and indexing, until Ctrl-C')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index (default: all)');
+    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index, alerts (default: all)');
   addResetOptions(command).action(async (options: { config?: string; stages?: string } & Record<string, unknown>) => {
       const parts = parseStages(options.stages);
       const stageNames = parts.filter((p): p is StageName => p !== 'connectors');

@@ -22,8 +22,10 @@ import type {
   ShareOfVoice,
   ShareOfVoiceRequest,
   BulkResult,
+  MentionSignal,
   MentionStore,
   SearchFilters,
+  SignalScanRequest,
   SearchPage,
   SearchRequest,
   TermCount,
@@ -40,6 +42,7 @@ import { clusterHealth, putSchema } from './health.js';
 import { filteredQuery } from './request-builder.js';
 import { exportPages } from './export-pages.js';
 import { search } from './search.js';
+import { scanElasticsearchSignals } from './signals.js';
 import { Service } from './service.js';
 
 export type { ElasticsearchMentionStoreOptions, RefreshOnWrite } from './options.js';
@@ -85,6 +88,11 @@ export class ElasticsearchMentionStore implements MentionStore {
   async eraseAuthor(authorKey: string): Promise<number> {
     this.service.open();
     return eraseAuthor(this.service, authorKey);
+  }
+
+  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+    this.service.open();
+    return scanElasticsearchSignals(this.service, request);
   }
 
   // --- lookups ------------------------------------------------------------------------------

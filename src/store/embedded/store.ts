@@ -34,8 +34,10 @@ import type {
   ShareOfVoiceRequest,
   BulkItemResult,
   BulkResult,
+  MentionSignal,
   MentionStore,
   SearchFilters,
+  SignalScanRequest,
   SearchHit,
   SearchPage,
   SearchRequest,
@@ -51,6 +53,7 @@ import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } 
 import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
 import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
 import { exportPages } from './export-pages.js';
+import { scanEmbeddedSignals } from './signals.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -695,6 +698,11 @@ export class EmbeddedMentionStore implements MentionStore {
       result.buckets = shareOfVoiceBuckets(brands, bucketRows, interval, filters.fromMs, filters.toMs);
     }
     return result;
+  }
+
+  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+    this.open();
+    return scanEmbeddedSignals(this.db, (node, filters) => this.plan(node, filters), request);
   }
 
   async close(): Promise<void> {
