@@ -73,6 +73,7 @@ async function analyzeOne(o: One): Promise<ImageAnalysis> {
     from: period.from,
     to: period.to,
     mentions: current.mentions,
+    previousMentions: previous.mentions,
     competitors: o.competitors,
     fields: fieldsOfBrand(subject),
     names: o.names,

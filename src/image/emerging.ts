@@ -25,6 +25,8 @@ export interface EmergingScope {
   to: string;
   /** The brand's mentions in the period (the keyness denominators). */
   mentions: number;
+  /** The brand's mentions in the previous period: none, and nothing can be new against it. */
+  previousMentions: number;
   competitors: readonly string[];
   /** The brand's fields: a term one of them holds is no emerging term. */
   fields: FieldSet;
@@ -46,10 +48,14 @@ function keep(scope: EmergingScope, term: string, label: string): boolean {
 export async function emergingTerms(scope: EmergingScope): Promise<EmergingTerm[]> {
   const { store, brand, from, to } = scope;
   const out: EmergingTerm[] = [];
-  const previous = await store.significantTerms({ brand, from, to, size: 100, minMentions: MIN_MENTIONS });
+  // Two term keys can read the same ("barista", "barista 2" labelled so): one line per label.
+  const seen = (term: string, label: string) => out.some((e) => e.term === term || e.label === label);
+  const previous = scope.previousMentions > 0 ? await store.significantTerms({ brand, from, to, size: 100, minMentions: MIN_MENTIONS }) : [];
   for (const t of previous) {
     if (out.length >= MAX_TERMS) break;
-    if (t.score >= MIN_KEYNESS && keep(scope, t.term, t.label)) out.push({ term: t.term, label: t.label, count: t.mentions, keyness: t.score, against: 'previous' });
+    if (t.score >= MIN_KEYNESS && !seen(t.term, t.label) && keep(scope, t.term, t.label)) {
+      out.push({ term: t.term, label: t.label, count: t.mentions, keyness: t.score, against: 'previous' });
+    }
   }
   if (scope.competitors.length > 0 && scope.mentions > 0) {
     const own = await store.topTerms({ brand, from, to, size: CANDIDATES });
@@ -78,7 +84,7 @@ export async function emergingTerms(scope: EmergingScope): Promise<EmergingTerm[
       let n = 0;
       for (const { t, keyness } of scored) {
         if (n >= MAX_TERMS) break;
-        if (out.some((e) => e.term === t.term) || !keep(scope, t.term, t.label)) continue;
+        if (seen(t.term, t.label) || !keep(scope, t.term, t.label)) continue;
         out.push({ term: t.term, label: t.label, count: t.mentions, keyness, against: 'competitors' });
         n++;
       }

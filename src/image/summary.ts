@@ -28,7 +28,7 @@ function toneWord(f: FieldImage): 'negative' | 'positive' | null {
 const TEXT = {
   en: {
     congruence: (name: string, whose: string | null, score: string, lo: string, hi: string, tw: string) =>
-      `${name}'s perceived image matches ${whose === null ? 'its' : `${whose}'s`} intended image at ${score} (95 % interval ${lo}–${hi}; ${tw} counting tone).`,
+      `${name}'s perceived image matches ${whose === null ? 'its' : `${whose}'s`} intended image at ${score} (95% interval ${lo}–${hi}; ${tw} counting tone).`,
     over: (label: string, ratio: string, tone: 'negative' | 'positive' | null) =>
       `${label} is perceived ${ratio} more than intended${tone === 'negative' ? ', and negatively' : tone === 'positive' ? ', and positively' : ''}.`,
     inverted: (label: string, tone: string) => `${label} is meant to be a strength but is perceived negatively (tone ${tone}).`,
