@@ -25,6 +25,9 @@ function toneWord(f: FieldImage): 'negative' | 'positive' | null {
   return null;
 }
 
+/** French "de" before a name: "d'Acme", "de Globex". */
+const de = (name: string): string => (/^[aeiouyhàâäéèêëîïôöûüAEIOUYHÀÂÄÉÈÊËÎÏÔÖÛÜ]/.test(name) ? `d'${name}` : `de ${name}`);
+
 const TEXT = {
   en: {
     congruence: (name: string, whose: string | null, score: string, lo: string, hi: string, tw: string) =>
@@ -45,7 +48,7 @@ const TEXT = {
   },
   fr: {
     congruence: (name: string, whose: string | null, score: string, lo: string, hi: string, tw: string) =>
-      `L'image perçue de ${name} correspond à ${score} à ${whose === null ? 'son image voulue' : `l'image voulue de ${whose}`} (intervalle à 95 % : ${lo}–${hi} ; ${tw} en tenant compte du ton).`,
+      `L'image perçue ${de(name)} correspond à ${score} à ${whose === null ? 'son image voulue' : `l'image voulue ${de(whose)}`} (intervalle à 95 % : ${lo}–${hi} ; ${tw} en tenant compte du ton).`,
     over: (label: string, ratio: string, tone: 'negative' | 'positive' | null) =>
       `Le thème « ${label} » est perçu ${ratio} plus que voulu${tone === 'negative' ? ', et négativement' : tone === 'positive' ? ', et positivement' : ''}.`,
     inverted: (label: string, tone: string) => `Le thème « ${label} » devait être un atout mais il est perçu négativement (ton ${tone}).`,
@@ -56,9 +59,9 @@ const TEXT = {
     emerging: (terms: string) => `Émergent, hors de tout thème : ${terms}.`,
     drift: (from: string, to: string, up: boolean) => `La congruence est ${up ? 'montée' : 'tombée'} de ${from} à ${to} depuis la période précédente, plus que son incertitude.`,
     rival: (rival: string, name: string, theirs: string, ours: string) =>
-      `${rival} est perçu plus près de l'image voulue de ${name} que ${name} lui-même (${theirs} contre ${ours}).`,
+      `${rival} est perçu plus près de l'image voulue ${de(name)} que ${name} lui-même (${theirs} contre ${ours}).`,
     top: (labels: string) => `Les plus perçus : ${labels}.`,
-    none: (name: string) => `Aucune mention de ${name} ne relève d'un thème sur cette période.`,
+    none: (name: string) => `Aucune mention ${de(name)} ne relève d'un thème sur cette période.`,
   },
 } as const;
 
