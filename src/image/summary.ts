@@ -80,9 +80,12 @@ export function summaryLines(a: ImageAnalysis, names: { brand: string; competito
     const top = [...perceived].sort((x, y) => y.share - x.share).slice(0, 3);
     if (top.length > 0) lines.push(text.top(top.map((f) => `${f.label} (${n.pct(f.share)})`).join(', ')));
   } else {
-    for (const f of a.fields.filter((f) => f.status === 'inverted')) lines.push(text.inverted(f.label, n.tone(f.tone ?? 0)));
+    // Perceived much more than intended: one line says both the ratio and a negative tone (an
+    // inverted field so over-perceived reads "… 3× more than intended, and negatively").
+    const overPerceived = (f: FieldImage) => (f.intendedShare ?? 0) > 0 && f.shareCi[0] > f.intendedShare! && f.share / f.intendedShare! >= RATIO_LINE;
+    for (const f of a.fields.filter((f) => f.status === 'inverted' && !overPerceived(f))) lines.push(text.inverted(f.label, n.tone(f.tone ?? 0)));
     const over = a.fields
-      .filter((f) => f.status === 'over' && (f.intendedShare ?? 0) > 0 && f.share / f.intendedShare! >= RATIO_LINE)
+      .filter((f) => (f.status === 'over' || f.status === 'inverted') && overPerceived(f))
       .sort((x, y) => y.share / y.intendedShare! - x.share / x.intendedShare!);
     for (const f of over) lines.push(text.over(f.label, n.ratio(f.share / f.intendedShare!), toneWord(f)));
     for (const f of a.fields.filter((f) => f.status === 'missing')) lines.push(text.missing(f.label, n.pct(f.share), n.pct(f.intendedShare ?? 0)));
