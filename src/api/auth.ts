@@ -4,7 +4,8 @@
 // écoute reads it), as Jupyter does: the URL `ecoute run` prints carries it to the dashboard.
 // Tokens are compared in constant time (on their SHA-256, so lengths do not leak either).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../core/private-files.js';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { EcouteError, errorMessage } from '../core/errors.js';
@@ -58,7 +59,7 @@ export function loadTokens(api: Readonly<ApiConfig>, dataDir: string, env: NodeJ
     // Kept private even if someone loosened it.
     chmodSync(file, 0o600);
   } else {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     value = randomBytes(32).toString('base64url');
     // `wx`: never overwrite a token another process made meanwhile; mode applies at creation.
     try {

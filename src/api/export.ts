@@ -1,15 +1,15 @@
 // Exports of matching mentions as CSV or JSON lines, for the API's download and `ecoute export`.
-// The store is paged with its cursors, one page at a time, and the next page is asked only when
-// the reader took the last one (an async generator behind a Readable: back-pressure), so a million
-// rows take the memory of one page.
+// The store reads them with MentionStore.exportPages (newest first, each once, one page ahead at
+// most), and the next page is asked only when the reader took the last one (an async generator
+// behind a Readable: back-pressure), so a million rows take the memory of a page or two. Each row
+// is serialized once, straight from the stored mention, and a page goes out as one chunk.
 // CSV: RFC 4180 quoting, written here (csv-stringify is not installed; the rules are four lines).
 // Spreadsheets run a cell starting with = + - @ (or a tab / carriage return before one) as a
 // formula: such text cells get a leading single quote (OWASP "CSV injection"). Numeric columns
 // écoute writes itself (score, rating) are left as numbers.
 import { Readable } from 'node:stream';
 import type { AnalyzedMention } from '../core/types.js';
-import type { MentionStore, SearchFilters, SearchPage } from '../store/types.js';
-import { MAX_LIMIT } from '../store/request.js';
+import type { MentionStore, SearchFilters } from '../store/types.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -68,22 +68,30 @@ export function exportFilename(format: ExportFormat, now = new Date()): string {
 }
 
 /**
- * The export's text, one chunk per store page. The first page is read by the call itself, so that
- * what the store refuses (a broken query) throws here, before anything is sent.
+ * The export's text, one chunk per store page (the store's own page size unless `pageSize`). The
+ * first page is read by the call itself, so that what the store refuses (a broken query) throws
+ * here, before anything is sent.
  */
-export async function exportChunks(store: MentionStore, filters: SearchFilters & { query?: string }, format: ExportFormat, pageSize = MAX_LIMIT): Promise<AsyncGenerator<string>> {
-  const request = { ...filters, sort: 'newest' as const, limit: pageSize };
-  const first = await store.search(request);
+export async function exportChunks(store: MentionStore, filters: SearchFilters & { query?: string }, format: ExportFormat, pageSize?: number): Promise<AsyncGenerator<string>> {
+  const pages = store.exportPages(filters, pageSize === undefined ? {} : { pageSize });
+  const first = await pages.next();
   const row = format === 'csv' ? csvRow : jsonRow;
+  // CRLF rows (RFC 4180); a UTF-8 BOM so that spreadsheets read the accents right.
+  const eol = format === 'csv' ? '\r\n' : '\n';
+  const text = (mentions: AnalyzedMention[]): string => {
+    let out = '';
+    for (const m of mentions) out += row(m) + eol;
+    return out;
+  };
   async function* chunks(): AsyncGenerator<string> {
-    // CRLF rows (RFC 4180); a UTF-8 BOM so that spreadsheets read the accents right.
-    const eol = format === 'csv' ? '\r\n' : '\n';
-    if (format === 'csv') yield `\uFEFF${COLUMNS.join(',')}${eol}`;
-    let page: SearchPage = first;
-    for (;;) {
-      if (page.hits.length > 0) yield page.hits.map((h) => row(h.mention) + eol).join('');
-      if (page.nextCursor === undefined || page.hits.length === 0) return;
-      page = await store.search({ ...request, cursor: page.nextCursor });
+    try {
+      if (format === 'csv') yield `\uFEFF${COLUMNS.join(',')}${eol}`;
+      if (first.done) return;
+      yield text(first.value);
+      for await (const mentions of pages) yield text(mentions);
+    } finally {
+      // Stopped early (the client went away): the store releases what it holds (a point in time).
+      await pages.return(undefined);
     }
   }
   return chunks();

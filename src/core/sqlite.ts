@@ -5,7 +5,8 @@
 // every failure names the file and carries a catalogue code. Writes go through `guarded`, which
 // turns a full disk or an I/O error into a retriable DISK_FULL / DISK_IO_ERROR and reports it once
 // (disk-space.ts) however many parts of écoute retry behind it.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
+import { createPrivate, ensurePrivateDir } from './private-files.js';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkBeforeOpen, damaged, DATA_FILES, forgetCreated, kindNamed, kindOf, recordCreated, wasCreated } from './data-files.js';
@@ -31,9 +32,9 @@ export interface OpenSqliteOptions {
 export function openSqlite(file: string, options: OpenSqliteOptions = {}): Database.Database {
   const memory = file === ':memory:' || file === '';
   try {
-    if (!memory && !options.readonly) mkdirSync(dirname(file), { recursive: true });
+    if (!memory && !options.readonly) ensurePrivateDir(dirname(file));
     if (!memory) checkBeforeOpen(file);
-    const db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
+    const db = memory || options.readonly ? new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {}) : createPrivate(file, () => new Database(file));
     try {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
       if (!options.readonly) {

@@ -20,8 +20,11 @@ export type QueryNode =
   /** One word, lower-cased, accents kept (stemmers need them); backends fold it and expand it to
    *  its indexed forms (termForms), so "deliveries" also finds "delivery". */
   | { type: 'term'; word: string }
-  /** Consecutive words, folded (foldedWords): exact forms, no lemma expansion. */
-  | { type: 'phrase'; words: string[] }
+  /**
+   * Consecutive words, folded (foldedWords): exact forms, no lemma expansion. `written`: the same
+   * words lower-cased with their accents, when they have any (a proximity compares their lemmas).
+   */
+  | { type: 'phrase'; words: string[]; written?: string[] }
   | { type: 'and'; children: QueryNode[] }
   | { type: 'or'; children: QueryNode[] }
   | { type: 'not'; child: QueryNode }

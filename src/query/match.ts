@@ -1,11 +1,12 @@
 // In-memory evaluation of a query against one analysed text: the analyze stage uses it to decide
 // which brands a mention is about. Same semantics as the store translators: a term matches the
-// folded word in the text or one of its indexed forms (termForms) in the lemmas; a phrase matches
-// consecutive folded words of the text.
+// folded word in the text or one of its indexed forms (indexedForms: lemma, stem and derivational
+// family) in the lemmas; a phrase matches consecutive folded words of the text; a proximity is
+// counted on the lemma tokens.
 import type { AnalyzedMention } from '../core/types.js';
 import { fold, foldedWords } from '../nlp/normalize.js';
 import { QUERY_FLAGS, type QueryFlag, type QueryNode, type ValueField } from './ast.js';
-import { indexedForms } from './forms.js';
+import { indexedForms, lemmaAlternatives, phrasePositions } from './forms.js';
 import { sitesOf } from './site.js';
 
 export interface MatchFields {
@@ -113,33 +114,50 @@ export function compileMatcher(node: QueryNode): Matcher {
 
 type Test = (doc: Prepared, fields: MatchFields | undefined) => boolean;
 
-/** Where a proximity side matches: [first word, last word] spans over the text's words. */
+/** Where a proximity side matches: [first token, last token] spans over the lemma tokens. */
 type Span = [number, number];
 type Spans = (doc: Prepared) => Span[];
 
+/** Spans of `alternatives` (token sequences) at each position of `tokens`. */
+function sequenceSpans(tokens: readonly string[], alternatives: readonly (readonly string[])[]): Span[] {
+  const out: Span[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    for (const seq of alternatives) {
+      if (seq.length === 0 || i + seq.length > tokens.length) continue;
+      let k = 0;
+      while (k < seq.length && tokens[i + k] === seq[k]) k++;
+      if (k === seq.length) out.push([i, i + seq.length - 1]);
+    }
+  }
+  return out;
+}
+
 /**
- * Spans of a proximity side, counted on the folded words of the text (what ecoute.text and the
- * FTS `text` column index with positions): a word matches its folded form, a wildcard any word
- * starting with it, a phrase its consecutive words.
+ * Spans of a proximity side, counted on the lemma tokens (analysis.lemmas tokenized like text:
+ * what the FTS `lemmas` column and ecoute.lemma_text index with positions), so "deliveries NEAR/3
+ * late" finds "the delivery was late": a word matches its folded self or one of its indexed forms
+ * (lemmaAlternatives, the derivational family included), a wildcard any lemma token starting with
+ * it, a phrase consecutive tokens holding each word's own lemma or stem (phrasePositions).
  */
 function spans(node: QueryNode): Spans {
   switch (node.type) {
     case 'term': {
-      const word = fold(node.word);
-      return (doc) => doc.words.flatMap((w, i): Span[] => (w === word ? [[i, i]] : []));
+      const alternatives = lemmaAlternatives(node.word);
+      return (doc) => sequenceSpans(doc.lemmaWords, alternatives);
     }
     case 'prefix': {
       const prefix = node.prefix;
-      return (doc) => doc.words.flatMap((w, i): Span[] => (w.startsWith(prefix) ? [[i, i]] : []));
+      return (doc) => doc.lemmaWords.flatMap((w, i): Span[] => (w.startsWith(prefix) ? [[i, i]] : []));
     }
     case 'phrase': {
-      const words = node.words.flatMap((w) => foldedWords(w));
+      const positions = phrasePositions(node.words, node.written).map((alts) => new Set(alts));
       return (doc) => {
         const out: Span[] = [];
-        if (words.length === 0) return out;
-        outer: for (let i = 0; i + words.length <= doc.words.length; i++) {
-          for (let k = 0; k < words.length; k++) if (doc.words[i + k] !== words[k]) continue outer;
-          out.push([i, i + words.length - 1]);
+        const tokens = doc.lemmaWords;
+        if (positions.length === 0) return out;
+        outer: for (let i = 0; i + positions.length <= tokens.length; i++) {
+          for (let k = 0; k < positions.length; k++) if (!positions[k]!.has(tokens[i + k]!)) continue outer;
+          out.push([i, i + positions.length - 1]);
         }
         return out;
       };
@@ -156,7 +174,7 @@ function spans(node: QueryNode): Spans {
         const rs = right(doc);
         for (const a of left(doc)) {
           for (const b of rs) {
-            // Words between the two sides; overlapping sides do not count as near each other.
+            // Tokens between the two sides; overlapping sides do not count as near each other.
             if (a[1] < b[0]) {
               if (b[0] - a[1] - 1 <= distance) out.push([a[0], b[1]]);
             } else if (!ordered && b[1] < a[0]) {

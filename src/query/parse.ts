@@ -335,7 +335,13 @@ class Converter {
         this.fail(`${mark.name} joins words, "phrases", wildcards and (groups of them joined by OR), not ${bad}`, mark.at);
       }
     }
-    return { type: 'near', distance: mark.distance, ordered: mark.ordered, children: [simplify(left), simplify(right!)] };
+    const node: QueryNode = { type: 'near', distance: mark.distance, ordered: mark.ordered, children: [simplify(left), simplify(right!)] };
+    // Each proximity nests the ones it joins: Elasticsearch refuses a request nested past 1,000
+    // levels, and so many chained proximities say nothing a person means.
+    if (nearDepth(node) > QUERY_LIMITS.maxDepth) {
+      this.fail(`too many proximities chained: ${mark.name} nests more than ${QUERY_LIMITS.maxDepth} of them`, mark.at);
+    }
+    return node;
   }
 
   any(node: LAny, field: QueryField | undefined): QueryNode {
@@ -446,13 +452,13 @@ class Converter {
     if (quoted) {
       const words = foldedWords(text);
       if (words.length === 0) this.fail(`phrase ${shown} has no words`, at);
-      return { type: 'phrase', words };
+      return phraseNode(words, text);
     }
     // Accents are kept in the term: the French stemmer needs them to find the indexed form.
     const words = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
     if (words.length === 0) this.fail(`"${text}" has no letters or digits`, at);
     // A word that the text tokenizer splits ("e-mail", "l'appli", "24/7") is searched as a phrase.
-    if (words.length > 1) return { type: 'phrase', words: foldedWords(text) };
+    if (words.length > 1) return phraseNode(foldedWords(text), text);
     return { type: 'term', word: words[0]! };
   }
 
@@ -612,4 +618,22 @@ export function simplify(node: QueryNode): QueryNode {
     default:
       return node;
   }
+}
+
+/**
+ * A phrase node; `written` keeps its words lower-cased with their accents when they differ from the
+ * folded ones and line up with them, for the lemmas a proximity compares ("arrivée" stems to
+ * "arriv", its folded "arrivee" to "arrive").
+ */
+function phraseNode(words: string[], text: string): QueryNode {
+  const written = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+  if (written.length === words.length && written.some((w, k) => w !== words[k])) return { type: 'phrase', words, written };
+  return { type: 'phrase', words };
+}
+
+/** How many proximities a proximity side nests, itself included. */
+function nearDepth(node: QueryNode): number {
+  if (node.type === 'near') return 1 + Math.max(nearDepth(node.children[0]), nearDepth(node.children[1]));
+  if (node.type === 'or') return Math.max(0, ...node.children.map(nearDepth));
+  return 0;
 }

@@ -191,6 +191,12 @@ export interface MentionStore {
    */
   refresh(): Promise<void>;
   search(request: SearchRequest): Promise<SearchPage>;
+  /**
+   * Every mention matching the query and filters, newest first, each exactly once, in pages of
+   * about `pageSize` (each store has its default and limit), in constant memory: for exports.
+   * A mention written while the export runs does not make another's row appear twice.
+   */
+  exportPages(request: SearchFilters & { query?: string }, options?: { pageSize?: number }): AsyncGenerator<AnalyzedMention[]>;
   timeline(request: TimelineRequest): Promise<TimelineBucket[]>;
   topTerms(request: TopTermsRequest): Promise<TermCount[]>;
   /** Terms that stand out in a period against the period of the same length just before it. */

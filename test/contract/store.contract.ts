@@ -889,4 +889,73 @@ export function storeContract(name: string, makeStore: () => Promise<MentionStor
       expect((await store.shareOfVoice({ brands: ['umbrella'] })).totals[0]!.mentions).toBe(0);
     });
   });
+
+  describe(`MentionStore contract: ${name}: exports (exportPages)`, () => {
+    const { store } = withCorpus();
+
+    async function exported(request: SearchRequest, pageSize?: number): Promise<{ ids: string[]; pages: number[] }> {
+      const out = { ids: [] as string[], pages: [] as number[] };
+      for await (const page of store().exportPages(request, pageSize === undefined ? {} : { pageSize })) {
+        out.pages.push(page.length);
+        out.ids.push(...page.map((m) => m.id));
+      }
+      return out;
+    }
+
+    it('yields every matching mention once, newest first, in pages of the size asked', async () => {
+      const all = await exported({}, 2);
+      expect(all.ids).toEqual(NEWEST);
+      expect(all.pages.every((n) => n >= 1 && n <= 2)).toBe(true);
+      expect((await exported({})).ids).toEqual(NEWEST);
+      for (const request of [{ query: 'delivery OR refund' }, { lang: 'fr' }, { brand: 'acme', from: '2026-01-06', to: '2026-01-15' }, { query: 'NOT magasin', source: 'reddit' }]) {
+        expect((await exported(request, 3)).ids).toEqual(await ids(store(), request));
+      }
+      expect((await exported({ query: 'nothingmatchesthis' })).ids).toEqual([]);
+    });
+
+    it('the mentions come back as stored', async () => {
+      for await (const page of store().exportPages({ query: 'magasin' })) {
+        expect(page).toEqual([await store().get('fr-magasin')]);
+      }
+    });
+
+    it('refuses a broken query or a bad page size before reading anything', async () => {
+      await expect(store().exportPages({ query: '(delivery' }).next()).rejects.toMatchObject({ code: 'QUERY_SYNTAX' });
+      await expect(store().exportPages({ from: 'last tuesday' }).next()).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /from/ });
+      await expect(store().exportPages({}, { pageSize: 0 }).next()).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /pageSize/ });
+    });
+
+    it('a mention written during an export does not make any row appear twice or go missing', async () => {
+      const before = corpus();
+      const seen: string[] = [];
+      let wrote = false;
+      for await (const page of store().exportPages({}, { pageSize: 2 })) {
+        seen.push(...page.map((m) => m.id));
+        if (!wrote) {
+          wrote = true;
+          // An update of a mention already exported, one not exported yet, and a new one.
+          const done = before.find((m) => m.id === page[0]!.id)!;
+          const pending = before.find((m) => !seen.includes(m.id))!;
+          const result = await store().upsert([
+            { ...done, text: `${done.text} (edited)`, contentHash: 'edited-1' },
+            { ...pending, text: `${pending.text} (edited)`, contentHash: 'edited-2' },
+            makeMention({ id: 'during-export', text: 'written while exporting', publishedAt: '2026-01-10T00:00:00Z' }),
+          ]);
+          expect(result.failed).toBe(0);
+        }
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => id !== 'during-export')).toEqual(NEWEST);
+      // Put the corpus back as it was for the other tests of this block.
+      await store().upsert(before);
+    });
+
+    it('stopping early is fine, and the store keeps answering', async () => {
+      for await (const page of store().exportPages({}, { pageSize: 2 })) {
+        expect(page).toHaveLength(2);
+        break;
+      }
+      expect((await exported({}, 4)).ids).toContain(NEWEST[0]);
+    });
+  });
 }

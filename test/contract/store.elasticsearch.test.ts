@@ -296,6 +296,61 @@ if (url === undefined) {
       await store.close();
     });
 
+    it('ensureSchema derives again, once, the documents of an index from before schema version 3 (nested terms)', async () => {
+      const store = open();
+      const prefix = prefixes[prefixes.length - 1]!;
+      const index = `${prefix}-2025.10`;
+      // A version 2 index: no schema version in its mapping, terms as nested {term, count, label}.
+      const { _meta: _unversioned, ...v2 } = MAPPINGS;
+      const ecoute = (v2.properties!.ecoute as { properties: Record<string, unknown> }).properties;
+      const { term_keys: _a, term_extra: _b, term_labels: _c, term_adjust: _d, field_names: _e, ...v2Ecoute } = ecoute;
+      const v2Properties = { ...v2.properties, ecoute: { properties: { ...v2Ecoute, terms: { type: 'nested', properties: { term: { type: 'keyword' }, count: { type: 'double' }, label: { type: 'keyword' } } } } } };
+      await admin.indices.create({ index, settings: { number_of_replicas: 0 }, mappings: { ...v2, properties: v2Properties } as estypes.MappingTypeMapping });
+      const old = [
+        makeMention({ id: 'oct-1', text: 'refund refund late', publishedAt: '2025-10-03T08:00:00Z', terms: { refund: 2, late: 1 } }),
+        makeMention({ id: 'oct-2', text: 'late again', publishedAt: '2025-10-04T08:00:00Z', terms: { late: 1 } }),
+      ];
+      for (const m of old) {
+        const doc = JSON.parse(toDocument(m, Date.parse(m.publishedAt))) as { ecoute: Record<string, unknown> };
+        const { term_keys: _k, term_extra: _x, term_labels: _l, term_adjust: _j, field_names: _f, ...rest } = doc.ecoute;
+        doc.ecoute = { ...rest, terms: Object.entries(m.analysis.terms).map(([term, count]) => ({ term, count, label: term })) };
+        await admin.index({ index, id: m.id, document: doc, refresh: true });
+      }
+      expect(await store.topTerms({})).toEqual([]);
+      await store.ensureSchema();
+      await store.refresh();
+      expect(await store.topTerms({})).toEqual([
+        { term: 'late', label: 'late', count: 2, mentions: 2 },
+        { term: 'refund', label: 'refund', count: 2, mentions: 1 },
+      ]);
+      const mapping = await admin.indices.getMapping({ index });
+      expect(mapping[index]!.mappings._meta).toMatchObject({ schema_version: 3 });
+      // Done once: the next start leaves the documents alone.
+      const seqNo = (await admin.get({ index, id: 'oct-1' }))._seq_no;
+      await store.ensureSchema();
+      expect((await admin.get({ index, id: 'oct-1' }))._seq_no).toBe(seqNo);
+      await store.close();
+    });
+
+    it('top terms are ranked by count even when the most counted term is among the least mentioned', async () => {
+      const store = open();
+      // 501 terms in two mentions each (count 2) and one term in one mention, 50 times: beyond
+      // the first 500 candidates by mentions, so the candidates must grow to find it.
+      const many = Object.fromEntries(Array.from({ length: 501 }, (_, k) => [`word${String(k).padStart(3, '0')}`, 1]));
+      await store.upsert([
+        makeMention({ id: 'many-1', text: 'many words', publishedAt: '2026-05-01T00:00:00Z', terms: many }),
+        makeMention({ id: 'many-2', text: 'many words', publishedAt: '2026-05-02T00:00:00Z', terms: many }),
+        makeMention({ id: 'repeat', text: 'again', publishedAt: '2026-05-03T00:00:00Z', terms: { again: 50, half: 0.5, more: 2.5 } }),
+      ]);
+      await store.refresh();
+      expect(await store.topTerms({ size: 2 })).toEqual([
+        { term: 'again', label: 'again', count: 50, mentions: 1 },
+        { term: 'more', label: 'more', count: 2.5, mentions: 1 },
+      ]);
+      expect((await store.topTerms({ size: 1000 })).find((t) => t.term === 'half')).toEqual({ term: 'half', label: 'half', count: 0.5, mentions: 1 });
+      await store.close();
+    });
+
     it('an unreachable node is a retriable STORE_UNAVAILABLE, naming the node without credentials', async () => {
       const store = new ElasticsearchMentionStore({ node: 'http://user:secret@127.0.0.1:9', indexPrefix: 'ecoute-unreachable', requestTimeoutMs: 2000, requestMaxRetries: 0 });
       const failure = { code: 'STORE_UNAVAILABLE', retriable: true, message: expect.stringContaining('127.0.0.1:9') };

@@ -112,7 +112,7 @@ describe('EmbeddedMentionStore specifics', () => {
     await store.close();
 
     const after = new Database(file, { readonly: true });
-    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(3);
+    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(4);
     expect(after.prepare('SELECT id, duplicate_of FROM mentions ORDER BY id').all()).toEqual([
       { id: 'v1-copy', duplicate_of: 'v1-original' },
       { id: 'v1-copy-2', duplicate_of: 'v1-original' },

@@ -1,5 +1,6 @@
 // The query language of issue 11: wildcards, proximity, the new fields, errors with their column,
 // and a fuzz test (random strings, deep nesting, 10,000 terms) that only ever gets QUERY_SYNTAX.
+import { analyze } from '../../src/nlp/analyze.js';
 import { describe, expect, it } from 'vitest';
 import { EcouteError } from '../../src/core/errors.js';
 import { foldedWords } from '../../src/nlp/normalize.js';
@@ -99,15 +100,38 @@ describe('query language: matching', () => {
     expect(matches('retards*', doc(text))).toBe(false);
   });
 
-  it('proximity counts the words between, in either order or in order', () => {
-    expect(matches('livraison NEAR/2 retard', doc(text))).toBe(true); // "encore en" between
-    expect(matches('livraison NEAR/1 retard', doc(text))).toBe(false);
-    expect(matches('retard NEAR/2 livraison', doc(text))).toBe(true);
-    expect(matches('retard ONEAR/2 livraison', doc(text))).toBe(false);
-    expect(matches('retard ONEAR/2 livraisons', doc(text))).toBe(true); // ", la" → one word between
-    expect(matches('(delivery OR livraison) NEAR/5 (late OR retard)', doc(text))).toBe(true);
-    expect(matches('"encore en" ONEAR/0 retard', doc(text))).toBe(true);
-    expect(matches('acme NEAR/0 livr* NEAR/3 retard', doc(text))).toBe(true);
+  it('proximity counts the words between, in either order or in order, on the lemmas', () => {
+    const fr = doc(text, {}, analyze(text, { lang: 'fr' }).lemmas);
+    expect(matches('livraison NEAR/2 retard', fr)).toBe(true); // "encore en" between
+    expect(matches('livraison NEAR/0 retard', fr)).toBe(false);
+    expect(matches('livraison NEAR/1 retard', fr)).toBe(true); // "retard, la livraisons": the lemma "livraison"
+    expect(matches('retard NEAR/2 livraison', fr)).toBe(true);
+    expect(matches('tard ONEAR/2 livraison', fr)).toBe(false);
+    expect(matches('retard ONEAR/2 livraisons', fr)).toBe(true); // ", la" → one word between
+    expect(matches('retard ONEAR/2 livraison', fr)).toBe(true); // "livraisons" has the lemma "livraison"
+    expect(matches('(delivery OR livraison) NEAR/5 (late OR retard)', fr)).toBe(true);
+    expect(matches('"encore en" ONEAR/0 retard', fr)).toBe(true);
+    expect(matches('acme NEAR/0 livr* NEAR/3 retard', fr)).toBe(true);
+    // The words of the text alone (no lemmas) are not what proximity counts on.
+    expect(matches('livraison NEAR/2 retard', doc(text))).toBe(false);
+  });
+
+  it('proximity matches the lemmas and the derivational family: "deliveries NEAR/3 late" finds "the delivery was late"', () => {
+    const en = (t: string) => doc(t, {}, analyze(t, { lang: 'en' }).lemmas);
+    expect(matches('deliveries NEAR/3 late', en('the delivery was late'))).toBe(true);
+    expect(matches('delivered NEAR/3 late', en('the delivery was late'))).toBe(true);
+    expect(matches('late ONEAR/1 delivered', en('late deliveries again'))).toBe(true);
+    expect(matches('deliveries NEAR/3 late', en('the deliverance was late'))).toBe(false);
+    // Words, not characters: three words between is NEAR/3, not NEAR/2.
+    expect(matches('payment NEAR/2 refunded', en('the payments were all quickly refunded'))).toBe(false);
+    expect(matches('payment NEAR/3 refunded', en('the payments were all quickly refunded'))).toBe(true);
+    expect(matches('pay NEAR/3 refund', en('the payments were not refunded'))).toBe(true);
+    // French: the written accents give the stems ("arrivée" → "arriv"), in a phrase too.
+    const fr = (t: string) => doc(t, {}, analyze(t, { lang: 'fr' }).lemmas);
+    expect(matches('"arrivée en" NEAR/1 retard', fr('la commande est arrivée en grand retard'))).toBe(true);
+    expect(matches('livrer NEAR/2 retard', fr('une livraison très en retard'))).toBe(true);
+    expect(matches('livraison NEAR/2 retard', fr('colis livré en retard'))).toBe(true);
+    expect(matches('livraison NEAR/2 retard', fr('un permis délivré en retard'))).toBe(false);
   });
 
   it('fields', () => {
@@ -168,7 +192,11 @@ describe('query language: fuzz', () => {
     // At the limits, it parses.
     check(`${'('.repeat(QUERY_LIMITS.maxDepth)}a${')'.repeat(QUERY_LIMITS.maxDepth)}`);
     expect(parseQuery(Array.from({ length: QUERY_LIMITS.maxOperands }, (_, k) => `w${k}`).join(' OR ')).type).toBe('or');
-    expect(parseQuery(Array.from({ length: 500 }, (_, k) => `w${k}`).join(' NEAR/2 ')).type).toBe('near');
+    expect(parseQuery(Array.from({ length: QUERY_LIMITS.maxDepth + 1 }, (_, k) => `w${k}`).join(' NEAR/2 ')).type).toBe('near');
+    // Past that, a chain of proximities nests too deep for Elasticsearch's request parser.
+    expect(syntaxError(Array.from({ length: 500 }, (_, k) => `w${k}`).join(' NEAR/2 ')).message).toMatch(
+      /^too many proximities chained: NEAR\/2 nests more than 32 of them at column \d+$/,
+    );
   });
 });
 
@@ -176,23 +204,38 @@ describe('query language: what the stores are sent', () => {
   it('SQLite: FTS5 prefix and NEAR where FTS5 can say it, the matcher (in SQL) where it cannot', async () => {
     const { compileSqlite } = await import('../../src/query/compile/sqlite.js');
     expect(compileSqlite(parseQuery('livr*')).match).toBe('(text : "livr" * OR lemmas : "livr" *)');
-    expect(compileSqlite(parseQuery('livraison NEAR/3 "en retard"'))).toEqual({ match: 'text : NEAR("livraison" "en retard", 3)' });
+    // On the lemma tokens: each pair of the sides' forms (the word, its stem, its family's forms).
+    // ("retardation" is the English family of "retard", "livr" the French one of "livraison".)
+    expect(compileSqlite(parseQuery('livraison NEAR/3 "en retard"'))).toEqual({
+      match: '(lemmas : NEAR("livraison" "en retard", 3) OR lemmas : NEAR("livr" "en retard", 3))',
+    });
+    expect(compileSqlite(parseQuery('livraison NEAR/3 retard')).match).toBe(
+      '(lemmas : NEAR("livraison" "retard", 3) OR lemmas : NEAR("livraison" "retardation", 3) OR lemmas : NEAR("livr" "retard", 3) OR lemmas : NEAR("livr" "retardation", 3))',
+    );
     const ordered = compileSqlite(parseQuery('livraison ONEAR/3 retard'));
-    expect(ordered.match).toBe('(text : "livraison" AND text : "retard")');
+    expect(ordered.match).toBe('((lemmas : "livraison" OR lemmas : "livr") AND (lemmas : "retard" OR lemmas : "retardation"))');
     expect(ordered.where?.sql).toBe('ecoute_query_match(?, m.json) = 1');
   });
 
   it('Elasticsearch: prefix and intervals (core modules only)', async () => {
     const { compileElasticsearch } = await import('../../src/query/compile/elasticsearch.js');
+    const rule = (query: string) => ({ match: { query, ordered: true, max_gaps: 0 } });
     expect(compileElasticsearch(parseQuery('(livraison OR delivery) ONEAR/5 retard'))).toEqual({
       intervals: {
-        'ecoute.text': {
+        'ecoute.lemma_text': {
           all_of: {
             ordered: true,
             max_gaps: 5,
             intervals: [
-              { any_of: { intervals: [{ match: { query: 'livraison', ordered: true, max_gaps: 0 } }, { match: { query: 'delivery', ordered: true, max_gaps: 0 } }] } },
-              { match: { query: 'retard', ordered: true, max_gaps: 0 } },
+              {
+                any_of: {
+                  intervals: [
+                    { any_of: { intervals: [rule('livraison'), rule('livr')] } },
+                    { any_of: { intervals: [rule('delivery'), rule('deliver')] } },
+                  ],
+                },
+              },
+              { any_of: { intervals: [rule('retard'), rule('retardation')] } },
             ],
           },
         },

@@ -34,7 +34,8 @@ describe('parseQuery', () => {
 
   it('quoted phrases, folded', () => {
     expect(parseQuery('"Service Client"')).toEqual(p('service', 'client'));
-    expect(parseQuery('"prix élevé"')).toEqual(p('prix', 'eleve'));
+    // The written words are kept when accents differ: a proximity stems them ("élevé" → "elev").
+    expect(parseQuery('"prix élevé"')).toEqual({ ...p('prix', 'eleve'), written: ['prix', 'élevé'] });
     expect(parseQuery('"why?"')).toEqual(p('why'));
   });
 

@@ -7,7 +7,8 @@
 // hundred can also re-weigh the model's confidence. Fitted by `ecoute sentiment calibrate`,
 // stored as data_dir/calibration/<brand>.json, applied by analyze() when a mention is about that
 // brand alone.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../../core/private-files.js';
 import { join } from 'node:path';
 import type { Lang } from '../../core/types.js';
 import { accuracy, POLARITIES, type Example, type Polarity } from './dataset.js';
@@ -126,7 +127,7 @@ export function calibrationFile(dataDir: string, brand: string): string {
 
 export function saveCalibration(dataDir: string, c: Calibration): string {
   const file = calibrationFile(dataDir, c.brand);
-  mkdirSync(join(dataDir, 'calibration'), { recursive: true });
+  ensurePrivateDir(join(dataDir, 'calibration'));
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(c, null, 2)}\n`);
   renameSync(tmp, file); // readers never see half a file

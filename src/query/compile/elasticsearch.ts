@@ -7,8 +7,10 @@
 //   would keep "l'appli" and "don't" whole and would not fold accents, and the core-only build has
 //   no asciifolding filter: the folding happens in our code, at index and at query time.
 // - `ecoute.lemmas`: folded lemma tokens (keyword).
-// A term searches its folded form in `ecoute.text` and its indexed forms (termForms) in
-// `ecoute.lemmas`; a phrase searches consecutive words of `ecoute.text`; fields are exact `term`s.
+// - `ecoute.lemma_text`: the same lemma tokens in text order, with positions (whitespace analyzer).
+// A term searches its folded form in `ecoute.text` and its indexed forms (indexedForms: lemma, stem,
+// derivational family) in `ecoute.lemmas`; a phrase searches consecutive words of `ecoute.text`;
+// fields are exact `term`s.
 //
 // Scoring: only text clauses score. Field clauses and negations go to filter / must_not context, and
 // an OR branch that has no positive text is wrapped in a filter, so it matches with score 0 instead of
@@ -18,14 +20,14 @@
 // name or a query-string syntax, so nothing in it is interpreted.
 //
 // The query language's own additions (issue 11): a wildcard is a `prefix` on ecoute.text and
-// ecoute.lemmas; a proximity is an `intervals` query on ecoute.text (positions of the folded words,
-// as the matcher counts them): `all_of` with `max_gaps` = n (ordered for ONEAR), sides `match`,
-// `prefix`, `any_of`; title: is a phrase on ecoute.title, site: and author: terms on the derived
+// ecoute.lemmas; a proximity is an `intervals` query on ecoute.lemma_text (positions of the lemma
+// tokens, as the matcher and FTS5 count them): `all_of` with `max_gaps` = n (ordered for ONEAR),
+// sides `match`, `prefix`, `any_of`; title: is a phrase on ecoute.title, site: and author: terms on the derived
 // keywords, field: a range on the semantic field's hits, flag: a term on analysis.flags.*.
 import type { estypes } from '@elastic/elasticsearch';
-import { fold, foldedWords } from '../../nlp/normalize.js';
+import { foldedWords } from '../../nlp/normalize.js';
 import { QUERY_FLAGS, type QueryFlag, type QueryNode, type ValueField } from '../ast.js';
-import { indexedForms } from '../forms.js';
+import { indexedForms, lemmaAlternatives, phrasePositions } from '../forms.js';
 import { foldHandle } from '../match.js';
 
 export type EsQuery = estypes.QueryDslQueryContainer;
@@ -36,6 +38,8 @@ export interface ElasticsearchNames {
   text: string;
   /** Folded lemma tokens (keyword). */
   lemmas: string;
+  /** analysis.lemmas as folded tokens in text order (whitespace analyzer, positions): proximity. */
+  lemmaText: string;
   lang: string;
   source: string;
   brand: string;
@@ -55,6 +59,7 @@ export interface ElasticsearchNames {
 export const DEFAULT_ELASTICSEARCH_NAMES: ElasticsearchNames = {
   text: 'ecoute.text',
   lemmas: 'ecoute.lemmas',
+  lemmaText: 'ecoute.lemma_text',
   lang: 'analysis.lang',
   source: 'source',
   brand: 'brands',
@@ -131,15 +136,33 @@ export function fieldQuery(field: ValueField, value: string, names: Elasticsearc
   }
 }
 
-/** The intervals rule of a proximity side (positions of ecoute.text's folded words). */
+/** One rule of several alternatives (any_of), or the only one. */
+function anyOf(rules: estypes.QueryDslIntervalsContainer[]): estypes.QueryDslIntervalsContainer {
+  return rules.length === 1 ? rules[0]! : { any_of: { intervals: rules } };
+}
+
+/** An intervals rule matching `tokens` at consecutive positions. */
+function sequenceRule(tokens: readonly string[]): estypes.QueryDslIntervalsContainer {
+  return { match: { query: tokens.join(' '), ordered: true, max_gaps: 0 } };
+}
+
+/**
+ * The intervals rule of a proximity side, on the positions of ecoute.lemma_text's lemma tokens (as
+ * the matcher counts them): a word any of its lemmaAlternatives, a wildcard a prefix, a phrase its
+ * positions in order (phrasePositions).
+ */
 function intervalsRule(node: QueryNode): estypes.QueryDslIntervalsContainer {
   switch (node.type) {
     case 'term':
-      return { match: { query: fold(node.word), ordered: true, max_gaps: 0 } };
+      return anyOf(lemmaAlternatives(node.word).map(sequenceRule));
     case 'prefix':
       return { prefix: { prefix: node.prefix } };
-    case 'phrase':
-      return { match: { query: node.words.flatMap((w) => foldedWords(w)).join(' '), ordered: true, max_gaps: 0 } };
+    case 'phrase': {
+      const positions = phrasePositions(node.words, node.written);
+      if (positions.every((alts) => alts.length === 1)) return sequenceRule(positions.map((alts) => alts[0]!));
+      const rules = positions.map((alts) => anyOf(alts.map((a) => sequenceRule([a]))));
+      return rules.length === 1 ? rules[0]! : { all_of: { intervals: rules, ordered: true, max_gaps: 0 } };
+    }
     case 'or':
       return { any_of: { intervals: node.children.map(intervalsRule) } };
     case 'near':
@@ -166,7 +189,7 @@ export function compileElasticsearch(node: QueryNode, names: ElasticsearchNames 
         bool: { should: [{ prefix: { [names.text]: node.prefix } }, { prefix: { [names.lemmas]: node.prefix } }], minimum_should_match: 1 },
       };
     case 'near':
-      return { intervals: { [names.text]: intervalsRule(node) } };
+      return { intervals: { [names.lemmaText]: intervalsRule(node) } };
     case 'title':
       return { match_phrase: { [names.title]: node.words.join(' ') } };
     case 'range': {

@@ -5,15 +5,17 @@
 // doubled), and the MATCH expression and every field value travel as bound parameters.
 //
 // The FTS table has two columns: `text` (title + text, unicode61 with diacritics removed, so case
-// and accents fold like fold()) and `lemmas` (analysis.lemmas, space-joined). A term searches its
-// folded form in `text` and its indexed forms (termForms) in `lemmas`; a phrase searches `text`;
-// a wildcard is an FTS5 prefix query on both columns.
+// and accents fold like fold()) and `lemmas` (analysis.lemmas, space-joined, one token per lemma
+// token, with positions). A term searches its folded form in `text` and its indexed forms
+// (indexedForms: lemma, stem, derivational family) in `lemmas`; a phrase searches `text`; a
+// wildcard is an FTS5 prefix query on both columns; a proximity is counted on `lemmas` (FTS5 NEAR
+// between the sides' lemma forms, see sidePhrases), as the matcher counts it.
 //
 // What FTS5 and plain SQL cannot say is checked in code by the in-memory matcher itself, through
 // the SQL function ecoute_query_match(node, json) the store registers (registerQueryFunctions):
 // ordered proximity and proximity between groups (FTS5's NEAR only takes phrases, either order),
 // title:, site:, author:, field: and flag:. FTS5 still narrows first: a proximity is only checked
-// on rows whose text holds both sides (FTS5 NEAR itself when both sides are plain words, phrases or
+// on rows whose lemmas hold both sides (FTS5 NEAR itself when both sides are plain words, phrases or
 // wildcards and the order does not matter). Both run the same code as brand matching, so the
 // three agree by construction.
 import type Database from 'better-sqlite3';
@@ -21,7 +23,7 @@ import type { AnalyzedMention } from '../../core/types.js';
 import { remember } from '../../core/bounded-cache.js';
 import { fold, foldedWords } from '../../nlp/normalize.js';
 import type { QueryNode } from '../ast.js';
-import { indexedForms } from '../forms.js';
+import { indexedForms, lemmaAlternatives, phrasePositions } from '../forms.js';
 import { compileMatcher, mentionMatchDoc, type Matcher } from '../match.js';
 
 export interface SqlFragment {
@@ -89,27 +91,55 @@ function prefixExpression(column: string, prefix: string): string {
   return `${column} : ${ftsString(prefix)} *`;
 }
 
-/** An FTS5 phrase (for NEAR) of a plain proximity side, or undefined. */
-function nearPhrase(node: QueryNode): string | undefined {
-  if (node.type === 'term') return ftsString(fold(node.word));
-  if (node.type === 'prefix') return `${ftsString(node.prefix)} *`;
+/** At most this many FTS5 phrases stand for one proximity side; more go to the check in code. */
+const MAX_SIDE_PHRASES = 16;
+/** At most this many NEAR groups (left alternatives × right ones) for one native proximity. */
+const MAX_NEAR_GROUPS = 64;
+
+/**
+ * The FTS5 phrases (on the `lemmas` column) one of which a plain proximity side matches at a
+ * position: a word's lemmaAlternatives, a wildcard, a phrase's positions multiplied out. Undefined
+ * for a group, or when there would be too many.
+ */
+function sidePhrases(node: QueryNode): string[] | undefined {
+  if (node.type === 'term') return lemmaAlternatives(node.word).map((seq) => ftsString(seq.join(' ')));
+  if (node.type === 'prefix') return [`${ftsString(node.prefix)} *`];
   if (node.type === 'phrase') {
-    const words = node.words.flatMap((w) => foldedWords(w));
-    return words.length > 0 ? ftsString(words.join(' ')) : undefined;
+    let phrases: string[][] = [[]];
+    for (const alternatives of phrasePositions(node.words, node.written)) {
+      phrases = phrases.flatMap((p) => alternatives.map((a) => [...p, a]));
+      if (phrases.length > MAX_SIDE_PHRASES) return undefined;
+    }
+    return phrases.length > 0 && phrases[0]!.length > 0 ? phrases.map((p) => ftsString(p.join(' '))) : undefined;
   }
   return undefined;
 }
 
-/** FTS5 expression every row matching a proximity side has in its `text` column. */
+/** The conditions a row matching a chain of proximities meets: one per side, not nested. */
+function sideConjuncts(node: QueryNode): string[] {
+  return node.type === 'near' ? node.children.flatMap(sideConjuncts) : [sideFilter(node)];
+}
+
+/**
+ * FTS5 expression every row matching a proximity side has in its `lemmas` column. A chain of
+ * proximities is one flat AND (FTS5's parser overflows on about a hundred nested parentheses).
+ */
 function sideFilter(node: QueryNode): string {
   switch (node.type) {
     case 'or':
       return `(${node.children.map(sideFilter).join(' OR ')})`;
     case 'near':
-      return `(${node.children.map(sideFilter).join(' AND ')})`;
+      return `(${sideConjuncts(node).join(' AND ')})`;
+    case 'phrase': {
+      const phrases = sidePhrases(node);
+      if (phrases) return `(${phrases.map((p) => `lemmas : ${p}`).join(' OR ')})`;
+      // Too many combinations: each position's forms, in any order (the check in code decides).
+      const positions = phrasePositions(node.words, node.written);
+      return `(${positions.map((alts) => `(${alts.map((a) => `lemmas : ${ftsString(a)}`).join(' OR ')})`).join(' AND ')})`;
+    }
     default: {
-      const phrase = nearPhrase(node);
-      return phrase === undefined ? '""' : `text : ${phrase}`;
+      const phrases = sidePhrases(node);
+      return phrases === undefined || phrases.length === 0 ? '""' : `(${phrases.map((p) => `lemmas : ${p}`).join(' OR ')})`;
     }
   }
 }
@@ -202,9 +232,13 @@ function compile(node: QueryNode, names: SqliteNames): Compiled {
     case 'prefix':
       return { fts: [`(${prefixExpression('text', node.prefix)} OR ${prefixExpression('lemmas', node.prefix)})`], neg: [], sql: [] };
     case 'near': {
-      const [a, b] = node.children.map(nearPhrase);
-      // FTS5 NEAR counts the tokens between two phrases in either order: exactly NEAR/n.
-      if (!node.ordered && a !== undefined && b !== undefined) return { fts: [`text : NEAR(${a} ${b}, ${node.distance})`], neg: [], sql: [] };
+      const [a, b] = node.children.map(sidePhrases);
+      // FTS5 NEAR counts the tokens between two phrases in either order: exactly NEAR/n, on the
+      // lemma tokens, one NEAR group per pair of alternatives.
+      if (!node.ordered && a !== undefined && b !== undefined && a.length * b.length <= MAX_NEAR_GROUPS) {
+        const groups = a.flatMap((x) => b.map((y) => `lemmas : NEAR(${x} ${y}, ${node.distance})`));
+        return { fts: [groups.length === 1 ? groups[0]! : `(${groups.join(' OR ')})`], neg: [], sql: [] };
+      }
       return { fts: [sideFilter(node)], neg: [], sql: [inCode(node, names)] };
     }
     case 'title':

@@ -1,8 +1,8 @@
-// Aggregations: the timeline (counts and mean tone per hour, day or week), the top terms with their
-// labels, facets, per-field stats and share of voice.
+// Aggregations: the timeline (counts and mean tone per hour, day or week), facets, per-field stats
+// and share of voice. Top and significant terms: terms.ts.
 import type { estypes } from '@elastic/elasticsearch';
 import { bucketStart, fillBuckets } from '../buckets.js';
-import { DEFAULT_TERMS, resolveFilters, resolveInterval, resolveLimit, resolveQuery } from '../request.js';
+import { resolveFilters, resolveInterval, resolveQuery } from '../request.js';
 import type {
   FacetName,
   Facets,
@@ -12,10 +12,8 @@ import type {
   Interval,
   ShareOfVoice,
   ShareOfVoiceRequest,
-  TermCount,
   TimelineBucket,
   TimelineRequest,
-  TopTermsRequest,
 } from '../types.js';
 import { emptyFacets, fieldStatsOf, resolveBrands, resolveFacetSize, resolveOptionalInterval, shareOfVoiceBuckets, shareOfVoiceTotals, sortCounts } from '../aggregate.js';
 import { filteredQuery } from './request-builder.js';
@@ -57,48 +55,6 @@ export async function timeline(service: Service, request: TimelineRequest): Prom
   return fillBuckets(hits, interval, filters.fromMs, filters.toMs);
 }
 
-export async function topTerms(service: Service, request: TopTermsRequest): Promise<TermCount[]> {
-  const size = resolveLimit(request.size, 'size', DEFAULT_TERMS);
-  const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
-  try {
-    const response = await service.client.search({
-      ...aggregationsOnly(service, query),
-      aggs: {
-        terms: {
-          nested: { path: FIELDS.terms },
-          aggs: {
-            top: {
-              terms: {
-                field: FIELDS.termName,
-                size,
-                // Ordered by a sub-aggregation, a terms aggregation over several shards (one per
-                // month) is exact only for terms every shard returns: ask each for many more.
-                shard_size: Math.max(size * 10, 500),
-                order: [{ count: 'desc' }, { _key: 'asc' }],
-              },
-              aggs: {
-                count: { sum: { field: FIELDS.termCount } },
-                // The most frequent surface form (ties: the smallest), as the embedded store.
-                label: { terms: { field: FIELDS.termLabel, size: 1, order: [{ _count: 'desc' }, { _key: 'asc' }] } },
-              },
-            },
-          },
-        },
-      },
-    });
-    type Bucket = { key: string; doc_count: number; count: { value: number }; label?: { buckets?: { key: string }[] } };
-    const nested = response.aggregations?.terms as { top?: { buckets?: Bucket[] } } | undefined;
-    return (nested?.top?.buckets ?? []).map((b) => {
-      const term = String(b.key);
-      // Documents indexed before schema version 2 have no label: their term is its own label.
-      const label = b.label?.buckets?.[0]?.key;
-      return { term, label: label === undefined ? term : String(label), count: b.count.value, mentions: b.doc_count };
-    });
-  } catch (error) {
-    throw service.failure('topTerms', error);
-  }
-}
-
 /** Terms aggregations over many shards are exact only when every shard returns every candidate. */
 const shardSize = (size: number): number => Math.max(size * 10, 500);
 const BY_COUNT = [{ _count: 'desc' as const }, { _key: 'asc' as const }];
@@ -120,8 +76,8 @@ export async function facets(service: Service, request: FacetsRequest): Promise<
         lang: keyword(FIELDS.lang),
         sentiment: keyword(FIELDS.sentiment),
         brand: keyword(FIELDS.brands),
-        // One nested pair per field per mention: the nested doc count is the number of mentions.
-        field: { nested: { path: FIELDS.fields }, aggs: { names: keyword(FIELDS.fieldName) } },
+        // Each field's name once per mention (schema version 3): the doc count is the number of mentions.
+        field: keyword(FIELDS.fieldNames),
       },
     });
     aggs = response.aggregations as Record<string, unknown> | undefined;
@@ -131,8 +87,7 @@ export async function facets(service: Service, request: FacetsRequest): Promise<
   const out = emptyFacets();
   const read = (b: KeyBuckets | undefined): { value: string; count: number }[] =>
     sortCounts((b?.buckets ?? []).map((x) => ({ value: String(x.key), count: x.doc_count })), size);
-  for (const name of ['source', 'lang', 'sentiment', 'brand'] as FacetName[]) out[name] = read(aggs?.[name] as KeyBuckets | undefined);
-  out.field = read((aggs?.field as { names?: KeyBuckets } | undefined)?.names);
+  for (const name of ['source', 'lang', 'sentiment', 'brand', 'field'] as FacetName[]) out[name] = read(aggs?.[name] as KeyBuckets | undefined);
   return out;
 }
 

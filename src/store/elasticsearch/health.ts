@@ -1,6 +1,7 @@
 // Health and schema: the cluster's status, and the index template (with the alias) put in place,
 // applied to the monthly indices made before it.
 import { indexPattern, indexSettings, indexTemplate, isMonthlyIndex, MAPPINGS } from './schema.js';
+import { migrateIndices } from './migrate.js';
 import type { Service } from './service.js';
 
 /** Cluster health (GET / is not served by every build: the integ-test zip answers 405). */
@@ -30,6 +31,8 @@ export async function putSchema(service: Service): Promise<void> {
     await client.indices.putSettings({ index: names, settings: { number_of_replicas: s.number_of_replicas ?? 0, refresh_interval: s.refresh_interval ?? '1s' } });
     const missing = existing.filter((i) => !(i.aliases ?? []).includes(config.alias)).map((i) => i.name);
     if (missing.length > 0) await client.indices.updateAliases({ actions: [{ add: { indices: missing, alias: config.alias } }] });
+    // Schema version 3 changed how terms are indexed: older indices' documents are derived again.
+    await migrateIndices(service, names);
     for (const name of names) service.indices.add(name);
   } catch (error) {
     throw service.failure('ensureSchema', error);

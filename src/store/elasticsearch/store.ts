@@ -11,7 +11,6 @@
 // and what every part shares), health.ts (health, schema), request-builder.ts (bulk bodies, bool
 // queries), bulk.ts (upsert), retry.ts (what to resend, back-off), failure.ts (errors), erase.ts,
 // search.ts (paging), aggregations.ts. This class only ties them to the MentionStore seam.
-import { significantTerms } from '../significant.js';
 import type { SignificantTerm, SignificantTermsRequest } from '../types.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { resolveFilters, resolveQuery } from '../request.js';
@@ -32,12 +31,14 @@ import type {
   TimelineRequest,
   TopTermsRequest,
 } from '../types.js';
-import { facets, fieldStats, shareOfVoice, timeline, topTerms } from './aggregations.js';
+import { facets, fieldStats, shareOfVoice, timeline } from './aggregations.js';
+import { significantTerms, topTerms } from './terms.js';
 import { upsert } from './bulk.js';
 import { LOOKUP_CHUNK, resolveConfig, type ElasticsearchMentionStoreOptions } from './options.js';
 import { eraseAuthor } from './erase.js';
 import { clusterHealth, putSchema } from './health.js';
 import { filteredQuery } from './request-builder.js';
+import { exportPages } from './export-pages.js';
 import { search } from './search.js';
 import { Service } from './service.js';
 import { fieldAuthors } from './field-authors.js';
@@ -169,13 +170,19 @@ export class ElasticsearchMentionStore implements MentionStore {
     return search(this.service, request);
   }
 
+  exportPages(request: SearchFilters & { query?: string }, options?: { pageSize?: number }): AsyncGenerator<AnalyzedMention[]> {
+    this.service.open();
+    return exportPages(this.service, request, options);
+  }
+
   async timeline(request: TimelineRequest): Promise<TimelineBucket[]> {
     this.service.open();
     return timeline(this.service, request);
   }
 
   async significantTerms(request: SignificantTermsRequest): Promise<SignificantTerm[]> {
-    return significantTerms(this, request);
+    this.service.open();
+    return significantTerms(this.service, request);
   }
 
   async topTerms(request: TopTermsRequest): Promise<TermCount[]> {

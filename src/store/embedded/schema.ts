@@ -2,8 +2,10 @@
 // step in migrate(); a file written by a newer écoute is refused rather than half-understood.
 import type Database from 'better-sqlite3';
 import { EcouteError } from '../../core/errors.js';
+import { ROLLUP_BACKFILL, ROLLUP_SCHEMA } from './rollups.js';
+import { backfillTermPacks, TERM_PACK_SCHEMA } from './term-packs.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS mentions (
@@ -89,6 +91,11 @@ INSERT OR IGNORE INTO mention_fields (doc, field, tone)
   WHERE json_type(m.json, '$.analysis.fields') = 'object';
 `;
 
+// v4: the rollups of top terms (term-packs.ts) and field stats (rollups.ts), backfilled from
+// mention_terms / mention_fields / mention_brands in the migration's transaction, so a reader never
+// sees them half filled; from then on every write keeps them current in its own transaction.
+const V4 = ROLLUP_SCHEMA + TERM_PACK_SCHEMA + ROLLUP_BACKFILL;
+
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
@@ -112,5 +119,10 @@ export function migrate(db: Database.Database): void {
   if (current < 3) {
     db.exec(V3);
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(3);
+  }
+  if (current < 4) {
+    db.exec(V4);
+    backfillTermPacks(db);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(4);
   }
 }

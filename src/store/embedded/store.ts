@@ -48,12 +48,22 @@ import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
 import { fieldAuthors } from './field-authors.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
+import { DocColumns, type DocRow } from './columns.js';
+import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
+import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
+import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
+import { exportPages } from './export-pages.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
   file: string;
   /** How long a write waits for another process's write lock before failing; default 10 000. */
   busyTimeoutMs?: number;
+  /**
+   * Answer reads from the in-memory columns and the rollup tables where they can (default true).
+   * false: every read takes the plain SQL path; the tests compare both (test/unit/embedded-fast-reads.test.ts).
+   */
+  fastReads?: boolean;
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -78,6 +88,12 @@ interface Statements {
   eraseTerms: Statement;
   eraseFields: Statement;
   eraseMentions: Statement;
+  authorDocs: Statement;
+  rollups: RollupStatements;
+  packs: TermPackStatements;
+  oldKey: Statement;
+  oldBrands: Statement;
+  oldTerms: Statement;
 }
 
 /** A query and filters as SQL: `FROM <from> WHERE <where…>` with `params` in order. */
@@ -91,6 +107,9 @@ interface Plan {
 
 const RETRIABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCOL)/;
 const STATEMENT_CACHE = 256;
+/** How many MATCH expressions keep their rowids (see matchCache): 8 bytes a match each. */
+const MATCH_CACHE = 4;
+const COUNT_CACHE = 64;
 
 export class EmbeddedMentionStore implements MentionStore {
   private readonly db: Database.Database;
@@ -99,12 +118,31 @@ export class EmbeddedMentionStore implements MentionStore {
   /** Prepared statements of generated SQL (search, aggregations), by SQL text. */
   private readonly cache = new Map<string, Statement>();
   private closed = false;
+  private readonly fastReads: boolean;
+  /** The in-memory columns (columns.ts), loaded on the first read that uses them. */
+  private cols: DocColumns | undefined;
+  /** PRAGMA data_version when `cols` was loaded: it changes when another connection commits. */
+  private colsVersion = -1;
+  /** Column changes of the write transaction under way, applied once it commits. */
+  private pending: (DocRow | number)[] = [];
+  /** The top-terms rollup changes of the write transaction under way (term-packs.ts). */
+  private readonly termDeltas = new TermDeltas();
+  private dict: TermDictionary | undefined;
+  /**
+   * The FTS5 rowids of the last few MATCH expressions, while nothing is written: the pages of a
+   * cursor walk and the facets of a search page ask the same MATCH again. Emptied by every write
+   * of this store and whenever another connection commits (with the columns).
+   */
+  private readonly matchCache = new Map<string, number[]>();
+  /** Counts of the last few queries and filters, under the same rule (a cursor walk's pages share their total). */
+  private readonly countCache = new Map<string, number>();
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
 
   constructor(options: EmbeddedMentionStoreOptions) {
     const file = options.file;
     this.file = file;
+    this.fastReads = options.fastReads ?? true;
     // WAL + NORMAL survives a killed process (the WAL is synced at checkpoints, not each commit).
     // openSqlite refuses a damaged, missing or emptied file, naming it (DATA_FILE_DAMAGED).
     this.db = openSqlite(file, { synchronous: 'NORMAL', ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
@@ -119,7 +157,11 @@ export class EmbeddedMentionStore implements MentionStore {
     }
     // Nested better-sqlite3 transactions are savepoints: one item's failure rolls back that item only.
     this.writeItem = this.db.transaction((m: AnalyzedMention, publishedMs: number) => this.writeOne(m, publishedMs));
-    this.writeBatch = this.db.transaction((items: readonly unknown[]) => items.map((item) => this.upsertOne(item)));
+    this.writeBatch = this.db.transaction((items: readonly unknown[]) => {
+      const results = items.map((item) => this.upsertOne(item));
+      this.flushTermDeltas();
+      return results;
+    });
   }
 
   async ensureSchema(): Promise<void> {
@@ -166,7 +208,14 @@ export class EmbeddedMentionStore implements MentionStore {
       eraseTerms: p('DELETE FROM mention_terms WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseFields: p('DELETE FROM mention_fields WHERE doc IN (SELECT doc FROM mentions WHERE author_key = ?)'),
       eraseMentions: p('DELETE FROM mentions WHERE author_key = ?'),
+      authorDocs: p('SELECT doc FROM mentions WHERE author_key = ?'),
+      rollups: rollupStatements(this.db),
+      packs: termPackStatements(this.db),
+      oldKey: p('SELECT published_at, duplicate_of IS NOT NULL FROM mentions WHERE doc = ?').raw(),
+      oldBrands: p('SELECT brand FROM mention_brands WHERE doc = ?').pluck(),
+      oldTerms: p('SELECT term, coalesce(label, term) AS label, count FROM mention_terms WHERE doc = ?'),
     };
+    this.dict = new TermDictionary(this.db);
     return this.statements;
   }
 
@@ -178,7 +227,9 @@ export class EmbeddedMentionStore implements MentionStore {
     let items: BulkItemResult[];
     try {
       items = mentions.length === 0 ? [] : guarded(this.file, 'writing mentions', () => this.writeBatch.immediate(mentions));
+      this.applyPending();
     } catch (error) {
+      this.writeFailed();
       // The whole transaction failed (lock wait timed out, disk full): nothing landed, retry it all.
       throw new EcouteError('STORE_UNAVAILABLE', `cannot write to the store: ${errorMessage(error)}`, {
         cause: error,
@@ -218,12 +269,16 @@ export class EmbeddedMentionStore implements MentionStore {
     const a = m.analysis;
     const columns = [m.source, m.sourceId, a.lang, a.sentiment.label, a.sentiment.score, publishedMs, m.authorKey, m.duplicateOf ?? null, json];
     let doc: number;
+    let old: TermRows | undefined;
     if (existing) {
       // The same content again (a re-sent mention): a duplicate, nothing stored changes.
       if (m.contentHash !== undefined && existing.hash === m.contentHash) return 'unchanged';
       // A replay of the same mention (the usual case of at-least-once delivery) changes nothing.
       if (existing.json === json) return 'updated';
       doc = existing.doc;
+      // Out of the rollups first, while the old row and side rows still say what it added.
+      takeFromRollups(s.rollups, doc);
+      old = this.termRowsOf(doc);
       s.update.run(...columns, doc);
       s.deleteBrands.run(doc);
       s.deleteTerms.run(doc);
@@ -241,14 +296,51 @@ export class EmbeddedMentionStore implements MentionStore {
     }
     for (const [field, hit] of Object.entries(a.fields ?? {})) s.insertField.run(doc, field, fieldTone(hit));
     s.insertFts.run(doc, mentionBody(m), a.lemmas.join(' '));
+    addToRollups(s.rollups, doc);
+    // Last, so an item that failed above (its savepoint rolled back) leaves no rollup change behind.
+    if (old) this.termDeltas.add(old, -1);
+    this.termDeltas.add(
+      {
+        day: dayNumber(publishedMs),
+        dup: m.duplicateOf != null ? 1 : 0,
+        brands: m.brands,
+        terms: Object.entries(a.terms)
+          .filter(([, count]) => count > 0)
+          .map(([term, count]) => ({ term, label: Object.hasOwn(labels, term) ? labels[term]! : term, count })),
+      },
+      1,
+    );
+    // Last, so an item that failed above (its savepoint rolled back) leaves no column change behind.
+    if (this.cols) {
+      this.pending.push({
+        doc,
+        publishedMs,
+        score: a.sentiment.score,
+        source: m.source,
+        lang: a.lang,
+        sentiment: a.sentiment.label,
+        duplicate: m.duplicateOf != null,
+        brands: m.brands,
+        fields: Object.keys(a.fields ?? {}),
+      });
+    }
     return existing ? 'updated' : 'created';
   }
 
   async eraseAuthor(authorKey: string): Promise<number> {
     const s = this.open();
     if (typeof authorKey !== 'string' || authorKey === '') throw new EcouteError('BAD_REQUEST', 'eraseAuthor: authorKey must be a non-empty string');
-    return this.db
+    let docs: number[] = [];
+    let erased: number;
+    try {
+      erased = this.db
       .transaction(() => {
+        docs = s.authorDocs.pluck().all(authorKey) as number[];
+        for (const doc of docs) {
+          takeFromRollups(s.rollups, doc);
+          this.termDeltas.add(this.termRowsOf(doc), -1);
+        }
+        this.flushTermDeltas();
         s.eraseFts.run(authorKey);
         s.eraseBrands.run(authorKey);
         s.eraseTerms.run(authorKey);
@@ -256,6 +348,122 @@ export class EmbeddedMentionStore implements MentionStore {
         return s.eraseMentions.run(authorKey).changes;
       })
       .immediate();
+    } catch (error) {
+      this.writeFailed();
+      throw error;
+    }
+    if (this.cols) for (const doc of docs) this.cols.delete(doc);
+    this.forgetMatches();
+    return erased;
+  }
+
+  /** What mention `doc` adds to the top-terms rollup, read from its stored rows. */
+  private termRowsOf(doc: number): TermRows {
+    const s = this.statements!;
+    const [publishedMs, dup] = s.oldKey.get(doc) as [number, number];
+    return {
+      day: dayNumber(publishedMs),
+      dup,
+      brands: s.oldBrands.all(doc) as string[],
+      terms: s.oldTerms.all(doc) as { term: string; label: string; count: number }[],
+    };
+  }
+
+  private flushTermDeltas(): void {
+    if (!this.termDeltas.empty) this.termDeltas.flush(this.dict!, this.statements!.packs);
+  }
+
+  /** A write transaction rolled back: forget its pending changes and the codes it may have added. */
+  private writeFailed(): void {
+    this.pending = [];
+    this.termDeltas.clear();
+    this.dict?.drop();
+  }
+
+  private applyPending(): void {
+    const cols = this.cols;
+    const pending = this.pending;
+    this.pending = [];
+    this.forgetMatches();
+    if (!cols) return;
+    for (const change of pending) {
+      if (typeof change === 'number') cols.delete(change);
+      else cols.set(change);
+    }
+  }
+
+  /** The in-memory columns, current with the file; undefined when reads must take the SQL path. */
+  private columns(): DocColumns | undefined {
+    if (!this.fastReads) return undefined;
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (!this.cols || version !== this.colsVersion) {
+      // Another connection committed since (or first use): load again, in one read transaction.
+      this.cols = this.db.transaction(() => DocColumns.load(this.db))();
+      this.colsVersion = version;
+      this.forgetMatches();
+    }
+    return this.cols.usable ? this.cols : undefined;
+  }
+
+  /**
+   * The docs matching a query and filters, from the columns: the query's part SQLite must answer
+   * (the FTS5 MATCH alone when that is all of it, else the whole plan), then the filters in code.
+   */
+  private matched(node: QueryNode, f: ResolvedFilters): { cols: DocColumns; docs: Int32Array } | undefined {
+    const found = this.candidates(node, f);
+    return found && { cols: found.cols, docs: found.cols.select(found.cols.filter(f), found.candidates) };
+  }
+
+  /** How many docs match, from the columns (undefined: take the SQL path); holds no list of them. */
+  private matchCount(node: QueryNode, f: ResolvedFilters): number | undefined {
+    if (!this.columns()) return undefined;
+    const key = JSON.stringify([node, f]);
+    const cached = this.countCache.get(key);
+    if (cached !== undefined) return cached;
+    const found = this.candidates(node, f);
+    if (!found) return undefined;
+    const n = found.cols.count(found.cols.filter(f), found.candidates);
+    this.countCache.set(key, n);
+    if (this.countCache.size > COUNT_CACHE) this.countCache.delete(this.countCache.keys().next().value!);
+    return n;
+  }
+
+  private forgetMatches(): void {
+    this.matchCache.clear();
+    this.countCache.clear();
+  }
+
+  /** The columns and the docs the query's SQL part gives (undefined: every doc). */
+  private candidates(node: QueryNode, f: ResolvedFilters): { cols: DocColumns; candidates: number[] | undefined } | undefined {
+    const cols = this.columns();
+    if (!cols) return undefined;
+    const q = compileSqlite(node);
+    let candidates: number[] | undefined;
+    if (q.where) {
+      const plan = this.plan(node, f);
+      candidates = this.prepared(`SELECT m.doc FROM ${plan.from}${whereSql(plan.where)}`).pluck().all(...plan.params) as number[];
+    } else if (q.match !== undefined) {
+      candidates = this.matchCache.get(q.match);
+      if (candidates) this.matchCache.delete(q.match);
+      else candidates = this.prepared('SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?').pluck().all(q.match) as number[];
+      // Most recent last: the Map's order is the eviction order.
+      this.matchCache.set(q.match, candidates);
+      if (this.matchCache.size > MATCH_CACHE) this.matchCache.delete(this.matchCache.keys().next().value!);
+    }
+    return { cols, candidates };
+  }
+
+  /** Whether the rollups answer this request exactly (see rollups.ts): no text query, no finer filter. */
+  private canUseRollups(node: QueryNode, f: ResolvedFilters): boolean {
+    return (
+      this.fastReads &&
+      node.type === 'all' &&
+      f.lang === undefined &&
+      f.source === undefined &&
+      f.sentiment === undefined &&
+      onDayBoundary(f.fromMs) &&
+      onDayBoundary(f.toMs)
+    );
   }
 
   // --- reads --------------------------------------------------------------------------------
@@ -287,8 +495,13 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async count(filters: SearchFilters & { query?: string } = {}): Promise<number> {
     this.open();
-    const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));
-    return this.countPlan(plan);
+    const node = resolveQuery(filters.query);
+    const f = resolveFilters(filters);
+    return this.matchCount(node, f) ?? this.countPlan(this.plan(node, f));
+  }
+
+  exportPages(request: SearchFilters & { query?: string }, options?: { pageSize?: number }): AsyncGenerator<AnalyzedMention[]> {
+    return exportPages(this, request, options);
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
@@ -305,15 +518,24 @@ export class EmbeddedMentionStore implements MentionStore {
 
     const where = [...plan.where];
     const params = [...plan.params];
+    let after: { k: number; i: string } | undefined;
     if (request.cursor !== undefined) {
       const c = decodeCursor(request.cursor);
       if (c.f !== fingerprint || c.s !== sortKey) {
         throw badCursor('cursor: it belongs to another query, filters or sort order; start again without a cursor');
       }
       if (typeof c.i !== 'string' || typeof c.k !== 'number' || !Number.isFinite(c.k)) throw badCursor('cursor: malformed');
+      after = { k: c.k, i: c.i };
       if (byRelevance) where.push('(bm25(mentions_fts), m.id) > (?, ?)');
       else where.push('(m.published_at, m.id) < (?, ?)');
       params.push(c.k, c.i);
+    }
+    // A text query newest first: the page from the columns (the FTS5 matches filtered and cut in
+    // code) rather than SQLite joining every match to its row to sort them. Without a text query
+    // SQLite walks mentions_published newest first and stops at the page, which is cheaper still.
+    if (plan.fts && !byRelevance) {
+      const matched = this.matched(node, filters);
+      if (matched) return this.newestPage(matched.cols, matched.docs, limit, fingerprint, after);
     }
     // Sort and cut the page on the keys only, then read the page's documents: the sorter then
     // carries a few bytes per hit instead of each whole JSON document.
@@ -334,7 +556,7 @@ export class EmbeddedMentionStore implements MentionStore {
       if (r.rank !== undefined) hit.score = -r.rank;
       return hit;
     });
-    const result: SearchPage = { hits, total: this.countPlan(plan) };
+    const result: SearchPage = { hits, total: this.matchCount(node, filters) ?? this.countPlan(plan) };
     const last = page[page.length - 1];
     if (more && last) {
       result.nextCursor = encodeCursor({ s: sortKey, f: fingerprint, k: byRelevance ? last.rank! : last.published_at, i: last.id });
@@ -346,7 +568,10 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const interval = resolveInterval(request.interval);
     const filters = resolveFilters(request);
-    const plan = this.plan(resolveQuery(request.query), filters);
+    const node = resolveQuery(request.query);
+    const matched = this.matched(node, filters);
+    if (matched) return fillBuckets(bucketsOf(matched.cols, matched.docs, interval), interval, filters.fromMs, filters.toMs);
+    const plan = this.plan(node, filters);
     const width = intervalMs(interval);
     const origin = intervalOrigin(interval);
     // Floor to the bucket also for instants before the origin (SQLite's % keeps the dividend's sign).
@@ -367,6 +592,11 @@ export class EmbeddedMentionStore implements MentionStore {
     const size = resolveLimit(request.size, 'size', DEFAULT_TERMS);
     const node = resolveQuery(request.query);
     const filters = resolveFilters(request);
+    if (this.canUseRollups(node, filters)) {
+      const scope = rollupScope(filters);
+      const blobs = this.prepared(`SELECT data FROM term_packs WHERE ${scope.where}`).pluck().all(...scope.params) as Buffer[];
+      return topTermsFromPacks(blobs, this.dict!, size);
+    }
     const plan = this.plan(node, filters);
     // Without a query or other filters, the default (originals only) is "every term row but the
     // copies'": a NOT IN over the few copies costs less than an IN over the set of every original.
@@ -392,7 +622,11 @@ export class EmbeddedMentionStore implements MentionStore {
   async facets(request: FacetsRequest): Promise<Facets> {
     this.open();
     const size = resolveFacetSize(request.size);
-    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
+    const node = resolveQuery(request.query);
+    const filters = resolveFilters(request);
+    const matched = this.matched(node, filters);
+    if (matched) return facetsOf(matched.cols, matched.docs, size);
+    const plan = this.plan(node, filters);
     const where = whereSql(plan.where);
     const out = emptyFacets();
     const column = (name: 'source' | 'lang' | 'sentiment', col: string): void => {
@@ -413,8 +647,19 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async fieldStats(request: FieldStatsRequest): Promise<FieldStat[]> {
     this.open();
-    const plan = this.plan(resolveQuery(request.query), resolveFilters(request));
-    const total = this.countPlan(plan);
+    const node = resolveQuery(request.query);
+    const filters = resolveFilters(request);
+    if (this.canUseRollups(node, filters)) {
+      const scope = rollupScope(filters);
+      const sql =
+        'SELECT field, sum(mentions) AS mentions, sum(toned) AS toned, sum(tone_sum) AS toneSum ' +
+        `FROM field_rollup WHERE ${scope.where} GROUP BY field`;
+      const rows = this.prepared(sql).all(...scope.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
+      const total = this.matchCount(node, filters) ?? this.countPlan(this.plan(node, filters));
+      return fieldStatsOf(rows, total);
+    }
+    const plan = this.plan(node, filters);
+    const total = this.matchCount(node, filters) ?? this.countPlan(plan);
     const sql =
       `SELECT x.field AS field, count(*) AS mentions, count(x.tone) AS toned, coalesce(sum(x.tone), 0) AS toneSum ` +
       `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
@@ -433,7 +678,15 @@ export class EmbeddedMentionStore implements MentionStore {
     const interval = resolveOptionalInterval(request.interval);
     const { brand: _ignored, ...rest } = request as ShareOfVoiceRequest & { brand?: string };
     const filters = resolveFilters(rest);
-    const plan = this.plan(resolveQuery(request.query), filters);
+    const node = resolveQuery(request.query);
+    const matched = this.matched(node, filters);
+    if (matched) {
+      const { sums, rows } = shareOfVoiceOf(matched.cols, matched.docs, brands, interval);
+      const result: ShareOfVoice = { totals: shareOfVoiceTotals(brands, sums) };
+      if (interval !== undefined) result.buckets = shareOfVoiceBuckets(brands, rows, interval, filters.fromMs, filters.toMs);
+      return result;
+    }
+    const plan = this.plan(node, filters);
     const where = whereSql([...plan.where, 'x.brand IN (SELECT value FROM json_each(?))']);
     const params = [...plan.params, JSON.stringify(brands)];
     const from = `${plan.from} JOIN mention_brands x ON x.doc = m.doc`;
@@ -460,6 +713,46 @@ export class EmbeddedMentionStore implements MentionStore {
   }
 
   // --- helpers ------------------------------------------------------------------------------
+
+  /**
+   * A page newest first of `docs` (the matches, from the columns) after the cursor's (published,
+   * id): the candidates by instant in code, then their ids from SQLite to order the ties as the
+   * SQL path does (published_at DESC, id DESC, ids in BINARY order).
+   */
+  private newestPage(cols: DocColumns, docs: Int32Array, limit: number, fingerprint: string, after: { k: number; i: string } | undefined): SearchPage {
+    const total = docs.length;
+    let pool = docs;
+    if (after) {
+      const older: number[] = [];
+      const ties: number[] = [];
+      for (const d of docs) {
+        const p = cols.published[d]!;
+        if (p < after.k) older.push(d);
+        else if (p === after.k) ties.push(d);
+      }
+      if (ties.length > 0) {
+        const ids = this.idsOf(ties);
+        for (const d of ties) if (compareBinary(ids.get(d)!, after.i) < 0) older.push(d);
+      }
+      pool = Int32Array.from(older);
+    }
+    const candidates = newestCandidates(cols, pool, limit + 1);
+    const rows = this.prepared('SELECT doc, id, published_at, json FROM mentions WHERE doc IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(Array.from(candidates)),
+    ) as { doc: number; id: string; published_at: number; json: string }[];
+    rows.sort((a, b) => b.published_at - a.published_at || compareBinary(b.id, a.id));
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const result: SearchPage = { hits: page.map((r) => ({ mention: JSON.parse(r.json) as AnalyzedMention })), total };
+    const last = page[page.length - 1];
+    if (more && last) result.nextCursor = encodeCursor({ s: 'n', f: fingerprint, k: last.published_at, i: last.id });
+    return result;
+  }
+
+  private idsOf(docs: readonly number[]): Map<number, string> {
+    const rows = this.prepared('SELECT doc, id FROM mentions WHERE doc IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(docs)) as [number, string][];
+    return new Map(rows);
+  }
 
   private plan(node: QueryNode, f: ResolvedFilters): Plan {
     const q = compileSqlite(node);

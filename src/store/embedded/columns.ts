@@ -1,0 +1,269 @@
+// What every read filters and counts on, one compact column per attribute, indexed by the mention's
+// integer key (mentions.doc), in memory: published instant, tone, source, language, tone label,
+// copy-or-original, brands and semantic fields. Counting, facets, timelines and share of voice over
+// a million mentions are then one loop over typed arrays (a few ms) instead of SQLite joining the
+// mention rows and the side tables for each request. 30 bytes a mention (see docs/embedded-store-speed.md):
+//   published 8 (Float64) + tone 8 (Float64) + source 2 + lang 2 (Uint16 codes) + label 1 + flags 1
+//   (Uint8) + brands 4 + fields 4 (Uint32 bit sets).
+// Brands and fields are bit sets over a dictionary of at most 32 values each; a store with more
+// distinct brands or fields than that says so (`usable` false) and its reads take the SQL path.
+// The columns are loaded from the tables on first read and kept current by the store's own writes;
+// another connection's commit (PRAGMA data_version) makes the store load them again.
+import type Database from 'better-sqlite3';
+
+const ALIVE = 1;
+const COPY = 2;
+/** Docs read per query when loading. */
+const LOAD_RANGE = 65_536;
+/** Bits of a Uint32 bit set. */
+const MAX_SET_VALUES = 32;
+
+/** One mention as the columns hold it. */
+export interface DocRow {
+  doc: number;
+  publishedMs: number;
+  score: number;
+  source: string;
+  lang: string;
+  sentiment: string;
+  duplicate: boolean;
+  brands: readonly string[];
+  fields: readonly string[];
+}
+
+/** Filters as codes: a request's filters resolved against the dictionaries. */
+export interface ColumnFilter {
+  /** Bit of the brand that must be present; 0: any. */
+  brandBit: number;
+  /** Code that must match; -1: any. */
+  source: number;
+  lang: number;
+  sentiment: number;
+  fromMs: number;
+  toMs: number;
+  /** What the flags & COPY must equal: 0 originals, COPY copies, -1 either. */
+  copy: number;
+  /** A filter value no mention has: nothing matches. */
+  none: boolean;
+}
+
+export class Dictionary {
+  readonly values: string[] = [];
+  private readonly codes = new Map<string, number>();
+  code(value: string): number {
+    let c = this.codes.get(value);
+    if (c === undefined) {
+      c = this.values.length;
+      this.codes.set(value, c);
+      this.values.push(value);
+    }
+    return c;
+  }
+  find(value: string): number | undefined {
+    return this.codes.get(value);
+  }
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+export class DocColumns {
+  readonly sources = new Dictionary();
+  readonly langs = new Dictionary();
+  readonly sentiments = new Dictionary();
+  readonly brandNames = new Dictionary();
+  readonly fieldNames = new Dictionary();
+  published = new Float64Array(0);
+  score = new Float64Array(0);
+  source = new Uint16Array(0);
+  lang = new Uint16Array(0);
+  sentiment = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  brands = new Uint32Array(0);
+  fields = new Uint32Array(0);
+  /** One past the highest doc ever set. */
+  end = 0;
+  /** False when a dictionary outgrew its code width: reads must not use these columns. */
+  usable = true;
+
+  /**
+   * Loads every stored mention: the mentions rows, then their brands and fields, by ranges of doc
+   * (all() of a range costs less than stepping row by row, and bounds what a range holds).
+   */
+  static load(db: Database.Database): DocColumns {
+    const c = new DocColumns();
+    const max = (db.prepare('SELECT max(doc) FROM mentions').pluck().get() as number | null) ?? 0;
+    c.grow(max + 1);
+    const mentions = db
+      .prepare('SELECT doc, published_at, sentiment_score, source, lang, sentiment_label, duplicate_of IS NOT NULL FROM mentions WHERE doc >= ? AND doc < ?')
+      .raw();
+    const brands = db.prepare('SELECT doc, brand FROM mention_brands WHERE doc >= ? AND doc < ?').raw();
+    const fields = db.prepare('SELECT doc, field FROM mention_fields WHERE doc >= ? AND doc < ?').raw();
+    for (let lo = 0; lo <= max; lo += LOAD_RANGE) {
+      const hi = lo + LOAD_RANGE;
+      for (const [doc, published, score, source, lang, sentiment, copy] of mentions.all(lo, hi) as [number, number, number, string, string, string, number][]) {
+        c.published[doc] = published;
+        c.score[doc] = score;
+        c.source[doc] = c.sourceCode(source);
+        c.lang[doc] = c.langCode(lang);
+        c.sentiment[doc] = c.sentimentCode(sentiment);
+        c.flags[doc] = ALIVE | (copy ? COPY : 0);
+        if (doc >= c.end) c.end = doc + 1;
+      }
+      for (const [doc, brand] of brands.all(lo, hi) as [number, string][]) c.brands[doc]! |= c.bit(c.brandNames, brand);
+      for (const [doc, field] of fields.all(lo, hi) as [number, string][]) c.fields[doc]! |= c.bit(c.fieldNames, field);
+    }
+    return c;
+  }
+
+  set(row: DocRow): void {
+    const d = row.doc;
+    if (d >= this.published.length) this.grow(Math.max(d + 1, this.published.length * 2, 1024));
+    this.published[d] = row.publishedMs;
+    this.score[d] = row.score;
+    this.source[d] = this.sourceCode(row.source);
+    this.lang[d] = this.langCode(row.lang);
+    this.sentiment[d] = this.sentimentCode(row.sentiment);
+    this.flags[d] = ALIVE | (row.duplicate ? COPY : 0);
+    let brands = 0;
+    for (const b of row.brands) brands |= this.bit(this.brandNames, b);
+    this.brands[d] = brands >>> 0;
+    let fields = 0;
+    for (const f of row.fields) fields |= this.bit(this.fieldNames, f);
+    this.fields[d] = fields >>> 0;
+    if (d >= this.end) this.end = d + 1;
+  }
+
+  delete(doc: number): void {
+    if (doc < this.flags.length) this.flags[doc] = 0;
+  }
+
+  /** A request's filters as codes (see ColumnFilter). */
+  filter(f: { brand?: string; source?: string; lang?: string; sentiment?: string; fromMs?: number; toMs?: number; duplicates: 'exclude' | 'include' | 'only' }): ColumnFilter {
+    let none = false;
+    const code = (dict: Dictionary, value: string | undefined): number => {
+      if (value === undefined) return -1;
+      const c = dict.find(value);
+      if (c === undefined) none = true;
+      return c ?? -1;
+    };
+    let brandBit = 0;
+    if (f.brand !== undefined) {
+      const c = this.brandNames.find(f.brand);
+      if (c === undefined) none = true;
+      else brandBit = (1 << c) >>> 0;
+    }
+    return {
+      brandBit,
+      source: code(this.sources, f.source),
+      lang: code(this.langs, f.lang),
+      sentiment: code(this.sentiments, f.sentiment),
+      fromMs: f.fromMs ?? -Infinity,
+      toMs: f.toMs ?? Infinity,
+      copy: f.duplicates === 'exclude' ? 0 : f.duplicates === 'only' ? COPY : -1,
+      none,
+    };
+  }
+
+  /**
+   * The docs passing the filter, in doc order: among `candidates` (docs in any order, e.g. FTS
+   * rowids), else among every stored mention.
+   */
+  select(filter: ColumnFilter, candidates?: ArrayLike<number>): Int32Array {
+    if (filter.none) return new Int32Array(0);
+    const n = candidates ? candidates.length : this.end;
+    const out = new Int32Array(n);
+    return out.subarray(0, this.scan(filter, candidates, out));
+  }
+
+  /** How many docs pass the filter (as select(...).length, without holding them). */
+  count(filter: ColumnFilter, candidates?: ArrayLike<number>): number {
+    return filter.none ? 0 : this.scan(filter, candidates, undefined);
+  }
+
+  /** The filter loop: how many docs pass, written into `out` when given. */
+  private scan(filter: ColumnFilter, candidates: ArrayLike<number> | undefined, out: Int32Array | undefined): number {
+    const n = candidates ? candidates.length : this.end;
+    let k = 0;
+    const { published, source, lang, sentiment, flags, brands } = this;
+    const { brandBit, fromMs, toMs, copy } = filter;
+    const fs = filter.source;
+    const fl = filter.lang;
+    const ft = filter.sentiment;
+    for (let i = 0; i < n; i++) {
+      const d = candidates ? candidates[i]! : i;
+      const flag = flags[d]!;
+      if ((flag & ALIVE) === 0) continue;
+      if (copy >= 0 && (flag & COPY) !== copy) continue;
+      const p = published[d]!;
+      if (p < fromMs || p >= toMs) continue;
+      if (brandBit !== 0 && (brands[d]! & brandBit) === 0) continue;
+      if (fs >= 0 && source[d] !== fs) continue;
+      if (fl >= 0 && lang[d] !== fl) continue;
+      if (ft >= 0 && sentiment[d] !== ft) continue;
+      if (out) out[k] = d;
+      k++;
+    }
+    return k;
+  }
+
+  private sourceCode(v: string): number {
+    return this.checked(this.sources, v, 0xffff);
+  }
+  private langCode(v: string): number {
+    return this.checked(this.langs, v, 0xffff);
+  }
+  private sentimentCode(v: string): number {
+    return this.checked(this.sentiments, v, 0xff);
+  }
+
+  private checked(dict: Dictionary, value: string, max: number): number {
+    const c = dict.code(value);
+    if (c > max) this.usable = false;
+    return c & max;
+  }
+
+  private bit(dict: Dictionary, value: string): number {
+    const c = dict.code(value);
+    if (c >= MAX_SET_VALUES) {
+      this.usable = false;
+      return 0;
+    }
+    return (1 << c) >>> 0;
+  }
+
+  private grow(size: number): void {
+    const copy = <T extends Float64Array | Uint16Array | Uint8Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.published = copy(this.published, (n) => new Float64Array(n));
+    this.score = copy(this.score, (n) => new Float64Array(n));
+    this.source = copy(this.source, (n) => new Uint16Array(n));
+    this.lang = copy(this.lang, (n) => new Uint16Array(n));
+    this.sentiment = copy(this.sentiment, (n) => new Uint8Array(n));
+    this.flags = copy(this.flags, (n) => new Uint8Array(n));
+    this.brands = copy(this.brands, (n) => new Uint32Array(n));
+    this.fields = copy(this.fields, (n) => new Uint32Array(n));
+  }
+}
+
+/**
+ * SQLite's sum() of REAL values (3.43+): Kahan–Babuška–Neumaier compensated summation, so a sum
+ * here equals the one SQLite computes over the same values (in practice whatever the order).
+ */
+export class CompensatedSum {
+  sum = 0;
+  err = 0;
+  add(r: number): void {
+    const s = this.sum;
+    const t = s + r;
+    if (Math.abs(s) > Math.abs(r)) this.err += s - t + r;
+    else this.err += r - t + s;
+    this.sum = t;
+  }
+  get value(): number {
+    return this.sum + this.err;
+  }
+}
