@@ -14,6 +14,7 @@ import { EmbeddedStoreSchema } from '../store/embedded/config.js';
 import { ElasticsearchStoreSchema } from '../store/elasticsearch/config.js';
 import { BrandAlertsSchema } from '../alerts/config.js';
 import { AlertsDeliverySchema } from '../alerts/notifiers/config.js';
+import { IntendedImageSchema } from '../image/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -61,6 +62,7 @@ export const BrandSchema = z
       ),
     language: LangSchema.optional().describe('Language of what écoute writes for this brand: alert explanations, emails and reports (en or fr; default en).'),
     alerts: BrandAlertsSchema.optional(),
+    intended_image: IntendedImageSchema.optional(),
   })
   .describe('A brand to listen for.');
 

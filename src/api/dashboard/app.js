@@ -4,6 +4,7 @@
 // API's highlighted snippet is rebuilt as text nodes and <mark> elements (see snippetNodes).
 import { fmtDate, fmtNumber, fmtPercent, fmtTone, lang, setLang, t } from './i18n.js';
 import { linkedView, mountAlerts, refreshAlerts } from './alerts.js';
+import { loadImage, resizeImage } from './image.js';
 
 const TOKEN_KEY = 'ecoute.token';
 const FACETS = ['sentiment', 'source', 'lang', 'field'];
@@ -660,6 +661,7 @@ async function refresh() {
     panel(loadShareOfVoice(mine), 'sov'),
     panel(loadFields(mine), 'fields'),
     panel(refreshAlerts(), 'incidents'),
+    panel(loadImage({ api, brand: state.brand, current: () => mine === generation, search: (q) => ($('q').value = q, submitQuery()) }), 'image-chart'),
   ];
   const results = await Promise.allSettled(jobs);
   $('hits').removeAttribute('aria-busy');
@@ -720,6 +722,7 @@ function wire() {
   $('more').addEventListener('click', () => loadMentions(generation, true).catch(reportError));
   window.addEventListener('resize', () => {
     for (const id of ['timeline', 'sov']) window.echarts?.getInstanceByDom($(id))?.resize();
+    resizeImage();
   });
 }
 
@@ -736,6 +739,7 @@ async function start() {
     reportError(error);
     return;
   }
+  // A link from an alert or the image panel (?brand=…&q=…[&from=…&to=…]) opens on that view.
   applyLinkedView(linkedView());
   mountAlerts({ api, brand: () => state.brand, onError: reportError });
   await refresh();

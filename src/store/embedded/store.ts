@@ -48,6 +48,8 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
+import { fieldAuthors } from './field-authors.js';
+import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 import { DocColumns, type DocRow } from './columns.js';
 import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
 import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
@@ -666,6 +668,11 @@ export class EmbeddedMentionStore implements MentionStore {
       `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
     const rows = this.prepared(sql).all(...plan.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
     return fieldStatsOf(rows, total);
+  }
+
+  async fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors> {
+    this.open();
+    return fieldAuthors((sql) => this.prepared(sql), this.plan(resolveQuery(request.query), resolveFilters(request)));
   }
 
   async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
