@@ -1,6 +1,7 @@
 // The `ecoute` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config,
 // with the message on stderr.
 import { Command, CommanderError } from 'commander';
+import { registerAlerts } from './commands/alerts.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerConfig } from './commands/config.js';
 import { registerConnectors } from './commands/connectors.js';
@@ -31,8 +32,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
-  // The `alerts` group is alerts.ts's (list, ack); until it is registered, backtest makes it.
-  addAlertsBacktest(program.commands.find((c) => c.name() === 'alerts') ?? program.command('alerts').description('Alerts: backtest the rules on stored history'));
+  // `ecoute alerts` (list, ack) with the engine's `backtest`.
+  registerAlerts(program, [addAlertsBacktest]);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

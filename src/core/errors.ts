@@ -102,6 +102,7 @@ export const ERROR_CODES = {
   API_ALERT_NOT_FOUND: { stage: 'http', retriable: false },
   API_INCIDENT_NOT_FOUND: { stage: 'http', retriable: false },
   API_ALERTS_UNAVAILABLE: { stage: 'http', retriable: false },
+  ALERT_NOT_FOUND: { stage: 'cli', retriable: false },
   // Issue 12, alerts engine part (src/alerts/ engine, stage, backtest): the alerts stage waits for
   // the index stage to store what it counted; a backtest names a rule the brand does not have.
   ALERTS_WAITING_FOR_INDEX: { stage: 'bus', retriable: true },

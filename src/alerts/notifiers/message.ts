@@ -12,7 +12,7 @@ const STRINGS = {
     updated: 'Incident updated',
     resolved: 'Incident resolved',
     severity: { low: 'low', medium: 'medium', high: 'high', critical: 'critical' } as Record<Severity, string>,
-    metric: { negative_share: 'Negative share', mean_tone: 'Mean tone', volume: 'Mentions', velocity: 'Velocity', unique_authors: 'Unique authors' } as Record<AlertMetric, string>,
+    metric: { negative_share: 'Negative share', mean_tone: 'Mean tone', volume: 'Volume (mentions)', velocity: 'Velocity', unique_authors: 'Unique authors' } as Record<AlertMetric, string>,
     value: 'Value',
     baseline: 'Usual',
     deviation: 'Deviation',
@@ -33,7 +33,7 @@ const STRINGS = {
     updated: 'Incident mis à jour',
     resolved: 'Incident résolu',
     severity: { low: 'faible', medium: 'moyenne', high: 'élevée', critical: 'critique' } as Record<Severity, string>,
-    metric: { negative_share: 'Part négative', mean_tone: 'Tonalité moyenne', volume: 'Mentions', velocity: 'Vélocité', unique_authors: 'Auteurs uniques' } as Record<AlertMetric, string>,
+    metric: { negative_share: 'Part négative', mean_tone: 'Tonalité moyenne', volume: 'Volume (mentions)', velocity: 'Vélocité', unique_authors: 'Auteurs uniques' } as Record<AlertMetric, string>,
     value: 'Valeur',
     baseline: 'Habituel',
     deviation: 'Écart',
@@ -90,7 +90,8 @@ export function formatValue(metric: AlertMetric, value: number, lang: Lang): str
     case 'velocity':
       return `×${nf(2).format(value)}`;
     default:
-      return nf(0).format(value);
+      // A count; a baseline of counts may be a median between two (7.5).
+      return nf(1).format(value);
   }
 }
 

@@ -3,6 +3,7 @@
 // Safety rule: nothing from a mention is ever parsed as HTML. Text goes in with textContent; the
 // API's highlighted snippet is rebuilt as text nodes and <mark> elements (see snippetNodes).
 import { fmtDate, fmtNumber, fmtPercent, fmtTone, lang, setLang, t } from './i18n.js';
+import { linkedView, mountAlerts, refreshAlerts } from './alerts.js';
 
 const TOKEN_KEY = 'ecoute.token';
 const FACETS = ['sentiment', 'source', 'lang', 'field'];
@@ -632,6 +633,16 @@ async function loadFields(mine) {
 
 // --- Putting it together ------------------------------------------------------------------------
 
+/** A link to the dashboard (an alert's "show these mentions") opens on its brand, query and window. */
+function applyLinkedView(view) {
+  if (!view || !state.brands.some((b) => b.id === view.brand)) return;
+  state.brand = view.brand;
+  $('brand').value = view.brand;
+  state.q = view.q;
+  $('q').value = view.q;
+  if (view.from && view.to) state.day = { start: view.from, end: view.to };
+}
+
 async function refresh() {
   const mine = ++generation;
   state.cursor = null;
@@ -648,6 +659,7 @@ async function refresh() {
     panel(loadTerms(mine), 'top-terms'),
     panel(loadShareOfVoice(mine), 'sov'),
     panel(loadFields(mine), 'fields'),
+    panel(refreshAlerts(), 'incidents'),
   ];
   const results = await Promise.allSettled(jobs);
   $('hits').removeAttribute('aria-busy');
@@ -724,6 +736,8 @@ async function start() {
     reportError(error);
     return;
   }
+  applyLinkedView(linkedView());
+  mountAlerts({ api, brand: () => state.brand, onError: reportError });
   await refresh();
 }
 
