@@ -182,7 +182,7 @@ export async function rebuild(engine: AlertEngine, store: MentionStore, brand: s
   const latest = Math.min(end, watermark);
   const decisions: Decision[] = [];
   for (const s of engine.seriesOf(brand)) {
-    const from = Math.floor((latest - s.historyMs) / s.windowMs) * s.windowMs;
+    const from = Math.floor(((Number.isFinite(latest) ? latest : end) - s.historyMs) / s.windowMs) * s.windowMs;
     engine.beginAt(brand, s.index, from);
     const only = { brand, seriesIndex: s.index };
     const recent = latest - 2 * s.windowMs - s.graceMs;

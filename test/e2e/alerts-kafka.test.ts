@@ -72,7 +72,6 @@ brands:
       await publish(bus, all.slice(secondHalf));
       await caughtUp(() => alerts);
       const events = (await bus.read('alerts', {})).map((r) => JSON.parse(r.value) as IncidentEvent);
-      if (process.env.DEBUG_ALERTS) console.log((alerts as unknown as { errTail: string }).errTail);
       expect(events.filter((e) => e.kind === 'opened').map((e) => [e.alert?.rule, e.alert?.windowStart])).toEqual([['tone-drop', new Date(DROP).toISOString()]]);
       expect(events.filter((e) => e.kind !== 'resolved')).toHaveLength(1);
       alerts.kill('SIGTERM');
