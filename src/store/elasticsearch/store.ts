@@ -32,7 +32,7 @@ import type {
   TimelineRequest,
   TopTermsRequest,
 } from '../types.js';
-import { facets, fieldStats, shareOfVoice, timeline, topTerms } from './aggregations.js';
+import { facets, fieldStats, shareOfVoice, timeline, topTerms, uniqueAuthors } from './aggregations.js';
 import { upsert } from './bulk.js';
 import { LOOKUP_CHUNK, resolveConfig, type ElasticsearchMentionStoreOptions } from './options.js';
 import { eraseAuthor } from './erase.js';
@@ -161,6 +161,11 @@ export class ElasticsearchMentionStore implements MentionStore {
   }
 
   // --- search and aggregations ---------------------------------------------------------------
+
+  async uniqueAuthors(filters: SearchFilters & { query?: string } = {}): Promise<number> {
+    this.service.open();
+    return uniqueAuthors(this.service, filters);
+  }
 
   async search(request: SearchRequest): Promise<SearchPage> {
     this.service.open();
