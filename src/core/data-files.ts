@@ -55,6 +55,14 @@ export const DATA_FILES: readonly DataFileKind[] = [
     resetCost: 'a signed webhook request seen in the last tolerance_ms could be accepted again',
     applicationId: 0x65630005,
   },
+  // Issue 13, reports part.
+  {
+    name: 'reports',
+    file: 'reports.sqlite',
+    holds: 'the report delivery log (which scheduled report went where)',
+    resetCost: 'the last scheduled report of each schedule may be sent once more at the next start',
+    applicationId: 0x65630010,
+  },
 ];
 
 export const MANIFEST_FILE = 'data-files.json';
