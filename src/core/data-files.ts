@@ -55,6 +55,13 @@ export const DATA_FILES: readonly DataFileKind[] = [
     resetCost: 'a signed webhook request seen in the last tolerance_ms could be accepted again',
     applicationId: 0x65630005,
   },
+  {
+    name: 'alerts',
+    file: 'alerts.sqlite',
+    holds: 'alerts, incidents, acknowledgements, feedback and the notifiers\' delivery log',
+    resetCost: 'past alerts and incidents are forgotten, and an alert already sent may be sent again if its mentions are replayed',
+    applicationId: 0x65630006,
+  },
   // Issue 13, reports part.
   {
     name: 'reports',
