@@ -92,7 +92,7 @@ export const ReportScheduleSchema = z
   })
   .describe('A scheduled report of the brand.');
 
-export const ReportSchedulesSchema = z.array(ReportScheduleSchema).default([]).describe('Scheduled reports of the brand (see docs/reports.md).');
+export const ReportSchedulesSchema = z.array(ReportScheduleSchema).optional().describe('Scheduled reports of the brand (see docs/reports.md).');
 
 export type ReportSchedule = z.output<typeof ReportScheduleSchema>;
 export type ReportDelivery = z.output<typeof ReportDeliverySchema>;
