@@ -5,6 +5,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerConfig } from './commands/config.js';
 import { registerConnectors } from './commands/connectors.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerImage } from './commands/image.js';
 import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerAnalyze(program);
   registerSearch(program);
+  registerImage(program);
   registerExport(program);
   registerServe(program);
   registerSentiment(program);

@@ -1,5 +1,6 @@
 // Cross-checks of a config, run by load.ts after the schema, so one run lists every problem.
 import { parseBrandQuery } from '../streams/brands.js';
+import { intendedImageProblems } from '../image/config.js';
 
 /**
  * Checks the schema alone cannot express: queries that parse (and name only fields known when
@@ -17,6 +18,7 @@ export function crossChecks(data: unknown): string[] {
       if (ids.has(brand.id)) problems.push(`brands[${i}].id: duplicate brand id "${brand.id}"`);
       ids.add(brand.id);
     }
+    problems.push(...intendedImageProblems(brand, i));
     for (const key of ['query', 'exclude'] as const) {
       const query = brand[key];
       if (typeof query !== 'string') continue;

@@ -13,6 +13,7 @@ import { KafkaBusSchema } from '../streams/bus/kafka/config.js';
 import { EmbeddedStoreSchema } from '../store/embedded/config.js';
 import { ElasticsearchStoreSchema } from '../store/elasticsearch/config.js';
 import { ReportSchedulesSchema } from '../reports/config.js';
+import { IntendedImageSchema } from '../image/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -60,6 +61,7 @@ export const BrandSchema = z
       .describe(
         'Semantic fields of this brand, added to the shipped ones (config/lexicons/fields/), applied to the mentions that match the brand (a mention matching several brands gets the fields of all of them). A new name adds a field, e.g. barista_app: { en: [app, bluetooth], fr: [appli] }; a shipped name (price, quality, product, service_support, delivery, ethics_environment, innovation, trust_security, sincerity, excitement, competence, sophistication, ruggedness) overrides that field.',
       ),
+    intended_image: IntendedImageSchema.optional(),
   })
   .describe('A brand to listen for.');
 

@@ -91,6 +91,9 @@ export const ERROR_CODES = {
   API_RATE_LIMITED: { stage: 'http', retriable: true },
   API_NOT_READY: { stage: 'http', retriable: true },
   API_DASHBOARD_MISSING: { stage: 'http', retriable: false },
+  // The perceived-versus-intended image (src/image, issue 13).
+  IMAGE_UNKNOWN_BRAND: { stage: 'query', retriable: false },
+  IMAGE_NO_FIELDS: { stage: 'analyze', retriable: false },
   UNEXPECTED: { stage: 'internal', retriable: false },
   // Issue 13, reports part (src/reports): a period or format the report cannot read, a render
   // (headless Chromium) that failed, a delivery (folder, email, webhook) that did not go through.

@@ -206,7 +206,47 @@ export interface MentionStore {
    * "unique authors": one loud person is one author).
    */
   uniqueAuthors(filters?: SearchFilters & { query?: string }): Promise<number>;
+  /** Per semantic field, each author counted once (mentions, authors, their mean tones): the perceived image. */
+  fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors>;
   /** GDPR: deletes every mention of the author; returns how many. */
   eraseAuthor(authorKey: string): Promise<number>;
   close(): Promise<void>;
 }
+
+// --- Per-author field stats (issue 13, the perceived image; src/store/field-authors.ts) ---------
+
+export interface FieldAuthorsRequest extends SearchFilters {
+  query?: string;
+}
+
+/**
+ * One semantic field over the matching mentions, each author counted once: an author's tone on
+ * the field is the mean of their mentions' tones on it, so one loud person weighs as one voice.
+ */
+export interface FieldAuthorStat {
+  field: string;
+  /** Matching mentions holding the field. */
+  mentions: number;
+  /** Distinct authors (authorKey) of those mentions. */
+  authors: number;
+  /** Authors with a tone on the field, and the sum of their mean tones (the mean is toneSum / tonedAuthors). */
+  tonedAuthors: number;
+  toneSum: number;
+  /**
+   * The authors' mean tones as a histogram, for resampling: [bin, authors] pairs sorted by bin, bin
+   * = round((tone + 1) × 100), 0..200 (tone −1 → 0, 0 → 100, +1 → 200). Sums to tonedAuthors.
+   */
+  tones: [number, number][];
+}
+
+export interface FieldAuthors {
+  /** Matching mentions (with or without a field). */
+  mentions: number;
+  /** Distinct authors of the matching mentions. */
+  authors: number;
+  /** Fields sorted by authors desc, then name. */
+  fields: FieldAuthorStat[];
+}
+
+/** Width of FieldAuthorStat.tones bins on the −1..1 tone scale. */
+export const TONE_BIN_WIDTH = 0.01;

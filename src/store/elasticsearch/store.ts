@@ -40,6 +40,8 @@ import { clusterHealth, putSchema } from './health.js';
 import { filteredQuery } from './request-builder.js';
 import { search } from './search.js';
 import { Service } from './service.js';
+import { fieldAuthors } from './field-authors.js';
+import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 
 export type { ElasticsearchMentionStoreOptions, RefreshOnWrite } from './options.js';
 
@@ -194,6 +196,11 @@ export class ElasticsearchMentionStore implements MentionStore {
   async fieldStats(request: FieldStatsRequest): Promise<FieldStat[]> {
     this.service.open();
     return fieldStats(this.service, request);
+  }
+
+  async fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors> {
+    this.service.open();
+    return fieldAuthors(this.service, request);
   }
 
   async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {

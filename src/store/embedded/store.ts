@@ -46,6 +46,8 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
+import { fieldAuthors } from './field-authors.js';
+import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -424,6 +426,11 @@ export class EmbeddedMentionStore implements MentionStore {
       `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
     const rows = this.prepared(sql).all(...plan.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
     return fieldStatsOf(rows, total);
+  }
+
+  async fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors> {
+    this.open();
+    return fieldAuthors((sql) => this.prepared(sql), this.plan(resolveQuery(request.query), resolveFilters(request)));
   }
 
   async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
