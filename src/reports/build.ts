@@ -6,6 +6,7 @@ import type { AlertQuery } from '../alerts/store/types.js';
 import type { Alert, Incident } from '../alerts/types.js';
 import type { BrandConfig } from '../config/schema.js';
 import { EcouteError, errorMessage } from '../core/errors.js';
+import { analyzeImage } from '../image/index.js';
 import type { ImageAnalysis, ImageRequest } from '../image/types.js';
 import type { Interval, MentionStore, SearchFilters } from '../store/types.js';
 import { measuredAccuracy, sourceNotes } from './methodology.js';
@@ -128,8 +129,8 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
   const [timeline, sov, topTerms, emergingTerms, positives, negatives, alerts, image] = await Promise.all([
     store.timeline({ ...filters, interval }),
     store.shareOfVoice({ from: period.from, to: period.to, brands: [brand.id, ...competitors] }),
-    store.topTerms({ ...filters, size: 15 }),
-    store.significantTerms({ brand: brand.id, from: period.from, to: period.to, size: 10 }),
+    store.topTerms({ ...filters, size: 40 }),
+    store.significantTerms({ brand: brand.id, from: period.from, to: period.to, size: 30 }),
     store.search({ ...filters, sentiment: 'positive', limit: 100 }),
     store.search({ ...filters, sentiment: 'negative', limit: 100 }),
     alertsOf(sources, brand.id, period),
@@ -141,8 +142,10 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
     ...base,
     timeline: { interval, buckets: timeline },
     shareOfVoice: sov.totals.map((s) => ({ ...s, name: nameOf(s.brand) })),
-    topTerms,
-    emergingTerms: emergingTerms.filter((term) => term.score > 3.84 && term.mentions > term.backgroundMentions),
+    topTerms: readableTerms(topTerms, brand).sort((a, b) => b.mentions - a.mentions || a.label.localeCompare(b.label)).slice(0, 12),
+    emergingTerms: readableTerms(emergingTerms, brand)
+      .filter((term) => term.score > 3.84 && term.mentions > term.backgroundMentions)
+      .slice(0, 10),
     image: image && 'a' in image ? image.a : null,
     ...(image && 'e' in image && { imageError: image.e }),
     notable: { positive: notable(positives.hits, 1), negative: notable(negatives.hits, -1) },
@@ -150,6 +153,22 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
     breakdown: { sources: breakdownSources, languages: shares(now.facets.lang, now.volume), sentiment: shares(now.facets.sentiment, now.volume) },
     methodology: { accuracy: base.methodology.accuracy, sources: sourceNotes(breakdownSources, lang) },
   };
+}
+
+/**
+ * Terms as people read them: the brand's own name ("acme", "acme corp") says nothing about what is
+ * said of it, and two lemma keys with one label ("barista") are one term to a reader.
+ */
+function readableTerms<T extends { term: string; label: string }>(terms: T[], brand: BrandConfig): T[] {
+  const words = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
+  const own = new Set([...words(brand.name), ...words(brand.id), ...words(brand.query).filter((w) => !['and', 'or', 'not'].includes(w))]);
+  const seen = new Set<string>();
+  return terms.filter((t) => {
+    const label = t.label.toLowerCase();
+    if (seen.has(label) || words(t.label).some((w) => own.has(w)) || words(t.term).some((w) => own.has(w))) return false;
+    seen.add(label);
+    return true;
+  });
 }
 
 async function alertsOf(sources: ReportSources, brand: string, period: Period): Promise<ReportData['alerts']> {
@@ -161,4 +180,9 @@ async function alertsOf(sources: ReportSources, brand: string, period: Period): 
     alerts: alerts.items.map((a) => ({ id: a.id, rule: a.rule, metric: a.metric, severity: a.severity, windowStart: a.windowStart, firedAt: a.firedAt, summary: a.explanation.summary })),
     incidents: incidents.items.map((i) => ({ id: i.id, status: i.status, severity: i.severity, openedAt: i.openedAt, ...(i.resolvedAt !== undefined && { resolvedAt: i.resolvedAt }), summary: i.summary })),
   };
+}
+
+/** The usual sources: the store, the brands, the alert store if there is one, and analyzeImage on the same store. */
+export function reportSources(store: MentionStore, brands: readonly BrandConfig[], alerts?: ReportSources['alerts']): ReportSources {
+  return { store, brands, alerts, image: (request) => analyzeImage(store, brands, request) };
 }

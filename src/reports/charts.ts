@@ -20,7 +20,8 @@ function render(option: echarts.EChartsOption, width: number, height: number): s
 
 export function timelineChart(data: ReportData, width = 720, height = 260): string {
   const s = t(data.lang);
-  const f = formatters(data.lang, data.period.timeZone);
+  // The store's buckets are UTC days and hours: labelled in UTC, so a bar's date is the day it counts.
+  const f = formatters(data.lang, 'UTC');
   const hourly = data.timeline.interval === 'hour';
   const labels = data.timeline.buckets.map((b) => (hourly ? f.dateTime(b.start) : f.date(b.start)));
   return render(
@@ -78,11 +79,14 @@ export function imageChart(data: ReportData, fields: FieldImage[], width = 720, 
   const s = t(data.lang);
   const rows = [...fields].reverse();
   const intended = data.image?.intended !== null && data.image?.intended !== undefined;
+  const top = Math.max(0.05, ...rows.map((r) => Math.max(r.shareCi[1], r.intendedShare ?? 0)));
+  // Axis end: the next 10 % above the largest bar or whisker.
+  const max = Math.min(1, Math.ceil((top * 1.05) / 0.1) * 0.1);
   return render(
     {
       grid: { left: 150, right: 40, top: 28, bottom: 24 },
       legend: { top: 0, data: intended ? [s.intended, s.perceived] : [s.perceived], textStyle: { fontSize: 11 } },
-      xAxis: { type: 'value', min: 0, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %`, fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
+      xAxis: { type: 'value', min: 0, max, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)} %`, fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
       yAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { fontSize: 11 } },
       series: [
         ...(intended ? [{ name: s.intended, type: 'bar' as const, data: rows.map((r) => r.intendedShare ?? 0), itemStyle: { color: PALETTE.intended }, barGap: '10%' }] : []),
@@ -91,6 +95,7 @@ export function imageChart(data: ReportData, fields: FieldImage[], width = 720, 
           type: 'custom',
           name: 'ci',
           data: rows.map((r, i) => [i, r.shareCi[0], r.shareCi[1]]),
+          encode: { y: 0, x: [1, 2] },
           renderItem: (_params, api) => {
             const y = api.value(0);
             const low = api.coord([api.value(1), y]);

@@ -38,7 +38,8 @@ export function renderMarkdown(data: ReportData): string {
   if ((data.image?.summary.length ?? 0) > 0) out.push('');
 
   out.push(`## ${escapeMd(s.timeline)}`, '', `| | ${escapeMd(s.mentions)} | ${escapeMd(s.tone)} |`, '|---|---:|---:|');
-  for (const b of data.timeline.buckets) out.push(`| ${data.timeline.interval === 'hour' ? f.dateTime(b.start) : f.date(b.start)} | ${f.int(b.count)} | ${f.signed(b.meanTone)} |`);
+  const utc = formatters(data.lang, 'UTC');
+  for (const b of data.timeline.buckets) out.push(`| ${data.timeline.interval === 'hour' ? utc.dateTime(b.start) : utc.date(b.start)} | ${f.int(b.count)} | ${f.signed(b.meanTone)} |`);
   out.push('');
   if (data.shareOfVoice.length > 1) {
     out.push(`## ${escapeMd(s.shareOfVoice)}`, '', `| ${escapeMd(s.brand)} | ${escapeMd(s.mentions)} | ${escapeMd(s.share)} | ${escapeMd(s.toneWeightedShare)} |`, '|---|---:|---:|---:|');

@@ -40,6 +40,7 @@ const COVERS: Record<ReportLang, Record<string, string>> = {
     appstore: 'App Store reviews of the configured apps and countries',
     webhook: 'what your own systems push to écoute (CRM, support desk, forms)',
     file: 'mention files imported with `ecoute ingest` or a file connector',
+    trustpilot: 'Trustpilot reviews of the brand, imported or pushed to écoute',
   },
   fr: {
     rss: 'sites d’actualité et blogs, par les flux RSS et Atom configurés',
@@ -51,6 +52,7 @@ const COVERS: Record<ReportLang, Record<string, string>> = {
     appstore: 'avis App Store des applications et pays configurés',
     webhook: 'ce que vos propres systèmes envoient à écoute (CRM, service client, formulaires)',
     file: 'fichiers de mentions importés par `ecoute ingest` ou un connecteur de fichiers',
+    trustpilot: 'avis Trustpilot sur la marque, importés ou envoyés à écoute',
   },
 };
 
