@@ -2,7 +2,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openAlertStore } from '../../alerts/store/index.js';
+import { ALERTS_FILE, openAlertStore, type AlertStore } from '../../alerts/store/index.js';
+import type { Config } from '../../config/schema.js';
 import { openStore } from '../../app/runtime.js';
 import { buildReport, parseFormat, parsePeriod, renderReport, reportSources, type ReportLang } from '../../reports/index.js';
 import { readConfig, UsageError } from '../context.js';
@@ -17,6 +18,12 @@ interface ReportOptions {
   out?: string;
   lang?: string;
   timeZone?: string;
+}
+
+/** The alert store the reports list alerts from; none yet (alerts never ran on this data): undefined, and reports say there were no alerts. */
+export async function openReportAlerts(config: Readonly<Config>): Promise<AlertStore | undefined> {
+  if (config.store.type === 'embedded' && !existsSync(join(resolve(config.data_dir), ALERTS_FILE))) return undefined;
+  return openAlertStore(config);
 }
 
 export function registerReport(program: Command): void {
@@ -47,8 +54,7 @@ export function registerReport(program: Command): void {
         throw new UsageError(`--brand: no brand "${options.brand}" in the config (brands: ${config.brands.map((b) => b.id).join(', ') || 'none'})`);
       }
       const store = await openStore(config);
-      // No alert store yet (alerts never ran on this data): the report says there were no alerts.
-      const alerts = config.store.type === 'embedded' && !existsSync(join(resolve(config.data_dir), 'alerts.sqlite')) ? undefined : await openAlertStore(config);
+      const alerts = await openReportAlerts(config);
       try {
         const data = await buildReport(reportSources(store, config.brands, alerts), { brand: options.brand!, period, timeZone, lang: options.lang as ReportLang | undefined });
         const rendered = await renderReport(data, format);
