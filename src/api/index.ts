@@ -15,6 +15,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
+import { reportRoutes } from './routes/report.js';
 
 export type { ApiDeps } from './context.js';
 export { loadTokens, TOKEN_FILE, type ApiTokens } from './auth.js';
@@ -47,6 +48,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await brandRoutes(app, deps);
     await mentionRoutes(app, deps);
     await queryRoutes(app, deps);
+    await reportRoutes(app, deps);
     await dashboardRoutes(app, deps);
   };
 }
