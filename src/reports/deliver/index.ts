@@ -107,5 +107,5 @@ async function toWebhook(d: Extract<ReportDelivery, { type: 'webhook' }>, report
     signal: AbortSignal.timeout(d.timeout_ms),
   });
   await response.body?.cancel();
-  if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
+  if (!response.ok) throw new EcouteError('REPORT_DELIVERY_FAILED', `the webhook answered ${response.status}`);
 }
