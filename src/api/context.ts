@@ -7,6 +7,7 @@ import { HttpError } from '../http/errors.js';
 import { parseQuery } from '../query/index.js';
 import type { MentionStore, SearchFilters } from '../store/types.js';
 import type { ApiToken, Scope } from './auth.js';
+import type { AlertStore } from '../alerts/store/types.js';
 
 export interface ApiDeps {
   store: MentionStore;
@@ -15,6 +16,8 @@ export interface ApiDeps {
   /** Resolves when the bus and the store answer; rejects with a reason naming which does not. */
   ready(): Promise<void>;
   rateLimitPerMinute: number;
+  /** Alerts and incidents (routes/alerts.ts); without it those routes answer 503 API_ALERTS_UNAVAILABLE. */
+  alertStore?: AlertStore;
   /** The dashboard's folder (default: src/api/dashboard of the package). */
   dashboardDir?: string;
   log: Logger;

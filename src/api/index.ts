@@ -10,6 +10,7 @@ import { authorize } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { handleApiError } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
@@ -49,6 +50,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await mentionRoutes(app, deps);
     await queryRoutes(app, deps);
     await reportRoutes(app, deps);
+    await alertRoutes(app, deps);
     await dashboardRoutes(app, deps);
   };
 }

@@ -25,7 +25,7 @@ async function probe(what: string, work: () => Promise<unknown>): Promise<void> 
   }
 }
 
-export type ApiRuntime = Pick<Runtime, 'config' | 'dataDir' | 'store'> & { bus?: Runtime['bus'] };
+export type ApiRuntime = Pick<Runtime, 'config' | 'dataDir' | 'store'> & { bus?: Runtime['bus']; alertStore?: Runtime['alertStore'] };
 
 /** Mounts the API on `server` (before it listens); returns the tokens, with the generated one if any. */
 export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): ApiTokens {
@@ -34,6 +34,7 @@ export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): 
   server.register(
     apiPlugin({
       store: runtime.store,
+      ...(runtime.alertStore && { alertStore: runtime.alertStore }),
       brands: config.brands,
       tokens: tokens.tokens,
       rateLimitPerMinute: config.api.rate_limit_per_minute,

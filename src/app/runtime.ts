@@ -13,6 +13,7 @@ import type { Bus } from '../streams/bus/types.js';
 import { EmbeddedMentionStore } from '../store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../store/elasticsearch/index.js';
 import type { MentionStore } from '../store/types.js';
+import { openAlertStore, type AlertStore } from '../alerts/store/index.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -22,6 +23,8 @@ export interface Runtime {
   cursors: CursorStore;
   /** Connector status, beside the cursors, for `ecoute connectors status` in another process. */
   statusStore: StatusStore;
+  /** Alerts, incidents and the notifiers' delivery log (data_dir/alerts.sqlite, or Elasticsearch). */
+  alertStore: AlertStore;
   authorKeySecret: string;
   close(): Promise<void>;
 }
@@ -95,12 +98,13 @@ export async function openRuntime(config: Readonly<Config>, options: PrepareOpti
     opened.push(value);
     return value;
   };
-  let bus: Bus, store: MentionStore, cursors: SqliteCursorStore, statusStore: SqliteStatusStore;
+  let bus: Bus, store: MentionStore, cursors: SqliteCursorStore, statusStore: SqliteStatusStore, alertStore: AlertStore;
   try {
     bus = await open(() => openBus(config));
     store = await open(() => openStore(config));
     cursors = await open(() => new SqliteCursorStore(join(dataDir, 'connectors.sqlite')));
     statusStore = await open(() => new SqliteStatusStore(join(dataDir, 'connectors.sqlite')));
+    alertStore = await open(() => openAlertStore(config));
   } catch (error) {
     for (const o of opened.reverse()) await Promise.resolve(o.close()).catch(() => undefined);
     throw error;
@@ -112,12 +116,14 @@ export async function openRuntime(config: Readonly<Config>, options: PrepareOpti
     store,
     cursors,
     statusStore,
+    alertStore,
     authorKeySecret: authorKeySecret(dataDir),
     async close() {
       await bus.close();
       await store.close();
       cursors.close();
       statusStore.close();
+      await alertStore.close();
     },
   };
 }

@@ -10,6 +10,9 @@ import { brandMatcher } from '../streams/brands.js';
 import type { Bus } from '../streams/bus/types.js';
 import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
+import { alertsStarter } from './alerts-stage.js';
+import { startAlertDelivery } from './alert-delivery.js';
+import type { AlertStore } from '../alerts/store/types.js';
 
 export interface StageRuntime {
   config: Readonly<Config>;
@@ -17,6 +20,8 @@ export interface StageRuntime {
   /** Needed by the index stage only: an analyze-only worker has none. */
   store?: MentionStore | undefined;
   authorKeySecret: string;
+  /** The alerts stage's store; opened from the config when absent (a worker). */
+  alertStore?: AlertStore | undefined;
 }
 
 /** Starts these stages in this process; `stop()` drains them, then closes what was opened for them. */
@@ -39,18 +44,25 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       fingerprints,
     };
   }
+  const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;
   let running: RunningStages;
+  let delivery: RunningStages | undefined;
   try {
-    running = startStages({ bus: runtime.bus, store: runtime.store, analyze }, log, stages);
+    running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start }, log, stages);
+    // The notify stage (incident events → notifiers), beside the alert engine.
+    if (stages.includes('alerts')) delivery = startAlertDelivery(runtime, log);
   } catch (error) {
     void fingerprints?.close();
+    void alerts?.close();
     throw error;
   }
   return {
-    failed: running.failed,
+    failed: delivery ? Promise.race([running.failed, delivery.failed]) : running.failed,
     async stop() {
       await running.stop();
+      await delivery?.stop();
       await fingerprints?.close();
+      await alerts?.close();
     },
   };
 }

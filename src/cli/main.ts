@@ -1,6 +1,7 @@
 // The `ecoute` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config,
 // with the message on stderr.
 import { Command, CommanderError } from 'commander';
+import { registerAlerts } from './commands/alerts.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerConfig } from './commands/config.js';
 import { registerConnectors } from './commands/connectors.js';
@@ -34,6 +35,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
+  // H4's `ecoute alerts backtest` (src/cli/commands/alerts-backtest.ts) goes in this list when merged.
+  registerAlerts(program, []);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -14,6 +14,8 @@ import { EmbeddedStoreSchema } from '../store/embedded/config.js';
 import { ElasticsearchStoreSchema } from '../store/elasticsearch/config.js';
 import { ReportSchedulesSchema } from '../reports/config.js';
 import { IntendedImageSchema } from '../image/config.js';
+import { BrandAlertsSchema } from '../alerts/config.js';
+import { AlertsDeliverySchema } from '../alerts/notifiers/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -53,7 +55,6 @@ export const BrandSchema = z
       .describe('Boolean query deciding which mentions are about the brand: words, "phrases", AND, OR, NOT, parentheses, and the fields lang:, source:, author:, title:, site:, rating:, date: (brand:, sentiment:, field: and flag: are not known yet when brands are matched).'),
     exclude: z.string().min(1).optional().describe('Boolean query of noise: mentions matching it are not about the brand (same language and fields as query).'),
     competitors: z.array(z.string()).default([]).describe('Ids of brands in this file that compete with this one.'),
-    language: z.enum(['en', 'fr']).optional().describe('Language of the brand\'s reports and alert messages: en or fr (default en).'),
     reports: ReportSchedulesSchema,
     fields: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case field name'), BrandFieldSchema)
@@ -62,6 +63,8 @@ export const BrandSchema = z
         'Semantic fields of this brand, added to the shipped ones (config/lexicons/fields/), applied to the mentions that match the brand (a mention matching several brands gets the fields of all of them). A new name adds a field, e.g. barista_app: { en: [app, bluetooth], fr: [appli] }; a shipped name (price, quality, product, service_support, delivery, ethics_environment, innovation, trust_security, sincerity, excitement, competence, sophistication, ruggedness) overrides that field.',
       ),
     intended_image: IntendedImageSchema.optional(),
+    language: LangSchema.optional().describe('Language of what écoute writes for this brand: alert explanations, emails and reports (en or fr; default en).'),
+    alerts: BrandAlertsSchema.optional(),
   })
   .describe('A brand to listen for.');
 
@@ -127,6 +130,7 @@ export const ConfigSchema = z
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
     api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
     privacy: PrivacySchema.default({ keep_author_handles: false }),
+    alerts: AlertsDeliverySchema.default({ notifiers: [] }),
   })
   .describe('écoute configuration');
 

@@ -5,7 +5,7 @@
 // 'http' is écoute's HTTP host (src/http); 'services' is the development launcher of Kafka and
 // Elasticsearch (src/services); 'internal' is a broken invariant or a failure écoute has no code
 // for: a bug to report.
-export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http' | 'services' | 'reports' | 'internal';
+export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http' | 'services' | 'reports' | 'internal' | 'notify';
 
 export const ERROR_CODES = {
   CONFIG_NOT_FOUND: { stage: 'config', retriable: false },
@@ -101,6 +101,21 @@ export const ERROR_CODES = {
   REPORT_BAD_FORMAT: { stage: 'reports', retriable: false },
   REPORT_RENDER_FAILED: { stage: 'reports', retriable: true },
   REPORT_DELIVERY_FAILED: { stage: 'reports', retriable: true },
+  // Issue 12, alerts delivery part (src/alerts/store, src/alerts/notifiers, src/api/routes/alerts.ts):
+  // a notifier's receiver refused or could not be reached, its credential is missing, and the API's
+  // answers about alerts and incidents.
+  NOTIFY_HTTP: { stage: 'notify', retriable: true },
+  NOTIFY_UNREACHABLE: { stage: 'notify', retriable: true },
+  NOTIFY_SMTP: { stage: 'notify', retriable: true },
+  NOTIFY_CONFIG: { stage: 'notify', retriable: false },
+  API_ALERT_NOT_FOUND: { stage: 'http', retriable: false },
+  API_INCIDENT_NOT_FOUND: { stage: 'http', retriable: false },
+  API_ALERTS_UNAVAILABLE: { stage: 'http', retriable: false },
+  ALERT_NOT_FOUND: { stage: 'cli', retriable: false },
+  // Issue 12, alerts engine part (src/alerts/ engine, stage, backtest): the alerts stage waits for
+  // the index stage to store what it counted; a backtest names a rule the brand does not have.
+  ALERTS_WAITING_FOR_INDEX: { stage: 'bus', retriable: true },
+  ALERTS_RULE_UNKNOWN: { stage: 'config', retriable: false },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

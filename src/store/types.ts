@@ -174,6 +174,38 @@ export interface ShareOfVoice {
   buckets?: { start: string; counts: Record<string, number> }[];
 }
 
+export interface SignalScanRequest {
+  brand: string;
+  /** Inclusive lower bound on publishedAt (ISO 8601). */
+  from: string;
+  /** Exclusive upper bound on publishedAt (ISO 8601). */
+  to: string;
+  /** Only the mentions matching this query (query language). */
+  query?: string;
+  /** Largest page, default 5000. */
+  pageSize?: number;
+}
+
+/** One mention as the alert engine needs it: no lemmas, no JSON to parse, the text cut short. */
+export interface MentionSignal {
+  id: string;
+  publishedMs: number;
+  authorKey: string;
+  score: number;
+  label: SentimentLabel;
+  lang: string;
+  source: string;
+  /** Semantic fields present (hits > 0). */
+  fields: string[];
+  /** Term keys (each once) and, where it differs, the label shown for it. */
+  terms: string[];
+  labels?: Record<string, string>;
+  duplicateOf?: string;
+  /** Title and text, cut to 300 characters (for an alert's examples). */
+  text: string;
+  url?: string;
+}
+
 export interface MentionStore {
   ensureSchema(): Promise<void>;
   /** Idempotent by mention id; one result per item, in input order; never throws for one bad item. */
@@ -210,6 +242,8 @@ export interface MentionStore {
   fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors>;
   /** GDPR: deletes every mention of the author; returns how many. */
   eraseAuthor(authorKey: string): Promise<number>;
+  /** Compact records of a brand's mentions (copies included), oldest first, in pages: what alerts replay (restart, backtest). */
+  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]>;
   close(): Promise<void>;
 }
 

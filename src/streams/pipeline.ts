@@ -12,8 +12,9 @@ import { reached } from './bus/types.js';
 import { INDEX_GROUP, startIndexStage } from './index-stage.js';
 import { NearDuplicateDetector, type FingerprintStore } from './near-duplicates/index.js';
 
-export type StageName = 'analyze' | 'index';
-export const STAGES: readonly StageName[] = ['analyze', 'index'];
+// 'alerts' (the engine and the notify stage, src/alerts/) is built by the composition root (src/app/stages.ts).
+export type StageName = 'analyze' | 'index' | 'alerts';
+export const STAGES: readonly StageName[] = ['analyze', 'index', 'alerts'];
 
 export interface RunningStages {
   stop(): Promise<void>;
@@ -32,6 +33,8 @@ export interface StageDeps {
   bus: Bus;
   store?: MentionStore | undefined;
   analyze?: AnalyzeDeps | undefined;
+  /** Starts the alerts stage (src/alerts, built by the composition root). */
+  alerts?: ((onError: (error: unknown) => void) => Consumer) | undefined;
 }
 
 export function startStages(deps: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
@@ -61,6 +64,11 @@ export function startStages(deps: StageDeps, log: Logger, stages: readonly Stage
     if (!deps.store) throw new EcouteError('INTERNAL_INVARIANT', 'the index stage needs a store');
     names.push('index');
     started.push(startIndexStage({ bus: deps.bus, store: deps.store, onError: warn('index') }));
+  }
+  if (stages.includes('alerts')) {
+    if (!deps.alerts) throw new EcouteError('INTERNAL_INVARIANT', 'the alerts stage needs its stores');
+    names.push('alerts');
+    started.push(deps.alerts(warn('alerts')));
   }
   // A consumer retries what may pass (a failed batch, a full disk, a busy file); it ends only on
   // what will not (a data file found damaged): the stage then fails, naming the cause.

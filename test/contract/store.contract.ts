@@ -6,6 +6,7 @@ import type { AnalyzedMention } from '../../src/core/types.js';
 import type { MentionStore, SearchRequest } from '../../src/store/types.js';
 import { copyOf, makeMention } from '../helpers/mentions.js';
 import { QUERY_TABLE, tableMentions } from '../helpers/query-table.js';
+import { signalsContract } from './signals.contract.js';
 
 /** A small bilingual corpus, January 2026 (Monday the 5th and Monday the 12th start two weeks). */
 function corpus(): AnalyzedMention[] {
@@ -96,6 +97,7 @@ const NEWEST = [...corpus()].sort((a, b) => b.publishedAt.localeCompare(a.publis
 const sorted = (ids: string[]) => [...ids].sort();
 
 export function storeContract(name: string, makeStore: () => Promise<MentionStore>): void {
+  signalsContract(name, makeStore);
   /** A fresh store holding the corpus, for one describe block. */
   function withCorpus(): { store: () => MentionStore } {
     let store: MentionStore | undefined;

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isEcouteError } from '../../core/errors.js';
 import { HttpError } from '../../http/errors.js';
-import { buildReport, PERIOD_FORMS, parsePeriod, renderReport, reportSources, REPORT_FORMATS, type ReportSources } from '../../reports/index.js';
+import { buildReport, PERIOD_FORMS, parsePeriod, renderReport, reportSources, REPORT_FORMATS } from '../../reports/index.js';
 import type { ApiDeps } from '../context.js';
 import { knownBrand } from '../context.js';
 import { IdParams, jsonSchema, parseParams } from '../params.js';
@@ -49,9 +49,8 @@ export async function reportRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         if (!isEcouteError(error, 'REPORT_BAD_PERIOD')) throw error;
         throw new HttpError(400, 'API_BAD_PARAMETER', error.message, { body: { parameter: p.from !== undefined || p.to !== undefined ? (p.from === undefined ? 'from' : 'to') : 'period' } });
       }
-      // The alert store, when the composition root gives the API one (else: "no alerts in this period").
-      const alerts = (deps as ApiDeps & { alerts?: ReportSources['alerts'] }).alerts;
-      const data = await buildReport(reportSources(deps.store, deps.brands, alerts), { brand: brand.id, period, timeZone: p.tz, lang: p.lang });
+      // Without an alert store (an API started without one), the report says "no alerts in this period".
+      const data = await buildReport(reportSources(deps.store, deps.brands, deps.alertStore), { brand: brand.id, period, timeZone: p.tz, lang: p.lang });
       const rendered = await renderReport(data, p.format);
       return reply
         .header('content-type', rendered.contentType)

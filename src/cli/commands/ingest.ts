@@ -54,7 +54,7 @@ export function registerIngest(program: Command): void {
       const { config } = readConfig(options.config);
       const log = createLogger();
       const runtime = await openRuntime(config, { check: true, reset: resetsOf(options), log });
-      const stages = runStages(runtime, log);
+      const stages = runStages(runtime, log, ['analyze', 'index']);
       const interrupted = new AbortController();
       const onSignal = () => interrupted.abort();
       process.once('SIGINT', onSignal);

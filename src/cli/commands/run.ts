@@ -16,14 +16,13 @@ import { visible } from '../terminal.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
 import { reportSources } from '../../reports/index.js';
 import { ReportScheduler } from '../../reports/scheduler.js';
-import { openReportAlerts } from './report.js';
 
 export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('Run écoute: connectors, analysis and indexing, until Ctrl-C')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index (default: all)');
+    .option('--stages <names>', 'only these parts, comma-separated: connectors, analyze, index, alerts (default: all)');
   addResetOptions(command).action(async (options: { config?: string; stages?: string } & Record<string, unknown>) => {
       const parts = parseStages(options.stages);
       const stageNames = parts.filter((p): p is StageName => p !== 'connectors');
@@ -46,8 +45,7 @@ export function registerRun(program: Command): void {
       }
       const running: RunningConnector[] = sources?.connectors ?? [];
       // Scheduled reports (brands[].reports): caught up once at start, stopped before the store closes.
-      const alerts = await openReportAlerts(config);
-      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, alerts), dataDir: runtime.dataDir, log });
+      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log });
       await reports.start();
       const stopped = untilStopSignal();
       const shutdown = new AbortController();
@@ -83,7 +81,6 @@ export function registerRun(program: Command): void {
         // stages drain, and the requests in flight finish their bus writes before the bus closes.
         await sources?.stop();
         await reports.stop();
-        await alerts?.close();
         await stages.stop();
         await runtime.close();
       }

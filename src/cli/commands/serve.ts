@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { dashboardUrl, mountApi } from '../../app/api.js';
 import { openBus, openStore, prepareDataDir } from '../../app/runtime.js';
+import { openAlertStore } from '../../alerts/store/index.js';
 import { createLogger } from '../../core/log.js';
 import { createHttpServer } from '../../http/server.js';
 import { readConfig, UsageError } from '../context.js';
@@ -29,9 +30,10 @@ export function registerServe(program: Command): void {
       prepareDataDir(config);
       const bus = openBus(config);
       const store = await openStore(config);
+      const alertStore = await openAlertStore(config);
       const server = createHttpServer({ host: config.http.host, port, requestTimeoutMs: config.http.request_timeout_ms, log });
       try {
-        const tokens = mountApi(server, { config, dataDir: resolve(config.data_dir), store, bus }, log);
+        const tokens = mountApi(server, { config, dataDir: resolve(config.data_dir), store, bus, alertStore }, log);
         const url = await server.listen();
         log.info(`API listening on ${url} (docs: ${url}/docs)`);
         process.stdout.write(`dashboard: ${dashboardUrl(url, tokens)}\n`);
@@ -41,6 +43,7 @@ export function registerServe(program: Command): void {
         await server.close();
         await bus.close();
         await store.close();
+        await alertStore.close();
       }
       log.info('stopped cleanly');
     });

@@ -15,8 +15,8 @@ import { parseStages } from '../stages-option.js';
 export function registerWorker(program: Command): void {
   const command = program
     .command('worker')
-    .description('Run one pipeline stage in this process (analyze or index), until Ctrl-C')
-    .argument('<stage>', 'analyze or index')
+    .description('Run one pipeline stage in this process (analyze, index or alerts), until Ctrl-C')
+    .argument('<stage>', 'analyze, index or alerts')
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)');
   addResetOptions(command).action(async (stage: string, options: { config?: string } & Record<string, unknown>) => {
       const [name] = parseStages<StageName>(stage, 'stage', STAGES);
@@ -24,7 +24,7 @@ export function registerWorker(program: Command): void {
       const log = createLogger({ worker: name, pid: process.pid });
       prepareDataDir(config, { reset: resetsOf(options), log });
       const bus = openBus(config);
-      const store = name === 'index' ? await openStore(config) : undefined;
+      const store = name !== 'analyze' ? await openStore(config) : undefined;
       const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
       const stopped = untilStopSignal();

@@ -23,8 +23,10 @@ import type {
   ShareOfVoice,
   ShareOfVoiceRequest,
   BulkResult,
+  MentionSignal,
   MentionStore,
   SearchFilters,
+  SignalScanRequest,
   SearchPage,
   SearchRequest,
   TermCount,
@@ -39,6 +41,7 @@ import { eraseAuthor } from './erase.js';
 import { clusterHealth, putSchema } from './health.js';
 import { filteredQuery } from './request-builder.js';
 import { search } from './search.js';
+import { scanElasticsearchSignals } from './signals.js';
 import { Service } from './service.js';
 import { fieldAuthors } from './field-authors.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
@@ -86,6 +89,11 @@ export class ElasticsearchMentionStore implements MentionStore {
   async eraseAuthor(authorKey: string): Promise<number> {
     this.service.open();
     return eraseAuthor(this.service, authorKey);
+  }
+
+  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+    this.service.open();
+    return scanElasticsearchSignals(this.service, request);
   }
 
   // --- lookups ------------------------------------------------------------------------------

@@ -34,8 +34,10 @@ import type {
   ShareOfVoiceRequest,
   BulkItemResult,
   BulkResult,
+  MentionSignal,
   MentionStore,
   SearchFilters,
+  SignalScanRequest,
   SearchHit,
   SearchPage,
   SearchRequest,
@@ -48,6 +50,7 @@ import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
 import { fieldAuthors } from './field-authors.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
+import { scanEmbeddedSignals } from './signals.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -455,6 +458,11 @@ export class EmbeddedMentionStore implements MentionStore {
       result.buckets = shareOfVoiceBuckets(brands, bucketRows, interval, filters.fromMs, filters.toMs);
     }
     return result;
+  }
+
+  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+    this.open();
+    return scanEmbeddedSignals(this.db, (node, filters) => this.plan(node, filters), request);
   }
 
   async close(): Promise<void> {
