@@ -3,6 +3,7 @@
 // Safety rule: nothing from a mention is ever parsed as HTML. Text goes in with textContent; the
 // API's highlighted snippet is rebuilt as text nodes and <mark> elements (see snippetNodes).
 import { fmtDate, fmtNumber, fmtPercent, fmtTone, lang, setLang, t } from './i18n.js';
+import { setupReport } from './report.js';
 
 const TOKEN_KEY = 'ecoute.token';
 const FACETS = ['sentiment', 'source', 'lang', 'field'];
@@ -724,6 +725,7 @@ async function start() {
     reportError(error);
     return;
   }
+  setupReport({ brand: () => state.brand, token, lang, notify: showNotice });
   await refresh();
 }
 
