@@ -11,7 +11,7 @@ import type { ImageAnalysis, ImageRequest } from '../image/types.js';
 import type { Interval, MentionStore, SearchFilters } from '../store/types.js';
 import { measuredAccuracy, sourceNotes } from './methodology.js';
 import type { Change, Headline, NotableMention, ReportData, ReportLang, Share } from './model.js';
-import { previousPeriod, type Period } from './period.js';
+import { parsePeriod, previousPeriod, type Period } from './period.js';
 import { t } from './strings.js';
 
 /** What a report reads: the store, and optionally the alerts and the image analysis. */
@@ -91,7 +91,7 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
   if (!brand) throw new EcouteError('BAD_REQUEST', `no brand "${request.brand}" in the config (brands: ${sources.brands.map((b) => b.id).join(', ') || 'none'})`);
   const lang: ReportLang = request.lang ?? brand.language ?? 'en';
   const period = request.period;
-  const previous = previousPeriod(period);
+  const previous = previousOf(period, request.timeZone);
   const filters: SearchFilters = { brand: brand.id, from: period.from, to: period.to };
   const before: SearchFilters = { brand: brand.id, ...previous };
   const interval = intervalFor(period);
@@ -153,6 +153,15 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
     breakdown: { sources: breakdownSources, languages: shares(now.facets.lang, now.volume), sentiment: shares(now.facets.sentiment, now.volume) },
     methodology: { accuracy: base.methodology.accuracy, sources: sourceNotes(breakdownSources, lang) },
   };
+}
+
+/** The period compared with: the calendar month before a month ("November against October"), else the same length just before. */
+function previousOf(period: Period, timeZone: string): { from: string; to: string } {
+  const month = /^(\d{4})-(\d{2})$/.exec(period.label);
+  if (!month) return previousPeriod(period);
+  const d = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 2, 1));
+  const { from, to } = parsePeriod({ period: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}` }, 0, timeZone);
+  return { from, to };
 }
 
 /**
