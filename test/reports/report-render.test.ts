@@ -15,6 +15,8 @@ import { createLogger } from '../../src/core/log.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { buildReport, renderReport, reportSources, type ReportData } from '../../src/reports/index.js';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
+import { SqliteAlertStore } from '../../src/alerts/store/index.js';
+import { makeAlert, makeIncident } from '../helpers/alert-fixtures.js';
 import { BRANDS, fixture, PERIOD } from './report-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecoute-report-render-'));
@@ -117,6 +119,30 @@ describe('report formats', () => {
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('Chiffres clés');
     expect(html).toContain('Méthodologie');
+  });
+});
+
+describe("the period's alerts and incidents", () => {
+  it('come from the alert store, escaped; none gives one line', async () => {
+    const alerts = new SqliteAlertStore(join(dir, 'alerts.sqlite'));
+    await alerts.ensureSchema();
+    try {
+      const inPeriod = makeAlert({ id: 'a-in', windowStart: '2026-11-04T10:00:00.000Z', explanation: { ...makeAlert({ id: 'x' }).explanation, summary: 'Negative share of Acme rose to 62% <b>delivery</b>' } });
+      await alerts.recordAlert(inPeriod);
+      await alerts.recordAlert(makeAlert({ id: 'a-out', windowStart: '2026-10-01T10:00:00.000Z' }));
+      await alerts.upsertIncident(makeIncident({ id: inPeriod.incidentId, openedAt: '2026-11-04T11:00:00.000Z', updatedAt: '2026-11-04T11:00:00.000Z', summary: 'Delivery complaints <i>surge</i>', alertIds: ['a-in'] }));
+      const withAlerts = await buildReport(reportSources(store, BRANDS, alerts), { brand: 'acme', period: PERIOD, timeZone: 'UTC' });
+      expect(withAlerts.alerts.configured).toBe(true);
+      expect(withAlerts.alerts.alerts.map((a) => a.id)).toEqual(['a-in']);
+      expect(withAlerts.alerts.incidents.map((i) => i.summary)).toEqual(['Delivery complaints <i>surge</i>']);
+      const html = (await renderReport(withAlerts, 'html')).body.toString();
+      expect(html).toContain('Delivery complaints &lt;i&gt;surge&lt;/i&gt;');
+      expect(html).toContain('Negative share of Acme rose to 62% &lt;b&gt;delivery&lt;/b&gt;');
+      expect(html).not.toContain('No alerts in this period.');
+    } finally {
+      await alerts.close();
+    }
+    expect((await renderReport(data, 'html')).body.toString()).toContain('No alerts in this period.');
   });
 });
 
