@@ -3,7 +3,7 @@
 // a single request leaving the page; a mention holding HTML is shown as text, never markup, in the
 // HTML, the PDF and the Markdown; and the API serves every format with its content type and file name.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,6 +26,7 @@ let store: EmbeddedMentionStore;
 let data: ReportData;
 let browser: Browser;
 let server: HttpServer;
+let baseUrl = '';
 
 beforeAll(async () => {
   store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
@@ -39,7 +40,7 @@ beforeAll(async () => {
   });
   server = createHttpServer({ host: '127.0.0.1', port: 0, log });
   server.register(apiPlugin({ store, brands: BRANDS, tokens: loadTokens(ConfigSchema.parse({ data_dir: dir, api: { tokens: [{ name: 't', scope: 'read', secret_env: 'ECOUTE_TEST_REPORT' }] } }).api, dir, { ECOUTE_TEST_REPORT: TOKEN }).tokens, rateLimitPerMinute: 10_000, log, ready: async () => undefined }));
-  await server.app.ready();
+  baseUrl = await server.listen();
 }, 120_000);
 
 afterAll(async () => {
@@ -172,5 +173,26 @@ describe('GET /api/brands/:id/report', () => {
     expect(format.statusCode).toBe(400);
     expect(format.json()).toMatchObject({ error: 'API_BAD_PARAMETER', parameter: 'format' });
     expect((await get('/api/brands/nope/report')).statusCode).toBe(404);
+  });
+});
+
+describe('the dashboard\'s Report control', () => {
+  it('downloads the chosen period and format with the page\'s token', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/?token=${TOKEN}`);
+    await page.locator('#report-download').waitFor();
+    // The last whole month (the fixture is in November 2026; the option's value is YYYY-MM).
+    const month = await page.locator('#report-period option').nth(3).getAttribute('value');
+    await page.selectOption('#report-period', month!);
+    await page.selectOption('#report-format', 'json');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-download')]);
+    expect(download.suggestedFilename()).toBe(`acme-${month}.json`);
+    const saved = join(dir, 'download.json');
+    await download.saveAs(saved);
+    const json = JSON.parse(readFileSync(saved, 'utf8'));
+    expect(json.period.label).toBe(month);
+    expect(json.brand.id).toBe('acme');
+    await context.close();
   });
 });
