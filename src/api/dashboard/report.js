@@ -73,7 +73,8 @@ export function setupReport(hooks) {
         } catch {
           // not JSON: the status says it
         }
-        throw new Error(reason);
+        hooks.notify(`${w.failed}: ${reason}`);
+        return;
       }
       const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${brand}-report.${format.value}`;
       const url = URL.createObjectURL(await response.blob());
@@ -85,7 +86,7 @@ export function setupReport(hooks) {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (error) {
-      hooks.notify(`${w.failed}: ${error instanceof Error ? error.message : String(error)}`);
+      hooks.notify(`${w.failed}: ${error?.message ?? String(error)}`);
     } finally {
       button.disabled = false;
       button.textContent = words().download;
