@@ -14,6 +14,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
+import { imageRoutes } from './routes/image.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
 import { reportRoutes } from './routes/report.js';
@@ -47,6 +48,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await registerOpenApi(app, version);
     await healthRoutes(app, deps);
     await brandRoutes(app, deps);
+    await imageRoutes(app, deps);
     await mentionRoutes(app, deps);
     await queryRoutes(app, deps);
     await reportRoutes(app, deps);

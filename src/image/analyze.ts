@@ -8,14 +8,14 @@ import { EcouteError } from '../core/errors.js';
 import { fieldSetWith, type FieldSet } from '../nlp/fields.js';
 import { foldedWords } from '../nlp/normalize.js';
 import { parseBound } from '../store/request.js';
-import type { MentionStore } from '../store/types.js';
+import type { FieldAuthors, MentionStore, TermCount } from '../store/types.js';
 import { normalizeIntended } from './config.js';
-import { emergingTerms } from './emerging.js';
+import { CANDIDATES, emergingTerms, type Side } from './emerging.js';
 import type { ImageLang } from './labels.js';
 import { addDrift, perceivedImage } from './perceived.js';
 import { halfWidth, seedOf } from './stats.js';
 import { hintLine, summaryLines } from './summary.js';
-import type { ImageAnalysis, ImageRequest, IntendedField } from './types.js';
+import type { EmergingTerm, ImageAnalysis, ImageRequest, IntendedField } from './types.js';
 
 interface Period {
   from: string;
@@ -47,8 +47,37 @@ function fieldsOfBrand(brand: BrandConfig): FieldSet {
   return fieldSetWith(brand.fields ? [brand.fields] : []);
 }
 
+/**
+ * The store reads of one analysis, each (brand, period) asked once: the brand's current top terms
+ * serve both keyness comparisons, a competitor's serve the brand's and its own.
+ */
+class Reads {
+  private readonly authors = new Map<string, Promise<FieldAuthors>>();
+  private readonly terms = new Map<string, Promise<TermCount[]>>();
+  constructor(private readonly store: MentionStore) {}
+
+  fieldAuthors(brand: string, from: string, to: string): Promise<FieldAuthors> {
+    const key = `${brand}\u0000${from}\u0000${to}`;
+    let p = this.authors.get(key);
+    if (!p) this.authors.set(key, (p = this.store.fieldAuthors({ brand, from, to })));
+    return p;
+  }
+
+  topTerms(brand: string, from: string, to: string): Promise<TermCount[]> {
+    const key = `${brand}\u0000${from}\u0000${to}`;
+    let p = this.terms.get(key);
+    if (!p) this.terms.set(key, (p = this.store.topTerms({ brand, from, to, size: CANDIDATES })));
+    return p;
+  }
+
+  async side(brand: string, from: string, to: string): Promise<Side> {
+    const [terms, authors] = await Promise.all([this.topTerms(brand, from, to), this.fieldAuthors(brand, from, to)]);
+    return { terms, mentions: authors.mentions };
+  }
+}
+
 interface One {
-  store: MentionStore;
+  reads: Reads;
   subject: BrandConfig;
   intended: IntendedField[] | null;
   period: Period;
@@ -58,26 +87,24 @@ interface One {
 }
 
 async function analyzeOne(o: One): Promise<ImageAnalysis> {
-  const { store, subject, period } = o;
+  const { reads, subject, period } = o;
   const [current, previous] = await Promise.all([
-    store.fieldAuthors({ brand: subject.id, from: period.from, to: period.to }),
-    store.fieldAuthors({ brand: subject.id, from: period.previousFrom, to: period.from }),
+    reads.fieldAuthors(subject.id, period.from, period.to),
+    reads.fieldAuthors(subject.id, period.previousFrom, period.from),
   ]);
   const seed = seedOf(`${subject.id}\u0000${period.from}\u0000${period.to}`);
   const now = perceivedImage(current, o.intended, { lang: o.lang, seed });
   const before = perceivedImage(previous, o.intended, { lang: o.lang, seed: seedOf(`${subject.id}\u0000${period.previousFrom}\u0000${period.from}`) });
   if (previous.mentions > 0) addDrift(now.fields, before.fields);
-  const emerging = await emergingTerms({
-    store,
-    brand: subject.id,
-    from: period.from,
-    to: period.to,
-    mentions: current.mentions,
-    previousMentions: previous.mentions,
-    competitors: o.competitors,
-    fields: fieldsOfBrand(subject),
-    names: o.names,
-  });
+  let emerging: EmergingTerm[] = [];
+  if (current.mentions > 0) {
+    const [mine, earlier, rivals] = await Promise.all([
+      reads.side(subject.id, period.from, period.to),
+      previous.mentions > 0 ? reads.side(subject.id, period.previousFrom, period.from) : undefined,
+      Promise.all(o.competitors.map((c) => reads.side(c, period.from, period.to))),
+    ]);
+    emerging = emergingTerms({ current: mine, ...(earlier && { previous: earlier }), competitors: rivals, fields: fieldsOfBrand(subject), names: o.names });
+  }
   const analysis: ImageAnalysis = {
     brand: subject.id,
     from: period.from,
@@ -117,10 +144,15 @@ export async function analyzeImage(store: MentionStore, brands: readonly BrandCo
   const intended = brand.intended_image ? normalizeIntended(brand.intended_image) : null;
   const rivals = brand.competitors.map((id) => brands.find((b) => b.id === id)).filter((b): b is BrandConfig => b !== undefined);
   const names = namesOf([brand, ...rivals]);
-  const main = await analyzeOne({ store, subject: brand, intended, period, lang, competitors: rivals.map((r) => r.id), names });
-  if (request.competitors !== false) {
-    for (const rival of rivals) main.competitors.push(await analyzeOne({ store, subject: rival, intended, period, lang, competitors: [], names }));
-  }
+  const reads = new Reads(store);
+  const withRivals = request.competitors !== false;
+  // The competitors' analyses run beside the brand's (a remote store answers them in parallel).
+  const [main, ...others] = await Promise.all([
+    analyzeOne({ reads, subject: brand, intended, period, lang, competitors: rivals.map((r) => r.id), names }),
+    ...(withRivals ? rivals.map((rival) => analyzeOne({ reads, subject: rival, intended, period, lang, competitors: [], names })) : []),
+  ]);
+  if (main === undefined) throw new EcouteError('INTERNAL_INVARIANT', 'no analysis of the brand');
+  main.competitors.push(...others);
   const nameOf = (id: string): string => brands.find((b) => b.id === id)?.name ?? id;
   for (const c of main.competitors) c.summary = summaryLines(c, { brand: nameOf(c.brand), competitor: nameOf, intendedOf: brand.name }, lang);
   main.summary = summaryLines(main, { brand: brand.name, competitor: nameOf }, lang);

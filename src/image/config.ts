@@ -45,7 +45,7 @@ export function normalizeIntended(config: IntendedImageConfig): IntendedField[] 
 /** The field names a brand's intended image may use: the shipped fields and the brand's own. */
 export function knownFields(brandFields: unknown): string[] {
   const own = brandFields !== null && typeof brandFields === 'object' && !Array.isArray(brandFields) ? Object.keys(brandFields) : [];
-  return [...new Set([...shippedFields().names, ...own])];
+  return [...new Set([...[...shippedFields().names].sort(), ...own])];
 }
 
 /**

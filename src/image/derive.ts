@@ -2,7 +2,7 @@
 // us" page): the same field analysis as for mentions (src/nlp, with the brand's own fields), each
 // paragraph one unit, so a field's weight is the number of paragraphs that speak of it and its tone
 // their mean tone on it. `ecoute image intended --brand <id> --from-texts <files>` prints it as YAML.
-import { stringify } from 'yaml';
+import { Document, isMap, isScalar, visit } from 'yaml';
 import { EcouteError } from '../core/errors.js';
 import { analyze } from '../nlp/analyze.js';
 import { fieldSetWith, type FieldOverrides } from '../nlp/fields.js';
@@ -26,7 +26,7 @@ function plain(text: string): string {
     .replace(/```[\s\S]*?```/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^[#>*\-+\s]+/gm, '')
+    .replace(/^[ \t]*[#>*+-]+[ \t]*/gm, '')
     .replace(/[*_`]+/g, '');
 }
 
@@ -63,5 +63,12 @@ export function intendedYaml(brand: string, derived: DerivedIntended, sources: r
     `# Intended image of ${brand}, derived from ${derived.texts} text(s), ${derived.paragraphs} paragraphs: ${sources.join(', ')}.\n` +
     `# weight: paragraphs speaking of the field; tone: their mean tone on it (-1..1).\n` +
     `# Paste under the brand (brands[] where id is ${brand}) and adjust: these are what the texts say, not yet what you want.\n`;
-  return head + stringify({ intended_image: { fields } }, { collectionStyle: 'block' });
+  const doc = new Document({ intended_image: { fields } });
+  // One line per field, as a person writes it: quality: { weight: 12, tone: 0.6 }.
+  visit(doc, {
+    Map(_key, node) {
+      if (isMap(node) && node.items.some((pair) => isScalar(pair.key) && pair.key.value === 'weight')) node.flow = true;
+    },
+  });
+  return head + doc.toString();
 }

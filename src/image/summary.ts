@@ -25,6 +25,9 @@ function toneWord(f: FieldImage): 'negative' | 'positive' | null {
   return null;
 }
 
+/** French "de" before a name: "d'Acme", "de Globex". */
+const de = (name: string): string => (/^[aeiouyhàâäéèêëîïôöûüAEIOUYHÀÂÄÉÈÊËÎÏÔÖÛÜ]/.test(name) ? `d'${name}` : `de ${name}`);
+
 const TEXT = {
   en: {
     congruence: (name: string, whose: string | null, score: string, lo: string, hi: string, tw: string) =>
@@ -45,7 +48,7 @@ const TEXT = {
   },
   fr: {
     congruence: (name: string, whose: string | null, score: string, lo: string, hi: string, tw: string) =>
-      `L'image perçue de ${name} correspond à ${score} à ${whose === null ? 'son image voulue' : `l'image voulue de ${whose}`} (intervalle à 95 % : ${lo}–${hi} ; ${tw} en tenant compte du ton).`,
+      `L'image perçue ${de(name)} correspond à ${score} à ${whose === null ? 'son image voulue' : `l'image voulue ${de(whose)}`} (intervalle à 95 % : ${lo}–${hi} ; ${tw} en tenant compte du ton).`,
     over: (label: string, ratio: string, tone: 'negative' | 'positive' | null) =>
       `Le thème « ${label} » est perçu ${ratio} plus que voulu${tone === 'negative' ? ', et négativement' : tone === 'positive' ? ', et positivement' : ''}.`,
     inverted: (label: string, tone: string) => `Le thème « ${label} » devait être un atout mais il est perçu négativement (ton ${tone}).`,
@@ -56,9 +59,9 @@ const TEXT = {
     emerging: (terms: string) => `Émergent, hors de tout thème : ${terms}.`,
     drift: (from: string, to: string, up: boolean) => `La congruence est ${up ? 'montée' : 'tombée'} de ${from} à ${to} depuis la période précédente, plus que son incertitude.`,
     rival: (rival: string, name: string, theirs: string, ours: string) =>
-      `${rival} est perçu plus près de l'image voulue de ${name} que ${name} lui-même (${theirs} contre ${ours}).`,
+      `${rival} est perçu plus près de l'image voulue ${de(name)} que ${name} lui-même (${theirs} contre ${ours}).`,
     top: (labels: string) => `Les plus perçus : ${labels}.`,
-    none: (name: string) => `Aucune mention de ${name} ne relève d'un thème sur cette période.`,
+    none: (name: string) => `Aucune mention ${de(name)} ne relève d'un thème sur cette période.`,
   },
 } as const;
 
@@ -77,9 +80,12 @@ export function summaryLines(a: ImageAnalysis, names: { brand: string; competito
     const top = [...perceived].sort((x, y) => y.share - x.share).slice(0, 3);
     if (top.length > 0) lines.push(text.top(top.map((f) => `${f.label} (${n.pct(f.share)})`).join(', ')));
   } else {
-    for (const f of a.fields.filter((f) => f.status === 'inverted')) lines.push(text.inverted(f.label, n.tone(f.tone ?? 0)));
+    // Perceived much more than intended: one line says both the ratio and a negative tone (an
+    // inverted field so over-perceived reads "… 3× more than intended, and negatively").
+    const overPerceived = (f: FieldImage) => (f.intendedShare ?? 0) > 0 && f.shareCi[0] > f.intendedShare! && f.share / f.intendedShare! >= RATIO_LINE;
+    for (const f of a.fields.filter((f) => f.status === 'inverted' && !overPerceived(f))) lines.push(text.inverted(f.label, n.tone(f.tone ?? 0)));
     const over = a.fields
-      .filter((f) => f.status === 'over' && (f.intendedShare ?? 0) > 0 && f.share / f.intendedShare! >= RATIO_LINE)
+      .filter((f) => (f.status === 'over' || f.status === 'inverted') && overPerceived(f))
       .sort((x, y) => y.share / y.intendedShare! - x.share / x.intendedShare!);
     for (const f of over) lines.push(text.over(f.label, n.ratio(f.share / f.intendedShare!), toneWord(f)));
     for (const f of a.fields.filter((f) => f.status === 'missing')) lines.push(text.missing(f.label, n.pct(f.share), n.pct(f.intendedShare ?? 0)));

@@ -17,6 +17,7 @@ import type { MentionStore } from '../../src/store/types.js';
 import { copyOf, makeMention } from '../helpers/mentions.js';
 import { requireElasticsearch } from '../helpers/services.js';
 import { storeContract } from './store.contract.js';
+import { fieldAuthorsContract } from './store.field-authors.contract.js';
 
 const url = await requireElasticsearch();
 
@@ -79,6 +80,7 @@ if (url === undefined) {
   });
 
   storeContract('elasticsearch', async (): Promise<MentionStore> => open());
+  fieldAuthorsContract('elasticsearch', async (): Promise<MentionStore> => open());
 
   describe('ElasticsearchMentionStore specifics', () => {
     it('monthly indices from publishedAt under one alias, from one template; _source is the mention', async () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
 import { copyOf, makeMention } from '../helpers/mentions.js';
 import { storeContract } from './store.contract.js';
+import { fieldAuthorsContract } from './store.field-authors.contract.js';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -18,6 +19,7 @@ afterAll(() => {
 });
 
 storeContract('embedded (SQLite)', async () => new EmbeddedMentionStore({ file: tempFile() }));
+fieldAuthorsContract('embedded (SQLite)', async () => new EmbeddedMentionStore({ file: tempFile() }));
 
 describe('EmbeddedMentionStore specifics', () => {
   it('keeps its data across close and reopen, and creates the folder of the file', async () => {

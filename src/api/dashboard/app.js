@@ -4,6 +4,7 @@
 // API's highlighted snippet is rebuilt as text nodes and <mark> elements (see snippetNodes).
 import { fmtDate, fmtNumber, fmtPercent, fmtTone, lang, setLang, t } from './i18n.js';
 import { setupReport } from './report.js';
+import { loadImage, resizeImage } from './image.js';
 
 const TOKEN_KEY = 'ecoute.token';
 const FACETS = ['sentiment', 'source', 'lang', 'field'];
@@ -234,7 +235,10 @@ async function loadBrands() {
   state.brands = brands;
   const select = $('brand');
   select.replaceChildren(...brands.map((b) => el('option', { text: b.name, attrs: { value: b.id } })));
-  state.brand = brands[0]?.id ?? '';
+  // A link from the image panel (?brand=…&q=…) opens on that brand and query.
+  const asked = new URLSearchParams(location.search);
+  state.brand = brands.find((b) => b.id === asked.get('brand'))?.id ?? brands[0]?.id ?? '';
+  if (asked.get('q')) $('q').value = state.q = asked.get('q');
   select.value = state.brand;
 }
 
@@ -649,6 +653,7 @@ async function refresh() {
     panel(loadTerms(mine), 'top-terms'),
     panel(loadShareOfVoice(mine), 'sov'),
     panel(loadFields(mine), 'fields'),
+    panel(loadImage({ api, brand: state.brand, current: () => mine === generation, search: (q) => ($('q').value = q, submitQuery()) }), 'image-chart'),
   ];
   const results = await Promise.allSettled(jobs);
   $('hits').removeAttribute('aria-busy');
@@ -709,6 +714,7 @@ function wire() {
   $('more').addEventListener('click', () => loadMentions(generation, true).catch(reportError));
   window.addEventListener('resize', () => {
     for (const id of ['timeline', 'sov']) window.echarts?.getInstanceByDom($(id))?.resize();
+    resizeImage();
   });
 }
 

@@ -13,7 +13,7 @@ import { parseDateOption } from './search.js';
 
 interface ImageOptions {
   config?: string;
-  brand: string;
+  brand?: string;
   from?: string;
   to?: string;
   lang: string;
@@ -129,20 +129,23 @@ export function registerImage(program: Command): void {
     .command('image')
     .description("A brand's perceived image (semantic fields and their tone in its mentions) against its intended image, with 95 % intervals")
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .requiredOption('--brand <id>', 'the brand (brands[].id)')
+    .option('--brand <id>', 'the brand (brands[].id); required')
     .option('--from <date>', 'start of the period, included (YYYY-MM-DD or ISO 8601; default: 30 days before --to)')
     .option('--to <date>', 'end of the period, excluded (default: now)')
     .option('--lang <lang>', 'language of the summary lines: en or fr', 'en')
     .option('--no-competitors', "leave out the competitors' images")
     .option('--json', 'the whole analysis as one JSON object')
     .action(async (options: ImageOptions) => {
+      // Not a commander requiredOption: that would also be required by `image intended`.
+      if (options.brand === undefined) throw new UsageError("--brand <id> is required (which brand's image)");
+      const brandId = options.brand;
       if (options.lang !== 'en' && options.lang !== 'fr') throw new UsageError(`--lang: must be en or fr, got "${options.lang}"`);
       const period = periodOf(options);
       const { config } = readConfig(options.config);
-      brandOf(config, options.brand);
+      brandOf(config, brandId);
       const store = await openStore(config);
       try {
-        const analysis = await analyzeImage(store, config.brands, { brand: options.brand, ...period, lang: options.lang, competitors: options.competitors });
+        const analysis = await analyzeImage(store, config.brands, { brand: brandId, ...period, lang: options.lang, competitors: options.competitors });
         const names = (id: string): string => config.brands.find((b) => b.id === id)?.name ?? id;
         process.stdout.write(options.json ? `${jsonLine(analysis)}\n` : imageText(analysis, names));
       } finally {
@@ -153,11 +156,15 @@ export function registerImage(program: Command): void {
     .command('intended')
     .description("Derive an intended image from the brand's own texts (brand platform, press releases, about page) and print it as YAML for the config")
     .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
-    .requiredOption('--brand <id>', 'the brand (brands[].id): its own fields are used too')
+    .option('--brand <id>', 'the brand (brands[].id), required: its own fields are used too')
     .requiredOption('--from-texts <files...>', 'text or Markdown files, e.g. docs/*.md')
-    .action(async (options: { config?: string; brand: string; fromTexts: string[] }) => {
-      const { config } = readConfig(options.config);
-      const brand = brandOf(config, options.brand);
+    .action(async (options: { config?: string; brand?: string; fromTexts: string[] }, command: Command) => {
+      // `image` has --brand and --config too, and commander gives them to it wherever they stand.
+      const parent = command.parent?.opts() as { brand?: string; config?: string } | undefined;
+      const brandId = options.brand ?? parent?.brand;
+      if (brandId === undefined) throw new UsageError('--brand <id> is required (whose texts)');
+      const { config } = readConfig(options.config ?? parent?.config);
+      const brand = brandOf(config, brandId);
       const texts = await readTexts(options.fromTexts);
       const derived = deriveIntended(texts, brand.fields);
       process.stdout.write(intendedYaml(brand.id, derived, options.fromTexts));
