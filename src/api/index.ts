@@ -18,6 +18,7 @@ import { imageRoutes } from './routes/image.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
 import { alertsBacktestRoutes } from './routes/alerts-backtest.js';
+import { reportRoutes } from './routes/report.js';
 
 export type { ApiDeps } from './context.js';
 export { loadTokens, TOKEN_FILE, type ApiTokens } from './auth.js';
@@ -51,6 +52,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await imageRoutes(app, deps);
     await mentionRoutes(app, deps);
     await queryRoutes(app, deps);
+    await reportRoutes(app, deps);
     await alertRoutes(app, deps);
     await alertsBacktestRoutes(app, deps);
     await dashboardRoutes(app, deps);

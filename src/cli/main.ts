@@ -11,6 +11,7 @@ import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerSearch } from './commands/search.js';
+import { registerReport } from './commands/report.js';
 import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerSearch(program);
   registerImage(program);
   registerExport(program);
+  registerReport(program);
   registerServe(program);
   registerSentiment(program);
   registerConfig(program);

@@ -15,6 +15,7 @@ import { ElasticsearchStoreSchema } from '../store/elasticsearch/config.js';
 import { BrandAlertsSchema } from '../alerts/config.js';
 import { AlertsDeliverySchema } from '../alerts/notifiers/config.js';
 import { IntendedImageSchema } from '../image/config.js';
+import { ReportSchedulesSchema } from '../reports/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -54,6 +55,7 @@ export const BrandSchema = z
       .describe('Boolean query deciding which mentions are about the brand: words, "phrases", AND, OR, NOT, parentheses, and the fields lang:, source:, author:, title:, site:, rating:, date: (brand:, sentiment:, field: and flag: are not known yet when brands are matched).'),
     exclude: z.string().min(1).optional().describe('Boolean query of noise: mentions matching it are not about the brand (same language and fields as query).'),
     competitors: z.array(z.string()).default([]).describe('Ids of brands in this file that compete with this one.'),
+    reports: ReportSchedulesSchema,
     fields: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case field name'), BrandFieldSchema)
       .optional()

@@ -62,6 +62,14 @@ export const DATA_FILES: readonly DataFileKind[] = [
     resetCost: 'past alerts and incidents are forgotten, and an alert already sent may be sent again if its mentions are replayed',
     applicationId: 0x65630006,
   },
+  // Issue 13, reports part.
+  {
+    name: 'reports',
+    file: 'reports.sqlite',
+    holds: 'the report delivery log (which scheduled report went where)',
+    resetCost: 'the last scheduled report of each schedule may be sent once more at the next start',
+    applicationId: 0x65630010,
+  },
 ];
 
 export const MANIFEST_FILE = 'data-files.json';

@@ -5,7 +5,7 @@
 // 'http' is écoute's HTTP host (src/http); 'services' is the development launcher of Kafka and
 // Elasticsearch (src/services); 'internal' is a broken invariant or a failure écoute has no code
 // for: a bug to report.
-export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http' | 'services' | 'internal' | 'notify';
+export type Stage = 'config' | 'connector' | 'analyze' | 'index' | 'store' | 'bus' | 'query' | 'cli' | 'http' | 'services' | 'reports' | 'internal' | 'notify';
 
 export const ERROR_CODES = {
   CONFIG_NOT_FOUND: { stage: 'config', retriable: false },
@@ -95,6 +95,12 @@ export const ERROR_CODES = {
   IMAGE_UNKNOWN_BRAND: { stage: 'query', retriable: false },
   IMAGE_NO_FIELDS: { stage: 'analyze', retriable: false },
   UNEXPECTED: { stage: 'internal', retriable: false },
+  // Issue 13, reports part (src/reports): a period or format the report cannot read, a render
+  // (headless Chromium) that failed, a delivery (folder, email, webhook) that did not go through.
+  REPORT_BAD_PERIOD: { stage: 'reports', retriable: false },
+  REPORT_BAD_FORMAT: { stage: 'reports', retriable: false },
+  REPORT_RENDER_FAILED: { stage: 'reports', retriable: true },
+  REPORT_DELIVERY_FAILED: { stage: 'reports', retriable: true },
   // Issue 12, alerts delivery part (src/alerts/store, src/alerts/notifiers, src/api/routes/alerts.ts):
   // a notifier's receiver refused or could not be reached, its credential is missing, and the API's
   // answers about alerts and incidents.

@@ -239,6 +239,11 @@ export interface MentionStore {
   fieldStats(request: FieldStatsRequest): Promise<FieldStat[]>;
   /** Each brand's mentions (and tone-weighted) against the others', in total and per bucket. */
   shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice>;
+  /**
+   * Number of distinct authors (authorKey) of the matching mentions, exact (the reports' headline
+   * "unique authors": one loud person is one author).
+   */
+  uniqueAuthors(filters?: SearchFilters & { query?: string }): Promise<number>;
   /** Per semantic field, each author counted once (mentions, authors, their mean tones): the perceived image. */
   fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors>;
   /** GDPR: deletes every mention of the author; returns how many. */

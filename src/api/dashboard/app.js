@@ -4,6 +4,7 @@
 // API's highlighted snippet is rebuilt as text nodes and <mark> elements (see snippetNodes).
 import { fmtDate, fmtNumber, fmtPercent, fmtTone, lang, setLang, t } from './i18n.js';
 import { linkedView, mountAlerts, refreshAlerts } from './alerts.js';
+import { setupReport } from './report.js';
 import { loadImage, resizeImage } from './image.js';
 
 const TOKEN_KEY = 'ecoute.token';
@@ -742,6 +743,7 @@ async function start() {
   // A link from an alert or the image panel (?brand=…&q=…[&from=…&to=…]) opens on that view.
   applyLinkedView(linkedView());
   mountAlerts({ api, brand: () => state.brand, onError: reportError });
+  setupReport({ brand: () => state.brand, token, lang, notify: showNotice });
   await refresh();
 }
 

@@ -14,6 +14,8 @@ import { parseStages, RUN_PARTS } from '../stages-option.js';
 import { deadLettersSince } from '../dead-letters.js';
 import { visible } from '../terminal.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
+import { reportSources } from '../../reports/index.js';
+import { ReportScheduler } from '../../reports/scheduler.js';
 
 export function registerRun(program: Command): void {
   const command = program
@@ -42,6 +44,9 @@ export function registerRun(program: Command): void {
         throw error;
       }
       const running: RunningConnector[] = sources?.connectors ?? [];
+      // Scheduled reports (brands[].reports): caught up once at start, stopped before the store closes.
+      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log });
+      await reports.start();
       const stopped = untilStopSignal();
       const shutdown = new AbortController();
       void stopped.then(() => shutdown.abort());
@@ -75,6 +80,7 @@ export function registerRun(program: Command): void {
         // The sources first (the HTTP server, then the connectors): nothing new arrives while the
         // stages drain, and the requests in flight finish their bus writes before the bus closes.
         await sources?.stop();
+        await reports.stop();
         await stages.stop();
         await runtime.close();
       }

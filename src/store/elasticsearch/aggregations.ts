@@ -11,6 +11,7 @@ import type {
   FieldStatsRequest,
   Interval,
   ShareOfVoice,
+  SearchFilters,
   ShareOfVoiceRequest,
   TimelineBucket,
   TimelineRequest,
@@ -163,5 +164,31 @@ export async function shareOfVoice(service: Service, request: ShareOfVoiceReques
     return result;
   } catch (error) {
     throw service.failure('shareOfVoice', error);
+  }
+}
+
+/**
+ * Exact distinct authors: a composite aggregation over authorKey, paged until its last page (the
+ * cardinality aggregation is an estimate past a few thousand values, and a count users read must
+ * be exactly true).
+ */
+export async function uniqueAuthors(service: Service, filters: SearchFilters & { query?: string }): Promise<number> {
+  const query = filteredQuery(resolveQuery(filters.query), resolveFilters(filters));
+  let after: Record<string, string | number | null> | undefined;
+  let total = 0;
+  try {
+    for (;;) {
+      const response = await service.client.search({
+        ...aggregationsOnly(service, query),
+        aggs: { authors: { composite: { size: 10_000, sources: [{ a: { terms: { field: FIELDS.authorKey } } }], ...(after && { after }) } } },
+      });
+      const agg = response.aggregations?.authors as { buckets?: unknown[]; after_key?: Record<string, string | number | null> } | undefined;
+      const n = agg?.buckets?.length ?? 0;
+      total += n;
+      if (n < 10_000 || !agg?.after_key) return total;
+      after = agg.after_key;
+    }
+  } catch (error) {
+    throw service.failure('uniqueAuthors', error);
   }
 }

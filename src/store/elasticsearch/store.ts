@@ -33,7 +33,7 @@ import type {
   TimelineRequest,
   TopTermsRequest,
 } from '../types.js';
-import { facets, fieldStats, shareOfVoice, timeline } from './aggregations.js';
+import { facets, fieldStats, shareOfVoice, timeline, uniqueAuthors } from './aggregations.js';
 import { significantTerms, topTerms } from './terms.js';
 import { upsert } from './bulk.js';
 import { LOOKUP_CHUNK, resolveConfig, type ElasticsearchMentionStoreOptions } from './options.js';
@@ -172,6 +172,11 @@ export class ElasticsearchMentionStore implements MentionStore {
   }
 
   // --- search and aggregations ---------------------------------------------------------------
+
+  async uniqueAuthors(filters: SearchFilters & { query?: string } = {}): Promise<number> {
+    this.service.open();
+    return uniqueAuthors(this.service, filters);
+  }
 
   async search(request: SearchRequest): Promise<SearchPage> {
     this.service.open();

@@ -507,6 +507,12 @@ export class EmbeddedMentionStore implements MentionStore {
     return exportPages(this, request, options);
   }
 
+  async uniqueAuthors(filters: SearchFilters & { query?: string } = {}): Promise<number> {
+    this.open();
+    const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));
+    return this.prepared(`SELECT count(DISTINCT m.author_key) FROM ${plan.from}${whereSql(plan.where)}`).pluck().get(...plan.params) as number;
+  }
+
   async search(request: SearchRequest): Promise<SearchPage> {
     this.open();
     const node = resolveQuery(request.query);

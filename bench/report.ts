@@ -1,0 +1,138 @@
+// npm run bench:report — a brand's report over a period holding N mentions (default 1,000,000),
+// built and rendered as HTML and as PDF, on each store. One JSON line per store: load time, the
+// report's numbers (build_s: every aggregation, the image analysis included), HTML and PDF render
+// times (each from the store, i.e. build + render), pages of the PDF, peak RSS.
+//   N=100000 npm run bench:report            # smaller
+//   STORES=embedded npm run bench:report     # one store
+//   ES_NODE=http://127.0.0.1:19200           # the Elasticsearch node (default)
+// The mentions are bench/generated-mentions.ts's (90 days ending END, with a bad week); the report's
+// period is those 90 days, so all N are in it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrandConfig } from '../src/config/schema.js';
+import type { AnalyzedMention } from '../src/core/types.js';
+import { buildReport, renderReport, reportSources } from '../src/reports/index.js';
+import { launchChromium } from '../src/reports/pdf.js';
+import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
+import type { MentionStore } from '../src/store/types.js';
+import { seededRandom } from './demo-texts.js';
+import { END, mentionAt, negativeTemplates, START, templates, type Template } from './generated-mentions.js';
+
+const N = Number(process.env.N ?? 1_000_000);
+const TEXTS = Math.min(N, Number(process.env.TEXTS ?? 4000));
+const STORES = (process.env.STORES ?? 'embedded,elasticsearch').split(',').filter((s) => s !== '');
+const ES_NODE = process.env.ES_NODE ?? 'http://127.0.0.1:19200';
+
+const BRANDS: BrandConfig[] = [
+  {
+    id: 'acme',
+    name: 'Acme',
+    query: 'acme',
+    competitors: ['globex', 'initech'],
+    intended_image: { default_tone: 0.5, fields: { quality: { weight: 4, tone: 0.6 }, innovation: { weight: 3, tone: 0.5 }, service_support: { weight: 1, tone: 0.4 }, ethics_environment: { weight: 2, tone: 0.5 } } },
+  } as BrandConfig,
+  { id: 'globex', name: 'Globex', query: 'globex', competitors: [] },
+  { id: 'initech', name: 'Initech', query: 'initech', competitors: [] },
+];
+
+let peakRss = 0;
+const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+async function load(store: MentionStore, pool: readonly Template[]): Promise<number> {
+  const random = seededRandom(4242);
+  const negative = negativeTemplates(pool);
+  const embedded = store instanceof EmbeddedMentionStore;
+  const batch = embedded ? 5000 : 2000;
+  const started = performance.now();
+  let next = 0;
+  let lastLog = started;
+  const worker = async (): Promise<void> => {
+    while (next < N) {
+      const from = next;
+      next = Math.min(N, next + batch);
+      const mentions: AnalyzedMention[] = [];
+      for (let i = from; i < next; i++) mentions.push(mentionAt(i, pool, negative, random));
+      const result = await store.upsert(mentions);
+      if (result.failed > 0) throw new Error(`load: ${result.failed} mentions failed`);
+      if (performance.now() - lastLog > 15_000) {
+        lastLog = performance.now();
+        process.stderr.write(`  loaded ${next} / ${N}\n`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: embedded ? 1 : 2 }, worker));
+  await store.refresh();
+  return (performance.now() - started) / 1000;
+}
+
+const round = (s: number) => Math.round(s * 100) / 100;
+
+async function measure(name: string, store: MentionStore, pool: readonly Template[]): Promise<Record<string, unknown>> {
+  await store.ensureSchema();
+  const loadS = await load(store, pool);
+  const timer = setInterval(sample, 200);
+  const period = { from: new Date(START).toISOString(), to: new Date(END).toISOString(), label: 'bench' };
+  const request = { brand: 'acme', period, timeZone: 'UTC' };
+  const sources = reportSources(store, BRANDS);
+  // HTML: from the store to the page (every aggregation, the image analysis, the charts).
+  let t = performance.now();
+  const data = await buildReport(sources, request);
+  const buildS = (performance.now() - t) / 1000;
+  const html = await renderReport(data, 'html');
+  const htmlS = (performance.now() - t) / 1000;
+  // PDF: from the store again, then printed by Chromium (its start included).
+  t = performance.now();
+  const browser = await launchChromium();
+  const pdf = await renderReport(await buildReport(sources, request), 'pdf', { browser });
+  const pdfS = (performance.now() - t) / 1000;
+  await browser.close();
+  clearInterval(timer);
+  sample();
+  return {
+    bench: 'report',
+    store: name,
+    mentions: N,
+    mentions_in_period: data.shareOfVoice.reduce((a, s) => a + s.mentions, 0) > 0 ? data.headline.volume.current : 0,
+    load_s: round(loadS),
+    build_s: round(buildS),
+    html_s: round(htmlS),
+    html_target_s: 10,
+    pdf_s: round(pdfS),
+    pdf_target_s: 20,
+    html_bytes: html.body.length,
+    pdf_bytes: pdf.body.length,
+    pdf_pages: Number(/\/Type\s*\/Pages[^>]*\/Count\s+(\d+)/.exec(pdf.body.toString('latin1'))?.[1] ?? NaN),
+    peak_rss_mb: Math.round(peakRss / 1048576),
+    cpus: cpus().length,
+  };
+}
+
+const pool = templates(TEXTS);
+for (const name of STORES) {
+  if (name === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-report-'));
+    const store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+    try {
+      process.stdout.write(`${JSON.stringify(await measure(name, store, pool))}\n`);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else if (name === 'elasticsearch') {
+    const prefix = `ecoute-bench-report-${Date.now().toString(36)}`;
+    const store = new ElasticsearchMentionStore({ node: ES_NODE, indexPrefix: prefix, refreshIntervalMs: 30_000 });
+    try {
+      process.stdout.write(`${JSON.stringify(await measure(name, store, pool))}\n`);
+    } finally {
+      const { Client } = await import('@elastic/elasticsearch');
+      const admin = new Client({ node: ES_NODE });
+      const names = (await admin.indices.resolveIndex({ name: `${prefix}-*` }).catch(() => ({ indices: [] as { name: string }[] }))).indices.map((i) => i.name);
+      if (names.length > 0) await admin.indices.delete({ index: names, ignore_unavailable: true }).catch(() => undefined);
+      await admin.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+      await admin.close();
+      await store.close();
+    }
+  } else throw new Error(`STORES: unknown store ${name} (embedded, elasticsearch)`);
+}
