@@ -3,20 +3,18 @@
 // the panel shows its incident with the explanation (examples as text: a hostile mention in that
 // day runs nothing), acknowledges it and records feedback through the API, follows the link to the
 // window's mentions, runs the backtest form, and no request leaves écoute.
-import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
 import { ROOT, workspace } from '../helpers/cli.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-const hasChromium = existsSync(CHROMIUM);
 // On the bad day of the demo data, so it may be one of the alert's examples.
 const HOSTILE = { source: 'trustpilot', id: 'alerts-xss-probe', text: 'Acme delivery late again <img src=x onerror=alert(1)> never again', published_at: '2026-11-07T15:00:00Z', lang: 'en', rating: 0.2 };
 
@@ -36,7 +34,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('alerts panel in a browser', ()
   };
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does it`);
+    requireChromium();
     mkdirSync(OUT, { recursive: true });
     const ws = workspace(`data_dir: ./data
 http: { host: 127.0.0.1, port: 0 }
@@ -49,38 +47,22 @@ connectors:
     const data = join(ws.dir, 'mentions.jsonl');
     copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
     writeFileSync(data, `${JSON.stringify(HOSTILE)}\n`, { flag: 'a' });
-    child = ws.spawn(['run']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const running = await startDashboard(ws);
+    child = running.child;
+    url = running.url;
+    origin = running.origin;
+    token = running.token;
     const deadline = Date.now() + 90_000;
-    while (!(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(stdout) && stdout.includes('indexed'))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`ecoute run did not print the dashboard URL:\n${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    url = stdout.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/)![0];
-    origin = new URL(url).origin;
-    token = new URL(url).searchParams.get('token')!;
+    const stderr = running.stderr;
     // The alerts stage evaluates the history as it streams by: wait for the incident it records.
     while ((await api('/api/incidents?brand=acme')).body.incidents?.length === 0) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no incident was recorded:\n${stderr}`);
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no incident was recorded:\n${stderr()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      child.kill('SIGINT');
-      await once(child, 'exit');
-    }
-  });
+  afterAll(() => stopAll(browser, child));
 
   it('shows the incident with its explanation, acknowledges it, records feedback, links to its mentions, and talks only to écoute', async () => {
     const { body: listed } = await api('/api/incidents?brand=acme');

@@ -2,12 +2,12 @@
 // `ecoute run` on the demo data: a query changes results, facets and the timeline; a click on a bad
 // day shows that day's mentions; a mention carrying HTML shows as text and runs nothing; no request
 // leaves écoute. Screenshots go to test-output/ (and docs/dashboard.png with ECOUTE_UPDATE_SCREENSHOTS=1).
-import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
 import { ROOT, workspace } from '../helpers/cli.js';
 
 // The callbacks given to page.evaluate run in the page; the project compiles without the DOM library,
@@ -18,7 +18,6 @@ declare const window: any;
 declare const sessionStorage: any;
 type HTMLElement = any;
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
 const XSS = '<img src=x onerror=alert(1)>';
 // A word no demo mention has, so one query finds exactly the hostile mention.
@@ -30,7 +29,6 @@ const XSS_MENTION = {
   lang: 'en',
 };
 
-const hasChromium = existsSync(CHROMIUM);
 
 // In CI a missing browser is a failure (the CI script installs it); on a laptop without it, a skip.
 describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () => {
@@ -40,7 +38,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () =>
   let origin = '';
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does it`);
+    requireChromium();
     mkdirSync(OUT, { recursive: true });
     const ws = workspace(`data_dir: ./data
 http: { host: 127.0.0.1, port: 0 }
@@ -54,34 +52,15 @@ connectors:
     copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
     writeFileSync(data, `${JSON.stringify(XSS_MENTION)}\n`, { flag: 'a' });
 
-    child = ws.spawn(['run']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const deadline = Date.now() + 90_000;
-    // Wait until it prints the dashboard's URL and has indexed everything (the summary ends with "try:").
-    while (!(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(stdout) && stdout.includes('indexed'))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`ecoute run did not print the dashboard URL:\n${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    url = stdout.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/)![0];
-    origin = new URL(url).origin;
+    const running = await startDashboard(ws);
+    child = running.child;
+    url = running.url;
+    origin = running.origin;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      child.kill('SIGINT');
-      await once(child, 'exit');
-    }
-  });
+  afterAll(() => stopAll(browser, child));
 
   /** Resolves once the page has finished the refresh that follows `action`. */
   async function settled(page: Page, action: () => Promise<unknown>) {

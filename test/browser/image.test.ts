@@ -4,21 +4,19 @@
 // row's link puts its query in the search box and shows the mentions behind it, and the panel
 // speaks French after the language switch. Screenshot: test-output/dashboard-image.png (and
 // docs/image.png with ECOUTE_UPDATE_SCREENSHOTS=1).
-import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
 import { ROOT, workspace } from '../helpers/cli.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium && !process.env.CI)('image panel in a browser', () => {
   let child: ChildProcess | undefined;
@@ -28,7 +26,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('image panel in a browser', () 
   let token = '';
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does it`);
+    requireChromium();
     mkdirSync(OUT, { recursive: true });
     const ws = workspace(`data_dir: ./data
 http: { host: 127.0.0.1, port: 0 }
@@ -49,33 +47,15 @@ connectors:
   - { type: file, path: ./mentions.jsonl }
 `);
     copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), join(ws.dir, 'mentions.jsonl'));
-    child = ws.spawn(['run']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const deadline = Date.now() + 120_000;
-    while (!(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(stdout) && stdout.includes('indexed'))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`ecoute run did not print the dashboard URL:\n${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    url = stdout.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/)![0];
-    origin = new URL(url).origin;
-    token = new URL(url).searchParams.get('token')!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const running = await startDashboard(ws, 120_000);
+    child = running.child;
+    url = running.url;
+    origin = running.origin;
+    token = running.token;
+    browser = await launchChromium();
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (child && child.exitCode === null) {
-      child.kill('SIGINT');
-      await once(child, 'exit');
-    }
-  });
+  afterAll(() => stopAll(browser, child));
 
   it('draws intended against perceived with intervals, and each gap row links to its mentions', async () => {
     const analysis = (await (await fetch(`${origin}/api/brands/acme/image?lang=en`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
