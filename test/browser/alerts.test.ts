@@ -3,13 +3,13 @@
 // the panel shows its incident with the explanation (examples as text: a hostile mention in that
 // day runs nothing), acknowledges it and records feedback through the API, follows the link to the
 // window's mentions, runs the backtest form, and no request leaves écoute.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
-import { ROOT, workspace } from '../helpers/cli.js';
+import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
+import { ROOT } from '../helpers/cli.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -36,17 +36,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('alerts panel in a browser', ()
   beforeAll(async () => {
     requireChromium();
     mkdirSync(OUT, { recursive: true });
-    const ws = workspace(`data_dir: ./data
-http: { host: 127.0.0.1, port: 0 }
-brands:
-  - { id: acme, name: Acme, query: 'acme OR "acme corp"', competitors: [globex] }
-  - { id: globex, name: Globex, query: globex }
-connectors:
-  - { type: file, path: ./mentions.jsonl }
-`);
-    const data = join(ws.dir, 'mentions.jsonl');
-    copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
-    writeFileSync(data, `${JSON.stringify(HOSTILE)}\n`, { flag: 'a' });
+    const ws = demoWorkspace([HOSTILE]);
     const running = await startDashboard(ws);
     child = running.child;
     url = running.url;

@@ -2,13 +2,13 @@
 // `ecoute run` on the demo data: a query changes results, facets and the timeline; a click on a bad
 // day shows that day's mentions; a mention carrying HTML shows as text and runs nothing; no request
 // leaves écoute. Screenshots go to test-output/ (and docs/dashboard.png with ECOUTE_UPDATE_SCREENSHOTS=1).
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
-import { ROOT, workspace } from '../helpers/cli.js';
+import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
+import { ROOT } from '../helpers/cli.js';
 
 // The callbacks given to page.evaluate run in the page; the project compiles without the DOM library,
 // so these names are declared for this file only.
@@ -40,17 +40,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () =>
   beforeAll(async () => {
     requireChromium();
     mkdirSync(OUT, { recursive: true });
-    const ws = workspace(`data_dir: ./data
-http: { host: 127.0.0.1, port: 0 }
-brands:
-  - { id: acme, name: Acme, query: 'acme OR "acme corp"', competitors: [globex] }
-  - { id: globex, name: Globex, query: globex }
-connectors:
-  - { type: file, path: ./mentions.jsonl }
-`);
-    const data = join(ws.dir, 'mentions.jsonl');
-    copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
-    writeFileSync(data, `${JSON.stringify(XSS_MENTION)}\n`, { flag: 'a' });
+    const ws = demoWorkspace([XSS_MENTION]);
 
     const running = await startDashboard(ws);
     child = running.child;

@@ -2,10 +2,11 @@
 // (no background networking, updates or sync), and `ecoute run` started in a workspace until it
 // prints the dashboard's URL with its token.
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
-import type { Workspace } from './cli.js';
+import { ROOT, workspace, type Workspace } from './cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -60,4 +61,23 @@ export async function stopAll(browser: Browser | undefined, child: ChildProcess 
     child.kill('SIGINT');
     await once(child, 'exit');
   }
+}
+
+/**
+ * A workspace with the two demo brands and a file connector on the demo data set, plus `extra`
+ * mentions appended (e.g. one with hostile text).
+ */
+export function demoWorkspace(extra: readonly object[] = []): Workspace {
+  const ws = workspace(`data_dir: ./data
+http: { host: 127.0.0.1, port: 0 }
+brands:
+  - { id: acme, name: Acme, query: 'acme OR "acme corp"', competitors: [globex] }
+  - { id: globex, name: Globex, query: globex }
+connectors:
+  - { type: file, path: ./mentions.jsonl }
+`);
+  const data = join(ws.dir, 'mentions.jsonl');
+  copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
+  for (const m of extra) writeFileSync(data, `${JSON.stringify(m)}\n`, { flag: 'a' });
+  return ws;
 }
