@@ -6,6 +6,8 @@
 import { mentionBody } from '../src/core/mention-text.js';
 import type { Analysis, AnalyzedMention } from '../src/core/types.js';
 import { analyze } from '../src/nlp/analyze.js';
+import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import type { MentionStore } from '../src/store/types.js';
 import { demoSamples, seededRandom, variedSampler } from './demo-texts.js';
 
 export const DAY = 86_400_000;
@@ -76,4 +78,41 @@ export function mentionAt(i: number, pool: readonly Template[], negative: readon
 /** The templates a bad week draws from: the clearly negative ones. */
 export function negativeTemplates(pool: readonly Template[]): Template[] {
   return pool.filter((t) => t.analysis.sentiment.score < -0.25);
+}
+
+/**
+ * Loads mentions 0..n-1 into `store` and makes them visible; returns the seconds it took. Batches of
+ * 5,000 in one transaction on SQLite; on Elasticsearch batches of 2,000 with two bulk requests in
+ * flight (one per core of this machine). `adjust` may change each mention before it is written.
+ */
+export async function loadGenerated(
+  store: MentionStore,
+  n: number,
+  pool: readonly Template[],
+  adjust: (m: AnalyzedMention) => AnalyzedMention = (m) => m,
+): Promise<number> {
+  const random = seededRandom(4242);
+  const negative = negativeTemplates(pool);
+  const embedded = store instanceof EmbeddedMentionStore;
+  const batch = embedded ? 5000 : 2000;
+  const started = performance.now();
+  let next = 0;
+  let lastLog = started;
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const from = next;
+      next = Math.min(n, next + batch);
+      const mentions: AnalyzedMention[] = [];
+      for (let i = from; i < next; i++) mentions.push(adjust(mentionAt(i, pool, negative, random)));
+      const result = await store.upsert(mentions);
+      if (result.failed > 0) throw new Error(`load: ${result.failed} mentions failed, e.g. ${JSON.stringify(result.items.find((x) => x.status === 'failed'))}`);
+      if (performance.now() - lastLog > 15_000) {
+        lastLog = performance.now();
+        process.stderr.write(`  loaded ${next} / ${n} (${Math.round(next / ((lastLog - started) / 1000))} docs/s)\n`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: embedded ? 1 : 2 }, worker));
+  await store.refresh();
+  return (performance.now() - started) / 1000;
 }

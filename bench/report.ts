@@ -11,14 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrandConfig } from '../src/config/schema.js';
-import type { AnalyzedMention } from '../src/core/types.js';
 import { buildReport, renderReport, reportSources } from '../src/reports/index.js';
 import { launchChromium } from '../src/reports/pdf.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import type { MentionStore } from '../src/store/types.js';
-import { seededRandom } from './demo-texts.js';
-import { END, mentionAt, negativeTemplates, START, templates, type Template } from './generated-mentions.js';
+import { END, loadGenerated, START, templates, type Template } from './generated-mentions.js';
 
 const N = Number(process.env.N ?? 1_000_000);
 const TEXTS = Math.min(N, Number(process.env.TEXTS ?? 4000));
@@ -40,32 +38,7 @@ const BRANDS: BrandConfig[] = [
 let peakRss = 0;
 const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 
-async function load(store: MentionStore, pool: readonly Template[]): Promise<number> {
-  const random = seededRandom(4242);
-  const negative = negativeTemplates(pool);
-  const embedded = store instanceof EmbeddedMentionStore;
-  const batch = embedded ? 5000 : 2000;
-  const started = performance.now();
-  let next = 0;
-  let lastLog = started;
-  const worker = async (): Promise<void> => {
-    while (next < N) {
-      const from = next;
-      next = Math.min(N, next + batch);
-      const mentions: AnalyzedMention[] = [];
-      for (let i = from; i < next; i++) mentions.push(mentionAt(i, pool, negative, random));
-      const result = await store.upsert(mentions);
-      if (result.failed > 0) throw new Error(`load: ${result.failed} mentions failed`);
-      if (performance.now() - lastLog > 15_000) {
-        lastLog = performance.now();
-        process.stderr.write(`  loaded ${next} / ${N}\n`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: embedded ? 1 : 2 }, worker));
-  await store.refresh();
-  return (performance.now() - started) / 1000;
-}
+const load = (store: MentionStore, pool: readonly Template[]): Promise<number> => loadGenerated(store, N, pool);
 
 const round = (s: number) => Math.round(s * 100) / 100;
 

@@ -17,11 +17,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AnalyzedMention } from '../src/core/types.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import { seededRandom } from './demo-texts.js';
-import { BRANDS, DAY, END, mentionAt, negativeTemplates, templates, type Template } from './generated-mentions.js';
+import { BRANDS, DAY, END, loadGenerated, templates, type Template } from './generated-mentions.js';
 import type { MentionStore } from '../src/store/types.js';
 
 const N = Number(process.env.N ?? 1_000_000);
@@ -43,31 +42,7 @@ function quantile(sorted: number[], q: number): number {
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 1048576);
 
 async function load(store: MentionStore, pool: readonly Template[]): Promise<{ seconds: number; docsPerS: number }> {
-  const random = seededRandom(4242);
-  const negative = negativeTemplates(pool);
-  const batch = store instanceof EmbeddedMentionStore ? 5000 : 2000;
-  // Elasticsearch: two bulk requests in flight (one per core of this machine).
-  const inFlight = store instanceof EmbeddedMentionStore ? 1 : 2;
-  const started = performance.now();
-  let next = 0;
-  let lastLog = started;
-  const worker = async (): Promise<void> => {
-    while (next < N) {
-      const from = next;
-      next = Math.min(N, next + batch);
-      const mentions: AnalyzedMention[] = [];
-      for (let i = from; i < next; i++) mentions.push(mentionAt(i, pool, negative, random));
-      const result = await store.upsert(mentions);
-      if (result.failed > 0) throw new Error(`load: ${result.failed} mentions failed, e.g. ${JSON.stringify(result.items.find((x) => x.status === 'failed'))}`);
-      if (performance.now() - lastLog > 15_000) {
-        lastLog = performance.now();
-        process.stderr.write(`  loaded ${next} / ${N} (${Math.round(next / ((lastLog - started) / 1000))} docs/s)\n`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  await store.refresh();
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = await loadGenerated(store, N, pool);
   return { seconds: Math.round(seconds * 10) / 10, docsPerS: Math.round(N / seconds) };
 }
 
