@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
+import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll, watchedPage } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -60,15 +60,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('alerts panel in a browser', ()
     const incident = detail.incident;
     const alert = detail.alerts[detail.alerts.length - 1];
 
-    const context = await browser!.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const dialogs: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const { context, page, requests, dialogs } = await watchedPage(browser!, 1000);
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.ready !== undefined);
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll } from '../helpers/browser.js';
+import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll, watchedPage } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 
 // The callbacks given to page.evaluate run in the page; the project compiles without the DOM library,
@@ -70,15 +70,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () =>
   const total = async (page: Page) => Number((await page.locator('#total').innerText()).replace(/[^\d]/g, ''));
 
   it('searches, filters, drills into a bad day, shows hostile text as text, and talks only to écoute', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const dialogs: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const { context, page, requests, dialogs } = await watchedPage(browser!, 900);
 
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.ready !== undefined);

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT, workspace, type Workspace } from './cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -80,4 +80,22 @@ connectors:
   copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
   for (const m of extra) writeFileSync(data, `${JSON.stringify(m)}\n`, { flag: 'a' });
   return ws;
+}
+
+/**
+ * A page in a new English context of the given height, recording every request it makes (the tests
+ * assert none leaves for another host) and every dialog it opens (dismissed: an `alert()` from
+ * mention text would be an XSS).
+ */
+export async function watchedPage(browser: Browser, height: number): Promise<{ context: BrowserContext; page: Page; requests: string[]; dialogs: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height }, locale: 'en-US' });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return { context, page, requests, dialogs };
 }
