@@ -14,6 +14,9 @@ import { EmbeddedMentionStore } from '../store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../store/elasticsearch/index.js';
 import type { MentionStore } from '../store/types.js';
 import { openAlertStore, type AlertStore } from '../alerts/store/index.js';
+// Operations (issue 14, ops14): every composed bus and store is measured.
+import { operatedBus } from '../ops/metered-bus.js';
+import { meteredStore } from '../ops/metered-store.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -48,6 +51,10 @@ export function prepareDataDir(config: Readonly<Config>, options: PrepareOptions
 }
 
 export function openBus(config: Readonly<Config>): Bus {
+  return operatedBus(openPlainBus(config), config.ops);
+}
+
+function openPlainBus(config: Readonly<Config>): Bus {
   const dataDir = resolve(config.data_dir);
   switch (config.bus.type) {
     case 'embedded':
@@ -85,7 +92,7 @@ export async function openStore(config: Readonly<Config>): Promise<MentionStore>
     }
   }
   await store.ensureSchema();
-  return store;
+  return meteredStore(store, config.store.type);
 }
 
 export async function openRuntime(config: Readonly<Config>, options: PrepareOptions & { check?: boolean } = {}): Promise<Runtime> {

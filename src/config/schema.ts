@@ -16,6 +16,8 @@ import { BrandAlertsSchema } from '../alerts/config.js';
 import { AlertsDeliverySchema } from '../alerts/notifiers/config.js';
 import { IntendedImageSchema } from '../image/config.js';
 import { ReportSchedulesSchema } from '../reports/config.js';
+// Operations (issue 14, ops14): metrics, readiness.
+import { OPS_DEFAULTS, OpsSchema } from '../ops/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -131,6 +133,7 @@ export const ConfigSchema = z
     api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
     privacy: PrivacySchema.default({ keep_author_handles: false }),
     alerts: AlertsDeliverySchema.default({ notifiers: [] }),
+    ops: OpsSchema.default(OPS_DEFAULTS),
   })
   .describe('écoute configuration');
 

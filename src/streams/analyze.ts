@@ -12,6 +12,7 @@ import type { BrandMatcher } from './brands.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
+import { countBatch, timeAnalysis } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
 
@@ -131,7 +132,7 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
     }
     try {
       // The publisher keyed the record by the mention id: it is not computed a second time.
-      const mention = MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options);
+      const mention = timeAnalysis(() => (MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options)));
       analyzed.push({ mention, headers: record.headers });
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, record.headers));
@@ -150,6 +151,7 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
       await options.markDuplicates?.(analyzed.map((a) => a.mention));
       await options.bus.publish('mentions.dlq', dead);
       await options.bus.publish('mentions.analyzed', analyzed.map(toRecord));
+      countBatch('analyze', batch.length, analyzed.length); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
     },
     { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
   );

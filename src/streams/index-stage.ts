@@ -6,6 +6,7 @@ import { EcouteError } from '../core/errors.js';
 import type { MentionStore } from '../store/types.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
+import { countBatch } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export const INDEX_GROUP = 'ecoute-index';
 
@@ -72,6 +73,7 @@ export function startIndexStage(options: IndexStageOptions): Consumer {
     INDEX_GROUP,
     async (batch) => {
       const counts = await indexBatch(batch, options);
+      countBatch('index', batch.length, counts.created + counts.updated + counts.unchanged); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
       options.onIndexed?.(counts);
     },
     { maxBatch: 500, ...(options.onError && { onError: options.onError }) },

@@ -16,6 +16,7 @@ import { visible } from '../terminal.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
 import { reportSources } from '../../reports/index.js';
 import { ReportScheduler } from '../../reports/scheduler.js';
+import { countReportRun } from '../../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export function registerRun(program: Command): void {
   const command = program
@@ -45,7 +46,7 @@ export function registerRun(program: Command): void {
       }
       const running: RunningConnector[] = sources?.connectors ?? [];
       // Scheduled reports (brands[].reports): caught up once at start, stopped before the store closes.
-      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log });
+      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log, onRun: countReportRun });
       await reports.start();
       const stopped = untilStopSignal();
       const shutdown = new AbortController();

@@ -11,14 +11,18 @@ import { STAGES, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { parseStages } from '../stages-option.js';
+// Operations (issue 14, ops14): the worker's metrics server.
+import { startMetricsServer, type MetricsServer } from '../../ops/server.js';
+import { metricsPortOf } from '../../ops/cli.js';
 
 export function registerWorker(program: Command): void {
   const command = program
     .command('worker')
     .description('Run one pipeline stage in this process (analyze, index or alerts), until Ctrl-C')
     .argument('<stage>', 'analyze, index or alerts')
-    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)');
-  addResetOptions(command).action(async (stage: string, options: { config?: string } & Record<string, unknown>) => {
+    .option('-c, --config <file>', 'configuration file (default: $ECOUTE_CONFIG or config/ecoute.yaml)')
+    .option('--metrics-port <n>', 'serve /metrics, /healthz and /readyz on this port (0: any free port; default: ops.metrics_port, else none)');
+  addResetOptions(command).action(async (stage: string, options: { config?: string; metricsPort?: string } & Record<string, unknown>) => {
       const [name] = parseStages<StageName>(stage, 'stage', STAGES);
       const { config } = readConfig(options.config);
       const log = createLogger({ worker: name, pid: process.pid });
@@ -28,10 +32,17 @@ export function registerWorker(program: Command): void {
       const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
       const stopped = untilStopSignal();
+      let metrics: MetricsServer | undefined;
       try {
+        const port = metricsPortOf(options.metricsPort, config.ops);
+        if (port !== undefined) {
+          metrics = await startMetricsServer({ host: config.ops.metrics_host, port, ops: config.ops, readiness: { bus, store }, log });
+          process.stdout.write(`metrics: ${metrics.url}/metrics\n`);
+        }
         const signal = await Promise.race([stopped, stages.failed]);
         log.info(`${signal}: draining in-flight work`);
       } finally {
+        await metrics?.close();
         await stages.stop();
         await bus.close();
         await store?.close();
