@@ -17,6 +17,7 @@ import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
 import { addAlertsBacktest } from './commands/alerts-backtest.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
+import { registerStatus } from './commands/status.js'; // Operations (issue 14, ops14)
 
 export function buildProgram(): Command {
   const program = new Command('ecoute')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
+  registerStatus(program);
   // `ecoute alerts` (list, ack) with the engine's `backtest`.
   registerAlerts(program, [addAlertsBacktest]);
   for (const command of program.commands) {

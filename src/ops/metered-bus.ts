@@ -4,6 +4,8 @@
 // try of any consumer by its code, and registers each consumer with the watch (lag, stuck). Every
 // other method (and any a later part adds to Bus) passes through untouched.
 import { isEcouteError } from '../core/errors.js';
+import { mentionId } from '../core/ids.js';
+import { createLogger, type Logger } from '../core/log.js';
 import type { Bus, BusRecord, Topic } from '../streams/bus/types.js';
 import { consumerWatch, type ConsumerWatch } from './consumers.js';
 import { countDropped, countError, countIncidentEvent, deadLetterCodes, observePublish } from './metrics.js';
@@ -23,6 +25,7 @@ export function meteredBus<B extends Bus>(bus: B, watch: ConsumerWatch = consume
         const stage = records[i]?.headers?.['ecoute-stage'] ?? 'unknown';
         if (!NOT_MENTIONS.has(stage)) countDropped(stage, code);
         countError(code);
+        logDeadLetter(stage, code, records[i]!);
       }
     }
     if (topic === 'alerts') for (const r of records) countIncidentEvent(incidentKind(r.value));
@@ -52,6 +55,46 @@ export function meteredBus<B extends Bus>(bus: B, watch: ConsumerWatch = consume
 }
 
 const METERED = Symbol('ecoute.metered');
+
+let deadLetterLog: Logger | undefined;
+/** At most this many dead-letter lines a second; the rest are counted in the next line (a poison flood must not flood the log). */
+const LINES_PER_SECOND = 20;
+const quiet = { second: 0, lines: 0, skipped: 0 };
+
+/** One warn line per dead letter: its stage, code, the mention id when the input names one, where it came from. */
+function logDeadLetter(stage: string, code: string, record: BusRecord): void {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== quiet.second) Object.assign(quiet, { second, lines: 0 });
+  if (++quiet.lines > LINES_PER_SECOND) {
+    quiet.skipped++;
+    return;
+  }
+  const skipped = quiet.skipped;
+  quiet.skipped = 0;
+  const id = mentionIdOf(record.value);
+  deadLetterLog ??= createLogger();
+  deadLetterLog.warn(`dead letter: ${record.headers?.['ecoute-error'] ?? code}`, {
+    stage,
+    code,
+    ...(id !== undefined && { mention_id: id }),
+    origin: record.key,
+    ...(skipped > 0 && { similar_not_logged: skipped }),
+  });
+}
+
+/** The id of the mention a dead letter holds: its `id`, or the hash of its source and sourceId. */
+function mentionIdOf(value: string): string | undefined {
+  try {
+    const input = (JSON.parse(value) as { input?: unknown }).input;
+    if (typeof input !== 'string') return undefined;
+    const m = JSON.parse(input) as { id?: unknown; source?: unknown; sourceId?: unknown };
+    if (typeof m.id === 'string' && /^[0-9a-f]{32}$/.test(m.id)) return m.id;
+    if (typeof m.source === 'string' && typeof m.sourceId === 'string' && m.source !== '' && m.sourceId !== '') return mentionId(m.source, m.sourceId);
+  } catch {
+    // not JSON (a bad line): no mention to name
+  }
+  return undefined;
+}
 
 function incidentKind(value: string): string {
   try {

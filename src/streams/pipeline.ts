@@ -2,7 +2,7 @@
 // index stages. Stopping drains: connectors stop fetching first, then each stage finishes and
 // commits its in-flight batch, upstream before downstream.
 import type { Logger } from '../core/log.js';
-import { EcouteError, errorMessage } from '../core/errors.js';
+import { EcouteError, errorMessage, isEcouteError } from '../core/errors.js';
 import { diskSpace } from '../core/disk-space.js';
 import { isDiskError } from '../core/sqlite.js';
 import type { MentionStore } from '../store/types.js';
@@ -44,7 +44,7 @@ export function startStages(deps: StageDeps, log: Logger, stages: readonly Stage
   // the stages retry their batch quietly, with back-off, and resume by themselves.
   const warn = (stage: string) => (error: unknown) => {
     if (isDiskError(error) || diskSpace.anyFailing()) return;
-    log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`);
+    log.warn(`${stage} stage: ${errorMessage(error)}; retrying the batch`, { stage, ...(isEcouteError(error) && { code: error.code }) });
   };
   if (stages.includes('analyze')) {
     if (!deps.analyze) throw new EcouteError('INTERNAL_INVARIANT', 'the analyze stage needs its analysis options');

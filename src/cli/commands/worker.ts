@@ -25,7 +25,7 @@ export function registerWorker(program: Command): void {
   addResetOptions(command).action(async (stage: string, options: { config?: string; metricsPort?: string } & Record<string, unknown>) => {
       const [name] = parseStages<StageName>(stage, 'stage', STAGES);
       const { config } = readConfig(options.config);
-      const log = createLogger({ worker: name, pid: process.pid });
+      const log = createLogger({ stage: name }); // every line names its stage (pino adds the pid)
       prepareDataDir(config, { reset: resetsOf(options), log });
       const bus = openBus(config);
       const store = name !== 'analyze' ? await openStore(config) : undefined;
