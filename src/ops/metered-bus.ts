@@ -87,9 +87,12 @@ function mentionIdOf(value: string): string | undefined {
   try {
     const input = (JSON.parse(value) as { input?: unknown }).input;
     if (typeof input !== 'string') return undefined;
-    const m = JSON.parse(input) as { id?: unknown; source?: unknown; sourceId?: unknown };
-    if (typeof m.id === 'string' && /^[0-9a-f]{32}$/.test(m.id)) return m.id;
-    if (typeof m.source === 'string' && typeof m.sourceId === 'string' && m.source !== '' && m.sourceId !== '') return mentionId(m.source, m.sourceId);
+    const m = JSON.parse(input) as { id?: unknown; source?: unknown; sourceId?: unknown; analysis?: unknown };
+    const source = typeof m.source === 'string' && m.source !== '' ? m.source : undefined;
+    // A raw mention (source, sourceId); an analyzed one (its id); a file line (source, id at the source).
+    if (source && typeof m.sourceId === 'string' && m.sourceId !== '') return mentionId(source, m.sourceId);
+    if (typeof m.id === 'string' && /^[0-9a-f]{32}$/.test(m.id) && m.analysis !== undefined) return m.id;
+    if (source && (typeof m.id === 'string' || typeof m.id === 'number') && String(m.id) !== '') return mentionId(source, String(m.id));
   } catch {
     // not JSON (a bad line): no mention to name
   }
