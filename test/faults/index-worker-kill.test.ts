@@ -14,7 +14,6 @@ let pipeline: FaultPipeline | undefined;
 afterAll(async () => pipeline?.close());
 
 const KILLS = 5;
-const refresh = (run: string) => fetch(`${elasticsearch}/${run}-mentions-*/_refresh`, { method: 'POST' }).then((r) => r.body?.cancel());
 const PER_ROUND = 800;
 
 describe.skipIf(!brokers || !elasticsearch)('fault: kill -9 of the index worker', () => {
@@ -45,7 +44,7 @@ describe.skipIf(!brokers || !elasticsearch)('fault: kill -9 of the index worker'
       index.child.kill('SIGKILL');
       expect(await index.exited).toBe('SIGKILL');
       // What the dead worker left: documents written (after a refresh) and offsets committed.
-      await refresh(p.run);
+      await p.refresh();
       const kill = { stored: await storedCount(p), committed: await indexed(), acked: acked.length };
       if (kill.committed < kill.acked) kills.push(kill);
       index = p.start(['worker', 'index']);
@@ -64,7 +63,7 @@ describe.skipIf(!brokers || !elasticsearch)('fault: kill -9 of the index worker'
     expect(index.tail()).toContain('stopped cleanly');
     // Drained: every document written is covered by a committed offset (one record per mention here).
     const committedAtStop = await indexed();
-    await refresh(p.run);
+    await p.refresh();
     const storedAtStop = await storedCount(p);
     expect(committedAtStop).toBe(storedAtStop);
 

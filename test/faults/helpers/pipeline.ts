@@ -39,6 +39,8 @@ export interface FaultPipeline {
   store: MentionStore;
   workers: Worker[];
   start(args: string[]): Worker;
+  /** Makes every document written so far visible to counts and searches (Elasticsearch refresh). */
+  refresh(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,10 @@ ${o.extra ?? ''}
       const worker = { child, tail: () => err, exited };
       workers.push(worker);
       return worker;
+    },
+    async refresh() {
+      const res = await fetch(`${o.elasticsearch}/${run}-mentions-*/_refresh`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
+      await res.body?.cancel();
     },
     async close() {
       for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
@@ -133,8 +139,9 @@ export async function deadLetters(bus: Bus): Promise<{ letter: DeadLetter; id?: 
   const records = await bus.read('mentions.dlq', {}, 100_000);
   return records.map((r) => {
     const letter = JSON.parse(r.value) as DeadLetter;
-    let id: string | undefined;
-    try {
+    // A test's poison records carry their id in a header, which the dead letter keeps.
+    let id: string | undefined = r.headers?.['fault-id'];
+    if (id === undefined) try {
       const input = JSON.parse(letter.input) as { id?: unknown; source?: unknown; sourceId?: unknown };
       if (typeof input.id === 'string') id = input.id;
       else if (typeof input.source === 'string' && typeof input.sourceId === 'string') id = mentionId(input.source, input.sourceId);
@@ -158,6 +165,7 @@ export interface OracleResult {
 export async function assertOracle(p: FaultPipeline, acked: string[], expectDead: Set<string> = new Set(), extraDead = 0): Promise<OracleResult> {
   const unique = new Set(acked);
   expect(unique.size, 'acknowledged ids are unique').toBe(acked.length);
+  await p.refresh();
   const storedIds = await p.store.existing([...unique]);
   const count = await p.store.count({ duplicates: 'include' });
   const letters = await deadLetters(p.bus);
