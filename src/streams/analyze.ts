@@ -13,6 +13,7 @@ import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
 import { countBatch, timeAnalysis } from '../ops/metrics.js'; // Operations (issue 14, ops14)
+import { poisonReason } from './poison.js';
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
 
@@ -122,6 +123,12 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
   for (const record of batch) {
     const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
     let raw: RawMention;
+    // faults-dist: poison (not UTF-8, oversize, too deep) is dead-lettered before it is parsed.
+    const poison = poisonReason(record);
+    if (poison) {
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${poison}`, origin, input: record.value }, record.headers));
+      continue;
+    }
     try {
       const parsed = RawMentionSchema.safeParse(JSON.parse(record.value));
       if (!parsed.success) throw new EcouteError('RECORD_UNREADABLE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

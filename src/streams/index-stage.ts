@@ -7,6 +7,7 @@ import type { MentionStore } from '../store/types.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { countBatch } from '../ops/metrics.js'; // Operations (issue 14, ops14)
+import { poisonReason } from './poison.js';
 
 export const INDEX_GROUP = 'ecoute-index';
 
@@ -32,12 +33,15 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
   const sources: ConsumedRecord[] = [];
   for (const record of batch) {
     try {
+      // faults-dist: poison (not UTF-8, oversize, too deep) is dead-lettered before it is parsed.
+      const poison = poisonReason(record);
+      if (poison) throw new EcouteError('RECORD_UNREADABLE', poison);
       mentions.push(JSON.parse(record.value) as AnalyzedMention);
       sources.push(record);
     } catch (error) {
       dead.push(
         deadLetterRecord(
-          { stage: 'index', code: 'RECORD_UNREADABLE', reason: `not JSON: ${(error as Error).message}`, origin: originOf(record), input: record.value },
+          { stage: 'index', code: 'RECORD_UNREADABLE', reason: error instanceof EcouteError ? `not an analyzed mention: ${error.message}` : `not JSON: ${(error as Error).message}`, origin: originOf(record), input: record.value },
           record.headers,
         ),
       );

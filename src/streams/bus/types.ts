@@ -18,6 +18,8 @@ export interface ConsumedRecord extends BusRecord {
   offset: number;
   /** When the record was appended (epoch ms). */
   timestamp: number;
+  /** Set by a bus whose bytes are not valid UTF-8: why (`value` is then a lossy decode). faults-dist. */
+  unreadable?: string;
 }
 
 /** Next offset to read, by partition. */
