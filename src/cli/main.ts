@@ -16,6 +16,8 @@ import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
 import { addAlertsBacktest } from './commands/alerts-backtest.js';
+// Issue 14, faults-embedded part: `ecoute dlq list|replay|drop`.
+import { registerDlq } from './commands/dlq.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
@@ -38,6 +40,7 @@ export function buildProgram(): Command {
   registerConnectors(program);
   // `ecoute alerts` (list, ack) with the engine's `backtest`.
   registerAlerts(program, [addAlertsBacktest]);
+  registerDlq(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

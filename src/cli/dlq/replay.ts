@@ -1,0 +1,96 @@
+// Sends dead letters back through the pipeline, once: a letter from a stage goes back to the topic
+// that stage reads (analyze: mentions.raw, index: mentions.analyzed, notify: alerts), so the fixed
+// stage reads it again; a file line refused by the file connector is read again by the same parser
+// (the connector's current code and config) and published as the connector would, so a line that
+// is still wrong becomes a new dead letter naming why. Each replayed record carries the header
+// `ecoute-replay-of: <id>`; the letter is then marked replayed in dead-letters.sqlite, and a second
+// replay refuses it. The mark is written after the bus confirmed: a crash between the two at worst
+// sends it once more, which the stages' deterministic ids make harmless.
+import type { Config } from '../../config/schema.js';
+import { EcouteError } from '../../core/errors.js';
+import { mentionId } from '../../core/ids.js';
+import { parseJsonLine } from '../../connectors/file/mention-line.js';
+import { MentionPublisher } from '../../connectors/publish.js';
+import type { Bus, BusRecord, Topic } from '../../streams/bus/types.js';
+import { REPLAY_OF_HEADER, type DeadLetterEntry } from './list.js';
+import type { DeadLetterState } from './state.js';
+
+/** Where a stage's input comes from. */
+const STAGE_TOPICS: readonly Topic[] = ['mentions.raw', 'mentions.analyzed', 'alerts'];
+
+export interface ReplayOutcome {
+  id: string;
+  /** Where it went: a topic, or `file connector` for a re-read line. */
+  to?: string;
+  error?: EcouteError;
+}
+
+/** Why this entry cannot be replayed, or undefined when it can. */
+export function refusal(entry: DeadLetterEntry): EcouteError | undefined {
+  const { letter } = entry;
+  if (entry.replayed) return new EcouteError('DLQ_ALREADY_REPLAYED', `dead letter ${entry.id} was replayed at ${entry.replayed.at}${entry.replayed.to ? ` (to ${entry.replayed.to})` : ''}; it is not sent again`);
+  if (letter.truncated) {
+    return new EcouteError('DLQ_TRUNCATED', `dead letter ${entry.id} holds only the first 16 KB of its input (truncated): send the original again from ${letter.origin.file ?? letter.origin.topic ?? 'its source'}, then drop it`);
+  }
+  if (letter.origin.file !== undefined) return undefined;
+  const topic = letter.origin.topic as Topic | undefined;
+  if (topic === undefined || !STAGE_TOPICS.includes(topic)) return new EcouteError('DLQ_NOT_REPLAYABLE', `dead letter ${entry.id} (stage ${letter.stage}) names no file line or stage topic to send it back to`);
+  try {
+    JSON.parse(letter.input);
+  } catch {
+    return new EcouteError('DLQ_NOT_REPLAYABLE', `dead letter ${entry.id}: its input is not JSON, which no fix of the ${letter.stage} stage can read; fix it at its source and send it again`);
+  }
+  return undefined;
+}
+
+/** The key a stage's topic expects for this input (the mention id, the incident event key). */
+function keyFor(topic: Topic, value: unknown, fallback: string): string {
+  const v = (value ?? {}) as Record<string, unknown>;
+  if (topic === 'mentions.analyzed' && typeof v.id === 'string') return v.id;
+  if (topic === 'mentions.raw' && typeof v.source === 'string' && typeof v.sourceId === 'string') return mentionId(v.source, v.sourceId);
+  if (topic === 'alerts' && typeof v.key === 'string') return v.key;
+  return fallback;
+}
+
+/** The file connector's raw keys for this file (the first file connector reading it). */
+function rawKeysFor(config: Readonly<Config>, file: string): readonly string[] {
+  for (const c of config.connectors) {
+    const path = (c as { type: string; path?: string; raw_keys?: string[] }).path;
+    if (c.type === 'file' && path !== undefined && (file === path || file.startsWith(`${path.replace(/\/$/, '')}/`))) return (c as { raw_keys?: string[] }).raw_keys ?? [];
+  }
+  return [];
+}
+
+export async function replay(entries: DeadLetterEntry[], context: { bus: Bus; state: DeadLetterState; config: Readonly<Config> }): Promise<ReplayOutcome[]> {
+  const outcomes: ReplayOutcome[] = [];
+  for (const entry of entries) {
+    const refused = refusal(entry);
+    if (refused) {
+      outcomes.push({ id: entry.id, error: refused });
+      continue;
+    }
+    const { letter } = entry;
+    const headers = { [REPLAY_OF_HEADER]: entry.id };
+    let to: string;
+    if (letter.origin.file !== undefined) {
+      const file = letter.origin.file;
+      // The publisher tags what it writes with the ingest id; a line still wrong is a new dead
+      // letter, told apart from the original by that tag (see list.ts).
+      const publisher = new MentionPublisher({ bus: context.bus, rawKeys: rawKeysFor(context.config, file), ingestId: `dlq-replay-${entry.id}` });
+      const parsed = parseJsonLine(letter.input, new Date().toISOString());
+      const origin = { file, ...(letter.origin.line !== undefined && { line: letter.origin.line }), input: letter.input };
+      if (parsed.ok) await publisher.add(parsed.mention, undefined, origin);
+      else await publisher.reject({ file, ...(letter.origin.line !== undefined && { line: letter.origin.line }), code: parsed.code, reason: parsed.reason, input: letter.input });
+      await publisher.flush();
+      to = 'file connector';
+    } else {
+      const topic = letter.origin.topic as Topic;
+      const record: BusRecord = { key: keyFor(topic, JSON.parse(letter.input), `dlq-replay-${entry.id}`), value: letter.input, headers };
+      await context.bus.publish(topic, [record]);
+      to = topic;
+    }
+    context.state.mark(entry.copies.map((c) => c.id), { status: 'replayed', at: new Date().toISOString(), to });
+    outcomes.push({ id: entry.id, to });
+  }
+  return outcomes;
+}
