@@ -84,6 +84,8 @@ connectors:
     const acked = new Set<string>();
     const attempted = new Set<string>();
     let nextHook = 0;
+    const statuses: Record<number, number> = {};
+    const t0 = Date.now();
 
     const post = async (url: string, ids: string[]): Promise<number> => {
       const body = JSON.stringify(ids.map((id) => ({ id, text: `Acme webhook ${id}: the refund never came`, published_at: '2026-11-20T10:00:00Z' })));
@@ -101,7 +103,9 @@ connectors:
           const ids = Array.from({ length: 10 }, () => `w${nextHook++}`);
           ids.forEach((id) => attempted.add(id));
           try {
-            if ((await post(run.url, ids)) === 202) ids.forEach((id) => acked.add(id));
+            const status = await post(run.url, ids);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if (status === 202) ids.forEach((id) => acked.add(id));
           } catch {
             // the process died during the request: not acknowledged, may or may not be stored
           }
@@ -109,17 +113,25 @@ connectors:
       })();
       const file = (async () => {
         while (!stop) {
-          const chunk = feedLines(nextLine, 50);
-          nextLine += 50;
+          const chunk = feedLines(nextLine, 20);
+          nextLine += 20;
           appendFileSync(feed, chunk.text);
           chunk.good.forEach((id) => fileGood.add(id));
           fileBad += chunk.bad;
-          await new Promise((r) => setTimeout(r, 30));
+          await new Promise((r) => setTimeout(r, 100));
         }
       })();
-      // A random point: anywhere from just after the HTTP server opened to well into the flow.
-      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 1500)));
+      // A random point once mentions flow: after the round's first acknowledged request, while the
+      // file's lines and the webhook's requests are being written, analyzed and indexed.
+      const ackedBefore = acked.size;
+      const flowing = Date.now() + 60_000;
+      while (acked.size === ackedBefore) {
+        if (run.child.exitCode !== null || Date.now() > flowing) throw new Error(`no webhook request acknowledged in round ${round}:\n${run.stderr()}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 2000)));
       await killHard(run.child);
+      console.log(`round ${round}: killed at ${Date.now() - t0} ms, ${JSON.stringify(statuses)}`);
       stop = true;
       await Promise.all([webhook, file]);
       expect(run.stderr()).not.toMatch(/\n\s+at /);
@@ -160,17 +172,17 @@ connectors:
       // Nothing nobody sent (unacknowledged webhook requests may or may not have been kept).
       const unknown = stored.filter((id) => !fileGood.has(id) && !attempted.has(id));
       expect(unknown).toEqual([]);
-      expect(acked.size).toBeGreaterThan(KILLS * 10);
-      expect(fileGood.size).toBeGreaterThan(KILLS * 40);
+      expect(acked.size).toBeGreaterThanOrEqual(KILLS * 10);
+      expect(fileGood.size).toBeGreaterThanOrEqual(KILLS * 18);
       // The file's bad lines: each one dead letter, as `ecoute dlq list` shows them.
       const listed = ws.run(['dlq', 'list', '--json']);
       expect(listed.code).toBe(0);
-      const letters = listed.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { origin: { file?: string; line?: number }; code: string });
+      const letters = listed.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { origin: { file?: string; line?: number }; code: string; copies: number });
       const lines = letters.map((l) => `${l.origin.file}:${l.origin.line}`);
       expect(lines.length).toBe(new Set(lines).size);
       expect(letters.length).toBe(fileBad);
       expect(letters.every((l) => l.code === 'MENTION_BAD_JSON')).toBe(true);
-      console.log(JSON.stringify({ test: 'embedded-kill', kills: KILLS, file_lines: fileGood.size + fileBad, webhook_acked: acked.size, webhook_unacked_stored: stored.filter((id) => attempted.has(id) && !acked.has(id)).length, dead_letters: letters.length }));
+      console.log(JSON.stringify({ test: 'embedded-kill', kills: KILLS, file_lines: fileGood.size + fileBad, webhook_acked: acked.size, webhook_unacked_stored: stored.filter((id) => attempted.has(id) && !acked.has(id)).length, dead_letters: letters.length, dead_letters_written_twice: letters.filter((l) => l.copies > 1).length }));
     } finally {
       if (last.child.exitCode === null) {
         last.child.kill('SIGINT');
