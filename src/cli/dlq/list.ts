@@ -49,7 +49,10 @@ export async function readDeadLetters(bus: Bus, marks: Map<string, Mark>): Promi
       } catch {
         continue; // not ours: the topic may hold other tools' records
       }
-      const replayOf = record.headers?.[REPLAY_OF_HEADER];
+      // A replayed file line is published as the connector would, tagged with the ingest id
+      // `dlq-replay-<id>`; a replayed stage input carries the replay header.
+      const ingest = record.headers?.[INGEST_ID_HEADER];
+      const replayOf = record.headers?.[REPLAY_OF_HEADER] ?? (ingest?.startsWith('dlq-replay-') ? ingest.slice('dlq-replay-'.length) : undefined);
       const failure = [record.key, letter.stage, letter.code, replayOf ?? '', record.headers?.[INGEST_ID_HEADER] ?? ''].join('\u0000');
       const copy = { id, partition: record.partition, offset: record.offset };
       const known = byFailure.get(failure);

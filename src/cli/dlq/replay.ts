@@ -1,15 +1,19 @@
 // Sends dead letters back through the pipeline, once: a letter from a stage goes back to the topic
 // that stage reads (analyze: mentions.raw, index: mentions.analyzed, notify: alerts), so the fixed
 // stage reads it again; a file line refused by the file connector is read again by the same parser
-// (the connector's current code and config) and published as the connector would, so a line that
-// is still wrong becomes a new dead letter naming why. Each replayed record carries the header
+// (the connector's current code and config) and published as the connector would: the line as the
+// file holds it now when the file is still there (the user fixed it in place; the connector's
+// cursor is past it and would never read it again), else the input the dead letter kept. A line
+// still wrong becomes a new dead letter naming why. Each replayed record carries the header
 // `ecoute-replay-of: <id>`; the letter is then marked replayed in dead-letters.sqlite, and a second
 // replay refuses it. The mark is written after the bus confirmed: a crash between the two at worst
 // sends it once more, which the stages' deterministic ids make harmless.
 import type { Config } from '../../config/schema.js';
 import { EcouteError } from '../../core/errors.js';
 import { mentionId } from '../../core/ids.js';
-import { parseJsonLine } from '../../connectors/file/mention-line.js';
+import { existsSync } from 'node:fs';
+import { parseJsonLine, type LineResult } from '../../connectors/file/mention-line.js';
+import { readMentionFile } from '../../connectors/file/read.js';
 import { MentionPublisher } from '../../connectors/publish.js';
 import type { Bus, BusRecord, Topic } from '../../streams/bus/types.js';
 import { REPLAY_OF_HEADER, type DeadLetterEntry } from './list.js';
@@ -61,8 +65,32 @@ function rawKeysFor(config: Readonly<Config>, file: string): readonly string[] {
   return [];
 }
 
+type LineNow = { input: string; result: LineResult };
+
+/** The chosen lines of each file as the file connector reads them now (one read per file). */
+async function linesNow(entries: DeadLetterEntry[]): Promise<Map<string, Map<number, LineNow>>> {
+  const wanted = new Map<string, Set<number>>();
+  for (const { letter } of entries) {
+    const { file, line } = letter.origin;
+    if (file !== undefined && line !== undefined) wanted.set(file, (wanted.get(file) ?? new Set()).add(line));
+  }
+  const found = new Map<string, Map<number, LineNow>>();
+  for (const [file, lines] of wanted) {
+    const byLine = new Map<number, LineNow>();
+    found.set(file, byLine);
+    if (!existsSync(file)) continue;
+    try {
+      for await (const item of readMentionFile(file, {})) if (lines.has(item.line)) byLine.set(item.line, item);
+    } catch {
+      // unreadable now: the kept inputs are replayed instead
+    }
+  }
+  return found;
+}
+
 export async function replay(entries: DeadLetterEntry[], context: { bus: Bus; state: DeadLetterState; config: Readonly<Config> }): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
+  const current = await linesNow(entries.filter((e) => refusal(e) === undefined));
   for (const entry of entries) {
     const refused = refusal(entry);
     if (refused) {
@@ -77,12 +105,14 @@ export async function replay(entries: DeadLetterEntry[], context: { bus: Bus; st
       // The publisher tags what it writes with the ingest id; a line still wrong is a new dead
       // letter, told apart from the original by that tag (see list.ts).
       const publisher = new MentionPublisher({ bus: context.bus, rawKeys: rawKeysFor(context.config, file), ingestId: `dlq-replay-${entry.id}` });
-      const parsed = parseJsonLine(letter.input, new Date().toISOString());
-      const origin = { file, ...(letter.origin.line !== undefined && { line: letter.origin.line }), input: letter.input };
-      if (parsed.ok) await publisher.add(parsed.mention, undefined, origin);
-      else await publisher.reject({ file, ...(letter.origin.line !== undefined && { line: letter.origin.line }), code: parsed.code, reason: parsed.reason, input: letter.input });
+      const now = letter.origin.line !== undefined ? current.get(file)?.get(letter.origin.line) : undefined;
+      const input = now?.input ?? letter.input;
+      const parsed = now?.result ?? parseJsonLine(letter.input, new Date().toISOString());
+      const at = letter.origin.line !== undefined ? { line: letter.origin.line } : {};
+      if (parsed.ok) await publisher.add(parsed.mention, undefined, { file, ...at, input });
+      else await publisher.reject({ file, ...at, code: parsed.code, reason: parsed.reason, input });
       await publisher.flush();
-      to = 'file connector';
+      to = now ? 'file connector (line re-read from the file)' : 'file connector (kept input)';
     } else {
       const topic = letter.origin.topic as Topic;
       const record: BusRecord = { key: keyFor(topic, JSON.parse(letter.input), `dlq-replay-${entry.id}`), value: letter.input, headers };
