@@ -63,7 +63,15 @@ export async function readDeadLetters(bus: Bus, marks: Map<string, Mark>): Promi
       byFailure.set(failure, { id, copies: [copy], letter, ...(replayOf !== undefined && { replayOf }) });
     }
   }
-  const entries = [...byFailure.values()];
+  // Oldest first across partitions; a batch written in the same millisecond in its origin's order.
+  const entries = [...byFailure.values()].sort(
+    (a, b) =>
+      a.letter.at.localeCompare(b.letter.at) ||
+      (a.letter.origin.file ?? '').localeCompare(b.letter.origin.file ?? '') ||
+      (a.letter.origin.line ?? 0) - (b.letter.origin.line ?? 0) ||
+      (a.letter.origin.offset ?? 0) - (b.letter.origin.offset ?? 0) ||
+      a.id.localeCompare(b.id),
+  );
   for (const entry of entries) {
     const replayed = entry.copies.map((c) => marks.get(c.id)).find((m) => m?.status === 'replayed');
     if (replayed) entry.replayed = { at: replayed.at, ...(replayed.to !== undefined && { to: replayed.to }) };
