@@ -47,12 +47,12 @@ export function refusal(entry: DeadLetterEntry): EcouteError | undefined {
   return undefined;
 }
 
-/** The key a stage's topic expects for this input (the mention id, the incident event key). */
+/** The key a stage's topic expects for this input (the mention id; on alerts, the brand, as keeper.ts keys it). */
 function keyFor(topic: Topic, value: unknown, fallback: string): string {
   const v = (value ?? {}) as Record<string, unknown>;
   if (topic === 'mentions.analyzed' && typeof v.id === 'string') return v.id;
   if (topic === 'mentions.raw' && typeof v.source === 'string' && typeof v.sourceId === 'string') return mentionId(v.source, v.sourceId);
-  if (topic === 'alerts' && typeof v.key === 'string') return v.key;
+  if (topic === 'alerts' && typeof (v.incident as { brand?: unknown } | undefined)?.brand === 'string') return (v.incident as { brand: string }).brand;
   return fallback;
 }
 
