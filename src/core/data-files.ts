@@ -70,6 +70,14 @@ export const DATA_FILES: readonly DataFileKind[] = [
     resetCost: 'the last scheduled report of each schedule may be sent once more at the next start',
     applicationId: 0x65630010,
   },
+  // Issue 14, faults-embedded part: `ecoute dlq` remembers which dead letters were replayed or dropped.
+  {
+    name: 'dead-letters',
+    file: 'dead-letters.sqlite',
+    holds: 'which dead letters were replayed or dropped (`ecoute dlq`)',
+    resetCost: 'dead letters already replayed could be replayed again, and dropped ones on Kafka are listed again',
+    applicationId: 0x65630020,
+  },
 ];
 
 export const MANIFEST_FILE = 'data-files.json';

@@ -185,6 +185,16 @@ export class EmbeddedBus implements Bus {
     return this.fetch(topic, from[PARTITION] ?? 0, limit);
   }
 
+  // Issue 14, faults-embedded part (`ecoute dlq drop`): the log's rows themselves are deleted; the
+  // offsets around them stay as they are (a read skips the gap).
+  async deleteRecords(topic: Topic, records: { partition: number; offset: number }[]): Promise<number> {
+    this.assertOpen();
+    const remove = this.db.prepare<[string, number]>('DELETE FROM records WHERE topic = ? AND offset = ?');
+    return guarded(this.file, `deleting records of ${topic}`, () =>
+      this.db.transaction(() => records.filter((r) => r.partition === PARTITION).reduce((n, r) => n + remove.run(topic, r.offset).changes, 0)).immediate(),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.allSettled([...this.consumers].map((c) => c.close()));

@@ -56,6 +56,10 @@ export interface Bus {
   /** Reads records from `from` (per partition) up to the end as of now, without a group. */
   read(topic: Topic, from: Offsets, limit?: number): Promise<ConsumedRecord[]>;
   close(): Promise<void>;
+  // Issue 14, faults-embedded part (`ecoute dlq drop`): deleting single records. Only the embedded
+  // bus can (Kafka deletes only whole prefixes of a partition); absent, the caller keeps a list.
+  /** Deletes these records of `topic`; resolves with how many existed. */
+  deleteRecords?(topic: Topic, records: { partition: number; offset: number }[]): Promise<number>;
 }
 
 /** True when every partition of `committed` reached `target`. */
