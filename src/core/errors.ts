@@ -116,6 +116,11 @@ export const ERROR_CODES = {
   // the index stage to store what it counted; a backtest names a rule the brand does not have.
   ALERTS_WAITING_FOR_INDEX: { stage: 'bus', retriable: true },
   ALERTS_RULE_UNKNOWN: { stage: 'config', retriable: false },
+  // Issue 14, privacy part (src/privacy/): a malformed --author; the suppression list or the
+  // erasure log cannot be reached; an erasure that could not finish everywhere.
+  PRIVACY_AUTHOR_INVALID: { stage: 'cli', retriable: false },
+  PRIVACY_UNAVAILABLE: { stage: 'store', retriable: true },
+  PRIVACY_ERASE_INCOMPLETE: { stage: 'store', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
