@@ -16,6 +16,7 @@ import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
 import { addAlertsBacktest } from './commands/alerts-backtest.js';
+import { registerPrivacy } from './commands/privacy.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 
 export function buildProgram(): Command {
@@ -38,6 +39,8 @@ export function buildProgram(): Command {
   registerConnectors(program);
   // `ecoute alerts` (list, ack) with the engine's `backtest`.
   registerAlerts(program, [addAlertsBacktest]);
+  // Issue 14, privacy part.
+  registerPrivacy(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

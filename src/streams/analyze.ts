@@ -12,6 +12,7 @@ import type { BrandMatcher } from './brands.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
 
@@ -50,6 +51,8 @@ export interface AnalyzeStageOptions {
   onError?: (error: unknown) => void;
   /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/streams/near-duplicates). */
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
+  /** Privacy (issue 14, H4): erased authors, whose mentions are dropped here (a replay, a re-fetch). */
+  suppressed?: SuppressionList | undefined;
 }
 
 /** The mention ids the publisher writes as record keys (core/ids.ts mentionId). */
@@ -129,6 +132,8 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, record.headers));
       continue;
     }
+    // Privacy (issue 14, H4): an erased author's mention is dropped, acknowledged with its batch.
+    if (options.suppressed?.has(authorKey(options.authorKeySecret, raw.source, raw.author.id))) continue;
     try {
       // The publisher keyed the record by the mention id: it is not computed a second time.
       const mention = MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options);

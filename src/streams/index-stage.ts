@@ -6,6 +6,7 @@ import { EcouteError } from '../core/errors.js';
 import type { MentionStore } from '../store/types.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 export const INDEX_GROUP = 'ecoute-index';
 
@@ -15,6 +16,8 @@ export interface IndexStageOptions {
   onError?: (error: unknown) => void;
   /** Called after each durable batch with the store's per-item counts. */
   onIndexed?: (counts: IndexCounts) => void;
+  /** Privacy (issue 14, H4): erased authors, whose mentions are never stored (a replay of mentions.analyzed). */
+  suppressed?: SuppressionList | undefined;
 }
 
 export interface IndexCounts {
@@ -25,13 +28,16 @@ export interface IndexCounts {
   failed: number;
 }
 
-export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store'>): Promise<IndexCounts> {
+export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store' | 'suppressed'>): Promise<IndexCounts> {
   const dead: BusRecord[] = [];
   const mentions: AnalyzedMention[] = [];
   const sources: ConsumedRecord[] = [];
   for (const record of batch) {
     try {
-      mentions.push(JSON.parse(record.value) as AnalyzedMention);
+      const mention = JSON.parse(record.value) as AnalyzedMention;
+      // Privacy (issue 14, H4): an erased author's mention is dropped.
+      if (options.suppressed?.has(mention.authorKey)) continue;
+      mentions.push(mention);
       sources.push(record);
     } catch (error) {
       dead.push(
