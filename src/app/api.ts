@@ -5,6 +5,7 @@ import { EcouteError, errorMessage, isEcouteError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { HttpServer } from '../http/server.js';
 import type { Runtime } from './runtime.js';
+import { privacyApi } from './privacy.js';
 
 const READY_TIMEOUT_MS = 3000;
 
@@ -25,7 +26,7 @@ async function probe(what: string, work: () => Promise<unknown>): Promise<void> 
   }
 }
 
-export type ApiRuntime = Pick<Runtime, 'config' | 'dataDir' | 'store'> & { bus?: Runtime['bus']; alertStore?: Runtime['alertStore'] };
+export type ApiRuntime = Pick<Runtime, 'config' | 'dataDir' | 'store'> & { bus?: Runtime['bus']; alertStore?: Runtime['alertStore']; privacy?: Runtime['privacy']; authorKeySecret?: string };
 
 /** Mounts the API on `server` (before it listens); returns the tokens, with the generated one if any. */
 export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): ApiTokens {
@@ -35,6 +36,8 @@ export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): 
     apiPlugin({
       store: runtime.store,
       ...(runtime.alertStore && { alertStore: runtime.alertStore }),
+      // Privacy (issue 14, H4): with the whole runtime only (erasing needs the bus and the alert store).
+      ...privacyApi(runtime),
       brands: config.brands,
       tokens: tokens.tokens,
       rateLimitPerMinute: config.api.rate_limit_per_minute,
