@@ -14,6 +14,7 @@ import { deadLetterRecord } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
 import { countBatch, timeAnalysis } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 import { poisonReason } from './poison.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
 
@@ -52,6 +53,8 @@ export interface AnalyzeStageOptions {
   onError?: (error: unknown) => void;
   /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/streams/near-duplicates). */
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
+  /** Privacy (issue 14, H4): erased authors, whose mentions are dropped here (a replay, a re-fetch). */
+  suppressed?: SuppressionList | undefined;
 }
 
 /** The mention ids the publisher writes as record keys (core/ids.ts mentionId). */
@@ -137,6 +140,8 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, record.headers));
       continue;
     }
+    // Privacy (issue 14, H4): an erased author's mention is dropped, acknowledged with its batch.
+    if (options.suppressed?.has(authorKey(options.authorKeySecret, raw.source, raw.author.id))) continue;
     try {
       // The publisher keyed the record by the mention id: it is not computed a second time.
       const mention = timeAnalysis(() => (MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options)));

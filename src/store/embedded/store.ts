@@ -360,6 +360,43 @@ export class EmbeddedMentionStore implements MentionStore {
     return erased;
   }
 
+  // Privacy (issue 14, H4): retention deletes mentions by id, through the same path as eraseAuthor.
+  async eraseMentions(ids: readonly string[]): Promise<number> {
+    const s = this.open();
+    if (ids.length === 0) return 0;
+    const docOf = this.db.prepare('SELECT doc FROM mentions WHERE id = ?').pluck();
+    const deleteMention = this.db.prepare('DELETE FROM mentions WHERE doc = ?');
+    const docs: number[] = [];
+    let erased = 0;
+    try {
+      erased = this.db
+        .transaction(() => {
+          let n = 0;
+          for (const id of ids) {
+            const doc = docOf.get(id) as number | undefined;
+            if (doc === undefined) continue;
+            takeFromRollups(s.rollups, doc);
+            this.termDeltas.add(this.termRowsOf(doc), -1);
+            s.deleteFts.run(doc);
+            s.deleteBrands.run(doc);
+            s.deleteTerms.run(doc);
+            s.deleteFields.run(doc);
+            n += deleteMention.run(doc).changes;
+            docs.push(doc);
+          }
+          this.flushTermDeltas();
+          return n;
+        })
+        .immediate();
+    } catch (error) {
+      this.writeFailed();
+      throw error;
+    }
+    if (this.cols) for (const doc of docs) this.cols.delete(doc);
+    this.forgetMatches();
+    return erased;
+  }
+
   /** What mention `doc` adds to the top-terms rollup, read from its stored rows. */
   private termRowsOf(doc: number): TermRows {
     const s = this.statements!;
