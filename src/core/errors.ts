@@ -116,6 +116,10 @@ export const ERROR_CODES = {
   // the index stage to store what it counted; a backtest names a rule the brand does not have.
   ALERTS_WAITING_FOR_INDEX: { stage: 'bus', retriable: true },
   ALERTS_RULE_UNKNOWN: { stage: 'config', retriable: false },
+  // Issue 14, security part: a notifier's receiver on an address the SSRF guard refuses; failed
+  // API authentication attempts over the limit.
+  NOTIFY_BLOCKED: { stage: 'notify', retriable: false },
+  API_AUTH_RATE_LIMITED: { stage: 'http', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
