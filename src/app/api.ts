@@ -38,6 +38,7 @@ export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): 
       brands: config.brands,
       tokens: tokens.tokens,
       rateLimitPerMinute: config.api.rate_limit_per_minute,
+      authFailuresPerMinute: config.api.auth_failures_per_minute,
       log,
       async ready() {
         const bus = runtime.bus;

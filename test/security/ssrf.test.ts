@@ -10,7 +10,7 @@
 // Redirects: the redirecting server is reached as http://0.0.0.0:<port>/ (Linux connects 0.0.0.0 to
 // the local host), with only "reserved address" allowed; every redirect target is the canary.
 import { createServer, type Server } from 'node:http';
-import type { LookupAddress } from 'node:net';
+import type { LookupAddress } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson } from '../../src/alerts/notifiers/http.js';
