@@ -17,6 +17,8 @@ export interface ApiDeps {
   /** Resolves when the bus and the store answer; rejects with a reason naming which does not. */
   ready(): Promise<void>;
   rateLimitPerMinute: number;
+  /** Failed authentications a minute per client address before 429 (issue 14, security); default 10. */
+  authFailuresPerMinute?: number;
   /** Alerts and incidents (routes/alerts.ts); without it those routes answer 503 API_ALERTS_UNAVAILABLE. */
   alertStore?: AlertStore;
   /** The dashboard's folder (default: src/api/dashboard of the package). */

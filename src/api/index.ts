@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../http/errors.js';
-import { authorize } from './auth.js';
+import { authGate } from './auth-limit.js';
 import type { ApiDeps } from './context.js';
 import { handleApiError } from './errors.js';
 import { registerOpenApi } from './openapi.js';
@@ -42,10 +42,12 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     app.addHook('onSend', async (_request, reply) => {
       void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
     });
-    // The token is checked before anything is read, on every route that declares a scope.
+    // The token is checked before anything is read, on every route that declares a scope; failed
+    // attempts are rate-limited per address (issue 14, security: auth-limit.ts).
+    const gate = authGate(app, deps.tokens, deps.authFailuresPerMinute ?? 10);
     app.addHook('onRequest', async (request) => {
       const scope = request.routeOptions.config.scope;
-      if (scope !== undefined) authorize(request, deps.tokens, scope);
+      if (scope !== undefined) await gate(request, scope);
     });
     await registerOpenApi(app, version);
     await healthRoutes(app, deps);

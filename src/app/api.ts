@@ -24,6 +24,7 @@ export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): 
       brands: config.brands,
       tokens: tokens.tokens,
       rateLimitPerMinute: config.api.rate_limit_per_minute,
+      authFailuresPerMinute: config.api.auth_failures_per_minute,
       log,
       ready: () => assertReady({ bus: runtime.bus, store: runtime.store }),
     }),

@@ -108,6 +108,7 @@ export const ApiSchema = z
         'Bearer tokens of the API. None configured: écoute makes one admin token on first run, keeps it in data_dir/api-token (mode 0600) and prints the dashboard URL with it.',
       ),
     rate_limit_per_minute: z.number().int().min(1).default(600).describe('Requests per minute and client address before 429 (the static dashboard files included).'),
+    auth_failures_per_minute: z.number().int().min(1).default(10).describe('Failed authentications (no or unknown bearer token) per minute and client address; past it every request of that address needing a token gets 429 with Retry-After until the minute ends (issue 14, security).'),
   })
   .describe('The HTTP API (/api) and its dashboard.');
 
@@ -123,7 +124,7 @@ export const ConfigSchema = z
     brands: z.array(BrandSchema).default([]).describe('Brands to listen for.'),
     connectors: z.array(ConnectorSchema).default([]).describe('Sources of mentions.'),
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
-    api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
+    api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600, auth_failures_per_minute: 10 }),
     privacy: PrivacySchema.default(PRIVACY_DEFAULTS),
     alerts: AlertsDeliverySchema.default({ notifiers: [] }),
     ops: OpsSchema.default(OPS_DEFAULTS),
