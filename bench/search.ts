@@ -4,6 +4,7 @@
 //   N=200000 npm run bench:search                     # smaller
 //   STORES=embedded N=100000 npm run bench:search     # one store
 //   ES_NODE=http://127.0.0.1:19200                    # the Elasticsearch node (default)
+//   BENCH_DATA_DIR=/var/tmp/ecoute-bench              # keep the SQLite store there and reuse it (bench/reuse.ts)
 //
 // Mentions: a few thousand texts made from the demo set (config/demo/mentions.jsonl, English and
 // French) with a third of their words swapped for words of another text of the same language, each
@@ -13,11 +14,10 @@
 //
 // Each store runs in its own child process, so its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import { alreadyLoaded, benchStoreFile, type BenchStoreFile } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import { seededRandom } from './demo-texts.js';
 import { BRANDS, DAY, END, loadGenerated, templates, type Template } from './generated-mentions.js';
@@ -155,11 +155,12 @@ async function runStore(kind: string): Promise<void> {
   const pool = templates(TEXTS);
   const analyzeSeconds = (performance.now() - t0) / 1000;
   let store: MentionStore;
-  let dir: string | undefined;
+  let kept: BenchStoreFile | undefined;
   let prefix: string | undefined;
   if (kind === 'embedded') {
-    dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-search-'));
-    store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+    // The same data set as bench:report's (loadGenerated with the same N and TEXTS).
+    kept = benchStoreFile(`generated-${N}-${TEXTS}`);
+    store = new EmbeddedMentionStore({ file: kept.file });
   } else if (kind === 'elasticsearch') {
     prefix = `bench-search-${Date.now().toString(36)}`;
     // Loading as a bulk load: no refresh while writing (one at the end), as a re-index would.
@@ -168,12 +169,12 @@ async function runStore(kind: string): Promise<void> {
     throw new Error(`STORES: unknown store ${JSON.stringify(kind)} (embedded, elasticsearch)`);
   }
   await store.ensureSchema();
-  const loaded = await load(store, pool);
+  const loaded = kept && (await alreadyLoaded(store, kept, N)) ? { seconds: 0, docsPerS: 0, reused: true } : await load(store, pool);
   const rssAfterLoad = rssMb();
   const requests = await replay(store);
   const count = await store.count({ duplicates: 'include' });
   await store.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  kept?.cleanup();
   if (prefix) await deleteIndices(prefix);
   const targets = { p95_ms: 250, export_rows_per_s: 20_000 };
   const missed = Object.entries(requests)
@@ -190,6 +191,7 @@ async function runStore(kind: string): Promise<void> {
       analyze_seconds: Math.round(analyzeSeconds * 10) / 10,
       load_seconds: loaded.seconds,
       load_docs_per_s: loaded.docsPerS,
+      ...('reused' in loaded && { reused_store: true }),
       requests,
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       rss_after_load_mb: rssAfterLoad,
