@@ -9,15 +9,15 @@
 //                                            # reuse (or make and keep) this index prefix: loaded only
 //                                            # when it does not hold N mentions yet (bench:search's
 //                                            # ES_PREFIX index holds the same mentions)
+//   BENCH_DATA_DIR=/var/tmp/ecoute-bench     # keep the SQLite store there and reuse it (bench/reuse.ts)
 // The mentions are bench/generated-mentions.ts's (90 days ending END, with a bad week); the report's
 // period is those 90 days, so all N are in it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import type { BrandConfig } from '../src/config/schema.js';
 import { buildReport, renderReport, reportSources } from '../src/reports/index.js';
 import { launchChromium } from '../src/reports/pdf.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import { alreadyLoaded, benchStoreFile } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import type { MentionStore } from '../src/store/types.js';
 import { END, loadGenerated, START, templates, type Template } from './generated-mentions.js';
@@ -46,9 +46,9 @@ const load = (store: MentionStore, pool: readonly Template[]): Promise<number> =
 
 const round = (s: number) => Math.round(s * 100) / 100;
 
-async function measure(name: string, store: MentionStore, pool: readonly Template[], reusable = false): Promise<Record<string, unknown>> {
+async function measure(name: string, store: MentionStore, pool: readonly Template[], reuse?: () => Promise<boolean>): Promise<Record<string, unknown>> {
   await store.ensureSchema();
-  const reused = reusable && (await store.count({ duplicates: 'include' })) === N;
+  const reused = reuse !== undefined && (await reuse());
   const loadS = reused ? 0 : await load(store, pool);
   const timer = setInterval(sample, 200);
   const period = { from: new Date(START).toISOString(), to: new Date(END).toISOString(), label: 'bench' };
@@ -92,20 +92,21 @@ async function measure(name: string, store: MentionStore, pool: readonly Templat
 const pool = templates(TEXTS);
 for (const name of STORES) {
   if (name === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-report-'));
-    const store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+    // The same data set as bench:search's (loadGenerated with the same N and TEXTS).
+    const kept = benchStoreFile(`generated-${N}-${TEXTS}`);
+    const store = new EmbeddedMentionStore({ file: kept.file });
     try {
-      process.stdout.write(`${JSON.stringify(await measure(name, store, pool))}\n`);
+      process.stdout.write(`${JSON.stringify(await measure(name, store, pool, () => alreadyLoaded(store, kept, N)))}\n`);
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      kept.cleanup();
     }
   } else if (name === 'elasticsearch') {
     const keep = process.env.ES_PREFIX;
     const prefix = keep ?? `ecoute-bench-report-${Date.now().toString(36)}`;
     const store = new ElasticsearchMentionStore({ node: ES_NODE, indexPrefix: prefix, refreshIntervalMs: 30_000, requestTimeoutMs: 120_000 });
     try {
-      process.stdout.write(`${JSON.stringify(await measure(name, store, pool, keep !== undefined))}\n`);
+      process.stdout.write(`${JSON.stringify(await measure(name, store, pool, keep !== undefined ? async () => (await store.count({ duplicates: 'include' })) === N : undefined))}\n`);
     } finally {
       // A named prefix (ES_PREFIX) is kept for the next run.
       if (keep === undefined) {

@@ -55,7 +55,7 @@ import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } 
 import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
 import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
 import { exportPages } from './export-pages.js';
-import { scanEmbeddedSignals } from './signals.js';
+import { columnSignals, scanEmbeddedSignals } from './signals.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -750,9 +750,12 @@ export class EmbeddedMentionStore implements MentionStore {
     return result;
   }
 
-  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+  /** From the columns when they are usable (columnSignals), else in SQL keyset pages; the same records either way. */
+  async *scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
     this.open();
-    return scanEmbeddedSignals(this.db, (node, filters) => this.plan(node, filters), request);
+    const matched = this.matched(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
+    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize);
+    else yield* scanEmbeddedSignals(this.db, (n, f) => this.plan(n, f), request);
   }
 
   async close(): Promise<void> {
