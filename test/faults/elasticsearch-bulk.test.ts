@@ -79,10 +79,10 @@ describe.skipIf(!brokers)('fault: partial failures inside 200 bulk responses (pr
       expect(typeof l.letter.origin.offset).toBe('number');
       expect((JSON.parse(l.letter.input) as { id: string }).id).toBe(l.id);
     }
+    await assertFreshMentionFlows(p, 'bulk', 60_000, alive);
     for (const w of [analyze, index]) w.child.kill('SIGTERM');
     expect(await index.exited, index.tail()).toBe(0);
     expect(await analyze.exited, analyze.tail()).toBe(0);
-    await assertFreshMentionFlows(p, 'bulk', 60_000);
     console.log(`[faults] partial bulk: ${N} acknowledged, ${result.stored} stored, ${result.dead} dead letters (400), ${rejected429.length} per-item 429 resent, ${proxy.bulks.length} bulk requests`);
   }, 200_000);
 
