@@ -39,8 +39,9 @@ describe.skipIf(!brokers)('fault: Elasticsearch stopped for 60 s (private node)'
     const alive = () => {
       for (const w of [analyze, index, api]) if (w.child.exitCode !== null) throw new Error(`a process exited with ${w.child.exitCode}: ${w.tail()}`);
     };
-    await waitFor(() => `the API's URL (${api.tail()})`, () => /dashboard: (http:\/\/\S+?)\/[\s?]/.test(api.out()), 60_000, alive);
-    const base = /dashboard: (http:\/\/\S+?)\/[\s?]/.exec(api.out())![1]!;
+    const listening = () => /API listening on (http:\/\/[^\s(]+)/.exec(api.tail())?.[1] ?? /dashboard: (http:\/\/[^\s/?]+)/.exec(api.out())?.[1];
+    await waitFor(() => `the API's URL (${api.tail()} ${api.out()})`, () => listening() !== undefined, 120_000, alive);
+    const base = listening()!;
     const readyz = async () => (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(20_000) }).catch(() => ({ status: 0 }))).status;
     await waitFor(() => '/readyz 200 before the outage', async () => (await readyz()) === 200, 60_000, alive);
 
