@@ -14,7 +14,7 @@ let pipeline: FaultPipeline | undefined;
 afterAll(async () => pipeline?.close());
 
 const KILLS = 5;
-const PER_ROUND = 800;
+const PER_ROUND = 500;
 
 describe.skipIf(!brokers || !elasticsearch)('fault: kill -9 of the index worker', () => {
   it('five kill -9 at random points mid-bulk, then SIGTERM drains cleanly; every acknowledged mention stored exactly once', async () => {
