@@ -53,6 +53,8 @@ export interface ElasticsearchInstance {
   root: string;
   /** Extra elasticsearch.yml lines, e.g. { 'thread_pool.write.queue_size': 2 }. */
   settings?: Record<string, string | number | boolean>;
+  /** How long a start may take (default 180 s; a loaded machine needs more). */
+  startTimeoutMs?: number;
 }
 
 export function defaultElasticsearch(): ElasticsearchInstance {
@@ -301,8 +303,9 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean; instan
   child.unref();
   log?.(`elasticsearch: launched ${ES_VERSION} as ${owner ? ES_USER : 'the current user'} with ${javaHome}, waiting for ${ELASTICSEARCH_URL}`);
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let error = `not ready after ${seconds(START_TIMEOUT_MS)}`;
+  const startTimeout = instance.startTimeoutMs ?? START_TIMEOUT_MS;
+  const deadline = Date.now() + startTimeout;
+  let error = `not ready after ${seconds(startTimeout)}`;
   while (Date.now() < deadline) {
     if (launcher !== undefined && launcherCode !== 0) {
       error = `the launcher ${launcher} before the node was ready`;

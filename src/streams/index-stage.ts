@@ -3,7 +3,8 @@
 // down), the handler throws so the whole batch comes again (upserts are idempotent by id).
 import type { AnalyzedMention } from '../core/types.js';
 import { EcouteError } from '../core/errors.js';
-import type { MentionStore } from '../store/types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BulkItemResult, BulkResult, MentionStore } from '../store/types.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { countBatch } from '../ops/metrics.js'; // Operations (issue 14, ops14)
@@ -30,7 +31,7 @@ export interface IndexCounts {
   failed: number;
 }
 
-export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store' | 'suppressed'>): Promise<IndexCounts> {
+export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store' | 'onError' | 'suppressed'> & { signal?: AbortSignal }): Promise<IndexCounts> {
   const dead: BusRecord[] = [];
   const mentions: AnalyzedMention[] = [];
   const sources: ConsumedRecord[] = [];
@@ -53,12 +54,11 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
       );
     }
   }
-  const result = mentions.length > 0 ? await options.store.upsert(mentions) : { items: [], created: 0, updated: 0, unchanged: 0, failed: 0 };
-  const retriable = result.items.filter((item) => item.error?.retriable);
-  if (retriable.length > 0) {
-    throw new EcouteError('STORE_UNAVAILABLE', `${retriable.length} of ${mentions.length} items could not be indexed yet: ${retriable[0]?.error?.message}`);
-  }
-  result.items.forEach((item, i) => {
+  // faults-dist: only the items that failed for a retriable reason are sent again (store busy or
+  // down), here, with back-off, until the store takes them or the stage stops; the items stored and
+  // the ones rejected for good (dead letters, once, with the commit) are never written twice.
+  const items = await upsertUntilSettled(mentions, options);
+  items.forEach((item, i) => {
     const record = sources[i] as ConsumedRecord;
     if (item.status === 'failed') {
       dead.push(
@@ -69,8 +69,49 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
       );
     }
   });
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const item of items) if (item.status !== 'failed') counts[item.status]++;
   await options.bus.publish('mentions.dlq', dead);
-  return { created: result.created, updated: result.updated, unchanged: result.unchanged, failed: dead.length };
+  return { ...counts, failed: dead.length };
+}
+
+/** First wait before resending, doubled each round up to RESEND_MAX_MS. */
+const RESEND_FIRST_MS = 200;
+const RESEND_MAX_MS = 30_000;
+
+/**
+ * Upserts `mentions`, resending only those whose item failed retriably (or all still pending when
+ * the whole request failed retriably: the store unreachable), until none is pending. Throws when
+ * `signal` aborts meanwhile (the stage stops: nothing is committed, the batch comes again) or on an
+ * error that waiting cannot fix.
+ */
+async function upsertUntilSettled(mentions: AnalyzedMention[], options: Pick<IndexStageOptions, 'store' | 'onError'> & { signal?: AbortSignal }): Promise<BulkItemResult[]> {
+  const settled: BulkItemResult[] = new Array<BulkItemResult>(mentions.length);
+  let pending = mentions.map((_, i) => i);
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > 0) {
+      options.signal?.throwIfAborted();
+      await sleep(Math.min(RESEND_MAX_MS, RESEND_FIRST_MS * 2 ** (round - 1)), undefined, options.signal ? { signal: options.signal } : {}).catch(() => undefined);
+      if (options.signal?.aborted) throw new EcouteError('STORE_UNAVAILABLE', `stopping with ${pending.length} of ${mentions.length} items not indexed yet: they come again`);
+    }
+    let result: BulkResult;
+    try {
+      result = await options.store.upsert(pending.map((i) => mentions[i] as AnalyzedMention));
+    } catch (error) {
+      if (!(error instanceof EcouteError) || !error.retriable) throw error;
+      options.onError?.(error);
+      continue; // the store is unreachable: every pending item again, after the back-off
+    }
+    const again: number[] = [];
+    result.items.forEach((item, j) => {
+      const i = pending[j] as number;
+      if (item.status === 'failed' && item.error?.retriable) again.push(i);
+      else settled[i] = item;
+    });
+    if (again.length > 0) options.onError?.(new EcouteError('STORE_UNAVAILABLE', `${again.length} of ${pending.length} items could not be indexed yet: resending only those`));
+    pending = again;
+  }
+  return settled;
 }
 
 function originOf(record: ConsumedRecord) {
@@ -78,14 +119,23 @@ function originOf(record: ConsumedRecord) {
 }
 
 export function startIndexStage(options: IndexStageOptions): Consumer {
-  return options.bus.consume(
+  // Aborted by close(): a batch waiting for the store gives up (uncommitted) so the stage can stop.
+  const stopping = new AbortController();
+  const consumer = options.bus.consume(
     'mentions.analyzed',
     INDEX_GROUP,
     async (batch) => {
-      const counts = await indexBatch(batch, options);
+      const counts = await indexBatch(batch, { ...options, signal: stopping.signal });
       countBatch('index', batch.length, counts.created + counts.updated + counts.unchanged); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
       options.onIndexed?.(counts);
     },
     { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
   );
+  return {
+    done: consumer.done,
+    close() {
+      stopping.abort();
+      return consumer.close();
+    },
+  };
 }

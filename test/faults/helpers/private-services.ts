@@ -102,6 +102,7 @@ export async function privateElasticsearch(block: Block = 'a', settings: Elastic
     transportPort: base + 300,
     root: join(stateDir(), 'faults', `elasticsearch-${base + 200}`),
     settings,
+    startTimeoutMs: 300_000,
   };
   guard([instance.port, instance.transportPort]);
   await elasticsearchDown({ instance, log });
