@@ -77,7 +77,7 @@ describe('damaged data files (embedded, CLI)', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`${wal} ends in the middle of a page`);
     expect(again.stderr).toContain('--reset-store');
-  });
+  }, 180_000);
 
   it('the replay guard fails closed: an emptied webhook-signatures.sqlite stops ecoute run instead of accepting an old request again', async () => {
     const ws = workspace();
@@ -101,5 +101,5 @@ describe('damaged data files (embedded, CLI)', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`data file ${guard}: is empty`);
     expect(again.stderr).toContain('--reset-replay-guard');
-  });
+  }, 180_000);
 });
