@@ -77,7 +77,7 @@ brands:
     }, 2);
     const index = start('index');
     try {
-      await bus.start();
+      await bus.endOffsets('mentions.analyzed'); // connects and creates the topics
       let alerts = start('alerts');
       const mentions = stageStream();
       for (let i = 0; i < mentions.length; i += 500) await bus.publish('mentions.analyzed', mentions.slice(i, i + 500).map((m) => ({ key: m.id, value: JSON.stringify(m) })));
