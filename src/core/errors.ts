@@ -122,6 +122,15 @@ export const ERROR_CODES = {
   DLQ_TRUNCATED: { stage: 'cli', retriable: false },
   DLQ_ALREADY_REPLAYED: { stage: 'cli', retriable: false },
   DLQ_NOT_REPLAYABLE: { stage: 'cli', retriable: false },
+  // Issue 14, privacy part (src/privacy/): a malformed --author; the suppression list or the
+  // erasure log cannot be reached; an erasure that could not finish everywhere.
+  PRIVACY_AUTHOR_INVALID: { stage: 'cli', retriable: false },
+  PRIVACY_UNAVAILABLE: { stage: 'store', retriable: true },
+  PRIVACY_ERASE_INCOMPLETE: { stage: 'store', retriable: true },
+  // Issue 14, security part: a notifier's receiver on an address the SSRF guard refuses; failed
+  // API authentication attempts over the limit.
+  NOTIFY_BLOCKED: { stage: 'notify', retriable: false },
+  API_AUTH_RATE_LIMITED: { stage: 'http', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

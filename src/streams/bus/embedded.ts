@@ -17,6 +17,7 @@ import type {
   ConsumeOptions,
   Consumer,
   Offsets,
+  PrivacyDecision,
   Topic,
 } from './types.js';
 
@@ -201,6 +202,46 @@ export class EmbeddedBus implements Bus {
     this.closed = true;
     clearInterval(this.retentionTimer);
     this.db.close();
+  }
+
+  // ---- Privacy (issue 14, H4): see Bus.privacyRewrite / privacyExpire. ----
+
+  async privacyRewrite(topic: Topic, decide: (record: ConsumedRecord) => PrivacyDecision): Promise<{ deleted: number; rewritten: number }> {
+    this.assertOpen();
+    let deleted = 0;
+    let rewritten = 0;
+    const del = this.db.prepare('DELETE FROM records WHERE topic = ? AND offset = ?');
+    const set = this.db.prepare('UPDATE records SET value = ? WHERE topic = ? AND offset = ?');
+    const PAGE = 2000;
+    // Page by page, each page one transaction: the log stays writable meanwhile.
+    for (let from = 0; ; ) {
+      const page = this.fetch(topic, from, PAGE);
+      if (page.length === 0) break;
+      guarded(this.file, `erasing from ${topic}`, () =>
+        this.db
+          .transaction(() => {
+            for (const record of page) {
+              const d = decide(record);
+              if (d === 'delete') deleted += del.run(topic, record.offset).changes;
+              else if (d !== 'keep') rewritten += set.run(d.value, topic, record.offset).changes;
+            }
+          })
+          .immediate(),
+      );
+      from = page[page.length - 1]!.offset + 1;
+    }
+    return { deleted, rewritten };
+  }
+
+  async privacyExpire(topic: Topic, beforeMs: number, source?: string): Promise<number> {
+    this.assertOpen();
+    return guarded(this.file, `expiring ${topic}`, () =>
+      source === undefined
+        ? this.db.prepare('DELETE FROM records WHERE topic = ? AND ts < ?').run(topic, beforeMs).changes
+        : this.db
+            .prepare("DELETE FROM records WHERE topic = ? AND ts < ? AND json_valid(value) AND json_extract(value, '$.source') = ?")
+            .run(topic, beforeMs, source).changes,
+    );
   }
 
   // ---- used by EmbeddedConsumer ----
