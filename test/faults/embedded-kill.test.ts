@@ -190,5 +190,5 @@ connectors:
         expect(code).toBe(0);
       }
     }
-  }, 280_000);
+  }, 295_000);
 });

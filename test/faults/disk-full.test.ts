@@ -1,3 +1,4 @@
+// Moved to test/faults/ for issue 14 (the reliability list); unchanged otherwise.
 // A full disk under `ecoute run`: the data dir is a small tmpfs, filled while écoute runs with a file
 // connector and a webhook. écoute must stay up, answer the webhook 503 with Retry-After, log the
 // full file system once (not once per retry), and once space is freed resume by itself and index
