@@ -277,7 +277,7 @@ connectors:
     const render = messageRenderer(brands, 'https://ecoute.example.org');
     const parse = <T>(raw: object) => AlertsDeliverySchema.parse({ notifiers: [raw] }).notifiers[0] as T;
     const notifiers = [
-      new WebhookNotifier(parse<WebhookNotifierConfig>({ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${echo.port}/alert-hook`, secret_env: 'SEC14_ALERT_WEBHOOK', max_attempts: 1 }), render),
+      new WebhookNotifier(parse<WebhookNotifierConfig>({ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${echo.port}/alert-hook`, secret_env: 'SEC14_ALERT_WEBHOOK', max_attempts: 1 }), 'https://ecoute.example.org'),
       new SlackNotifier(parse<SlackNotifierConfig>({ type: 'slack', name: 'chat', url_env: 'SEC14_SLACK', max_attempts: 1 }), render),
       new EmailNotifier(parse<EmailNotifierConfig>({ type: 'email', name: 'mail', host: '127.0.0.1', port: smtp.port, username: 'alerts', password_env: 'SEC14_ALERT_SMTP', from: 'a@example.org', to: ['c@example.org'], max_attempts: 1 }), render),
     ];
