@@ -14,6 +14,7 @@ import { deadLetterRecord } from '../streams/dead-letter.js';
 import { accepts, deliver, type Notifier } from './notifiers/index.js';
 import type { AlertStore } from './store/types.js';
 import type { IncidentEvent } from './types.js';
+import { countNotification } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export const NOTIFY_GROUP_PREFIX = 'ecoute-notify-';
 export const notifyGroup = (notifier: string): string => `${NOTIFY_GROUP_PREFIX}${notifier}`;
@@ -85,6 +86,7 @@ export function startNotifyStage(options: NotifyStageOptions): RunningNotify {
           const previous = await store.deliveryStatus(event.key, notifier.name);
           if (previous === 'sent' || previous === 'dead_lettered') {
             count.skipped++;
+            countNotification(notifier.name, 'skipped');
             options.onDelivery?.(notifier.name, event, 'skipped');
             continue;
           }
@@ -92,6 +94,7 @@ export function startNotifyStage(options: NotifyStageOptions): RunningNotify {
             signal: stopping.signal,
             onFailedTry: (error, attempt) => {
               count.failed++;
+              countNotification(notifier.name, 'failed_try', undefined, Date.now(), error.code);
               nlog.warn(`${event.key}: try ${attempt} of ${notifier.config.max_attempts} failed [${error.code}]: ${error.message}`);
             },
           });
@@ -110,12 +113,14 @@ export function startNotifyStage(options: NotifyStageOptions): RunningNotify {
             ]);
             await store.recordDelivery({ key: event.key, notifier: notifier.name, status: 'dead_lettered', attempts: outcome.attempts, at, error: outcome.error.message });
             count.deadLettered++;
+            countNotification(notifier.name, 'dead_lettered');
             nlog.error(`${event.key}: dead-lettered to mentions.dlq after ${outcome.attempts} tries [${outcome.error.code}]`);
             options.onDelivery?.(notifier.name, event, 'dead_lettered');
             continue;
           }
           await store.recordDelivery({ key: event.key, notifier: notifier.name, status: 'sent', attempts: outcome.attempts, at });
           count.sent++;
+          countNotification(notifier.name, 'sent', event.alert?.windowEnd);
           nlog.info(`${event.key}: sent (${event.kind}, ${event.incident.brand}, ${event.incident.severity})${outcome.attempts > 1 ? ` after ${outcome.attempts} tries` : ''}`);
           options.onDelivery?.(notifier.name, event, 'sent');
         }

@@ -8,6 +8,7 @@ import { parseQuery } from '../query/index.js';
 import type { MentionStore, SearchFilters } from '../store/types.js';
 import type { ApiToken, Scope } from './auth.js';
 import type { AlertStore } from '../alerts/store/types.js';
+import type { PrivacyApi } from './routes/privacy.js';
 
 export interface ApiDeps {
   store: MentionStore;
@@ -22,6 +23,8 @@ export interface ApiDeps {
   alertStore?: AlertStore;
   /** The dashboard's folder (default: src/api/dashboard of the package). */
   dashboardDir?: string;
+  /** Privacy (issue 14, H4): GDPR requests (routes/privacy.ts); without it those routes answer 503. */
+  privacy?: PrivacyApi;
   log: Logger;
 }
 

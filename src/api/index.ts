@@ -19,6 +19,7 @@ import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
 import { alertsBacktestRoutes } from './routes/alerts-backtest.js';
 import { reportRoutes } from './routes/report.js';
+import { privacyRoutes } from './routes/privacy.js';
 
 export type { ApiDeps } from './context.js';
 export { loadTokens, TOKEN_FILE, type ApiTokens } from './auth.js';
@@ -58,5 +59,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await alertRoutes(app, deps);
     await alertsBacktestRoutes(app, deps);
     await dashboardRoutes(app, deps);
+    // Issue 14, privacy part.
+    await privacyRoutes(app, deps);
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../core/log.js';
 import type { ApiTokens } from '../api/index.js';
 import { dashboardUrl, mountApi } from './api.js';
 import type { Runtime } from './runtime.js';
+import { watchConnectors } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export interface RunningSources {
   connectors: RunningConnector[];
@@ -55,6 +56,7 @@ export async function startSources(runtime: Runtime, log: Logger, options: { api
     await stopConnectors();
     throw error;
   }
+  const unwatch = watchConnectors(connectors);
   return {
     connectors,
     ...(url !== undefined && tokens !== undefined && { dashboardUrl: dashboardUrl(url, tokens) }),
@@ -62,6 +64,7 @@ export async function startSources(runtime: Runtime, log: Logger, options: { api
       // The requests in flight finish their bus writes (and get their 202) before the bus closes.
       await httpServer?.close().catch((error: unknown) => log.warn(`HTTP server: ${String(error)}`));
       await stopConnectors();
+      unwatch();
     },
   };
 }

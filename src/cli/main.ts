@@ -16,7 +16,11 @@ import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
 import { addAlertsBacktest } from './commands/alerts-backtest.js';
+// Issue 14, faults-embedded part: `ecoute dlq list|replay|drop`.
+import { registerDlq } from './commands/dlq.js';
+import { registerPrivacy } from './commands/privacy.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
+import { registerStatus } from './commands/status.js'; // Operations (issue 14, ops14)
 
 export function buildProgram(): Command {
   const program = new Command('ecoute')
@@ -36,8 +40,12 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServices(program);
   registerConnectors(program);
+  registerStatus(program);
   // `ecoute alerts` (list, ack) with the engine's `backtest`.
   registerAlerts(program, [addAlertsBacktest]);
+  registerDlq(program);
+  // Issue 14, privacy part.
+  registerPrivacy(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Secret } from '../core/config/secret.js';
 import { scrubSecrets } from '../core/config/secret.js';
-import { errorMessage, type ErrorCode } from '../core/errors.js';
+import { errorMessage, isEcouteError, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { scrubbingLogger, secretScrubber } from '../core/scrub.js';
 import type { RawMention } from '../core/types.js';
@@ -13,6 +13,7 @@ import { describeUrl, HttpClient, parseJson, rateLimitWait, type HttpRequest, ty
 import { MentionPublisher } from './publish.js';
 import { defaultScheduler, RateLimitedError, type RateLimit, type Scheduler } from './scheduler.js';
 import type { PullConnectorConfig } from './http/config.js';
+import { countFetch, countRetry } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 import { nameOf, type ConnectorContext, type ConnectorDefinition, type ConnectorStatus, type RunningConnector } from './types.js';
 
 /**
@@ -100,9 +101,11 @@ export abstract class PollingConnector<C extends PullConnectorConfig> implements
         if (result.caughtUp) this.state.caughtUpAt = now;
         this.failures = 0;
         this.backoffUntil = 0;
+        countFetch(this.name, 'ok');
       } catch (error) {
         if (signal.aborted) break;
         this.failures++;
+        countFetch(this.name, 'error', isEcouteError(error) ? error.code : undefined);
         const message = this.scrub(errorMessage(error));
         if (this.state.lastError?.message !== message) this.log.warn(`${this.name}: ${message}`);
         this.state.lastError = { at: new Date().toISOString(), message };
@@ -159,6 +162,7 @@ export abstract class PollingConnector<C extends PullConnectorConfig> implements
       signal: this.stopping.signal,
       onRetry: ({ waitMs, error }) => {
         this.retryingUntil = Date.now() + waitMs;
+        countRetry(this.name);
         this.log.debug(`${this.name}: ${this.scrub(errorMessage(error))}; retrying in ${waitMs} ms`);
         this.saveStatus();
       },

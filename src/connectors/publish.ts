@@ -8,6 +8,7 @@ import type { Bus, BusRecord } from '../streams/bus/types.js';
 import { deadLetterRecord, INGEST_ID_HEADER, MAX_INPUT_CHARS } from '../streams/dead-letter.js';
 import { boundedJson } from './bounds.js';
 import { checkMention, type PublishableMention } from './output.js';
+import { countBatch } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export interface Rejection {
   file?: string;
@@ -120,6 +121,7 @@ export class MentionPublisher {
     // cursor and both are written again; a duplicate dead letter is harmless, a lost one is not.
     await this.options.bus.publish('mentions.dlq', dead);
     await this.options.bus.publish('mentions.raw', raw);
+    countBatch('connector', mentions.length + rejections.length, mentions.length); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
     await this.options.onDurable?.({ mentions, rejections, position: this.position });
   }
 

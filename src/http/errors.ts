@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EcouteError, errorMessage, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { countError } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export interface HttpErrorOptions {
   /** Headers the answer sets (Allow, Retry-After, ...). */
@@ -45,6 +46,7 @@ export interface ErrorBody {
 /** Sends an error answer in the one shape every route uses. */
 export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
   if (error.headers) void reply.headers(error.headers);
+  countError(error.code);
   const body: ErrorBody = { error: error.code, reason: error.reason, ...error.body };
   return reply.code(error.statusCode).type('application/json; charset=utf-8').send(body);
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { startSources, type RunningSources } from '../../app/connectors.js';
 import { openRuntime, type Runtime } from '../../app/runtime.js';
 import { runStages } from '../../app/stages.js';
+import { startRetentionJob } from '../../privacy/retention.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger } from '../../core/log.js';
 import { waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
@@ -16,6 +17,7 @@ import { visible } from '../terminal.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
 import { reportSources } from '../../reports/index.js';
 import { ReportScheduler } from '../../reports/scheduler.js';
+import { countReportRun } from '../../ops/metrics.js'; // Operations (issue 14, ops14)
 
 export function registerRun(program: Command): void {
   const command = program
@@ -45,8 +47,10 @@ export function registerRun(program: Command): void {
       }
       const running: RunningConnector[] = sources?.connectors ?? [];
       // Scheduled reports (brands[].reports): caught up once at start, stopped before the store closes.
-      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log });
+      const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log, onRun: countReportRun });
       await reports.start();
+      // Privacy (issue 14, H4): retention_days, applied now and at privacy.retention_schedule.
+      const retention = startRetentionJob(runtime, log);
       const stopped = untilStopSignal();
       const shutdown = new AbortController();
       void stopped.then(() => shutdown.abort());
@@ -81,6 +85,7 @@ export function registerRun(program: Command): void {
         // stages drain, and the requests in flight finish their bus writes before the bus closes.
         await sources?.stop();
         await reports.stop();
+        await retention?.stop();
         await stages.stop();
         await runtime.close();
       }

@@ -19,6 +19,12 @@ export interface MadeReport {
   /** Each format of the schedule. */
   files: RenderedReport[];
   schedule: string;
+  /**
+   * The scheduled run this report is (ISO time), when it is one: the webhook sends it as
+   * `Idempotency-Key: <schedule>@<run_at>` (issue 14, faults-embedded part), the same on a catch-up
+   * or a retry after a crash, so a receiver drops a repeat.
+   */
+  runAt?: string;
 }
 
 /** The delivery log's key of a destination (no secret in it: a webhook's query string is left out). */
@@ -104,8 +110,12 @@ async function toWebhook(d: Extract<ReportDelivery, { type: 'webhook' }>, report
   // Through the SSRF guard (issue 14, security): metadata addresses refused, no redirect followed.
   const response = await postOnce({
     url: d.url,
-    headers: { 'content-type': 'application/json', ...(secret && { authorization: `Bearer ${secret.reveal()}` }) },
-    body: JSON.stringify({ schedule: report.schedule, brand: report.data.brand.id, period: report.data.period, empty: report.data.empty, report: report.data, files }),
+    headers: {
+      'content-type': 'application/json',
+      ...(report.runAt !== undefined && { 'idempotency-key': `${report.schedule}@${report.runAt}` }),
+      ...(secret && { authorization: `Bearer ${secret.reveal()}` }),
+    },
+    body: JSON.stringify({ schedule: report.schedule, ...(report.runAt !== undefined && { run_at: report.runAt }), brand: report.data.brand.id, period: report.data.period, empty: report.data.empty, report: report.data, files }),
     timeoutMs: d.timeout_ms,
     allowPrivateNetworks: d.allow_private_networks,
   });
