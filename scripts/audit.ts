@@ -32,7 +32,9 @@ export function auditVerdict(stdout: string, exitCode: number | null): AuditVerd
   if (report === null || typeof report !== 'object') return { kind: 'unchecked', why: 'npm audit printed no report object' };
   // npm writes an error object (ENOTFOUND, ETIMEDOUT, a 4xx/5xx of the audit endpoint) instead of a report.
   if (report.error !== undefined || report.statusCode !== undefined || report.vulnerabilities === undefined || report.metadata?.vulnerabilities === undefined) {
-    const what = [report.error?.code, report.statusCode, report.message ?? report.error?.summary].filter((x) => x !== undefined && x !== '').join(' ');
+    const message = report.message ?? report.error?.summary;
+    const status = report.statusCode !== undefined && !message?.includes(String(report.statusCode)) ? report.statusCode : undefined;
+    const what = [report.error?.code, status, message].filter((x) => x !== undefined && x !== '').join(' ');
     return { kind: 'unchecked', why: `the registry's audit endpoint did not answer${what ? `: ${what}` : ''}` };
   }
   const findings = Object.entries(report.vulnerabilities)

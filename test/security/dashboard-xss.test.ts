@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, workspace } from '../helpers/cli.js';
 import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll, watchedPage } from '../helpers/browser.js';
 
+// page.evaluate callbacks run in the browser; the DOM types are not in this project's lib.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
 const MARKUP = [
   '<script>alert("s1")</script>',
   '<img src=x onerror=alert("s2")>',

@@ -7,7 +7,7 @@
 // incidents, delivery logs, cursors, status), exports, reports and error messages: zero hits.
 //
 // Elasticsearch and Kafka have no credential slot in the config (schema below): nothing to fill.
-// /metrics is not on this branch (ops part): the lead re-runs this search over it after merging.
+// /metrics (ops part) is read with a wrong and the right token, and searched like the rest.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,7 @@ const SLOTS = {
   'alerts.notifiers[email].password': { env: 'SEC14_ALERT_SMTP', value: canary('alertsmtp') },
   'brands[].reports[].deliveries[email].smtp.password': { env: 'SEC14_REPORT_SMTP', value: canary('reportsmtp') },
   'brands[].reports[].deliveries[webhook].secret': { env: 'SEC14_REPORT_WEBHOOK', value: canary('reportwebhook') },
+  'ops.metrics_token': { env: 'SEC14_METRICS', value: canary('metrics') },
   // Not a config slot but a secret all the same: the key of the author pseudonyms (privacy).
   'env ECOUTE_AUTHOR_KEY': { env: 'ECOUTE_AUTHOR_KEY', value: canary('authorkey') },
 };
@@ -191,6 +192,7 @@ api:
   tokens:
     - { name: dash, scope: read, secret_env: SEC14_API_READ }
     - { name: ops, scope: admin, secret_env: SEC14_API_ADMIN }
+ops: { metrics_token_env: SEC14_METRICS }
 alerts:
   notifiers:
     - { type: webhook, name: hook, url: 'http://127.0.0.1:${echo.port}/alert-hook', secret_env: SEC14_ALERT_WEBHOOK, max_attempts: 1 }
@@ -245,6 +247,13 @@ connectors:
       const bad = signRequest(webhookSecret, '{not json');
       const res = await fetch(`${base}/ingest/crm`, { method: 'POST', headers: { 'content-type': 'application/json', ...bad }, body: '{not json' });
       outputs.push({ where: 'webhook answer', text: Buffer.from(await res.text()) });
+      // /metrics, with the wrong token, then the right one (what it shows is searched too).
+      const metricsToken = SLOTS['ops.metrics_token'].value;
+      for (const authorization of [`Bearer ${metricsToken}x`, `Bearer ${read}`, `Bearer ${metricsToken}`]) {
+        const answer = await fetch(`${base}/metrics`, { headers: { authorization } });
+        outputs.push({ where: `/metrics answer (${answer.status})`, text: Buffer.from(await answer.text()) });
+        if (authorization === `Bearer ${metricsToken}`) expect(answer.status).toBe(200);
+      }
       // What people read: search, exports (CSV, JSON lines), the report in every text format.
       for (const path of ['/api/mentions?q=acme', '/api/mentions/export?format=csv', '/api/mentions/export?format=jsonl', '/api/brands/acme/report?format=md&period=last-7d', '/api/brands/acme/report?format=html&period=last-7d', '/api/brands/acme/report?format=json&period=last-7d', '/api/alerts', '/api/incidents']) {
         const answer = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${admin}` } });
@@ -277,7 +286,7 @@ connectors:
     const render = messageRenderer(brands, 'https://ecoute.example.org');
     const parse = <T>(raw: object) => AlertsDeliverySchema.parse({ notifiers: [raw] }).notifiers[0] as T;
     const notifiers = [
-      new WebhookNotifier(parse<WebhookNotifierConfig>({ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${echo.port}/alert-hook`, secret_env: 'SEC14_ALERT_WEBHOOK', max_attempts: 1 }), render),
+      new WebhookNotifier(parse<WebhookNotifierConfig>({ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${echo.port}/alert-hook`, secret_env: 'SEC14_ALERT_WEBHOOK', max_attempts: 1 }), 'https://ecoute.example.org'),
       new SlackNotifier(parse<SlackNotifierConfig>({ type: 'slack', name: 'chat', url_env: 'SEC14_SLACK', max_attempts: 1 }), render),
       new EmailNotifier(parse<EmailNotifierConfig>({ type: 'email', name: 'mail', host: '127.0.0.1', port: smtp.port, username: 'alerts', password_env: 'SEC14_ALERT_SMTP', from: 'a@example.org', to: ['c@example.org'], max_attempts: 1 }), render),
     ];

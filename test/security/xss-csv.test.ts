@@ -29,6 +29,10 @@ import { openedEvent } from '../helpers/alert-fixtures.js';
 import { makeMention } from '../helpers/mentions.js';
 import { fixture, PERIOD } from '../reports/report-fixture.js';
 
+// page.evaluate callbacks run in the browser; the DOM types are not in this project's lib.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
 /** Markup that runs if it is ever parsed as HTML: each would call alert() or add an element. */
 export const MARKUP = [
   '<script>alert("s1")</script>',

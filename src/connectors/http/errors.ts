@@ -51,7 +51,7 @@ export class BlockedAddressError extends EcouteError {
     super(
       'SOURCE_BLOCKED',
       `refused to connect to ${host}${address && address !== host ? ` (${address})` : ''}: ${reason}${
-        hint ? '; set allow_private_networks: true on this connector to allow private networks' : ' (always refused)'
+        hint ? '; set allow_private_networks: true where this URL is configured (connector, notifier or report webhook) to allow private networks' : ' (always refused)'
       }`,
     );
     this.name = 'BlockedAddressError';
