@@ -5,7 +5,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ElasticsearchMentionStore } from '../../src/store/elasticsearch/index.js';
+import { applyRetention } from '../../src/privacy/retention.js';
+import { requireElasticsearch } from '../helpers/services.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RawMention } from '../../src/core/types.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -96,4 +101,38 @@ describe('retention', () => {
     expect(() => parseConfig('privacy: { retention_schedule: "every day" }', 't.yaml')).toThrow(/privacy\.retention_schedule/);
     expect(() => parseConfig('privacy: { retention_days: 0 }', 't.yaml')).toThrow(/privacy\.retention_days/);
   });
+});
+
+const url = await requireElasticsearch();
+
+describe.skipIf(url === undefined)('retention on Elasticsearch', () => {
+  const admin = new Client({ node: url ?? 'http://127.0.0.1:19200' });
+  const prefix = `ecoute-test-privacy14-ret-${randomBytes(4).toString('hex')}`;
+  afterAll(async () => {
+    const names = (await admin.indices.resolveIndex({ name: `${prefix}*` }).catch(() => ({ indices: [] }))).indices.map((i) => i.name);
+    if (names.length > 0) await admin.indices.delete({ index: names, ignore_unavailable: true }).catch(() => undefined);
+    await admin.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await admin.close();
+  });
+
+  it('deletes the mentions past their retention from search and counts (fake clock)', async () => {
+    const config = parseConfig(`privacy: { retention_days: 30, retention_days_by_source: { crm: 7 } }\n`, 't.yaml');
+    const store = new ElasticsearchMentionStore({ node: url!, indexPrefix: prefix, refreshOnWrite: 'immediate' });
+    await store.ensureSchema();
+    const raw = (source: string, id: string, publishedAt: string): RawMention => ({ source, sourceId: id, author: { id: `a-${id}`, name: `a-${id}` }, text: `Acme news ${id}`, publishedAt });
+    const options = { languages: config.languages, matchBrands: brandMatcher([]), authorKeySecret: 'k' };
+    await store.upsert([raw('crm', 'crm-old', ago(10)), raw('crm', 'crm-new', ago(3)), raw('rss', 'rss-old', ago(40)), raw('rss', 'rss-mid', ago(10))].map((m) => analyzeMention(m, options)));
+    await store.refresh();
+    // No bus with privacyExpire here: the store only.
+    const report = await applyRetention({ config, store, bus: {} as never }, new Date(NOW));
+    expect(report.store).toEqual({ crm: 1, '*': 1 });
+    await store.refresh();
+    const filters = { from: ago(100), to: new Date(NOW + DAY).toISOString() };
+    expect((await store.search({ ...filters, limit: 10 })).hits.map((h) => h.mention.sourceId).sort()).toEqual(['crm-new', 'rss-mid']);
+    expect((await store.facets(filters)).source).toEqual([
+      { value: 'crm', count: 1 },
+      { value: 'rss', count: 1 },
+    ]);
+    await store.close();
+  }, 60_000);
 });
