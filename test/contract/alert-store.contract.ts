@@ -16,6 +16,24 @@ export function alertStoreContract(name: string, open: () => Promise<AlertStore>
       }
     };
 
+    // Privacy (issue 14, H4).
+    it(
+      'eraseMentionExamples takes those mentions out of every alert\'s examples, and only those',
+      withStore(async (store) => {
+        const example = (id: string) => ({ id, source: 'crm', publishedAt: '2026-03-02T10:00:00.000Z', text: `text of ${id}`, sentiment: -0.5, lang: 'en' });
+        const base = makeAlert({ id: 'pa1' });
+        const a1 = { ...base, explanation: { ...base.explanation, examples: [example('m-erased'), example('m-kept')] } };
+        const a2 = { ...makeAlert({ id: 'pa2' }), explanation: { ...base.explanation, examples: [example('m-kept')] } };
+        await store.recordAlert(a1);
+        await store.recordAlert(a2);
+        expect(await store.eraseMentionExamples(new Set(['m-erased']))).toBe(1);
+        expect((await store.getAlert('pa1'))!.explanation.examples.map((e) => e.id)).toEqual(['m-kept']);
+        expect((await store.getAlert('pa2'))!.explanation.examples.map((e) => e.id)).toEqual(['m-kept']);
+        // Once gone, a second erasure changes nothing.
+        expect(await store.eraseMentionExamples(new Set(['m-erased']))).toBe(0);
+      }),
+    );
+
     it(
       'records an alert once: the same id again is "exists" and changes nothing',
       withStore(async (store) => {

@@ -42,12 +42,12 @@ export async function privacyRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     parseParams(NoQuery, request.query);
     const { author } = parseParams(AuthorBody, request.body ?? {}, 'body field');
     const by = `api:${authorize(request, deps.tokens, 'admin').name}`;
-    return { erasure: await privacyOf(deps).erase(author, by).catch(badAuthor) };
+    return { erasure: await Promise.resolve().then(() => privacyOf(deps).erase(author, by)).catch(badAuthor) };
   });
   app.post('/api/privacy/export', { schema: { summary: "A person's data as JSON (GDPR art. 15)", tags: ['privacy'], body: jsonSchema(AuthorBody), querystring: jsonSchema(NoQuery), security }, ...admin }, async (request) => {
     parseParams(NoQuery, request.query);
     const { author } = parseParams(AuthorBody, request.body ?? {}, 'body field');
-    return { export: await privacyOf(deps).export(author).catch(badAuthor) };
+    return { export: await Promise.resolve().then(() => privacyOf(deps).export(author)).catch(badAuthor) };
   });
   app.get('/api/privacy/erasures', { schema: { summary: 'The erasure log (author keys, counts, times; no content)', tags: ['privacy'], querystring: jsonSchema(NoQuery), security }, ...admin }, async (request) => {
     parseParams(NoQuery, request.query);
