@@ -369,7 +369,8 @@ if (url === undefined) {
       expect(all).toEqual(['sep-2', 'sep-3', 'sep-1', 'aug-2', 'aug-1']);
       expect(await store.count({ query: 'late', from: '2025-08-12', to: '2025-08-13' })).toBe(1);
       await store.close();
-    });
+      // Two index creations: slow on a busy shared cluster.
+    }, 180_000);
 
     it('top terms are ranked by count even when the most counted term is among the least mentioned', async () => {
       const store = open();
