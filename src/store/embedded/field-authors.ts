@@ -2,6 +2,8 @@
 // matching mentions' fields, per (field, author), folded by the shared FieldAuthorsFold.
 import type Database from 'better-sqlite3';
 import { FieldAuthorsFold } from '../field-authors.js';
+import { compareBinary, distinctAuthors } from './column-reads.js';
+import { CompensatedSum, type DocColumns } from './columns.js';
 import type { FieldAuthors } from '../types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -26,4 +28,52 @@ export function fieldAuthors(prepared: (sql: string) => Statement, plan: FieldAu
     fold.add({ field: row[0], mentions: row[1], tone: row[2] });
   }
   return fold.result(totals.mentions, totals.authors);
+}
+
+/**
+ * The same from the in-memory columns: the matching docs and their authors are known, so each field
+ * present among them reads only its own (doc, tone) rows over the docs' range (mention_fields'
+ * primary key is (field, doc)) and groups them per author code in code, instead of SQLite joining
+ * and sorting every (field, author key) pair. Per author, SQLite's avg (compensated sum of the
+ * non-NULL tones); rows folded in the SQL path's order (field, then author key).
+ */
+export function fieldAuthorsFromColumns(prepared: (sql: string) => Statement, cols: DocColumns, docs: Int32Array): FieldAuthors {
+  const fold = new FieldAuthorsFold();
+  let lo = Infinity;
+  let hi = -Infinity;
+  let present = 0;
+  const mask = new Uint8Array(cols.end);
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i]!;
+    mask[d] = 1;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+    present |= cols.fields[d]!;
+  }
+  const names: string[] = [];
+  for (let b = 0; b < 32; b++) if ((present & (1 << b)) !== 0) names.push(cols.fieldNames.values[b]!);
+  names.sort(compareBinary);
+  const rowsOf = prepared('SELECT doc, tone FROM mention_fields WHERE field = ? AND doc BETWEEN ? AND ?').raw();
+  const { author } = cols;
+  for (const field of names) {
+    const byAuthor = new Map<number, { mentions: number; toned: number; sum: CompensatedSum }>();
+    for (const [doc, tone] of rowsOf.iterate(field, lo, hi) as IterableIterator<[number, number | null]>) {
+      if (mask[doc] !== 1) continue;
+      const a = author[doc]!;
+      let t = byAuthor.get(a);
+      if (!t) byAuthor.set(a, (t = { mentions: 0, toned: 0, sum: new CompensatedSum() }));
+      t.mentions++;
+      if (tone !== null) {
+        t.toned++;
+        t.sum.add(tone);
+      }
+    }
+    const keys = cols.authorKeys.values;
+    const order = [...byAuthor.keys()].sort((x, y) => compareBinary(keys[x]!, keys[y]!));
+    for (const a of order) {
+      const t = byAuthor.get(a)!;
+      fold.add({ field, mentions: t.mentions, tone: t.toned > 0 ? t.sum.value / t.toned : null });
+    }
+  }
+  return fold.result(docs.length, distinctAuthors(cols, docs));
 }
