@@ -3,7 +3,10 @@
 import type Database from 'better-sqlite3';
 import { FieldAuthorsFold } from '../field-authors.js';
 import { compareBinary, distinctAuthors } from './column-reads.js';
-import { CompensatedSum, type DocColumns } from './columns.js';
+import type { DocColumns } from './columns.js';
+
+/** Docs read per query (bounds what one all() holds). */
+const RANGE = 65_536;
 import type { FieldAuthors } from '../types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -53,26 +56,39 @@ export function fieldAuthorsFromColumns(prepared: (sql: string) => Statement, co
   const names: string[] = [];
   for (let b = 0; b < 32; b++) if ((present & (1 << b)) !== 0) names.push(cols.fieldNames.values[b]!);
   names.sort(compareBinary);
-  const rowsOf = prepared('SELECT doc, tone FROM mention_fields WHERE field = ? AND doc BETWEEN ? AND ?').raw();
+  const rowsOf = prepared('SELECT doc, tone FROM mention_fields WHERE field = ? AND doc >= ? AND doc < ?').raw();
   const { author } = cols;
+  const keys = cols.authorKeys.values;
+  // Per author code: mentions, toned mentions, and the compensated sum of tones (as CompensatedSum).
+  const n = keys.length;
+  const mentions = new Int32Array(n);
+  const toned = new Int32Array(n);
+  const sum = new Float64Array(n);
+  const err = new Float64Array(n);
   for (const field of names) {
-    const byAuthor = new Map<number, { mentions: number; toned: number; sum: CompensatedSum }>();
-    for (const [doc, tone] of rowsOf.iterate(field, lo, hi) as IterableIterator<[number, number | null]>) {
-      if (mask[doc] !== 1) continue;
-      const a = author[doc]!;
-      let t = byAuthor.get(a);
-      if (!t) byAuthor.set(a, (t = { mentions: 0, toned: 0, sum: new CompensatedSum() }));
-      t.mentions++;
-      if (tone !== null) {
-        t.toned++;
-        t.sum.add(tone);
+    const touched: number[] = [];
+    for (let from = lo; from <= hi; from += RANGE) {
+      for (const [doc, tone] of rowsOf.all(field, from, Math.min(hi + 1, from + RANGE)) as [number, number | null][]) {
+        if (mask[doc] !== 1) continue;
+        const a = author[doc]!;
+        if (mentions[a] === 0) touched.push(a);
+        mentions[a]!++;
+        if (tone !== null) {
+          toned[a]!++;
+          const s0 = sum[a]!;
+          const t = s0 + tone;
+          err[a]! += Math.abs(s0) > Math.abs(tone) ? s0 - t + tone : tone - t + s0;
+          sum[a] = t;
+        }
       }
     }
-    const keys = cols.authorKeys.values;
-    const order = [...byAuthor.keys()].sort((x, y) => compareBinary(keys[x]!, keys[y]!));
-    for (const a of order) {
-      const t = byAuthor.get(a)!;
-      fold.add({ field, mentions: t.mentions, tone: t.toned > 0 ? t.sum.value / t.toned : null });
+    touched.sort((x, y) => compareBinary(keys[x]!, keys[y]!));
+    for (const a of touched) {
+      fold.add({ field, mentions: mentions[a]!, tone: toned[a]! > 0 ? (sum[a]! + err[a]!) / toned[a]! : null });
+      mentions[a] = 0;
+      toned[a] = 0;
+      sum[a] = 0;
+      err[a] = 0;
     }
   }
   return fold.result(docs.length, distinctAuthors(cols, docs));
