@@ -123,6 +123,9 @@ async function compare(fast: EmbeddedMentionStore, raw: EmbeddedMentionStore, r:
       const sig = { ...f, from: f.from, to: f.to, size: 5, minMentions: 1 };
       expect(await fast.significantTerms(sig), `significantTerms ${what}`).toEqual(await raw.significantTerms(sig));
     }
+    // The reports' distinct authors and the perceived image's per-author field stats.
+    expect(await fast.uniqueAuthors(f), `uniqueAuthors ${what}`).toBe(await raw.uniqueAuthors(f));
+    expect(rounded(await fast.fieldAuthors(f)), `fieldAuthors ${what}`).toEqual(rounded(await raw.fieldAuthors(f)));
     // The alerts' history (copies included), oldest first: the same records, text and url included.
     const scan = { brand: f.brand ?? pick(r, BRANDS), from: f.from ?? new Date(T0).toISOString(), to: f.to ?? new Date(T0 + 30 * DAY).toISOString(), ...(f.query !== undefined && { query: f.query }), pageSize: 1 + Math.floor(r() * 40) };
     expect(await signals(fast, scan), `scanSignals ${what}`).toEqual(await signals(raw, scan));

@@ -176,3 +176,18 @@ function bitOf(dict: Dictionary, value: string): number {
 export function compareBinary(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
+
+/** How many distinct authors the docs have (SQLite's count(DISTINCT author_key): keys are compared exactly). */
+export function distinctAuthors(c: DocColumns, docs: Int32Array): number {
+  const seen = new Uint8Array(c.authorKeys.size);
+  const { author } = c;
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) {
+    const a = author[docs[i]!]!;
+    if (seen[a] === 0) {
+      seen[a] = 1;
+      n++;
+    }
+  }
+  return n;
+}

@@ -4,7 +4,9 @@
 // a million mentions are then one loop over typed arrays (a few ms) instead of SQLite joining the
 // mention rows and the side tables for each request. 30 bytes a mention (see docs/embedded-store-speed.md):
 //   published 8 (Float64) + tone 8 (Float64) + source 2 + lang 2 (Uint16 codes) + label 1 + flags 1
-//   (Uint8) + brands 4 + fields 4 (Uint32 bit sets).
+//   (Uint8) + brands 4 + fields 4 (Uint32 bit sets) + author 4 (Uint32 code of the author key, for
+//   exact distinct-author counts; the dictionary holds each author key once, and forgets an
+//   erased author's key).
 // Brands and fields are bit sets over a dictionary of at most 32 values each; a store with more
 // distinct brands or fields than that says so (`usable` false) and its reads take the SQL path.
 // The columns are loaded from the tables on first read and kept current by the store's own writes;
@@ -29,6 +31,7 @@ export interface DocRow {
   duplicate: boolean;
   brands: readonly string[];
   fields: readonly string[];
+  authorKey: string;
 }
 
 /** Filters as codes: a request's filters resolved against the dictionaries. */
@@ -62,6 +65,13 @@ export class Dictionary {
   find(value: string): number | undefined {
     return this.codes.get(value);
   }
+  /** Drops a value (its code is not reused; no live doc may still hold it). */
+  forget(value: string): void {
+    const c = this.codes.get(value);
+    if (c === undefined) return;
+    this.codes.delete(value);
+    this.values[c] = '';
+  }
   get size(): number {
     return this.values.length;
   }
@@ -73,6 +83,7 @@ export class DocColumns {
   readonly sentiments = new Dictionary();
   readonly brandNames = new Dictionary();
   readonly fieldNames = new Dictionary();
+  readonly authorKeys = new Dictionary();
   published = new Float64Array(0);
   score = new Float64Array(0);
   source = new Uint16Array(0);
@@ -81,6 +92,7 @@ export class DocColumns {
   flags = new Uint8Array(0);
   brands = new Uint32Array(0);
   fields = new Uint32Array(0);
+  author = new Uint32Array(0);
   /** One past the highest doc ever set. */
   end = 0;
   /** False when a dictionary outgrew its code width: reads must not use these columns. */
@@ -95,13 +107,14 @@ export class DocColumns {
     const max = (db.prepare('SELECT max(doc) FROM mentions').pluck().get() as number | null) ?? 0;
     c.grow(max + 1);
     const mentions = db
-      .prepare('SELECT doc, published_at, sentiment_score, source, lang, sentiment_label, duplicate_of IS NOT NULL FROM mentions WHERE doc >= ? AND doc < ?')
+      .prepare('SELECT doc, published_at, sentiment_score, source, lang, sentiment_label, duplicate_of IS NOT NULL, author_key FROM mentions WHERE doc >= ? AND doc < ?')
       .raw();
     const brands = db.prepare('SELECT doc, brand FROM mention_brands WHERE doc >= ? AND doc < ?').raw();
     const fields = db.prepare('SELECT doc, field FROM mention_fields WHERE doc >= ? AND doc < ?').raw();
     for (let lo = 0; lo <= max; lo += LOAD_RANGE) {
       const hi = lo + LOAD_RANGE;
-      for (const [doc, published, score, source, lang, sentiment, copy] of mentions.all(lo, hi) as [number, number, number, string, string, string, number][]) {
+      for (const [doc, published, score, source, lang, sentiment, copy, author] of mentions.all(lo, hi) as [number, number, number, string, string, string, number, string][]) {
+        c.author[doc] = c.authorKeys.code(author);
         c.published[doc] = published;
         c.score[doc] = score;
         c.source[doc] = c.sourceCode(source);
@@ -131,6 +144,7 @@ export class DocColumns {
     let fields = 0;
     for (const f of row.fields) fields |= this.bit(this.fieldNames, f);
     this.fields[d] = fields >>> 0;
+    this.author[d] = this.authorKeys.code(row.authorKey);
     if (d >= this.end) this.end = d + 1;
   }
 
@@ -246,6 +260,7 @@ export class DocColumns {
     this.flags = copy(this.flags, (n) => new Uint8Array(n));
     this.brands = copy(this.brands, (n) => new Uint32Array(n));
     this.fields = copy(this.fields, (n) => new Uint32Array(n));
+    this.author = copy(this.author, (n) => new Uint32Array(n));
   }
 }
 

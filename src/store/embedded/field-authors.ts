@@ -2,6 +2,11 @@
 // matching mentions' fields, per (field, author), folded by the shared FieldAuthorsFold.
 import type Database from 'better-sqlite3';
 import { FieldAuthorsFold } from '../field-authors.js';
+import { compareBinary, distinctAuthors } from './column-reads.js';
+import type { DocColumns } from './columns.js';
+
+/** Docs read per query (bounds what one all() holds). */
+const RANGE = 65_536;
 import type { FieldAuthors } from '../types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -26,4 +31,65 @@ export function fieldAuthors(prepared: (sql: string) => Statement, plan: FieldAu
     fold.add({ field: row[0], mentions: row[1], tone: row[2] });
   }
   return fold.result(totals.mentions, totals.authors);
+}
+
+/**
+ * The same from the in-memory columns: the matching docs and their authors are known, so each field
+ * present among them reads only its own (doc, tone) rows over the docs' range (mention_fields'
+ * primary key is (field, doc)) and groups them per author code in code, instead of SQLite joining
+ * and sorting every (field, author key) pair. Per author, SQLite's avg (compensated sum of the
+ * non-NULL tones); rows folded in the SQL path's order (field, then author key).
+ */
+export function fieldAuthorsFromColumns(prepared: (sql: string) => Statement, cols: DocColumns, docs: Int32Array): FieldAuthors {
+  const fold = new FieldAuthorsFold();
+  let lo = Infinity;
+  let hi = -Infinity;
+  let present = 0;
+  const mask = new Uint8Array(cols.end);
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i]!;
+    mask[d] = 1;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+    present |= cols.fields[d]!;
+  }
+  const names: string[] = [];
+  for (let b = 0; b < 32; b++) if ((present & (1 << b)) !== 0) names.push(cols.fieldNames.values[b]!);
+  names.sort(compareBinary);
+  const rowsOf = prepared('SELECT doc, tone FROM mention_fields WHERE field = ? AND doc >= ? AND doc < ?').raw();
+  const { author } = cols;
+  const keys = cols.authorKeys.values;
+  // Per author code: mentions, toned mentions, and the compensated sum of tones (as CompensatedSum).
+  const n = keys.length;
+  const mentions = new Int32Array(n);
+  const toned = new Int32Array(n);
+  const sum = new Float64Array(n);
+  const err = new Float64Array(n);
+  for (const field of names) {
+    const touched: number[] = [];
+    for (let from = lo; from <= hi; from += RANGE) {
+      for (const [doc, tone] of rowsOf.all(field, from, Math.min(hi + 1, from + RANGE)) as [number, number | null][]) {
+        if (mask[doc] !== 1) continue;
+        const a = author[doc]!;
+        if (mentions[a] === 0) touched.push(a);
+        mentions[a]!++;
+        if (tone !== null) {
+          toned[a]!++;
+          const s0 = sum[a]!;
+          const t = s0 + tone;
+          err[a]! += Math.abs(s0) > Math.abs(tone) ? s0 - t + tone : tone - t + s0;
+          sum[a] = t;
+        }
+      }
+    }
+    touched.sort((x, y) => compareBinary(keys[x]!, keys[y]!));
+    for (const a of touched) {
+      fold.add({ field, mentions: mentions[a]!, tone: toned[a]! > 0 ? (sum[a]! + err[a]!) / toned[a]! : null });
+      mentions[a] = 0;
+      toned[a] = 0;
+      sum[a] = 0;
+      err[a] = 0;
+    }
+  }
+  return fold.result(docs.length, distinctAuthors(cols, docs));
 }

@@ -48,10 +48,10 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
-import { fieldAuthors } from './field-authors.js';
+import { fieldAuthors, fieldAuthorsFromColumns } from './field-authors.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 import { DocColumns, type DocRow } from './columns.js';
-import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
+import { bucketsOf, compareBinary, distinctAuthors, facetsOf, newestCandidates, shareOfVoiceOf } from './column-reads.js';
 import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
 import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
 import { exportPages } from './export-pages.js';
@@ -325,6 +325,7 @@ export class EmbeddedMentionStore implements MentionStore {
         duplicate: m.duplicateOf != null,
         brands: m.brands,
         fields: Object.keys(a.fields ?? {}),
+        authorKey: m.authorKey,
       });
     }
     return existing ? 'updated' : 'created';
@@ -355,7 +356,11 @@ export class EmbeddedMentionStore implements MentionStore {
       this.writeFailed();
       throw error;
     }
-    if (this.cols) for (const doc of docs) this.cols.delete(doc);
+    if (this.cols) {
+      for (const doc of docs) this.cols.delete(doc);
+      // No mention of theirs is left: the columns keep no trace of the key either.
+      this.cols.authorKeys.forget(authorKey);
+    }
     this.forgetMatches();
     return erased;
   }
@@ -546,7 +551,11 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async uniqueAuthors(filters: SearchFilters & { query?: string } = {}): Promise<number> {
     this.open();
-    const plan = this.plan(resolveQuery(filters.query), resolveFilters(filters));
+    const node = resolveQuery(filters.query);
+    const f = resolveFilters(filters);
+    const matched = this.matched(node, f);
+    if (matched) return distinctAuthors(matched.cols, matched.docs);
+    const plan = this.plan(node, f);
     return this.prepared(`SELECT count(DISTINCT m.author_key) FROM ${plan.from}${whereSql(plan.where)}`).pluck().get(...plan.params) as number;
   }
 
@@ -715,7 +724,11 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors> {
     this.open();
-    return fieldAuthors((sql) => this.prepared(sql), this.plan(resolveQuery(request.query), resolveFilters(request)));
+    const node = resolveQuery(request.query);
+    const f = resolveFilters(request);
+    const matched = this.matched(node, f);
+    if (matched) return fieldAuthorsFromColumns((sql) => this.prepared(sql), matched.cols, matched.docs);
+    return fieldAuthors((sql) => this.prepared(sql), this.plan(node, f));
   }
 
   async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
