@@ -45,7 +45,7 @@ describe('consumer lag and stuck consumers', () => {
     await eventually('the batch to be committed', async () => handled === 7 && (await lag()) === 0);
     await consumer.close();
     // A closed consumer is no longer watched.
-    expect(parseMetrics(await registry.metrics()).filter((s) => s.labels.group === group)).toEqual([]);
+    expect(parseMetrics(await registry.metrics()).filter((s) => s.name.startsWith('ecoute_consumer_') && s.labels.group === group)).toEqual([]);
   });
 
   it('a consumer whose batch keeps failing is stuck after the threshold, then ready once it moves', async () => {

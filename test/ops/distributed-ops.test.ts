@@ -130,7 +130,7 @@ ops: { ready_timeout_ms: 20000 }
     expect(status.stages.find((s) => s.stage === 'index')?.lag).toBe(0);
     expect(status.dead_letters).toMatchObject({ written: 1, last: { code: 'RECORD_UNREADABLE', stage: 'analyze' } });
     const screen = ws.run(['status']);
-    expect(screen.code, screen.stderr).toBe(0);
+    expect(screen.code, screen.stdout + screen.stderr).toBe(0);
     expect(screen.stdout).toMatch(/bus {4}kafka {10}ok/);
     expect(screen.stdout).toMatch(new RegExp(`store  elasticsearch {2}ok, ${N} mentions`));
 
