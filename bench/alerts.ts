@@ -6,8 +6,10 @@
 //   every 6th, so alerts keep coming;
 // - backtest: BENCH_MENTIONS (default 1,000,000) generated mentions over 30 days in the embedded
 //   store (bench/generated-mentions.ts), replayed through the default rules; mentions per second.
+//   BENCH_DATA_DIR=/var/tmp/ecoute-bench keeps that store and reuses it (bench/reuse.ts);
+//   BENCH_SKIP_LATENCY=1 runs the backtest alone.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BrandAlertsSchema } from '../src/alerts/config.js';
 import { backtest } from '../src/alerts/backtest.js';
@@ -21,6 +23,7 @@ import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
 import type { Bus } from '../src/streams/bus/types.js';
 import { seededRandom } from './demo-texts.js';
 import { mentionAt, negativeTemplates, templates } from './generated-mentions.js';
+import { alreadyLoaded, benchStoreFile } from './reuse.js';
 
 const RATE = 1000;
 const WINDOW = 15 * 60_000;
@@ -89,17 +92,18 @@ async function latency(bus: Bus): Promise<{ p50_ms: number | null; p95_ms: numbe
   return { p50_ms: round(percentile(delays, 0.5)), p95_ms: round(percentile(delays, 0.95)), alerts: delays.length };
 }
 
-async function backtestSpeed(): Promise<{ mentions: number; days: number; seconds: number; mentions_per_s: number; alerts: number; load_s: number }> {
-  const dir = scratch();
-  const store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+async function backtestSpeed(): Promise<{ mentions: number; days: number; seconds: number; mentions_per_s: number; alerts: number; load_s: number; reused_store?: boolean }> {
+  const kept = benchStoreFile(`alerts-backtest-${MENTIONS}`);
+  const store = new EmbeddedMentionStore({ file: kept.file });
   await store.ensureSchema();
+  const reused = await alreadyLoaded(store, kept, MENTIONS);
   const pool = templates(2000);
   const negative = negativeTemplates(pool);
   const random = seededRandom(7);
   const from = T0;
   const span = 30 * 86_400_000;
   const loadStart = performance.now();
-  for (let i = 0; i < MENTIONS; i += 5000) {
+  for (let i = 0; i < (reused ? 0 : MENTIONS); i += 5000) {
     const chunk: AnalyzedMention[] = [];
     for (let k = i; k < Math.min(MENTIONS, i + 5000); k++) {
       const m = mentionAt(k, pool, negative, random);
@@ -113,13 +117,19 @@ async function backtestSpeed(): Promise<{ mentions: number; days: number; second
   const brand: BrandConfig = { id: 'acme', name: 'Acme', query: 'acme', competitors: [], alerts: BrandAlertsSchema.parse({ default_window: '1h' }) };
   const result = await backtest(store, [brand], { brand: 'acme', from: new Date(from).toISOString(), to: new Date(from + span).toISOString() });
   await store.close();
+  kept.cleanup();
   const seconds = result.elapsedMs / 1000;
-  return { mentions: result.mentions, days: 30, seconds: round(seconds)!, mentions_per_s: Math.round(result.mentions / seconds), alerts: result.alerts.length, load_s: round(loadS)! };
+  return { mentions: result.mentions, days: 30, seconds: round(seconds)!, mentions_per_s: Math.round(result.mentions / seconds), alerts: result.alerts.length, load_s: round(loadS)!, ...(reused && { reused_store: true }) };
 }
 
 const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_SKIP_LATENCY === '1') {
+    process.stdout.write(`${JSON.stringify({ bench: 'alerts', backtest: await backtestSpeed(), load_avg_1m: loadavg()[0] })}\n`);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    return;
+  }
   const embedded = openBus(parseConfig(`data_dir: ${scratch()}\nbus: { type: embedded, poll_interval_ms: 10 }\n`));
   const embeddedLatency = await latency(embedded);
   await embedded.close();

@@ -5,15 +5,19 @@
 //   N=100000 npm run bench:report            # smaller
 //   STORES=embedded npm run bench:report     # one store
 //   ES_NODE=http://127.0.0.1:19200           # the Elasticsearch node (default)
+//   ES_PREFIX=bench-keep STORES=elasticsearch npm run bench:report
+//                                            # reuse (or make and keep) this index prefix: loaded only
+//                                            # when it does not hold N mentions yet (bench:search's
+//                                            # ES_PREFIX index holds the same mentions)
+//   BENCH_DATA_DIR=/var/tmp/ecoute-bench     # keep the SQLite store there and reuse it (bench/reuse.ts)
 // The mentions are bench/generated-mentions.ts's (90 days ending END, with a bad week); the report's
 // period is those 90 days, so all N are in it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import type { BrandConfig } from '../src/config/schema.js';
 import { buildReport, renderReport, reportSources } from '../src/reports/index.js';
 import { launchChromium } from '../src/reports/pdf.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import { alreadyLoaded, benchStoreFile } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import type { MentionStore } from '../src/store/types.js';
 import { END, loadGenerated, START, templates, type Template } from './generated-mentions.js';
@@ -42,9 +46,10 @@ const load = (store: MentionStore, pool: readonly Template[]): Promise<number> =
 
 const round = (s: number) => Math.round(s * 100) / 100;
 
-async function measure(name: string, store: MentionStore, pool: readonly Template[]): Promise<Record<string, unknown>> {
+async function measure(name: string, store: MentionStore, pool: readonly Template[], reuse?: () => Promise<boolean>): Promise<Record<string, unknown>> {
   await store.ensureSchema();
-  const loadS = await load(store, pool);
+  const reused = reuse !== undefined && (await reuse());
+  const loadS = reused ? 0 : await load(store, pool);
   const timer = setInterval(sample, 200);
   const period = { from: new Date(START).toISOString(), to: new Date(END).toISOString(), label: 'bench' };
   const request = { brand: 'acme', period, timeZone: 'UTC' };
@@ -69,6 +74,8 @@ async function measure(name: string, store: MentionStore, pool: readonly Templat
     mentions: N,
     mentions_in_period: data.shareOfVoice.reduce((a, s) => a + s.mentions, 0) > 0 ? data.headline.volume.current : 0,
     load_s: round(loadS),
+    ...(reused && { reused_index: true }),
+    load_avg_1m: loadavg().map((x) => Math.round(x * 10) / 10)[0],
     build_s: round(buildS),
     html_s: round(htmlS),
     html_target_s: 10,
@@ -85,26 +92,31 @@ async function measure(name: string, store: MentionStore, pool: readonly Templat
 const pool = templates(TEXTS);
 for (const name of STORES) {
   if (name === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-report-'));
-    const store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+    // The same data set as bench:search's (loadGenerated with the same N and TEXTS).
+    const kept = benchStoreFile(`generated-${N}-${TEXTS}`);
+    const store = new EmbeddedMentionStore({ file: kept.file });
     try {
-      process.stdout.write(`${JSON.stringify(await measure(name, store, pool))}\n`);
+      process.stdout.write(`${JSON.stringify(await measure(name, store, pool, () => alreadyLoaded(store, kept, N)))}\n`);
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      kept.cleanup();
     }
   } else if (name === 'elasticsearch') {
-    const prefix = `ecoute-bench-report-${Date.now().toString(36)}`;
-    const store = new ElasticsearchMentionStore({ node: ES_NODE, indexPrefix: prefix, refreshIntervalMs: 30_000 });
+    const keep = process.env.ES_PREFIX;
+    const prefix = keep ?? `ecoute-bench-report-${Date.now().toString(36)}`;
+    const store = new ElasticsearchMentionStore({ node: ES_NODE, indexPrefix: prefix, refreshIntervalMs: 30_000, requestTimeoutMs: 120_000 });
     try {
-      process.stdout.write(`${JSON.stringify(await measure(name, store, pool))}\n`);
+      process.stdout.write(`${JSON.stringify(await measure(name, store, pool, keep !== undefined ? async () => (await store.count({ duplicates: 'include' })) === N : undefined))}\n`);
     } finally {
-      const { Client } = await import('@elastic/elasticsearch');
-      const admin = new Client({ node: ES_NODE });
-      const names = (await admin.indices.resolveIndex({ name: `${prefix}-*` }).catch(() => ({ indices: [] as { name: string }[] }))).indices.map((i) => i.name);
-      if (names.length > 0) await admin.indices.delete({ index: names, ignore_unavailable: true }).catch(() => undefined);
-      await admin.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
-      await admin.close();
+      // A named prefix (ES_PREFIX) is kept for the next run.
+      if (keep === undefined) {
+        const { Client } = await import('@elastic/elasticsearch');
+        const admin = new Client({ node: ES_NODE });
+        const names = (await admin.indices.resolveIndex({ name: `${prefix}-*` }).catch(() => ({ indices: [] as { name: string }[] }))).indices.map((i) => i.name);
+        if (names.length > 0) await admin.indices.delete({ index: names, ignore_unavailable: true }).catch(() => undefined);
+        await admin.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+        await admin.close();
+      }
       await store.close();
     }
   } else throw new Error(`STORES: unknown store ${name} (embedded, elasticsearch)`);

@@ -4,6 +4,9 @@
 //   N=200000 npm run bench:search                     # smaller
 //   STORES=embedded N=100000 npm run bench:search     # one store
 //   ES_NODE=http://127.0.0.1:19200                    # the Elasticsearch node (default)
+//   ES_PREFIX=bench-keep N=1000000 npm run bench:search  # reuse (or make and keep) this index prefix:
+//                                                     # loaded only when it does not hold N mentions yet
+//   BENCH_DATA_DIR=/var/tmp/ecoute-bench              # keep the SQLite store there and reuse it (bench/reuse.ts)
 //
 // Mentions: a few thousand texts made from the demo set (config/demo/mentions.jsonl, English and
 // French) with a third of their words swapped for words of another text of the same language, each
@@ -13,11 +16,10 @@
 //
 // Each store runs in its own child process, so its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
+import { alreadyLoaded, benchStoreFile, type BenchStoreFile } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import { seededRandom } from './demo-texts.js';
 import { BRANDS, DAY, END, loadGenerated, templates, type Template } from './generated-mentions.js';
@@ -155,26 +157,29 @@ async function runStore(kind: string): Promise<void> {
   const pool = templates(TEXTS);
   const analyzeSeconds = (performance.now() - t0) / 1000;
   let store: MentionStore;
-  let dir: string | undefined;
+  let kept: BenchStoreFile | undefined;
   let prefix: string | undefined;
   if (kind === 'embedded') {
-    dir = mkdtempSync(join(tmpdir(), 'ecoute-bench-search-'));
-    store = new EmbeddedMentionStore({ file: join(dir, 'store.sqlite') });
+    // The same data set as bench:report's (loadGenerated with the same N and TEXTS).
+    kept = benchStoreFile(`generated-${N}-${TEXTS}`);
+    store = new EmbeddedMentionStore({ file: kept.file });
   } else if (kind === 'elasticsearch') {
-    prefix = `bench-search-${Date.now().toString(36)}`;
+    // ES_PREFIX: a named prefix is kept after the run and reused by the next one (a million takes minutes to load).
+    prefix = process.env.ES_PREFIX ?? `bench-search-${Date.now().toString(36)}`;
     // Loading as a bulk load: no refresh while writing (one at the end), as a re-index would.
     store = new ElasticsearchMentionStore({ node: ES_NODE, indexPrefix: prefix, refreshIntervalMs: 30_000, requestTimeoutMs: 120_000 });
   } else {
     throw new Error(`STORES: unknown store ${JSON.stringify(kind)} (embedded, elasticsearch)`);
   }
   await store.ensureSchema();
-  const loaded = await load(store, pool);
+  const reuse = kind === 'elasticsearch' && process.env.ES_PREFIX !== undefined && (await store.count({ duplicates: 'include' })) === N;
+  const loaded = reuse ? { seconds: 0, docsPerS: 0, reused: true } : kept && (await alreadyLoaded(store, kept, N)) ? { seconds: 0, docsPerS: 0, reused: true } : await load(store, pool);
   const rssAfterLoad = rssMb();
   const requests = await replay(store);
   const count = await store.count({ duplicates: 'include' });
   await store.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  if (prefix) await deleteIndices(prefix);
+  kept?.cleanup();
+  if (prefix && process.env.ES_PREFIX === undefined) await deleteIndices(prefix);
   const targets = { p95_ms: 250, export_rows_per_s: 20_000 };
   const missed = Object.entries(requests)
     .filter(([k, v]) => k !== 'export' && (v as { p95_ms: number }).p95_ms > targets.p95_ms)
@@ -189,7 +194,9 @@ async function runStore(kind: string): Promise<void> {
       texts_analyzed: TEXTS,
       analyze_seconds: Math.round(analyzeSeconds * 10) / 10,
       load_seconds: loaded.seconds,
+      ...(reuse && { reused_index: prefix }),
       load_docs_per_s: loaded.docsPerS,
+      ...('reused' in loaded && { reused_store: true }),
       requests,
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       rss_after_load_mb: rssAfterLoad,

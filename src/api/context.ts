@@ -8,6 +8,7 @@ import { parseQuery } from '../query/index.js';
 import type { MentionStore, SearchFilters } from '../store/types.js';
 import type { ApiToken, Scope } from './auth.js';
 import type { AlertStore } from '../alerts/store/types.js';
+import type { PrivacyApi } from './routes/privacy.js';
 
 export interface ApiDeps {
   store: MentionStore;
@@ -16,10 +17,14 @@ export interface ApiDeps {
   /** Resolves when the bus and the store answer; rejects with a reason naming which does not. */
   ready(): Promise<void>;
   rateLimitPerMinute: number;
+  /** Failed authentications a minute per client address before 429 (issue 14, security); default 10. */
+  authFailuresPerMinute?: number;
   /** Alerts and incidents (routes/alerts.ts); without it those routes answer 503 API_ALERTS_UNAVAILABLE. */
   alertStore?: AlertStore;
   /** The dashboard's folder (default: src/api/dashboard of the package). */
   dashboardDir?: string;
+  /** Privacy (issue 14, H4): GDPR requests (routes/privacy.ts); without it those routes answer 503. */
+  privacy?: PrivacyApi;
   log: Logger;
 }
 

@@ -15,9 +15,12 @@ export type ExportFormat = 'csv' | 'jsonl';
 
 const COLUMNS = ['id', 'published_at', 'source', 'lang', 'brands', 'sentiment', 'score', 'fields', 'rating', 'title', 'text', 'url', 'duplicate_of'] as const;
 
-/** A text cell a spreadsheet will not run: a leading = + - @ tab or CR is neutralized with a quote. */
+/**
+ * A text cell a spreadsheet will not run: a leading = + - @ tab or CR (OWASP), line feed, or their
+ * full-width forms (＝ ＋ － ＠, which Excel also reads as formulas) is neutralized with a quote.
+ */
 export function neutralize(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
 }
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled). */

@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../http/errors.js';
-import { authorize } from './auth.js';
+import { authGate } from './auth-limit.js';
 import type { ApiDeps } from './context.js';
 import { handleApiError } from './errors.js';
 import { registerOpenApi } from './openapi.js';
@@ -19,6 +19,7 @@ import { mentionRoutes } from './routes/mentions.js';
 import { queryRoutes } from './routes/query.js';
 import { alertsBacktestRoutes } from './routes/alerts-backtest.js';
 import { reportRoutes } from './routes/report.js';
+import { privacyRoutes } from './routes/privacy.js';
 
 export type { ApiDeps } from './context.js';
 export { loadTokens, TOKEN_FILE, type ApiTokens } from './auth.js';
@@ -41,10 +42,12 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     app.addHook('onSend', async (_request, reply) => {
       void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
     });
-    // The token is checked before anything is read, on every route that declares a scope.
+    // The token is checked before anything is read, on every route that declares a scope; failed
+    // attempts are rate-limited per address (issue 14, security: auth-limit.ts).
+    const gate = authGate(app, deps.tokens, deps.authFailuresPerMinute ?? 10);
     app.addHook('onRequest', async (request) => {
       const scope = request.routeOptions.config.scope;
-      if (scope !== undefined) authorize(request, deps.tokens, scope);
+      if (scope !== undefined) await gate(request, scope);
     });
     await registerOpenApi(app, version);
     await healthRoutes(app, deps);
@@ -56,5 +59,7 @@ export function apiPlugin(deps: ApiDeps, version = '0.1.0'): FastifyPluginAsync 
     await alertRoutes(app, deps);
     await alertsBacktestRoutes(app, deps);
     await dashboardRoutes(app, deps);
+    // Issue 14, privacy part.
+    await privacyRoutes(app, deps);
   };
 }

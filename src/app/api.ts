@@ -7,8 +7,9 @@ import { metricsPlugin, metricsToken } from '../ops/server.js';
 import type { Logger } from '../core/log.js';
 import type { HttpServer } from '../http/server.js';
 import type { Runtime } from './runtime.js';
+import { privacyApi } from './privacy.js';
 
-export type ApiRuntime = Pick<Runtime, 'config' | 'dataDir' | 'store'> & { bus?: Runtime['bus']; alertStore?: Runtime['alertStore'] };
+export type ApiRuntime = Pick<Runtime, 'config' | 'dataDir' | 'store'> & { bus?: Runtime['bus']; alertStore?: Runtime['alertStore']; privacy?: Runtime['privacy']; authorKeySecret?: string };
 
 /** Mounts the API on `server` (before it listens); returns the tokens, with the generated one if any. */
 export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): ApiTokens {
@@ -18,9 +19,12 @@ export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): 
     apiPlugin({
       store: runtime.store,
       ...(runtime.alertStore && { alertStore: runtime.alertStore }),
+      // Privacy (issue 14, H4): with the whole runtime only (erasing needs the bus and the alert store).
+      ...privacyApi(runtime),
       brands: config.brands,
       tokens: tokens.tokens,
       rateLimitPerMinute: config.api.rate_limit_per_minute,
+      authFailuresPerMinute: config.api.auth_failures_per_minute,
       log,
       ready: () => assertReady({ bus: runtime.bus, store: runtime.store, timeoutMs: config.ops?.ready_timeout_ms }),
     }),

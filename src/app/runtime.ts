@@ -17,6 +17,7 @@ import { openAlertStore, type AlertStore } from '../alerts/store/index.js';
 // Operations (issue 14, ops14): every composed bus and store is measured.
 import { operatedBus } from '../ops/metered-bus.js';
 import { meteredStore } from '../ops/metered-store.js';
+import { openPrivacyLedger, suppressingBus, type PrivacyLedger } from '../privacy/index.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -29,6 +30,8 @@ export interface Runtime {
   /** Alerts, incidents and the notifiers' delivery log (data_dir/alerts.sqlite, or Elasticsearch). */
   alertStore: AlertStore;
   authorKeySecret: string;
+  /** Privacy (issue 14, H4): the suppression list and erasure log; `bus` drops erased authors' raw mentions. */
+  privacy: PrivacyLedger;
   close(): Promise<void>;
 }
 
@@ -105,13 +108,14 @@ export async function openRuntime(config: Readonly<Config>, options: PrepareOpti
     opened.push(value);
     return value;
   };
-  let bus: Bus, store: MentionStore, cursors: SqliteCursorStore, statusStore: SqliteStatusStore, alertStore: AlertStore;
+  let bus: Bus, store: MentionStore, cursors: SqliteCursorStore, statusStore: SqliteStatusStore, alertStore: AlertStore, privacy: PrivacyLedger;
   try {
     bus = await open(() => openBus(config));
     store = await open(() => openStore(config));
     cursors = await open(() => new SqliteCursorStore(join(dataDir, 'connectors.sqlite')));
     statusStore = await open(() => new SqliteStatusStore(join(dataDir, 'connectors.sqlite')));
     alertStore = await open(() => openAlertStore(config));
+    privacy = await open(() => openPrivacyLedger(config));
   } catch (error) {
     for (const o of opened.reverse()) await Promise.resolve(o.close()).catch(() => undefined);
     throw error;
@@ -119,11 +123,13 @@ export async function openRuntime(config: Readonly<Config>, options: PrepareOpti
   return {
     config,
     dataDir,
-    bus,
+    // Privacy (issue 14, H4): every connector and `ecoute ingest` publish through this.
+    bus: suppressingBus(bus, privacy, authorKeySecret(dataDir)),
     store,
     cursors,
     statusStore,
     alertStore,
+    privacy,
     authorKeySecret: authorKeySecret(dataDir),
     async close() {
       await bus.close();
@@ -131,6 +137,7 @@ export async function openRuntime(config: Readonly<Config>, options: PrepareOpti
       cursors.close();
       statusStore.close();
       await alertStore.close();
+      await privacy.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageNa
 import { alertsStarter } from './alerts-stage.js';
 import { startAlertDelivery } from './alert-delivery.js';
 import type { AlertStore } from '../alerts/store/types.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 export interface StageRuntime {
   config: Readonly<Config>;
@@ -22,6 +23,8 @@ export interface StageRuntime {
   authorKeySecret: string;
   /** The alerts stage's store; opened from the config when absent (a worker). */
   alertStore?: AlertStore | undefined;
+  /** Privacy (issue 14, H4): erased authors (the runtime's PrivacyLedger), dropped by the stages. */
+  privacy?: SuppressionList | undefined;
 }
 
 /** Starts these stages in this process; `stop()` drains them, then closes what was opened for them. */
@@ -48,7 +51,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
   let running: RunningStages;
   let delivery: RunningStages | undefined;
   try {
-    running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start }, log, stages);
+    running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start, suppressed: runtime.privacy }, log, stages);
     // The notify stage (incident events → notifiers), beside the alert engine.
     if (stages.includes('alerts')) delivery = startAlertDelivery(runtime, log);
   } catch (error) {

@@ -32,7 +32,7 @@ export function readConfig(flag?: string): { path: string; config: Readonly<Conf
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof SilentExit) return error.exitCode;
-  if (isEcouteError(error) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE', 'QUERY_SYNTAX', 'BAD_CURSOR', 'BAD_REQUEST', 'USAGE'].includes(error.code)) return EXIT.usage;
+  if (isEcouteError(error) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE', 'QUERY_SYNTAX', 'BAD_CURSOR', 'BAD_REQUEST', 'USAGE', 'PRIVACY_AUTHOR_INVALID'].includes(error.code)) return EXIT.usage;
   return EXIT.failure;
 }
 

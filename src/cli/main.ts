@@ -16,6 +16,9 @@ import { registerSentiment } from './commands/sentiment.js';
 import { registerServices } from './commands/services.js';
 import { registerWorker } from './commands/worker.js';
 import { addAlertsBacktest } from './commands/alerts-backtest.js';
+// Issue 14, faults-embedded part: `ecoute dlq list|replay|drop`.
+import { registerDlq } from './commands/dlq.js';
+import { registerPrivacy } from './commands/privacy.js';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './context.js';
 import { registerStatus } from './commands/status.js'; // Operations (issue 14, ops14)
 
@@ -40,6 +43,9 @@ export function buildProgram(): Command {
   registerStatus(program);
   // `ecoute alerts` (list, ack) with the engine's `backtest`.
   registerAlerts(program, [addAlertsBacktest]);
+  registerDlq(program);
+  // Issue 14, privacy part.
+  registerPrivacy(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

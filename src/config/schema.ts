@@ -18,6 +18,7 @@ import { IntendedImageSchema } from '../image/config.js';
 import { ReportSchedulesSchema } from '../reports/config.js';
 // Operations (issue 14, ops14): metrics, readiness.
 import { OPS_DEFAULTS, OpsSchema } from '../ops/config.js';
+import { PRIVACY_DEFAULTS, PrivacySchema } from '../privacy/config.js';
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -107,19 +108,12 @@ export const ApiSchema = z
         'Bearer tokens of the API. None configured: écoute makes one admin token on first run, keeps it in data_dir/api-token (mode 0600) and prints the dashboard URL with it.',
       ),
     rate_limit_per_minute: z.number().int().min(1).default(600).describe('Requests per minute and client address before 429 (the static dashboard files included).'),
+    auth_failures_per_minute: z.number().int().min(1).default(10).describe('Failed authentications (no or unknown bearer token) per minute and client address; past it every request of that address needing a token gets 429 with Retry-After until the minute ends (issue 14, security).'),
   })
   .describe('The HTTP API (/api) and its dashboard.');
 
-export const PrivacySchema = z
-  .strictObject({
-    keep_author_handles: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Keep authors\' ids and names (handles) in mentions.analyzed and the store, beside authorKey. Off by default: only the keyed hash authorKey leaves the analyze stage. Handles are personal data under the GDPR: turn this on only with a lawful basis for storing them (README, Privacy).',
-      ),
-  })
-  .describe('What écoute keeps about the people who wrote the mentions.');
+// Privacy (issue 14, H4): the schema lives in src/privacy/config.ts.
+export { PrivacySchema };
 
 export const ConfigSchema = z
   .strictObject({
@@ -130,8 +124,8 @@ export const ConfigSchema = z
     brands: z.array(BrandSchema).default([]).describe('Brands to listen for.'),
     connectors: z.array(ConnectorSchema).default([]).describe('Sources of mentions.'),
     http: HttpSchema.default({ host: '127.0.0.1', port: 8080, request_timeout_ms: 30_000 }),
-    api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600 }),
-    privacy: PrivacySchema.default({ keep_author_handles: false }),
+    api: ApiSchema.default({ tokens: [], rate_limit_per_minute: 600, auth_failures_per_minute: 10 }),
+    privacy: PrivacySchema.default(PRIVACY_DEFAULTS),
     alerts: AlertsDeliverySchema.default({ notifiers: [] }),
     ops: OpsSchema.default(OPS_DEFAULTS),
   })

@@ -70,6 +70,22 @@ export const DATA_FILES: readonly DataFileKind[] = [
     resetCost: 'the last scheduled report of each schedule may be sent once more at the next start',
     applicationId: 0x65630010,
   },
+  // Issue 14, faults-embedded part: `ecoute dlq` remembers which dead letters were replayed or dropped.
+  {
+    name: 'dead-letters',
+    file: 'dead-letters.sqlite',
+    holds: 'which dead letters were replayed or dropped (`ecoute dlq`)',
+    resetCost: 'dead letters already replayed could be replayed again, and dropped ones on Kafka are listed again',
+    applicationId: 0x65630020,
+  },
+  // Issue 14, privacy part.
+  {
+    name: 'privacy',
+    file: 'privacy.sqlite',
+    holds: 'the suppression list of erased authors (keyed hashes only) and the erasure log',
+    resetCost: 'erased people are no longer suppressed: a replay or a connector re-fetch could bring their mentions back, and the erasure log is lost',
+    applicationId: 0x65630014,
+  },
 ];
 
 export const MANIFEST_FILE = 'data-files.json';

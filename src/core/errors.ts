@@ -116,6 +116,21 @@ export const ERROR_CODES = {
   // the index stage to store what it counted; a backtest names a rule the brand does not have.
   ALERTS_WAITING_FOR_INDEX: { stage: 'bus', retriable: true },
   ALERTS_RULE_UNKNOWN: { stage: 'config', retriable: false },
+  // Issue 14, faults-embedded part (src/cli/dlq/, `ecoute dlq`): a dead letter that cannot be
+  // found, replayed (cut input, already replayed, nowhere to go back to) or dropped.
+  DLQ_UNKNOWN_ID: { stage: 'cli', retriable: false },
+  DLQ_TRUNCATED: { stage: 'cli', retriable: false },
+  DLQ_ALREADY_REPLAYED: { stage: 'cli', retriable: false },
+  DLQ_NOT_REPLAYABLE: { stage: 'cli', retriable: false },
+  // Issue 14, privacy part (src/privacy/): a malformed --author; the suppression list or the
+  // erasure log cannot be reached; an erasure that could not finish everywhere.
+  PRIVACY_AUTHOR_INVALID: { stage: 'cli', retriable: false },
+  PRIVACY_UNAVAILABLE: { stage: 'store', retriable: true },
+  PRIVACY_ERASE_INCOMPLETE: { stage: 'store', retriable: true },
+  // Issue 14, security part: a notifier's receiver on an address the SSRF guard refuses; failed
+  // API authentication attempts over the limit.
+  NOTIFY_BLOCKED: { stage: 'notify', retriable: false },
+  API_AUTH_RATE_LIMITED: { stage: 'http', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -42,6 +42,11 @@ const WebhookDeliverySchema = z
     type: z.literal('webhook'),
     url: z.url().describe('URL the report is POSTed to as JSON: the report\'s numbers, and each rendered format (base64 for the PDF).'),
     timeout_ms: z.number().int().positive().default(30_000).describe('Give up on a receiver that does not answer within this, in milliseconds.'),
+    // Issue 14, security: the same guard as the alert notifiers.
+    allow_private_networks: z
+      .boolean()
+      .default(true)
+      .describe('Let the receiver be on loopback or a private network. Cloud metadata addresses are refused anyway, and redirects are never followed (the bearer token goes to this URL only). Set false to refuse every non-public address.'),
     ...secretFields('secret', 'webhook bearer token sent as Authorization: Bearer <token>'),
   })
   .describe('POSTs the report to a URL.');

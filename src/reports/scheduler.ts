@@ -154,7 +154,7 @@ export class ReportScheduler {
         for (const d of pending) {
           const destination = destinationKey(d);
           try {
-            await deliver(d, { data, files, schedule: job.key });
+            await deliver(d, { data, files, schedule: job.key, runAt: result.runAt });
             log.record(job.key, runAtMs, destination, 'sent', this.clock.now());
             result.deliveries.push({ destination, status: 'sent' });
           } catch (error) {

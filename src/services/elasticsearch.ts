@@ -42,9 +42,31 @@ export const ES_USER = 'ecoute-es';
 const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 60_000;
 
-function dirs() {
-  const root = path.join(stateDir(), 'elasticsearch');
+/**
+ * One node: its ports, the folder holding its home, config, data, logs and pid file, and extra
+ * elasticsearch.yml settings. The default is the shared node of `ecoute services up` (19200); fault
+ * tests start private ones elsewhere (e.g. with a tiny write queue) to stop, kill and pause.
+ */
+export interface ElasticsearchInstance {
+  port: number;
+  transportPort: number;
+  root: string;
+  /** Extra elasticsearch.yml lines, e.g. { 'thread_pool.write.queue_size': 2 }. */
+  settings?: Record<string, string | number | boolean>;
+}
+
+export function defaultElasticsearch(): ElasticsearchInstance {
+  return { port: ES_PORT, transportPort: ES_TRANSPORT_PORT, root: path.join(stateDir(), 'elasticsearch') };
+}
+
+function urlOf(instance: ElasticsearchInstance): string {
+  return instance.port === ES_PORT ? ELASTICSEARCH_URL : `http://${ES_HOST}:${instance.port}`;
+}
+
+function dirs(instance: ElasticsearchInstance = defaultElasticsearch()) {
+  const root = instance.root;
   return {
+    instance,
     root,
     home: path.join(root, `home-${ES_VERSION}`),
     config: path.join(root, 'config'),
@@ -90,12 +112,12 @@ function esJavaHome(): string {
 }
 
 /** The user to run as: ourselves, unless we are root (then a system user, created once). */
-function runAs(log?: Log): { uid: number; gid: number } | undefined {
+function runAs(log?: Log, home = dirs().root): { uid: number; gid: number } | undefined {
   if (!isRoot()) return undefined;
   let ids = idOf(ES_USER);
   if (!ids) {
     log?.(`elasticsearch: creating system user ${ES_USER} (Elasticsearch refuses to run as root)`);
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', dirs().root, '--shell', '/usr/sbin/nologin', ES_USER], { stdio: 'pipe' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', '/usr/sbin/nologin', ES_USER], { stdio: 'pipe' });
     ids = idOf(ES_USER);
     if (!ids) throw new EcouteError('SERVICE_SETUP', `elasticsearch: could not create user ${ES_USER}`);
   }
@@ -108,8 +130,8 @@ cluster.name: ecoute
 node.name: ecoute-1
 discovery.type: single-node
 network.host: ${ES_HOST}
-http.port: ${ES_PORT}
-transport.port: ${ES_TRANSPORT_PORT}
+http.port: ${d.instance.port}
+transport.port: ${d.instance.transportPort}
 path.data: ${d.data}
 path.logs: ${d.logs}
 # The security module is in the zip and on by default.
@@ -119,7 +141,7 @@ cluster.routing.allocation.disk.threshold_enabled: false
 # Tests delete indices by wildcard.
 action.destructive_requires_name: false
 # Settings of modules absent from this zip (xpack.ml.*, ingest.geoip.*) are fatal: none here.
-`;
+${Object.entries(d.instance.settings ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('')}`;
 }
 
 const JVM_OPTIONS = (logs: string) => `# Written by src/services/elasticsearch.ts. Fixed small heap, else it takes half the RAM.
@@ -132,8 +154,7 @@ const JVM_OPTIONS = (logs: string) => `# Written by src/services/elasticsearch.t
 `;
 
 /** Copies the cached distribution to a home the ES user owns (the cache is under /root). */
-function prepareHome(dist: string, owner: { uid: number; gid: number } | undefined, log?: Log): void {
-  const d = dirs();
+function prepareHome(d: ReturnType<typeof dirs>, dist: string, owner: { uid: number; gid: number } | undefined, log?: Log): void {
   const marker = path.join(d.home, '.ecoute-complete');
   if (!fs.existsSync(marker)) {
     log?.(`elasticsearch: installing ${dist} into ${d.home}`);
@@ -155,7 +176,7 @@ function prepareHome(dist: string, owner: { uid: number; gid: number } | undefin
   mkdirp(path.join(d.config, 'jvm.options.d'));
   fs.writeFileSync(path.join(d.config, 'elasticsearch.yml'), elasticsearchYml(d));
   fs.writeFileSync(path.join(d.config, 'jvm.options.d', 'ecoute.options'), JVM_OPTIONS(d.logs));
-  fs.chmodSync(stateDir(), 0o755);
+  for (let dir = d.root; dir !== path.dirname(dir) && dir.startsWith(stateDir()); dir = path.dirname(dir)) fs.chmodSync(dir, 0o755);
   fs.chmodSync(d.root, 0o755);
   if (owner) for (const dir of [d.config, d.data, d.logs, d.tmp, d.run]) chownTree(dir, owner.uid, owner.gid);
 }
@@ -170,7 +191,8 @@ interface Probe {
  * The cluster health, from an Elasticsearch (X-Elastic-Product header), and the node's version.
  * Not `GET /`: the integ-test-zip lacks the module behind it (405, so no client.info()/ping() either).
  */
-async function probe(waitForYellow = false): Promise<Probe> {
+async function probe(instance: ElasticsearchInstance, waitForYellow = false): Promise<Probe> {
+  const ELASTICSEARCH_URL = urlOf(instance);
   try {
     const query = waitForYellow ? '?wait_for_status=yellow&timeout=1s' : '';
     const res = await fetch(`${ELASTICSEARCH_URL}/_cluster/health${query}`, { signal: AbortSignal.timeout(5000) });
@@ -193,35 +215,38 @@ async function probe(waitForYellow = false): Promise<Probe> {
 
 const ready = (p: Probe) => p.elasticsearch && (p.health === 'green' || p.health === 'yellow');
 
-function ourPid(): number | undefined {
-  const d = dirs();
+/** The pid of the node process started for `instance` (pid file, checked against /proc), if alive. */
+export function elasticsearchPid(instance: ElasticsearchInstance = defaultElasticsearch()): number | undefined {
+  const d = dirs(instance);
   const pid = readPid(d.pidFile);
   // The server JVM gets its config dir on stdin, but its home is on the command line.
   return pid !== undefined && processMatches(pid, `-Des.path.home=${d.root}/home-`) ? pid : undefined;
 }
 
-export async function elasticsearchStatus(): Promise<ServiceStatus> {
-  const d = dirs();
-  const pid = ourPid();
-  const p = await probe();
+export async function elasticsearchStatus(instance: ElasticsearchInstance = defaultElasticsearch()): Promise<ServiceStatus> {
+  const d = dirs(instance);
+  const pid = elasticsearchPid(instance);
+  const p = await probe(instance);
   const running = ready(p);
-  const status: ServiceStatus = { name: 'elasticsearch', running, startedByUs: pid !== undefined, endpoint: ELASTICSEARCH_URL, dataDir: d.data };
+  const status: ServiceStatus = { name: 'elasticsearch', running, startedByUs: pid !== undefined, endpoint: urlOf(instance), dataDir: d.data };
   if (pid !== undefined) status.pid = pid;
   if (running) status.detail = `Elasticsearch ${p.version ?? '?'}, health ${p.health}${pid === undefined ? ', not started by ecoute' : `, logs ${d.logs}`}`;
   else if (p.elasticsearch) status.detail = `Elasticsearch ${p.version ?? '?'} answers but its health is not yet yellow`;
   else if (pid !== undefined) status.detail = `process ${pid} is alive but does not answer (starting, or stuck: see ${d.serverLog})`;
-  else if (await portOpen(ES_HOST, ES_PORT)) status.detail = `port ${ES_PORT} is taken by something that is not Elasticsearch`;
+  else if (await portOpen(ES_HOST, instance.port)) status.detail = `port ${instance.port} is taken by something that is not Elasticsearch`;
   return status;
 }
 
-export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {}): Promise<ServiceStatus> {
+export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean; instance?: ElasticsearchInstance } = {}): Promise<ServiceStatus> {
   const log = opts.log;
-  const d = dirs();
-  const existing = ourPid();
+  const instance = opts.instance ?? defaultElasticsearch();
+  const ELASTICSEARCH_URL = urlOf(instance);
+  const d = dirs(instance);
+  const existing = elasticsearchPid(instance);
   if (existing !== undefined && !opts.fresh) {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && isAlive(existing)) {
-      if (ready(await probe(true))) return elasticsearchStatus();
+      if (ready(await probe(instance, true))) return elasticsearchStatus(instance);
       await sleep(500);
     }
     log?.(`elasticsearch: process ${existing} does not answer, restarting it`);
@@ -229,13 +254,13 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {})
   } else if (existing !== undefined) {
     await stopProcess(existing, STOP_TIMEOUT_MS, log, 'elasticsearch');
   } else {
-    const p = await probe(true);
+    const p = await probe(instance, true);
     if (ready(p)) {
       log?.(`elasticsearch: ${p.version ?? ''} already answers on ${ELASTICSEARCH_URL}, using it`);
-      return elasticsearchStatus();
+      return elasticsearchStatus(instance);
     }
   }
-  for (const port of [ES_PORT, ES_TRANSPORT_PORT]) {
+  for (const port of [instance.port, instance.transportPort]) {
     if (await portOpen(ES_HOST, port)) throw new EcouteError('SERVICE_PORT_TAKEN', `elasticsearch: port ${port} on ${ES_HOST} is taken by another program`);
   }
 
@@ -243,7 +268,7 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {})
   const javaHome = esJavaHome();
   const owner = runAs(log);
   if (opts.fresh) fs.rmSync(d.data, { recursive: true, force: true });
-  prepareHome(dist, owner, log);
+  prepareHome(d, dist, owner, log);
   fs.rmSync(d.pidFile, { force: true });
 
   const started = Date.now();
@@ -288,9 +313,9 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {})
       error = `the node (pid ${pid}) exited before it was ready`;
       break;
     }
-    if (ready(await probe(true))) {
-      log?.(`elasticsearch: ready in ${seconds(Date.now() - started)} (pid ${ourPid() ?? '?'})`);
-      return elasticsearchStatus();
+    if (ready(await probe(instance, true))) {
+      log?.(`elasticsearch: ready in ${seconds(Date.now() - started)} (pid ${elasticsearchPid(instance) ?? '?'})`);
+      return elasticsearchStatus(instance);
     }
     await sleep(500);
   }
@@ -302,9 +327,10 @@ export async function elasticsearchUp(opts: { log?: Log; fresh?: boolean } = {})
   throw new EcouteError('SERVICE_START_FAILED', `elasticsearch: did not start: ${error}; ${tail}`);
 }
 
-export async function elasticsearchDown(opts: { log?: Log } = {}): Promise<ServiceStatus> {
-  const d = dirs();
-  const pid = ourPid();
+export async function elasticsearchDown(opts: { log?: Log; instance?: ElasticsearchInstance } = {}): Promise<ServiceStatus> {
+  const instance = opts.instance ?? defaultElasticsearch();
+  const d = dirs(instance);
+  const pid = elasticsearchPid(instance);
   if (pid !== undefined) {
     const started = Date.now();
     opts.log?.(`elasticsearch: stopping pid ${pid}`);
@@ -312,7 +338,7 @@ export async function elasticsearchDown(opts: { log?: Log } = {}): Promise<Servi
     opts.log?.(`elasticsearch: stopped in ${seconds(Date.now() - started)}`);
   }
   fs.rmSync(d.pidFile, { force: true });
-  const status = await elasticsearchStatus();
+  const status = await elasticsearchStatus(instance);
   if (status.running) status.detail = 'still answering: not started by ecoute, left running';
   return status;
 }

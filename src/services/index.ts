@@ -16,6 +16,10 @@ export { KAFKA_BROKER, ELASTICSEARCH_URL, cacheDir, stateDir } from './common.js
 export type { ServiceName, ServiceStatus } from './common.js';
 export { KAFKA_VERSION, kafkaApiVersions, kafkaMetadata } from './kafka.js';
 export { ES_VERSION } from './elasticsearch.js';
+// Private instances (fault tests): their own ports, folder and pid, started and stopped one by one,
+// never through servicesUp/servicesDown, which only ever handle the shared default instances.
+export { type KafkaInstance, defaultKafka, kafkaUp, kafkaDown, kafkaStatus, kafkaPid } from './kafka.js';
+export { type ElasticsearchInstance, defaultElasticsearch, elasticsearchUp, elasticsearchDown, elasticsearchStatus, elasticsearchPid } from './elasticsearch.js';
 
 export const SERVICE_NAMES: readonly ServiceName[] = ['kafka', 'elasticsearch'];
 

@@ -45,8 +45,24 @@ const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 60_000;
 const MAIN_CLASS = 'kafka.Kafka';
 
-function dirs() {
-  const root = path.join(stateDir(), 'kafka');
+/**
+ * One broker: its ports and the folder holding its data, config, log and pid file. The default is
+ * the shared broker of `ecoute services up` (19092); fault tests start private ones elsewhere
+ * (their own ports and folder) so they can kill, stop and pause them without touching the shared one.
+ */
+export interface KafkaInstance {
+  port: number;
+  controllerPort: number;
+  /** data/, config/, logs/kafka.out, kafka.pid */
+  root: string;
+}
+
+export function defaultKafka(): KafkaInstance {
+  return { port: KAFKA_PORT, controllerPort: KAFKA_CONTROLLER_PORT, root: path.join(stateDir(), 'kafka') };
+}
+
+function dirs(instance: KafkaInstance = defaultKafka()) {
+  const root = instance.root;
   return {
     root,
     data: path.join(root, 'data'),
@@ -97,15 +113,15 @@ function onPath(cmd: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, cmd)));
 }
 
-function serverProperties(dataDir: string): string {
+function serverProperties(dataDir: string, instance: KafkaInstance): string {
   return `# Written by src/services/kafka.ts at every start: edit that file, not this one.
 # Single-node KRaft, broker and controller in one process.
 process.roles=broker,controller
 node.id=1
 # Static voters: storage is then formatted without --standalone (4.x rejects that combination).
-controller.quorum.voters=1@${KAFKA_HOST}:${KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://${KAFKA_HOST}:${KAFKA_PORT},CONTROLLER://${KAFKA_HOST}:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://${KAFKA_HOST}:${KAFKA_PORT}
+controller.quorum.voters=1@${KAFKA_HOST}:${instance.controllerPort}
+listeners=PLAINTEXT://${KAFKA_HOST}:${instance.port},CONTROLLER://${KAFKA_HOST}:${instance.controllerPort}
+advertised.listeners=PLAINTEXT://${KAFKA_HOST}:${instance.port}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
@@ -241,59 +257,62 @@ export async function kafkaMetadata(opts: { host?: string; port?: number; timeou
 }
 
 /** A broker answers on the broker listener: ApiVersions lists Produce (0) and Metadata (3). */
-async function brokerAnswers(): Promise<boolean> {
+async function brokerAnswers(instance: KafkaInstance = defaultKafka()): Promise<boolean> {
   try {
-    const apis = await kafkaApiVersions({ timeoutMs: 2000 });
+    const apis = await kafkaApiVersions({ port: instance.port, timeoutMs: 2000 });
     return apis[0] !== undefined && apis[3] !== undefined;
   } catch {
     return false;
   }
 }
 
-function ourPid(): number | undefined {
-  const d = dirs();
+/** The pid of the broker process started for `instance` (pid file, checked against /proc), if alive. */
+export function kafkaPid(instance: KafkaInstance = defaultKafka()): number | undefined {
+  const d = dirs(instance);
   const pid = readPid(d.pidFile);
   return pid !== undefined && processMatches(pid, d.properties) ? pid : undefined;
 }
 
-export async function kafkaStatus(): Promise<ServiceStatus> {
-  const d = dirs();
-  const pid = ourPid();
-  const running = await brokerAnswers();
-  const status: ServiceStatus = { name: 'kafka', running, startedByUs: pid !== undefined, endpoint: KAFKA_BROKER, dataDir: d.data };
+export async function kafkaStatus(instance: KafkaInstance = defaultKafka()): Promise<ServiceStatus> {
+  const d = dirs(instance);
+  const pid = kafkaPid(instance);
+  const running = await brokerAnswers(instance);
+  const endpoint = instance.port === KAFKA_PORT ? KAFKA_BROKER : `${KAFKA_HOST}:${instance.port}`;
+  const status: ServiceStatus = { name: 'kafka', running, startedByUs: pid !== undefined, endpoint, dataDir: d.data };
   if (pid !== undefined) status.pid = pid;
   if (running && pid === undefined) status.detail = 'a Kafka broker not started by ecoute answers on this port';
   else if (!running && pid !== undefined) status.detail = `process ${pid} is alive but the broker does not answer (starting, or stuck: see ${d.log})`;
-  else if (!running && (await portOpen(KAFKA_HOST, KAFKA_PORT))) status.detail = `port ${KAFKA_PORT} is taken by something that is not a Kafka broker`;
+  else if (!running && (await portOpen(KAFKA_HOST, instance.port))) status.detail = `port ${instance.port} is taken by something that is not a Kafka broker`;
   else if (running) status.detail = `Kafka ${KAFKA_VERSION}, log ${d.log}`;
   return status;
 }
 
-export async function kafkaUp(opts: { log?: Log; fresh?: boolean } = {}): Promise<ServiceStatus> {
+export async function kafkaUp(opts: { log?: Log; fresh?: boolean; instance?: KafkaInstance } = {}): Promise<ServiceStatus> {
   const log = opts.log;
-  const d = dirs();
-  const existing = ourPid();
+  const instance = opts.instance ?? defaultKafka();
+  const d = dirs(instance);
+  const existing = kafkaPid(instance);
   if (existing !== undefined && !opts.fresh) {
     // Ours and alive: maybe still starting (another caller's start, or a crashed readiness wait).
-    const ready = await waitReady(existing, d.log, 30_000, false);
-    if (ready.ok) return kafkaStatus();
+    const ready = await waitReady(instance, existing, d.log, 30_000, false);
+    if (ready.ok) return kafkaStatus(instance);
     log?.(`kafka: process ${existing} does not answer, restarting it`);
     await stopProcess(existing, STOP_TIMEOUT_MS, log, 'kafka');
   } else if (existing !== undefined) {
     await stopProcess(existing, STOP_TIMEOUT_MS, log, 'kafka');
-  } else if (await brokerAnswers()) {
-    log?.(`kafka: a broker already answers on ${KAFKA_BROKER}, using it`);
-    return kafkaStatus();
+  } else if (await brokerAnswers(instance)) {
+    log?.(`kafka: a broker already answers on ${KAFKA_HOST}:${instance.port}, using it`);
+    return kafkaStatus(instance);
   }
-  for (const port of [KAFKA_PORT, KAFKA_CONTROLLER_PORT]) {
+  for (const port of [instance.port, instance.controllerPort]) {
     if (await portOpen(KAFKA_HOST, port)) throw new EcouteError('SERVICE_PORT_TAKEN', `kafka: port ${port} on ${KAFKA_HOST} is taken by another program`);
   }
   fs.rmSync(d.pidFile, { force: true });
 
   const libs = await ensureKafkaDownloaded(log);
   if (opts.fresh) fs.rmSync(d.data, { recursive: true, force: true });
-  const first = await startOnce(libs, log);
-  if (first.ok) return kafkaStatus();
+  const first = await startOnce(instance, libs, log);
+  if (first.ok) return kafkaStatus(instance);
   // KRaft quorum formation can time out on a loaded 2-core machine, and a data dir formatted for
   // another cluster id, node id or version never starts: retry once on a fresh data dir. Not when
   // the dir was fresh already and the process simply died (a retry would die the same way).
@@ -302,17 +321,17 @@ export async function kafkaUp(opts: { log?: Log; fresh?: boolean } = {}): Promis
   const aside = `${d.data}.failed-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   if (fs.existsSync(d.data)) fs.renameSync(d.data, aside);
   log?.(`kafka: retrying once with a fresh data dir (the previous one is kept in ${aside})`);
-  const second = await startOnce(libs, log);
-  if (second.ok) return kafkaStatus();
+  const second = await startOnce(instance, libs, log);
+  if (second.ok) return kafkaStatus(instance);
   throw new EcouteError('SERVICE_START_FAILED', `kafka: did not start: ${second.error}`);
 }
 
 type StartResult = { ok: true } | { ok: false; error: string; timedOut: boolean; formatted: boolean };
 
-async function startOnce(libs: string, log?: Log): Promise<StartResult> {
-  const d = dirs();
+async function startOnce(instance: KafkaInstance, libs: string, log?: Log): Promise<StartResult> {
+  const d = dirs(instance);
   mkdirp(d.config);
-  fs.writeFileSync(d.properties, serverProperties(d.data));
+  fs.writeFileSync(d.properties, serverProperties(d.data, instance));
   fs.writeFileSync(d.log4j, LOG4J2);
   const java = javaBin();
   const classpath = `${libs}/*`;
@@ -355,9 +374,9 @@ async function startOnce(libs: string, log?: Log): Promise<StartResult> {
   child.once('error', (err) => (exited = err.message));
   child.unref();
   fs.writeFileSync(d.pidFile, `${pid}\n`);
-  log?.(`kafka: started ${MAIN_CLASS} (pid ${pid}), waiting for the broker on ${KAFKA_BROKER}`);
+  log?.(`kafka: started ${MAIN_CLASS} (pid ${pid}), waiting for the broker on ${KAFKA_HOST}:${instance.port}`);
 
-  const ready = await waitReady(pid, d.log, START_TIMEOUT_MS, true, () => exited);
+  const ready = await waitReady(instance, pid, d.log, START_TIMEOUT_MS, true, () => exited);
   if (ready.ok) {
     log?.(`kafka: ready in ${seconds(Date.now() - started)} (pid ${pid})`);
     return { ok: true };
@@ -370,6 +389,7 @@ async function startOnce(libs: string, log?: Log): Promise<StartResult> {
 
 /** Ready = "Kafka Server started" in this run's log (when `checkLog`) and ApiVersions answered. */
 async function waitReady(
+  instance: KafkaInstance,
   pid: number,
   logFile: string,
   timeoutMs: number,
@@ -383,15 +403,16 @@ async function waitReady(
     const gone = exited() ?? (isAlive(pid) ? undefined : 'exited');
     if (gone) return { ok: false, error: `the broker process ${pid} ${gone} before it was ready`, timedOut: false };
     if (!logSeen) logSeen = watch();
-    if (logSeen && (await brokerAnswers())) return { ok: true };
+    if (logSeen && (await brokerAnswers(instance))) return { ok: true };
     await sleep(250);
   }
   return { ok: false, error: `the broker was not ready after ${seconds(timeoutMs)}`, timedOut: true };
 }
 
-export async function kafkaDown(opts: { log?: Log } = {}): Promise<ServiceStatus> {
-  const d = dirs();
-  const pid = ourPid();
+export async function kafkaDown(opts: { log?: Log; instance?: KafkaInstance } = {}): Promise<ServiceStatus> {
+  const instance = opts.instance ?? defaultKafka();
+  const d = dirs(instance);
+  const pid = kafkaPid(instance);
   if (pid !== undefined) {
     const started = Date.now();
     opts.log?.(`kafka: stopping pid ${pid}`);
@@ -399,7 +420,7 @@ export async function kafkaDown(opts: { log?: Log } = {}): Promise<ServiceStatus
     opts.log?.(`kafka: stopped in ${seconds(Date.now() - started)}`);
   }
   fs.rmSync(d.pidFile, { force: true });
-  const status = await kafkaStatus();
+  const status = await kafkaStatus(instance);
   if (status.running) status.detail = 'still answering: not started by ecoute, left running';
   return status;
 }

@@ -248,6 +248,8 @@ export interface MentionStore {
   fieldAuthors(request: FieldAuthorsRequest): Promise<FieldAuthors>;
   /** GDPR: deletes every mention of the author; returns how many. */
   eraseAuthor(authorKey: string): Promise<number>;
+  /** Privacy (issue 14, H4): deletes these mentions (retention); returns how many were stored. */
+  eraseMentions(ids: readonly string[]): Promise<number>;
   /** Compact records of a brand's mentions (copies included), oldest first, in pages: what alerts replay (restart, backtest). */
   scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]>;
   close(): Promise<void>;

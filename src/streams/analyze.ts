@@ -13,6 +13,8 @@ import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
 import { countBatch, timeAnalysis } from '../ops/metrics.js'; // Operations (issue 14, ops14)
+import { poisonReason } from './poison.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
 
@@ -51,6 +53,8 @@ export interface AnalyzeStageOptions {
   onError?: (error: unknown) => void;
   /** Sets duplicateOf on near-duplicates, in place, before the batch is published (src/streams/near-duplicates). */
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
+  /** Privacy (issue 14, H4): erased authors, whose mentions are dropped here (a replay, a re-fetch). */
+  suppressed?: SuppressionList | undefined;
 }
 
 /** The mention ids the publisher writes as record keys (core/ids.ts mentionId). */
@@ -122,6 +126,12 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
   for (const record of batch) {
     const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
     let raw: RawMention;
+    // faults-dist: poison (not UTF-8, oversize, too deep) is dead-lettered before it is parsed.
+    const poison = poisonReason(record);
+    if (poison) {
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${poison}`, origin, input: record.value }, record.headers));
+      continue;
+    }
     try {
       const parsed = RawMentionSchema.safeParse(JSON.parse(record.value));
       if (!parsed.success) throw new EcouteError('RECORD_UNREADABLE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -130,6 +140,8 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, record.headers));
       continue;
     }
+    // Privacy (issue 14, H4): an erased author's mention is dropped, acknowledged with its batch.
+    if (options.suppressed?.has(authorKey(options.authorKeySecret, raw.source, raw.author.id))) continue;
     try {
       // The publisher keyed the record by the mention id: it is not computed a second time.
       const mention = timeAnalysis(() => (MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options)));

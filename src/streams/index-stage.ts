@@ -7,6 +7,8 @@ import type { MentionStore } from '../store/types.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { countBatch } from '../ops/metrics.js'; // Operations (issue 14, ops14)
+import { poisonReason } from './poison.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 export const INDEX_GROUP = 'ecoute-index';
 
@@ -16,6 +18,8 @@ export interface IndexStageOptions {
   onError?: (error: unknown) => void;
   /** Called after each durable batch with the store's per-item counts. */
   onIndexed?: (counts: IndexCounts) => void;
+  /** Privacy (issue 14, H4): erased authors, whose mentions are never stored (a replay of mentions.analyzed). */
+  suppressed?: SuppressionList | undefined;
 }
 
 export interface IndexCounts {
@@ -26,18 +30,24 @@ export interface IndexCounts {
   failed: number;
 }
 
-export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store'>): Promise<IndexCounts> {
+export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store' | 'suppressed'>): Promise<IndexCounts> {
   const dead: BusRecord[] = [];
   const mentions: AnalyzedMention[] = [];
   const sources: ConsumedRecord[] = [];
   for (const record of batch) {
     try {
-      mentions.push(JSON.parse(record.value) as AnalyzedMention);
+      // faults-dist: poison (not UTF-8, oversize, too deep) is dead-lettered before it is parsed.
+      const poison = poisonReason(record);
+      if (poison) throw new EcouteError('RECORD_UNREADABLE', poison);
+      const mention = JSON.parse(record.value) as AnalyzedMention;
+      // Privacy (issue 14, H4): an erased author's mention is dropped.
+      if (options.suppressed?.has(mention.authorKey)) continue;
+      mentions.push(mention);
       sources.push(record);
     } catch (error) {
       dead.push(
         deadLetterRecord(
-          { stage: 'index', code: 'RECORD_UNREADABLE', reason: `not JSON: ${(error as Error).message}`, origin: originOf(record), input: record.value },
+          { stage: 'index', code: 'RECORD_UNREADABLE', reason: error instanceof EcouteError ? `not an analyzed mention: ${error.message}` : `not JSON: ${(error as Error).message}`, origin: originOf(record), input: record.value },
           record.headers,
         ),
       );

@@ -11,6 +11,7 @@ import type { Bus, Consumer, Offsets } from './bus/types.js';
 import { reached } from './bus/types.js';
 import { INDEX_GROUP, startIndexStage } from './index-stage.js';
 import { NearDuplicateDetector, type FingerprintStore } from './near-duplicates/index.js';
+import type { SuppressionList } from '../privacy/suppression.js';
 
 // 'alerts' (the engine and the notify stage, src/alerts/) is built by the composition root (src/app/stages.ts).
 export type StageName = 'analyze' | 'index' | 'alerts';
@@ -35,6 +36,8 @@ export interface StageDeps {
   analyze?: AnalyzeDeps | undefined;
   /** Starts the alerts stage (src/alerts, built by the composition root). */
   alerts?: ((onError: (error: unknown) => void) => Consumer) | undefined;
+  /** Privacy (issue 14, H4): erased authors, dropped by the analyze and index stages. */
+  suppressed?: SuppressionList | undefined;
 }
 
 export function startStages(deps: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
@@ -55,6 +58,7 @@ export function startStages(deps: StageDeps, log: Logger, stages: readonly Stage
       startAnalyzeStage({
         ...analyze,
         bus: deps.bus,
+        suppressed: deps.suppressed,
         onError: warn('analyze'),
         markDuplicates: (analyzed) => duplicates.mark(analyzed),
       }),
@@ -63,7 +67,7 @@ export function startStages(deps: StageDeps, log: Logger, stages: readonly Stage
   if (stages.includes('index')) {
     if (!deps.store) throw new EcouteError('INTERNAL_INVARIANT', 'the index stage needs a store');
     names.push('index');
-    started.push(startIndexStage({ bus: deps.bus, store: deps.store, onError: warn('index') }));
+    started.push(startIndexStage({ bus: deps.bus, store: deps.store, suppressed: deps.suppressed, onError: warn('index') }));
   }
   if (stages.includes('alerts')) {
     if (!deps.alerts) throw new EcouteError('INTERNAL_INVARIANT', 'the alerts stage needs its stores');

@@ -324,11 +324,50 @@ if (url === undefined) {
         { term: 'refund', label: 'refund', count: 2, mentions: 1 },
       ]);
       const mapping = await admin.indices.getMapping({ index });
-      expect(mapping[index]!.mappings._meta).toMatchObject({ schema_version: 3 });
+      expect(mapping[index]!.mappings._meta).toMatchObject({ schema_version: 4 });
       // Done once: the next start leaves the documents alone.
       const seqNo = (await admin.get({ index, id: 'oct-1' }))._seq_no;
       await store.ensureSchema();
       expect((await admin.get({ index, id: 'oct-1' }))._seq_no).toBe(seqNo);
+      await store.close();
+    });
+
+    it('ensureSchema records version 4 on a version 3 index without rewriting its documents, which read as before; new months are sorted newest first', async () => {
+      const store = open();
+      const prefix = prefixes[prefixes.length - 1]!;
+      const index = `${prefix}-2025.09`;
+      // A version 3 index: made before the template (so not sorted), without published_sort.
+      const ecoute = (MAPPINGS.properties!.ecoute as { properties: Record<string, unknown> }).properties;
+      const { published_sort: _v4, ...v3Ecoute } = ecoute;
+      const v3 = { ...MAPPINGS, _meta: { managed_by: 'ecoute', schema_version: 3 }, properties: { ...MAPPINGS.properties, ecoute: { properties: v3Ecoute } } };
+      await admin.indices.create({ index, settings: { number_of_replicas: 0 }, mappings: v3 as estypes.MappingTypeMapping });
+      const old = [
+        makeMention({ id: 'sep-1', text: 'late parcel', publishedAt: '2025-09-03T08:00:00Z' }),
+        makeMention({ id: 'sep-2', text: 'late again', publishedAt: '2025-09-05T08:00:00Z' }),
+        makeMention({ id: 'sep-3', text: 'late once more', publishedAt: '2025-09-04T08:00:00Z' }),
+      ];
+      for (const m of old) {
+        const doc = JSON.parse(toDocument(m, Date.parse(m.publishedAt))) as { ecoute: Record<string, unknown> };
+        delete doc.ecoute.published_sort;
+        await admin.index({ index, id: m.id, document: doc, refresh: true });
+      }
+      const seqNo = (await admin.get({ index, id: 'sep-1' }))._seq_no;
+      await store.ensureSchema();
+      expect((await admin.indices.getMapping({ index }))[index]!.mappings._meta).toMatchObject({ schema_version: 4 });
+      expect((await admin.get({ index, id: 'sep-1' }))._seq_no).toBe(seqNo);
+      const exported: string[] = [];
+      for await (const page of store.exportPages({ query: 'late' }, { pageSize: 2 })) exported.push(...page.map((m) => m.id));
+      expect(exported).toEqual(['sep-2', 'sep-3', 'sep-1']);
+      expect((await store.search({ query: 'late', from: '2025-09-04', to: '2025-09-05' })).hits.map((h) => h.mention.id)).toEqual(['sep-3']);
+      // A month written from now on is made from the template: sorted on published_sort, newest first.
+      await store.upsert([makeMention({ id: 'aug-1', text: 'late in august', publishedAt: '2025-08-10T08:00:00Z' }), makeMention({ id: 'aug-2', text: 'late in august too', publishedAt: '2025-08-12T08:00:00Z' })]);
+      await store.refresh();
+      const settings = await admin.indices.getSettings({ index: `${prefix}-2025.08` });
+      expect(settings[`${prefix}-2025.08`]!.settings!.index!.sort).toMatchObject({ field: ['ecoute.published_sort'], order: ['desc'] });
+      const all: string[] = [];
+      for await (const page of store.exportPages({ query: 'late' }, { pageSize: 2 })) all.push(...page.map((m) => m.id));
+      expect(all).toEqual(['sep-2', 'sep-3', 'sep-1', 'aug-2', 'aug-1']);
+      expect(await store.count({ query: 'late', from: '2025-08-12', to: '2025-08-13' })).toBe(1);
       await store.close();
     });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
 import type { AnalyzedMention, SentimentLabel } from '../../src/core/types.js';
-import type { SearchFilters } from '../../src/store/types.js';
+import type { SearchFilters, SignalScanRequest } from '../../src/store/types.js';
 import { makeMention } from '../helpers/mentions.js';
 
 const dirs: string[] = [];
@@ -65,6 +65,8 @@ function randomMention(r: () => number, id: string, copyOf?: string): AnalyzedMe
     authorKey: `author-${Math.floor(r() * 15)}`,
     analysis: { labels, fields },
     ...(copyOf !== undefined && { duplicateOf: copyOf }),
+    // Some with a title and a url (what an alert's examples show).
+    ...(id.endsWith('3') && { title: `About ${words[0]}`, url: `https://example.org/${id}` }),
   });
 }
 
@@ -91,6 +93,17 @@ function rounded(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v));
 }
 
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+/** Every record of a scanSignals walk as plain data (the text and url read like an alert does). */
+async function signals(store: EmbeddedMentionStore, request: SignalScanRequest): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const page of store.scanSignals(request)) {
+    for (const s of page) out.push({ ...s, text: s.text, ...(s.url !== undefined && { url: s.url }) });
+  }
+  return out;
+}
+
 async function compare(fast: EmbeddedMentionStore, raw: EmbeddedMentionStore, r: () => number, runs: number): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const f = randomFilters(r);
@@ -110,6 +123,9 @@ async function compare(fast: EmbeddedMentionStore, raw: EmbeddedMentionStore, r:
       const sig = { ...f, from: f.from, to: f.to, size: 5, minMentions: 1 };
       expect(await fast.significantTerms(sig), `significantTerms ${what}`).toEqual(await raw.significantTerms(sig));
     }
+    // The alerts' history (copies included), oldest first: the same records, text and url included.
+    const scan = { brand: f.brand ?? pick(r, BRANDS), from: f.from ?? new Date(T0).toISOString(), to: f.to ?? new Date(T0 + 30 * DAY).toISOString(), ...(f.query !== undefined && { query: f.query }), pageSize: 1 + Math.floor(r() * 40) };
+    expect(await signals(fast, scan), `scanSignals ${what}`).toEqual(await signals(raw, scan));
     // Pages newest first, followed by cursor: the same hits in the same order, the same totals.
     let cf: string | undefined;
     let cr: string | undefined;

@@ -29,6 +29,13 @@ const common = {
   retry_min_ms: duration('Wait before the first retry; it doubles on each retry (a Retry-After answered by the receiver is honoured on top)', 1000),
   retry_max_ms: duration('Longest wait between two tries, a Retry-After included', 60_000),
   timeout_ms: duration('Time the receiver has to answer one try', 10_000),
+  // Issue 14, security: the receiver is the operator's own, often on the internal network.
+  allow_private_networks: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Let the receiver be on loopback or a private network (an internal chat or incident tool). Cloud metadata addresses (169.254.169.254, fd00:ec2::254...) are refused anyway, and redirects are never followed. Set false to refuse every non-public address.',
+    ),
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });

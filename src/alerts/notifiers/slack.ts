@@ -56,7 +56,7 @@ export class SlackNotifier implements Notifier {
   }
 
   async send(event: IncidentEvent, signal?: AbortSignal): Promise<void> {
-    await postJson(this.url.reveal(), JSON.stringify(slackPayload(this.render(event))), {}, { timeoutMs: this.config.timeout_ms, where: `slack notifier ${this.name}`, ...(signal && { signal }) });
+    await postJson(this.url.reveal(), JSON.stringify(slackPayload(this.render(event))), {}, { timeoutMs: this.config.timeout_ms, where: `slack notifier ${this.name}`, allowPrivateNetworks: this.config.allow_private_networks, ...(signal && { signal }) });
   }
 
   async close(): Promise<void> {}

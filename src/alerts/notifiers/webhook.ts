@@ -69,7 +69,7 @@ export class WebhookNotifier implements Notifier {
         [IDEMPOTENCY_HEADER]: event.key,
         'X-Ecoute-Event': event.kind,
       },
-      { timeoutMs: this.config.timeout_ms, where: `webhook notifier ${this.name} (${new URL(this.config.url).origin})`, ...(signal && { signal }) },
+      { timeoutMs: this.config.timeout_ms, where: `webhook notifier ${this.name} (${new URL(this.config.url).origin})`, allowPrivateNetworks: this.config.allow_private_networks, ...(signal && { signal }) },
     );
   }
 

@@ -10,7 +10,7 @@ import { EcouteError } from '../../core/errors.js';
 import { secretScrubber } from '../../core/scrub.js';
 import { failure, redact } from '../../store/elasticsearch/failure.js';
 import type { Alert, Incident } from '../types.js';
-import { checkQuery, encodeCursor, keptAck, type CheckedQuery } from './page.js';
+import { checkQuery, encodeCursor, keptAck, withoutExamples, type CheckedQuery } from './page.js';
 import type { AlertQuery, AlertStore, DeliveryRecord, DeliveryStatus } from './types.js';
 
 export const ALERT_INDEX_SCHEMA_VERSION = 1;
@@ -280,6 +280,32 @@ export class ElasticsearchAlertStore implements AlertStore {
   async deleteAll(): Promise<void> {
     await this.client.indices.delete({ index: Object.values(this.index), ignore_unavailable: true });
     await this.client.indices.deleteIndexTemplate({ name: `${this.options.indexPrefix}-alerting` }).catch(() => undefined);
+  }
+
+  // Privacy (issue 14, H4): every alert is read (alerts are few; `doc` is not indexed), and those
+  // that showed one of these mentions are rewritten without it.
+  async eraseMentionExamples(mentionIds: ReadonlySet<string>): Promise<number> {
+    if (mentionIds.size === 0) return 0;
+    let changed = 0;
+    try {
+      await this.client.indices.refresh({ index: this.index.alerts });
+      let after: estypes.SortResults | undefined;
+      for (;;) {
+        const r = await this.client.search<AlertDoc>({ index: this.index.alerts, size: 500, sort: [{ id: 'asc' }], ...(after && { search_after: after }) });
+        const hits = r.hits.hits;
+        for (const h of hits) {
+          const kept = h._source ? withoutExamples(h._source.doc, mentionIds) : undefined;
+          if (!kept) continue;
+          await this.client.update({ index: this.index.alerts, id: h._id!, doc: { doc: kept }, refresh: true });
+          changed++;
+        }
+        if (hits.length < 500) break;
+        after = hits[hits.length - 1]!.sort;
+      }
+    } catch (error) {
+      throw this.fail('erasing mentions from alert examples', error);
+    }
+    return changed;
   }
 
   async close(): Promise<void> {

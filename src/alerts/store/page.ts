@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { EcouteError } from '../../core/errors.js';
 import type { AlertQuery } from './types.js';
+import type { Alert } from '../types.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -74,4 +75,11 @@ export function keptAck<T extends { acknowledgedAt?: string; acknowledgedBy?: st
   if (stored.acknowledgedBy !== undefined) out.acknowledgedBy = stored.acknowledgedBy;
   else delete out.acknowledgedBy;
   return out;
+}
+
+/** Privacy (issue 14, H4): the alert without these mentions among its examples; undefined when none was there. */
+export function withoutExamples(alert: Alert, mentionIds: ReadonlySet<string>): Alert | undefined {
+  const examples = alert.explanation.examples.filter((e) => !mentionIds.has(e.id));
+  if (examples.length === alert.explanation.examples.length) return undefined;
+  return { ...alert, explanation: { ...alert.explanation, examples } };
 }

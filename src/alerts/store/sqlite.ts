@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { guarded, openSqlite } from '../../core/sqlite.js';
 import { secretScrubber } from '../../core/scrub.js';
 import type { Alert, Incident } from '../types.js';
-import { checkQuery, encodeCursor, keptAck, type CheckedQuery } from './page.js';
+import { checkQuery, encodeCursor, keptAck, withoutExamples, type CheckedQuery } from './page.js';
 import type { AlertQuery, AlertStore, DeliveryRecord, DeliveryStatus } from './types.js';
 
 /** PRAGMA user_version of alerts.sqlite; a file of a newer version is refused (upgrade écoute). */
@@ -195,6 +195,28 @@ export class SqliteAlertStore implements AlertStore {
       | { status: DeliveryStatus }
       | undefined;
     return row?.status;
+  }
+
+  // Privacy (issue 14, H4).
+  async eraseMentionExamples(mentionIds: ReadonlySet<string>): Promise<number> {
+    if (mentionIds.size === 0) return 0;
+    return this.run('erasing mentions from alert examples', () =>
+      this.db
+        .transaction(() => {
+          let changed = 0;
+          const update = this.db.prepare('UPDATE alerts SET body = ? WHERE id = ?');
+          for (const row of this.db.prepare('SELECT id, body FROM alerts').all() as { id: string; body: string }[]) {
+            const alert = JSON.parse(row.body) as Alert;
+            const kept = withoutExamples(alert, mentionIds);
+            if (kept) {
+              update.run(JSON.stringify(kept), row.id);
+              changed++;
+            }
+          }
+          return changed;
+        })
+        .immediate(),
+    );
   }
 
   async close(): Promise<void> {

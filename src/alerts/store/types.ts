@@ -52,5 +52,10 @@ export interface AlertStore {
   /** Delivery log: one row per (event key, notifier); a 'sent' row is never overwritten. */
   recordDelivery(d: DeliveryRecord): Promise<void>;
   deliveryStatus(key: string, notifier: string): Promise<DeliveryStatus | undefined>;
+  /**
+   * Privacy (issue 14, H4): takes these mentions out of every alert's examples (an erased person's);
+   * returns how many alerts changed. The counts (mentions, authors) stay: they hold no one's data.
+   */
+  eraseMentionExamples(mentionIds: ReadonlySet<string>): Promise<number>;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { MentionPublisher } from '../../connectors/publish.js';
 import { checkEncoding, DEFAULT_MAX_LINE_BYTES } from '../../connectors/file/lines.js';
 import { publishMentionFile } from '../../connectors/file/publish-file.js';
-import { contentHash, mentionId } from '../../core/ids.js';
+import { authorKey, contentHash, mentionId } from '../../core/ids.js';
 import { createLogger } from '../../core/log.js';
 import { openRuntime } from '../../app/runtime.js';
 import { runStages } from '../../app/stages.js';
@@ -70,6 +70,8 @@ export function registerIngest(program: Command): void {
         const seen = new Map<string, { hash: string; kind: Kind }>();
         const counts: Record<Kind, number> = { created: 0, updated: 0, duplicates: 0 };
         let published = 0;
+        // Privacy (issue 14, H4): mentions of erased authors, dropped by the runtime's bus.
+        let suppressed = 0;
         let lines = 0;
         bar?.start(0, 0, { phase: 'reading' });
         const publisher = new MentionPublisher({
@@ -79,6 +81,10 @@ export function registerIngest(program: Command): void {
           beforePublish: async (batch) => {
             const stored = await runtime.store.contentHashes([...new Set(batch.filter(({ id }) => !seen.has(id)).map((m) => m.id))]);
             for (const { id, mention } of batch) {
+              if (runtime.privacy.has(authorKey(runtime.authorKeySecret, mention.source, mention.author.id))) {
+                suppressed++;
+                continue;
+              }
               const hash = mention.contentHash ?? contentHash({ ...mention, author: mention.author.id });
               const before = seen.get(id)?.hash ?? stored.get(id);
               const kind: Kind = before === undefined ? 'created' : before === hash ? 'duplicates' : 'updated';
@@ -126,7 +132,7 @@ export function registerIngest(program: Command): void {
           rejected: letters.length,
         };
         const out = [
-          `ingested ${summary.lines} line${summary.lines === 1 ? '' : 's'} from ${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.created} new, ${summary.updated} updated, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}, ${summary.rejected} rejected`,
+          `ingested ${summary.lines} line${summary.lines === 1 ? '' : 's'} from ${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.created} new, ${summary.updated} updated, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}, ${summary.rejected} rejected${suppressed > 0 ? `, ${suppressed} suppressed (erased authors)` : ''}`,
         ];
         if (letters.length > 0) out.push('rejected:', ...describeRejections(letters));
         process.stdout.write(`${out.join('\n')}\n`);

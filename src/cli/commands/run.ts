@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { startSources, type RunningSources } from '../../app/connectors.js';
 import { openRuntime, type Runtime } from '../../app/runtime.js';
 import { runStages } from '../../app/stages.js';
+import { startRetentionJob } from '../../privacy/retention.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger } from '../../core/log.js';
 import { waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
@@ -48,6 +49,8 @@ export function registerRun(program: Command): void {
       // Scheduled reports (brands[].reports): caught up once at start, stopped before the store closes.
       const reports = new ReportScheduler({ sources: reportSources(runtime.store, config.brands, runtime.alertStore), dataDir: runtime.dataDir, log, onRun: countReportRun });
       await reports.start();
+      // Privacy (issue 14, H4): retention_days, applied now and at privacy.retention_schedule.
+      const retention = startRetentionJob(runtime, log);
       const stopped = untilStopSignal();
       const shutdown = new AbortController();
       void stopped.then(() => shutdown.abort());
@@ -82,6 +85,7 @@ export function registerRun(program: Command): void {
         // stages drain, and the requests in flight finish their bus writes before the bus closes.
         await sources?.stop();
         await reports.stop();
+        await retention?.stop();
         await stages.stop();
         await runtime.close();
       }

@@ -2,6 +2,8 @@
 // `ecoute worker` processes, or a second API in front of the same Elasticsearch). No connector, no
 // stage runs here. Prints the dashboard's URL (with the token écoute made, when none is configured).
 import { resolve } from 'node:path';
+import { openPrivacyLedger } from '../../privacy/index.js';
+import { authorKeySecret } from '../../core/author-key.js';
 import type { Command } from 'commander';
 import { dashboardUrl, mountApi } from '../../app/api.js';
 import { openBus, openStore, prepareDataDir } from '../../app/runtime.js';
@@ -31,9 +33,11 @@ export function registerServe(program: Command): void {
       const bus = openBus(config);
       const store = await openStore(config);
       const alertStore = await openAlertStore(config);
+      // Privacy (issue 14, H4): the API's GDPR requests.
+      const privacy = await openPrivacyLedger(config);
       const server = createHttpServer({ host: config.http.host, port, requestTimeoutMs: config.http.request_timeout_ms, log });
       try {
-        const tokens = mountApi(server, { config, dataDir: resolve(config.data_dir), store, bus, alertStore }, log);
+        const tokens = mountApi(server, { config, dataDir: resolve(config.data_dir), store, bus, alertStore, privacy, authorKeySecret: authorKeySecret(resolve(config.data_dir)) }, log);
         const url = await server.listen();
         log.info(`API listening on ${url} (docs: ${url}/docs)`);
         process.stdout.write(`dashboard: ${dashboardUrl(url, tokens)}\n`);
@@ -44,6 +48,7 @@ export function registerServe(program: Command): void {
         await bus.close();
         await store.close();
         await alertStore.close();
+        await privacy.close();
       }
       log.info('stopped cleanly');
     });

@@ -6,6 +6,8 @@ import { authorKeySecret } from '../../core/author-key.js';
 import { createLogger } from '../../core/log.js';
 import { openBus, openStore, prepareDataDir } from '../../app/runtime.js';
 import { runStages } from '../../app/stages.js';
+import { openPrivacyLedger } from '../../privacy/index.js';
+import { startRetentionJob } from '../../privacy/retention.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
 import { STAGES, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
@@ -29,7 +31,11 @@ export function registerWorker(program: Command): void {
       prepareDataDir(config, { reset: resetsOf(options), log });
       const bus = openBus(config);
       const store = name !== 'analyze' ? await openStore(config) : undefined;
-      const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), ...(store && { store }) }, log, [name!]);
+      // Privacy (issue 14, H4): the suppression list (re-read every suppression_refresh_ms), and the
+      // retention job in the index worker.
+      const privacy = await openPrivacyLedger(config);
+      const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), privacy, ...(store && { store }) }, log, [name!]);
+      const retention = name === 'index' && store ? startRetentionJob({ config, bus, store }, log) : undefined;
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
       const stopped = untilStopSignal();
       let metrics: MetricsServer | undefined;
@@ -43,9 +49,11 @@ export function registerWorker(program: Command): void {
         log.info(`${signal}: draining in-flight work`);
       } finally {
         await metrics?.close();
+        await retention?.stop();
         await stages.stop();
         await bus.close();
         await store?.close();
+        await privacy.close();
       }
       log.info('stopped cleanly');
     });

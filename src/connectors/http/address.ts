@@ -48,6 +48,8 @@ const RANGES: [BlockReason, BlockList][] = [
     'reserved address',
     list([
       ['0.0.0.0', 8, 'ipv4'],
+      ['192.88.99.0', 24, 'ipv4'], // 6to4 relay anycast
+      ['64:ff9b:1::', 48, 'ipv6'], // local-use NAT64 (RFC 8215): translates to any IPv4, private ones included
       ['192.0.0.0', 24, 'ipv4'],
       ['192.0.2.0', 24, 'ipv4'],
       ['198.18.0.0', 15, 'ipv4'],
@@ -65,7 +67,8 @@ const RANGES: [BlockReason, BlockList][] = [
 
 /**
  * The IPv4 address an IPv6 address carries, for the forms that route to it: IPv4-mapped
- * (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+ * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64
+ * (64:ff9b::/96), 6to4 (2002::/16) and Teredo (2001:0::/32, the client address inverted).
  * Without this, ::ffff:127.0.0.1 would pass as "some IPv6 address".
  */
 export function embeddedIPv4(address: string): string | undefined {
@@ -75,9 +78,13 @@ export function embeddedIPv4(address: string): string | undefined {
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
   const zeros = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
   if (zeros(0, 5) && words[5] === 0xffff) return v4(words[6]!, words[7]!);
+  // IPv4-translated (SIIT, ::ffff:0:a.b.c.d, RFC 2765).
+  if (zeros(0, 4) && words[4] === 0xffff && words[5] === 0) return v4(words[6]!, words[7]!);
   if (zeros(0, 6) && (words[6] !== 0 || words[7]! > 1)) return v4(words[6]!, words[7]!);
   if (words[0] === 0x64 && words[1] === 0xff9b && zeros(2, 6)) return v4(words[6]!, words[7]!);
   if (words[0] === 0x2002) return v4(words[1]!, words[2]!);
+  // Teredo (2001:0::/32): the client's IPv4 address is the last 32 bits, inverted (RFC 4380).
+  if (words[0] === 0x2001 && words[1] === 0) return v4(~words[6]! & 0xffff, ~words[7]! & 0xffff);
   return undefined;
 }
 

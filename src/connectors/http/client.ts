@@ -8,7 +8,7 @@ import { EcouteError, errorMessage } from '../../core/errors.js';
 import { BlockedAddressError, describeUrl, HostNotFoundError, HttpError, MalformedResponseError } from './errors.js';
 import type { BlockReason } from './address.js';
 import { decodeBody, type Decoding } from './charset.js';
-import { guardedAgent, PRIVATE_NETWORKS } from './guard.js';
+import { guardedAgent, PRIVATE_NETWORKS, type ResolveHost } from './guard.js';
 
 function packageVersion(): string {
   // src/connectors/http/ from the sources, dist/src/connectors/http/ once built.
@@ -38,6 +38,8 @@ export interface HttpClientOptions {
   maxRedirects?: number;
   /** Replaces the default User-Agent (Reddit asks for `<platform>:<app id>:<version> (by /u/<user>)`). */
   userAgent?: string;
+  /** Resolver for host names (default: the system's); its answers are checked by the guard like any. */
+  lookup?: ResolveHost;
 }
 
 export interface HttpRequest {
@@ -63,7 +65,14 @@ export interface HttpResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const agents = new Map<string, Agent>();
 
-function agentFor(allow: ReadonlySet<BlockReason>, connectTimeoutMs: number): Agent {
+/** The shared guarded connection pool for these allowed kinds of address (one per resolver given). */
+export function guardedDispatcher(allow: ReadonlySet<BlockReason>, connectTimeoutMs: number, lookup?: ResolveHost): Agent {
+  if (lookup) {
+    // A resolver of its own (tests): a pool of its own, closed with the others.
+    const agent = guardedAgent({ allow, connectTimeoutMs, lookup });
+    agents.set(`lookup:${agents.size}:${Math.random()}`, agent);
+    return agent;
+  }
   const key = `${[...allow].sort().join(',')}:${connectTimeoutMs}`;
   let agent = agents.get(key);
   if (!agent) {
@@ -120,7 +129,7 @@ export class HttpClient {
     this.maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
     this.maxRedirects = options.maxRedirects ?? 5;
     const allow = options.allowPrivateNetworks ? PRIVATE_NETWORKS : new Set(options.allowAddressKinds ?? []);
-    this.agent = agentFor(allow, options.connectTimeoutMs ?? Math.min(10_000, this.timeoutMs));
+    this.agent = guardedDispatcher(allow, options.connectTimeoutMs ?? Math.min(10_000, this.timeoutMs), options.lookup);
   }
 
   /** Sends a request; a status of 400 or more (not in `accept`) throws HttpError. */

@@ -15,7 +15,15 @@ export interface GuardOptions {
    * allow_private_networks, or a narrower list (tests). Cloud metadata is never allowed.
    */
   allow: ReadonlySet<BlockReason>;
+  /**
+   * The resolver asked for host names (default: the system's, dns.lookup). Its answers go through
+   * the same checks: tests point it at names that resolve to forbidden addresses.
+   */
+  lookup?: ResolveHost;
 }
+
+/** dns.lookup's shape, as the guard calls it (always with all: true). */
+export type ResolveHost = (hostname: string, options: { all: true; verbatim?: boolean; family?: number }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
 export const PRIVATE_NETWORKS: ReadonlySet<BlockReason> = new Set<BlockReason>([
   'loopback address',
@@ -41,7 +49,8 @@ function stripBrackets(host: string): string {
 /** A dns.lookup that refuses forbidden answers. */
 export function guardedLookup(options: GuardOptions): LookupFunction {
   return ((hostname: string, lookupOptions: { all?: boolean; family?: number }, callback: (...args: unknown[]) => void) => {
-    dnsLookup(hostname, { ...lookupOptions, all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
+    const resolve: ResolveHost = options.lookup ?? (dnsLookup as unknown as ResolveHost);
+    resolve(hostname, { ...lookupOptions, all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error);
       try {
         if (addresses.length === 0) throw new HostNotFoundError(hostname);
@@ -57,6 +66,9 @@ export function guardedLookup(options: GuardOptions): LookupFunction {
 }
 
 export function guardedAgent(options: GuardOptions & { connectTimeoutMs: number }): Agent {
+  // Every connection's address comes from guardedLookup (or is a checked literal) and the socket's
+  // peer is checked again once connected: the address checked is the address connected to, so a DNS
+  // answer that changes between a check and the connection (rebinding) has no window.
   const base = buildConnector({ timeout: options.connectTimeoutMs, lookup: guardedLookup(options) } as buildConnector.BuildOptions);
   const connect: buildConnector.connector = (connectOptions, callback) => {
     const host = stripBrackets(connectOptions.hostname);

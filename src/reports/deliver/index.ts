@@ -4,6 +4,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
+import { postOnce } from '../../connectors/http/outbound.js';
 import { readSecret, scrubSecrets } from '../../core/config/secret.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import type { ReportDelivery } from '../config.js';
@@ -18,6 +19,12 @@ export interface MadeReport {
   /** Each format of the schedule. */
   files: RenderedReport[];
   schedule: string;
+  /**
+   * The scheduled run this report is (ISO time), when it is one: the webhook sends it as
+   * `Idempotency-Key: <schedule>@<run_at>` (issue 14, faults-embedded part), the same on a catch-up
+   * or a retry after a crash, so a receiver drops a repeat.
+   */
+  runAt?: string;
 }
 
 /** The delivery log's key of a destination (no secret in it: a webhook's query string is left out). */
@@ -100,12 +107,17 @@ async function byEmail(d: Extract<ReportDelivery, { type: 'email' }>, report: Ma
 async function toWebhook(d: Extract<ReportDelivery, { type: 'webhook' }>, report: MadeReport): Promise<void> {
   const secret = readSecret(d, 'secret');
   const files = Object.fromEntries(report.files.map((f) => [f.format, { file_name: f.fileName, content_type: f.contentType, ...(f.format === 'pdf' ? { base64: f.body.toString('base64') } : { text: f.body.toString('utf8') }) }]));
-  const response = await fetch(d.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(secret && { authorization: `Bearer ${secret.reveal()}` }) },
-    body: JSON.stringify({ schedule: report.schedule, brand: report.data.brand.id, period: report.data.period, empty: report.data.empty, report: report.data, files }),
-    signal: AbortSignal.timeout(d.timeout_ms),
+  // Through the SSRF guard (issue 14, security): metadata addresses refused, no redirect followed.
+  const response = await postOnce({
+    url: d.url,
+    headers: {
+      'content-type': 'application/json',
+      ...(report.runAt !== undefined && { 'idempotency-key': `${report.schedule}@${report.runAt}` }),
+      ...(secret && { authorization: `Bearer ${secret.reveal()}` }),
+    },
+    body: JSON.stringify({ schedule: report.schedule, ...(report.runAt !== undefined && { run_at: report.runAt }), brand: report.data.brand.id, period: report.data.period, empty: report.data.empty, report: report.data, files }),
+    timeoutMs: d.timeout_ms,
+    allowPrivateNetworks: d.allow_private_networks,
   });
-  await response.body?.cancel();
-  if (!response.ok) throw new EcouteError('REPORT_DELIVERY_FAILED', `the webhook answered ${response.status}`);
+  if (response.status < 200 || response.status >= 300) throw new EcouteError('REPORT_DELIVERY_FAILED', `the webhook answered ${response.status}`);
 }

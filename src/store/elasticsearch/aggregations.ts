@@ -168,26 +168,38 @@ export async function shareOfVoice(service: Service, request: ShareOfVoiceReques
 }
 
 /**
+ * Authors per composite page: one page holds all the authors of most reads (a page is a pass over
+ * every matching mention, so pages of 10,000 read a million mentions six times); under
+ * search.max_buckets (65,536 by default), which counts a composite page's buckets.
+ */
+export const AUTHOR_PAGE = 60_000;
+
+/**
  * Exact distinct authors: a composite aggregation over authorKey, paged until its last page (the
  * cardinality aggregation is an estimate past a few thousand values, and a count users read must
- * be exactly true).
+ * be exactly true). Only the page's length and last key are read back (filter_path).
  */
-export async function uniqueAuthors(service: Service, filters: SearchFilters & { query?: string }): Promise<number> {
-  const query = filteredQuery(resolveQuery(filters.query), resolveFilters(filters));
+export async function distinctAuthors(service: Service, query: estypes.QueryDslQueryContainer): Promise<number> {
   let after: Record<string, string | number | null> | undefined;
   let total = 0;
+  for (;;) {
+    const response = await service.client.search({
+      ...aggregationsOnly(service, query),
+      filter_path: ['aggregations.authors.after_key', 'aggregations.authors.buckets.doc_count'],
+      aggs: { authors: { composite: { size: AUTHOR_PAGE, sources: [{ a: { terms: { field: FIELDS.authorKey } } }], ...(after && { after }) } } },
+    });
+    const agg = response.aggregations?.authors as { buckets?: unknown[]; after_key?: Record<string, string | number | null> } | undefined;
+    const n = agg?.buckets?.length ?? 0;
+    total += n;
+    if (n < AUTHOR_PAGE || !agg?.after_key) return total;
+    after = agg.after_key;
+  }
+}
+
+export async function uniqueAuthors(service: Service, filters: SearchFilters & { query?: string }): Promise<number> {
+  const query = filteredQuery(resolveQuery(filters.query), resolveFilters(filters));
   try {
-    for (;;) {
-      const response = await service.client.search({
-        ...aggregationsOnly(service, query),
-        aggs: { authors: { composite: { size: 10_000, sources: [{ a: { terms: { field: FIELDS.authorKey } } }], ...(after && { after }) } } },
-      });
-      const agg = response.aggregations?.authors as { buckets?: unknown[]; after_key?: Record<string, string | number | null> } | undefined;
-      const n = agg?.buckets?.length ?? 0;
-      total += n;
-      if (n < 10_000 || !agg?.after_key) return total;
-      after = agg.after_key;
-    }
+    return await distinctAuthors(service, query);
   } catch (error) {
     throw service.failure('uniqueAuthors', error);
   }

@@ -1,5 +1,6 @@
 // eraseAuthor (GDPR): every mention of an author deleted by id, in rounds, until none is left (no
 // _delete_by_query on core-only builds).
+import type { estypes } from '@elastic/elasticsearch';
 import { EcouteError } from '../../core/errors.js';
 import { badRequest } from '../errors.js';
 import { ERASE_CHUNK } from './options.js';
@@ -9,6 +10,17 @@ import type { Service } from './service.js';
 
 export async function eraseAuthor(service: Service, authorKey: string): Promise<number> {
   if (typeof authorKey !== 'string' || authorKey === '') throw badRequest('eraseAuthor: authorKey must be a non-empty string');
+  return eraseMatching(service, { term: { [FIELDS.authorKey]: authorKey } }, 'eraseAuthor');
+}
+
+/** Privacy (issue 14, H4): retention deletes mentions by id. */
+export async function eraseMentions(service: Service, ids: readonly string[]): Promise<number> {
+  let erased = 0;
+  for (let i = 0; i < ids.length; i += ERASE_CHUNK) erased += await eraseMatching(service, { ids: { values: ids.slice(i, i + ERASE_CHUNK) as string[] } }, 'eraseMentions');
+  return erased;
+}
+
+async function eraseMatching(service: Service, query: estypes.QueryDslQueryContainer, what: string): Promise<number> {
   const { client } = service;
   const erased = new Set<string>();
   try {
@@ -17,7 +29,7 @@ export async function eraseAuthor(service: Service, authorKey: string): Promise<
     for (;;) {
       const response = await client.search({
         ...service.readTarget(),
-        query: { term: { [FIELDS.authorKey]: authorKey } },
+        query,
         _source: false,
         size: ERASE_CHUNK,
         sort: ['_doc'],
@@ -32,17 +44,17 @@ export async function eraseAuthor(service: Service, authorKey: string): Promise<
         const r = entry.delete;
         if (!r) return;
         if (r.error) {
-          throw new EcouteError('STORE_UNAVAILABLE', `eraseAuthor: could not delete ${hits[n]!._id} from ${r._index}: ${describeCause(r.error)}; run it again`, {
+          throw new EcouteError('STORE_UNAVAILABLE', `${what}: could not delete ${hits[n]!._id} from ${r._index}: ${describeCause(r.error)}; run it again`, {
             retriable: true,
           });
         }
         progress++;
         erased.add(hits[n]!._id!);
       });
-      if (progress === 0) throw new EcouteError('STORE_UNAVAILABLE', 'eraseAuthor: no progress deleting the author’s mentions; run it again', { retriable: true });
+      if (progress === 0) throw new EcouteError('STORE_UNAVAILABLE', `${what}: no progress deleting the mentions; run it again`, { retriable: true });
     }
   } catch (error) {
-    throw service.failure('eraseAuthor', error);
+    throw service.failure(what, error);
   }
   return erased.size;
 }

@@ -39,8 +39,9 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
   const read = async (after: estypes.SortResults | undefined): Promise<Page> => {
     try {
       const page = await client.search<AnalyzedMention>({
-        // Only what is read: the documents, their sort values and the point in time.
-        filter_path: ['pit_id', 'hits.hits._id', 'hits.hits._source', 'hits.hits.sort'],
+        // No filter_path: with one, Elasticsearch parses and re-writes every _source to filter the
+        // response (it cannot copy the stored bytes through a filtering writer), which took half of
+        // the export's time; the few extra keys per hit (_index, _score) cost far less.
         pit: { id: pit, keep_alive: KEEP_ALIVE },
         query,
         size,

@@ -10,7 +10,7 @@ import { EcouteError } from '../../core/errors.js';
 import type { AnalyzedMention } from '../../core/types.js';
 import { describeCause } from './failure.js';
 import { parseInstant } from '../validate.js';
-import { SCHEMA_VERSION, toDocument } from './schema.js';
+import { DOCUMENTS_CURRENT_SINCE, SCHEMA_VERSION, toDocument } from './schema.js';
 import type { Service } from './service.js';
 
 const PAGE = 1000;
@@ -68,11 +68,17 @@ export async function rederive(service: Service, index: string): Promise<number>
   return rewritten;
 }
 
-/** Re-derives the indices whose documents are older than SCHEMA_VERSION. */
+/**
+ * Re-derives the indices whose documents are older than DOCUMENTS_CURRENT_SINCE; an index from
+ * then on but older than SCHEMA_VERSION only gets the version recorded (version 4 added a field no
+ * query reads: its documents are read exactly as they are).
+ */
 export async function migrateIndices(service: Service, names: string[]): Promise<void> {
   if (names.length === 0) return;
   const mappings = await service.client.indices.getMapping({ index: names });
   for (const name of names) {
-    if (indexVersion(mappings[name]) < SCHEMA_VERSION) await rederive(service, name);
+    const version = indexVersion(mappings[name]);
+    if (version < DOCUMENTS_CURRENT_SINCE) await rederive(service, name);
+    else if (version < SCHEMA_VERSION) await service.client.indices.putMapping({ index: name, _meta: { managed_by: 'ecoute', schema_version: SCHEMA_VERSION } });
   }
 }

@@ -65,8 +65,14 @@ export function bulkChunks(pending: Work[], known: Map<string, Set<string>>, max
   return chunks;
 }
 
-/** A query and filters as one bool query (filters in filter context: they do not score). */
-export function filteredQuery(node: QueryNode, f: ResolvedFilters): EsQuery {
+/**
+ * A query and filters as one bool query (filters in filter context: they do not score). The query
+ * itself scores only when `scored` (a search sorted by relevance): every other read (aggregations,
+ * counts, newest-first pages, exports) uses no score, and in filter context Elasticsearch skips
+ * scoring and may keep the clauses' matches in its query cache, shared by the dashboard's reads
+ * of one query (facets, timeline, terms) (speed-es).
+ */
+export function filteredQuery(node: QueryNode, f: ResolvedFilters, scored = false): EsQuery {
   const filter: EsQuery[] = [];
   if (f.brand !== undefined) filter.push({ term: { [FIELDS.brands]: f.brand } });
   if (f.lang !== undefined) filter.push({ term: { [FIELDS.lang]: f.lang } });
@@ -80,7 +86,7 @@ export function filteredQuery(node: QueryNode, f: ResolvedFilters): EsQuery {
   if (f.duplicates === 'exclude') filter.push({ bool: { must_not: [{ exists: { field: FIELDS.duplicateOf } }] } });
   else if (f.duplicates === 'only') filter.push({ exists: { field: FIELDS.duplicateOf } });
   const q = compileElasticsearch(node);
-  if (filter.length === 0) return q;
+  if (filter.length === 0) return scored || q === MATCH_ALL || node.type === 'all' ? q : { bool: { filter: [q] } };
   if (q === MATCH_ALL || node.type === 'all') return { bool: { filter } };
-  return isScored(node) ? { bool: { must: [q], filter } } : { bool: { filter: [q, ...filter] } };
+  return scored && isScored(node) ? { bool: { must: [q], filter } } : { bool: { filter: [q, ...filter] } };
 }

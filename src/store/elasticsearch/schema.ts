@@ -27,7 +27,16 @@ import { sitesOf } from '../../query/site.js';
 // index records its version in its mapping's _meta.
 // Also in v3 (issue 11, proximity on lemmas): ecoute.lemma_text, the lemma tokens in text order
 // with positions, which NEAR/ONEAR count on; the in-place re-derivation writes it too.
-export const SCHEMA_VERSION = 3;
+// v4 (speed-es, issues 11 and 13): ecoute.published_sort, publishedAt in epoch ms again (doc values
+// only, never queried), and new monthly indices sorted on it, newest first (index.sort): a page of
+// newest-first hits is then a run of neighbouring documents, whose stored _source Elasticsearch
+// decompresses once per block instead of once per hit (exports, deep pages). Range filters keep
+// reading ecoute.published_at, which is not the sort field (see indexSettings). Documents of a v3
+// index need nothing new (no query reads the field): migrate.ts only records the version; an index
+// created before v4 stays unsorted (index.sort is fixed at creation) and is read exactly as before.
+export const SCHEMA_VERSION = 4;
+/** The oldest schema version whose documents need no re-derivation (migrate.ts). */
+export const DOCUMENTS_CURRENT_SINCE = 3;
 
 export interface IndexLayout {
   prefix: string;
@@ -56,6 +65,7 @@ export function isMonthlyIndex(prefix: string, name: string): boolean {
 export const FIELDS = {
   id: 'id',
   publishedMs: 'ecoute.published_at',
+  publishedSort: 'ecoute.published_sort',
   text: 'ecoute.text',
   lemmas: 'ecoute.lemmas',
   lemmaText: 'ecoute.lemma_text',
@@ -146,6 +156,8 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
         // Epoch ms parsed by the shared validator: every instant it accepts (any offset, any number
         // of fraction digits) sorts, filters and buckets exactly as in the embedded store.
         published_at: { type: 'date', format: 'epoch_millis' },
+        // The same instant, the index sort key only (schema version 4): doc values, no index.
+        published_sort: { type: 'long', index: false },
         // Folded words of title + text; see src/query/compile/elasticsearch.ts.
         text: { type: 'text', analyzer: 'whitespace' },
         // Folded words of the title alone (title:), like text.
@@ -194,9 +206,10 @@ export function indexSettings(layout: IndexLayout): estypes.IndicesIndexSettings
     // One nested pair per distinct term: a 30 000-character article has a few thousand; the
     // default limit (10 000) is close enough to reject a long text.
     mapping: { nested_objects: { limit: 50_000 } },
-    // Not sorted by published_at (index.sort), though newest-first pages would read neighbouring
-    // stored documents: on 9.2.0, a count of a one-day range then answered 0 instead of 1 (the
-    // query table's `date:2026-03-05`), so the index keeps insertion order.
+    // Sorted newest first (schema version 4) on a copy of the date that no query filters on: sorted
+    // on published_at itself, 9.2.0 answered a count of a one-day range 0 instead of 1 (the query
+    // table's `date:2026-03-05`: the range rewrite Lucene applies to the index sort field).
+    sort: { field: [FIELDS.publishedSort], order: ['desc'], missing: ['_last'] },
   };
 }
 
@@ -219,6 +232,7 @@ export function indexTemplate(layout: IndexLayout): estypes.IndicesPutIndexTempl
 /** Derived search fields of a (validated) mention. */
 export interface Derived {
   published_at: number;
+  published_sort: number;
   text: string;
   title?: string;
   sites: string[];
@@ -237,6 +251,7 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
   const lemmaTokens = foldedWords(m.analysis.lemmas.join(' '));
   return {
     published_at: publishedMs,
+    published_sort: publishedMs,
     // One text like the embedded FTS column (title, newline, text): a phrase may span the two.
     text: foldedWords(mentionBody(m)).join(' '),
     ...(m.title !== undefined && { title: foldedWords(m.title).join(' ') }),

@@ -36,7 +36,7 @@ export async function search(service: Service, request: SearchRequest): Promise<
   }
 
   const body: estypes.SearchRequest = {
-    query: filteredQuery(node, filters),
+    query: filteredQuery(node, filters, byRelevance),
     sort: byRelevance ? [{ _score: { order: 'desc' } }, { [FIELDS.id]: { order: 'asc' } }] : [{ [FIELDS.publishedMs]: { order: 'desc' } }, { [FIELDS.id]: { order: 'desc' } }],
     size: limit + 1,
     track_total_hits: true,

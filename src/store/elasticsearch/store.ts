@@ -37,7 +37,7 @@ import { facets, fieldStats, shareOfVoice, timeline, uniqueAuthors } from './agg
 import { significantTerms, topTerms } from './terms.js';
 import { upsert } from './bulk.js';
 import { LOOKUP_CHUNK, resolveConfig, type ElasticsearchMentionStoreOptions } from './options.js';
-import { eraseAuthor } from './erase.js';
+import { eraseAuthor, eraseMentions } from './erase.js';
 import { clusterHealth, putSchema } from './health.js';
 import { filteredQuery } from './request-builder.js';
 import { exportPages } from './export-pages.js';
@@ -85,6 +85,12 @@ export class ElasticsearchMentionStore implements MentionStore {
         throw error;
       }
     });
+  }
+
+  // Privacy (issue 14, H4): retention.
+  async eraseMentions(ids: readonly string[]): Promise<number> {
+    this.service.open();
+    return eraseMentions(this.service, ids);
   }
 
   async eraseAuthor(authorKey: string): Promise<number> {

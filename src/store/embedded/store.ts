@@ -55,7 +55,7 @@ import { bucketsOf, compareBinary, facetsOf, newestCandidates, shareOfVoiceOf } 
 import { addToRollups, dayNumber, onDayBoundary, rollupScope, rollupStatements, takeFromRollups, type RollupStatements } from './rollups.js';
 import { TermDeltas, TermDictionary, termPackStatements, topTermsFromPacks, type TermPackStatements, type TermRows } from './term-packs.js';
 import { exportPages } from './export-pages.js';
-import { scanEmbeddedSignals } from './signals.js';
+import { columnSignals, scanEmbeddedSignals } from './signals.js';
 
 export interface EmbeddedMentionStoreOptions {
   /** Path of the SQLite file (its folder is created), or ':memory:'. */
@@ -351,6 +351,43 @@ export class EmbeddedMentionStore implements MentionStore {
         return s.eraseMentions.run(authorKey).changes;
       })
       .immediate();
+    } catch (error) {
+      this.writeFailed();
+      throw error;
+    }
+    if (this.cols) for (const doc of docs) this.cols.delete(doc);
+    this.forgetMatches();
+    return erased;
+  }
+
+  // Privacy (issue 14, H4): retention deletes mentions by id, through the same path as eraseAuthor.
+  async eraseMentions(ids: readonly string[]): Promise<number> {
+    const s = this.open();
+    if (ids.length === 0) return 0;
+    const docOf = this.db.prepare('SELECT doc FROM mentions WHERE id = ?').pluck();
+    const deleteMention = this.db.prepare('DELETE FROM mentions WHERE doc = ?');
+    const docs: number[] = [];
+    let erased = 0;
+    try {
+      erased = this.db
+        .transaction(() => {
+          let n = 0;
+          for (const id of ids) {
+            const doc = docOf.get(id) as number | undefined;
+            if (doc === undefined) continue;
+            takeFromRollups(s.rollups, doc);
+            this.termDeltas.add(this.termRowsOf(doc), -1);
+            s.deleteFts.run(doc);
+            s.deleteBrands.run(doc);
+            s.deleteTerms.run(doc);
+            s.deleteFields.run(doc);
+            n += deleteMention.run(doc).changes;
+            docs.push(doc);
+          }
+          this.flushTermDeltas();
+          return n;
+        })
+        .immediate();
     } catch (error) {
       this.writeFailed();
       throw error;
@@ -713,9 +750,12 @@ export class EmbeddedMentionStore implements MentionStore {
     return result;
   }
 
-  scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
+  /** From the columns when they are usable (columnSignals), else in SQL keyset pages; the same records either way. */
+  async *scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
     this.open();
-    return scanEmbeddedSignals(this.db, (node, filters) => this.plan(node, filters), request);
+    const matched = this.matched(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
+    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize);
+    else yield* scanEmbeddedSignals(this.db, (n, f) => this.plan(n, f), request);
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import type {
   ConsumeOptions,
   Consumer,
   Offsets,
+  PrivacyDecision,
   Topic,
 } from './types.js';
 
@@ -185,12 +186,62 @@ export class EmbeddedBus implements Bus {
     return this.fetch(topic, from[PARTITION] ?? 0, limit);
   }
 
+  // Issue 14, faults-embedded part (`ecoute dlq drop`): the log's rows themselves are deleted; the
+  // offsets around them stay as they are (a read skips the gap).
+  async deleteRecords(topic: Topic, records: { partition: number; offset: number }[]): Promise<number> {
+    this.assertOpen();
+    const remove = this.db.prepare<[string, number]>('DELETE FROM records WHERE topic = ? AND offset = ?');
+    return guarded(this.file, `deleting records of ${topic}`, () =>
+      this.db.transaction(() => records.filter((r) => r.partition === PARTITION).reduce((n, r) => n + remove.run(topic, r.offset).changes, 0)).immediate(),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.allSettled([...this.consumers].map((c) => c.close()));
     this.closed = true;
     clearInterval(this.retentionTimer);
     this.db.close();
+  }
+
+  // ---- Privacy (issue 14, H4): see Bus.privacyRewrite / privacyExpire. ----
+
+  async privacyRewrite(topic: Topic, decide: (record: ConsumedRecord) => PrivacyDecision): Promise<{ deleted: number; rewritten: number }> {
+    this.assertOpen();
+    let deleted = 0;
+    let rewritten = 0;
+    const del = this.db.prepare('DELETE FROM records WHERE topic = ? AND offset = ?');
+    const set = this.db.prepare('UPDATE records SET value = ? WHERE topic = ? AND offset = ?');
+    const PAGE = 2000;
+    // Page by page, each page one transaction: the log stays writable meanwhile.
+    for (let from = 0; ; ) {
+      const page = this.fetch(topic, from, PAGE);
+      if (page.length === 0) break;
+      guarded(this.file, `erasing from ${topic}`, () =>
+        this.db
+          .transaction(() => {
+            for (const record of page) {
+              const d = decide(record);
+              if (d === 'delete') deleted += del.run(topic, record.offset).changes;
+              else if (d !== 'keep') rewritten += set.run(d.value, topic, record.offset).changes;
+            }
+          })
+          .immediate(),
+      );
+      from = page[page.length - 1]!.offset + 1;
+    }
+    return { deleted, rewritten };
+  }
+
+  async privacyExpire(topic: Topic, beforeMs: number, source?: string): Promise<number> {
+    this.assertOpen();
+    return guarded(this.file, `expiring ${topic}`, () =>
+      source === undefined
+        ? this.db.prepare('DELETE FROM records WHERE topic = ? AND ts < ?').run(topic, beforeMs).changes
+        : this.db
+            .prepare("DELETE FROM records WHERE topic = ? AND ts < ? AND json_valid(value) AND json_extract(value, '$.source') = ?")
+            .run(topic, beforeMs, source).changes,
+    );
   }
 
   // ---- used by EmbeddedConsumer ----

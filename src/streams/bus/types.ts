@@ -18,6 +18,8 @@ export interface ConsumedRecord extends BusRecord {
   offset: number;
   /** When the record was appended (epoch ms). */
   timestamp: number;
+  /** Set by a bus whose bytes are not valid UTF-8: why (`value` is then a lossy decode). faults-dist. */
+  unreadable?: string;
 }
 
 /** Next offset to read, by partition. */
@@ -54,7 +56,27 @@ export interface Bus {
   /** Reads records from `from` (per partition) up to the end as of now, without a group. */
   read(topic: Topic, from: Offsets, limit?: number): Promise<ConsumedRecord[]>;
   close(): Promise<void>;
+  // Issue 14, faults-embedded part (`ecoute dlq drop`): deleting single records. Only the embedded
+  // bus can (Kafka deletes only whole prefixes of a partition); absent, the caller keeps a list.
+  /** Deletes these records of `topic`; resolves with how many existed. */
+  deleteRecords?(topic: Topic, records: { partition: number; offset: number }[]): Promise<number>;
+  // ---- Privacy (issue 14, H4): erasure and retention inside the log; see docs/privacy.md. ----
+  /**
+   * Rewrites the topic in place: each record is kept, deleted, or given a new value (same key and
+   * offset). Absent on a log that cannot be rewritten (Kafka: its topics are append-only; records
+   * leave only by retention, and the suppression list keeps a replay clean).
+   */
+  privacyRewrite?(topic: Topic, decide: (record: ConsumedRecord) => PrivacyDecision): Promise<{ deleted: number; rewritten: number }>;
+  /**
+   * Deletes the records appended before `beforeMs` (epoch ms), whether consumed or not; with
+   * `source`, only the records whose value's `source` is that one (a log that can only cut whole
+   * partitions at an offset ignores `source` and returns undefined for it). Returns how many went.
+   */
+  privacyExpire?(topic: Topic, beforeMs: number, source?: string): Promise<number | undefined>;
 }
+
+/** What privacyRewrite does with one record. */
+export type PrivacyDecision = 'keep' | 'delete' | { value: string };
 
 /** True when every partition of `committed` reached `target`. */
 export function reached(committed: Offsets, target: Offsets): boolean {

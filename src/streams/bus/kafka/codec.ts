@@ -20,8 +20,19 @@ export function messageBytes(record: BusRecord): number {
   return bytes;
 }
 
+/** Strict: a lossy decode would turn bytes that are not text into U+FFFD and store them as text. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function toConsumed(topic: Topic, partition: number, message: KafkaMessage): ConsumedRecord {
   const headers = toHeaders(message.headers);
+  let unreadable: string | undefined;
+  if (message.value) {
+    try {
+      UTF8.decode(message.value);
+    } catch {
+      unreadable = 'value is not valid UTF-8';
+    }
+  }
   return {
     topic,
     partition,
@@ -31,6 +42,7 @@ export function toConsumed(topic: Topic, partition: number, message: KafkaMessag
     value: message.value?.toString('utf8') ?? '',
     ...(headers ? { headers } : {}),
     timestamp: Number(message.timestamp),
+    ...(unreadable && { unreadable }),
   };
 }
 

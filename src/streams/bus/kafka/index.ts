@@ -138,6 +138,24 @@ export class KafkaBus implements Bus {
     return this.closing;
   }
 
+  /**
+   * Privacy (issue 14, H4): Kafka cuts a partition only at an offset (DeleteRecords), so this deletes
+   * every record appended before `beforeMs`, whatever its source; per-source retention is applied
+   * to the store only (docs/privacy.md). Returns undefined: Kafka does not say how many went.
+   */
+  async privacyExpire(topic: Topic, beforeMs: number, source?: string): Promise<number | undefined> {
+    if (source !== undefined) return undefined;
+    await this.start();
+    const admin = this.requireAdmin();
+    const name = this.topicName(topic);
+    const cut = await admin.fetchTopicOffsetsByTimestamp(name, beforeMs);
+    const ends = await admin.fetchTopicOffsets(name);
+    // offset -1: no record at or after beforeMs, so the whole partition is older: cut at its end.
+    const partitions = cut.map((c) => ({ partition: c.partition, offset: Number(c.offset) >= 0 ? c.offset : (ends.find((e) => e.partition === c.partition)?.high ?? '0') }));
+    await admin.deleteTopicRecords({ topic: name, partitions });
+    return undefined;
+  }
+
   /** close() has begun. */
   isClosing(): boolean {
     return this.closing !== undefined;
