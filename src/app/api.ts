@@ -26,7 +26,7 @@ export function mountApi(server: HttpServer, runtime: ApiRuntime, log: Logger): 
       rateLimitPerMinute: config.api.rate_limit_per_minute,
       authFailuresPerMinute: config.api.auth_failures_per_minute,
       log,
-      ready: () => assertReady({ bus: runtime.bus, store: runtime.store }),
+      ready: () => assertReady({ bus: runtime.bus, store: runtime.store, timeoutMs: config.ops?.ready_timeout_ms }),
     }),
   );
   server.register(metricsPlugin(metricsToken(config.ops)));

@@ -49,7 +49,8 @@ export interface StatusReport {
   problems: string[];
 }
 
-const PART_TIMEOUT_MS = 8000;
+// Generous: a busy Kafka or Elasticsearch answers slowly, a down one not at all.
+const PART_TIMEOUT_MS = 20_000;
 
 async function within<T>(what: string, work: Promise<T>, ms = PART_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

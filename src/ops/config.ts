@@ -23,9 +23,15 @@ export const OpsSchema = z
       .min(1)
       .default(300)
       .describe('A consumer with a backlog whose committed offset has not moved for this long is stuck: /readyz answers 503 naming it.'),
+    ready_timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .default(3000)
+      .describe('/readyz waits this long for the bus and the store to answer before it names them as not answering.'),
     ...secretFields('metrics_token', 'bearer token Prometheus must send to read /metrics (absent: /metrics is open, as exporters usually are; it carries no secret and no personal data)'),
   })
   .describe('Operations: Prometheus metrics and readiness (docs/operations.md).');
 
 export type OpsConfig = z.output<typeof OpsSchema>;
-export const OPS_DEFAULTS: OpsConfig = { metrics_host: '127.0.0.1', stuck_after_seconds: 300 };
+export const OPS_DEFAULTS: OpsConfig = { metrics_host: '127.0.0.1', stuck_after_seconds: 300, ready_timeout_ms: 3000 };

@@ -34,7 +34,6 @@ const NOT_FOR_READINESS = /(^|\.)ecoute-notify-/;
 export class ConsumerWatch {
   private readonly watched = new Map<string, { bus: Bus; consumer: WatchedConsumer; users: number }>();
   private timer: NodeJS.Timeout | undefined;
-  private sampling: Promise<void> | undefined;
 
   constructor(
     /** Lag above zero with no progress for this long: stuck. */
@@ -62,10 +61,9 @@ export class ConsumerWatch {
     return [...this.watched.values()].map((e) => e.consumer);
   }
 
-  /** Reads every watched group's offsets now (several callers at once share one read). */
+  /** Reads every watched group's offsets now (a read already in flight may predate what the caller waits for). */
   sample(): Promise<void> {
-    this.sampling ??= this.readAll().finally(() => (this.sampling = undefined));
-    return this.sampling;
+    return this.readAll();
   }
 
   /** The consumers stuck as of the last sample (those of the readiness check; notify groups excluded). */

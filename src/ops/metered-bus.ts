@@ -8,7 +8,7 @@ import { mentionId } from '../core/ids.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Bus, BusRecord, Topic } from '../streams/bus/types.js';
 import { consumerWatch, type ConsumerWatch } from './consumers.js';
-import { countDropped, countError, countIncidentEvent, deadLetterCodes, observePublish } from './metrics.js';
+import { countConsumed, countDropped, countError, countIncidentEvent, deadLetterCodes, observePublish } from './metrics.js';
 
 /** Dead letters of these stages are not mentions (a notification given up on): errors only. */
 const NOT_MENTIONS = new Set(['notify']);
@@ -32,7 +32,11 @@ export function meteredBus<B extends Bus>(bus: B, watch: ConsumerWatch = consume
   };
   const consume: Bus['consume'] = (topic, group, handler, options = {}) => {
     const release = watch.add(proxy, topic, group);
-    const consumer = bus.consume(topic, group, handler, {
+    const measured: typeof handler = async (batch) => {
+      await handler(batch);
+      countConsumed(topic, group, batch.length);
+    };
+    const consumer = bus.consume(topic, group, measured, {
       ...options,
       onError: (error, batch) => {
         countError(isEcouteError(error) ? error.code : 'UNEXPECTED');

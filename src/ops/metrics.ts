@@ -71,6 +71,13 @@ const published = new Counter({
   registers: [registry],
 });
 
+const consumed = new Counter({
+  name: 'ecoute_bus_consumed_records_total',
+  help: 'Records a consumer group of this process handled (its handler resolved), by topic and group: the throughput of every stage, alerts and notify included.',
+  labelNames: ['topic', 'group'] as const,
+  registers: [registry],
+});
+
 const alertDelay = new Histogram({
   name: 'ecoute_alert_delay_seconds',
   help: 'From the end of the alert\'s window to its notification sent, by notifier.',
@@ -172,6 +179,11 @@ export function startBulkTimer(store: string): () => void {
 export function observePublish(topic: string, records: number, seconds: number): void {
   publishSeconds.observe({ topic }, seconds);
   if (records > 0) published.inc({ topic }, records);
+}
+
+/** ecoute_bus_consumed_records_total{topic,group} */
+export function countConsumed(topic: string, group: string, records: number): void {
+  if (records > 0) consumed.inc({ topic, group }, records);
 }
 
 /** A notification's outcome; `windowEnd` (ISO) of its alert gives ecoute_alert_delay_seconds when sent. */

@@ -12,7 +12,7 @@ export interface ReadinessDeps {
   bus?: Bus | undefined;
   store?: Pick<MentionStore, 'count'> | undefined;
   watch?: ConsumerWatch;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Why `what` is not ready, or undefined when it answered within the timeout. */

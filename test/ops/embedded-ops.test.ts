@@ -62,6 +62,11 @@ ops: { stuck_after_seconds: 2 }
       m = await scrape(`${base}/metrics`);
       return value(m, 'ecoute_mentions_sent_total', { stage: 'index' }) === total && value(m, 'ecoute_consumer_lag', { group: 'ecoute-index' }) === 0;
     });
+    await eventually('the alerts stage to count every mention', async () => {
+      m = await scrape(`${base}/metrics`);
+      return value(m, 'ecoute_bus_consumed_records_total', { topic: 'mentions.analyzed', group: 'ecoute-alerts' }) === total;
+    });
+    expect(value(m, 'ecoute_bus_consumed_records_total', { topic: 'mentions.raw', group: 'ecoute-analyze' })).toBe(total);
     expect(value(m, 'ecoute_mentions_received_total', { stage: 'connector' })).toBe(GOOD + 2 + 3);
     expect(value(m, 'ecoute_mentions_sent_total', { stage: 'connector' })).toBe(total);
     expect(value(m, 'ecoute_mentions_dropped_total', { stage: 'connector', reason: 'MENTION_BAD_JSON' })).toBe(1);

@@ -42,7 +42,7 @@ export function registerWorker(program: Command): void {
       try {
         const port = metricsPortOf(options.metricsPort, config.ops);
         if (port !== undefined) {
-          metrics = await startMetricsServer({ host: config.ops.metrics_host, port, ops: config.ops, readiness: { bus, store }, log });
+          metrics = await startMetricsServer({ host: config.ops.metrics_host, port, ops: config.ops, readiness: { bus, store, timeoutMs: config.ops.ready_timeout_ms }, log });
           process.stdout.write(`metrics: ${metrics.url}/metrics\n`);
         }
         const signal = await Promise.race([stopped, stages.failed]);
