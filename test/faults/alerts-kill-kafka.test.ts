@@ -114,6 +114,14 @@ brands:
       });
       expect(repeats.filter((r) => !r.explained)).toEqual([]);
       console.log(JSON.stringify({ test: 'alerts-kill-kafka', kills: kills.length, incident_events: eventKeys.length, notifications: received.length, notification_repeats_after_kill: repeats.length }));
+      // The last worker may still be starting when its offsets are already at the end (its
+      // predecessor committed them): a SIGTERM before its stop handler is installed is not a drain.
+      const startedBy = Date.now() + 120_000;
+      while (!/worker started/.test(tail(alerts))) {
+        if (alerts.exitCode !== null) throw new Error(`the alerts worker exited: ${tail(alerts)}`);
+        if (Date.now() > startedBy) throw new Error(`the alerts worker did not start: ${tail(alerts)}`);
+        await sleep(200);
+      }
       const exited = once(alerts, 'exit');
       alerts.kill('SIGTERM');
       const [code, signal] = (await exited) as [number | null, string | null];

@@ -78,20 +78,22 @@ describe.skipIf(!brokers)('fault: Elasticsearch stopped for 60 s (private node)'
     await es!.start();
     loading = false;
     await load;
-    await waitFor(() => 'both stages at the end of their topics after the restart', async () => (await atEnd(p)) && sum(await p.bus.committedOffsets('mentions.raw', ANALYZE_GROUP)) >= acked.length, 180_000, () => {
+    await waitFor(() => 'both stages at the end of their topics after the restart', async () => (await atEnd(p)) && sum(await p.bus.committedOffsets('mentions.raw', ANALYZE_GROUP)) >= acked.length, 300_000, () => {
       alive();
       rssPeak = Math.max(rssPeak, rssMb(index.child.pid!));
     });
     const result = await assertOracle(p, acked);
     expect(result).toEqual({ stored: acked.length, dead: 0 });
     expect(committedDuring).toBeLessThan(acked.length);
-    // Bounded: the worker holds at most one fetch (fetch_max_bytes, 10 MiB) besides its heap.
-    expect(rssPeak - rssBefore, `RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MB`).toBeLessThan(150);
+    // Bounded: the worker holds one fetch (fetch_max_bytes, 10 MiB) and the batch it retries, not the
+    // outage's backlog; V8 grows its heap lazily and keeps it, so the bound leaves it room (169 MB of
+    // growth was seen once on an idle machine).
+    expect(rssPeak - rssBefore, `RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MB`).toBeLessThan(256);
     await waitFor(() => '/readyz 200 after the restart', async () => (await readyz()) === 200, 60_000, alive);
     await assertFreshMentionFlows(p, 'down', 60_000, alive);
     for (const w of [analyze, index, api]) w.child.kill('SIGTERM');
     for (const w of [analyze, index, api]) expect(await w.exited, w.tail()).toBe(0);
     console.log(`[faults] ES down 60 s: ${acked.length} acknowledged (${acked.length - committedDuring} indexed after the restart), ${result.stored} stored, ${result.dead} dead letters; index worker RSS ${rssBefore.toFixed(0)} MB → peak ${rssPeak.toFixed(0)} MB; /readyz 503 during`);
     // 60 s of outage plus a node restart: on a loaded 2-core machine a restart alone took 70-140 s.
-  }, 420_000);
+  }, 600_000);
 });

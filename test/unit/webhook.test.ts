@@ -480,6 +480,35 @@ describe('webhook: failures and load', () => {
     await stop();
   });
 
+  it('a bus that holds the write (a paused broker): 503 with Retry-After after bus_timeout_ms, never 2xx; the retry is accepted', async () => {
+    let bus!: ControllableBus;
+    await start([config({ source: 'zendesk', bus_timeout_ms: 300 })], { wrap: (inner) => (bus = new ControllableBus(inner)) });
+    let open!: () => void;
+    bus.gate = new Promise<void>((r) => (open = r));
+    const held = new Promise<void>((r) => (bus.onHeld = r));
+    const body = JSON.stringify([mention('held-1')]);
+    const headers = signRequest(SECRET, body);
+    const answer = post('/ingest/zendesk', body, { sign: false, headers });
+    await held; // admitted, its bus write waiting on the gate
+    const first = await answer; // answered while the write is still held
+    expect(first.statusCode).toBe(503);
+    expect(first.json).toMatchObject({ error: 'BUS_UNAVAILABLE' });
+    expect(Number(first.headers['retry-after'])).toBeGreaterThan(0);
+    expect(setup.connectors[0]!.status()).toMatchObject({ fetched: 0 });
+    // The broker comes back: the held write may land, and the sender's retry of the same signed
+    // request is accepted (the signature was not spent on a 503); the mention id is the same, so the
+    // store keeps one mention.
+    open();
+    bus.gate = undefined;
+    const retried = await post('/ingest/zendesk', body, { sign: false, headers });
+    expect(retried.statusCode).toBe(202);
+    expect(setup.connectors[0]!.status()).toMatchObject({ fetched: 1 });
+    const ids = (await rawRecords(bus)).map((r) => (JSON.parse(r.value) as RawMention).sourceId);
+    expect(ids.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(ids)).toEqual(new Set(['held-1']));
+    await stop();
+  });
+
   it('over max_in_flight: 503 with Retry-After; closing the server lets the request in flight finish with its 202', async () => {
     let bus!: ControllableBus;
     await start([config({ source: 'zendesk', max_in_flight: 1 })], { wrap: (inner) => (bus = new ControllableBus(inner)) });
@@ -587,6 +616,7 @@ describe('webhook: secrets', () => {
     const ok = parseConfig('connectors:\n  - { type: webhook, source: zendesk, secret_env: ECOUTE_WEBHOOK_ZENDESK_SECRET }\n');
     expect(ok.connectors[0]).toEqual({
       type: 'webhook',
+      bus_timeout_ms: 10_000,
       source: 'zendesk',
       secret_env: 'ECOUTE_WEBHOOK_ZENDESK_SECRET',
       max_body_bytes: 1048576,

@@ -27,6 +27,10 @@ export const WebhookConnectorSchema = z
       'How far X-Ecoute-Timestamp may be from this clock, either way; a signature is remembered this long, to refuse a replayed request',
       300_000,
     ),
+    bus_timeout_ms: duration(
+      "Longest wait for the bus to take a request's mentions (a broker paused or unreachable); past it the answer is 503 with Retry-After, never 2xx. The write may still land later: mention ids make the sender's retry safe",
+      10_000,
+    ),
     max_in_flight: z
       .number()
       .int()
