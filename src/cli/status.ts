@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { withinDeadline } from '../core/deadline.js';
 import { EcouteError, errorMessage, isEcouteError } from '../core/errors.js';
 import { openBus, openStore } from '../app/runtime.js';
 import { createAlertStore } from '../alerts/store/index.js';
@@ -52,20 +53,8 @@ export interface StatusReport {
 // Generous: a busy Kafka or Elasticsearch answers slowly, a down one not at all.
 const PART_TIMEOUT_MS = 20_000;
 
-async function within<T>(what: string, work: Promise<T>, ms = PART_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EcouteError('SERVICE_UNREACHABLE', `${what}: no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const within = <T>(what: string, work: Promise<T>, ms = PART_TIMEOUT_MS): Promise<T> =>
+  withinDeadline(work, ms, () => new EcouteError('SERVICE_UNREACHABLE', `${what}: no answer within ${ms} ms`));
 
 const why = (error: unknown) => (isEcouteError(error) ? `${error.code}: ${error.message}` : errorMessage(error)).slice(0, 300);
 

@@ -1,6 +1,7 @@
 // What /readyz checks (the API host and every worker's metrics server): the bus answers, the store
 // answers (when this process has one), and no consumer of this process is stuck (consumers.ts).
 // A failure names each part that is not ready, so an operator reading the 503 knows where to look.
+import { withinDeadline } from '../core/deadline.js';
 import { EcouteError, errorMessage, isEcouteError } from '../core/errors.js';
 import type { Bus } from '../streams/bus/types.js';
 import type { MentionStore } from '../store/types.js';
@@ -17,19 +18,11 @@ export interface ReadinessDeps {
 
 /** Why `what` is not ready, or undefined when it answered within the timeout. */
 async function probe(what: string, work: () => Promise<unknown>, timeoutMs: number): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      work(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new EcouteError('API_NOT_READY', `no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await withinDeadline(work(), timeoutMs, () => new EcouteError('API_NOT_READY', `no answer within ${timeoutMs} ms`));
     return undefined;
   } catch (error) {
     return `the ${what} does not answer (${isEcouteError(error) && error.code !== 'API_NOT_READY' ? error.code : errorMessage(error).slice(0, 120)})`;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -8,7 +8,6 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notifyGroup } from '../../src/alerts/notify-stage.js';
 import { ALERTS_GROUP } from '../../src/alerts/stage.js';
@@ -19,7 +18,7 @@ import { reached } from '../../src/streams/bus/types.js';
 import { stageStream } from '../helpers/alert-streams.js';
 import { workspace } from '../helpers/cli.js';
 import { startReceiver } from '../helpers/receiver.js';
-import { requireKafka } from '../helpers/services.js';
+import { deleteKafkaPrefix, requireKafka } from '../helpers/services.js';
 
 const brokers = await requireKafka();
 process.env.FAULTS_KAFKA_NOTIFY_SECRET = 'faults-kafka-notify-secret-0123456789';
@@ -31,13 +30,7 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   if (!brokers || !prefix) return;
   // Everything of this run's prefix goes: its topics and its consumer groups.
-  const admin = new Kafka({ clientId: 'ecoute-test-admin', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteKafkaPrefix(brokers, prefix);
 });
 
 describe.skipIf(!brokers)('ecoute worker alerts on Kafka killed with -9', () => {

@@ -1,11 +1,10 @@
 // `ecoute dlq list|replay|drop` on the Kafka bus (the shared broker, a topic prefix of our own; the
 // scenario is in dlq-flow.ts). Kafka cannot delete one record: a drop is remembered in
 // data_dir/dead-letters.sqlite and the record stays on the topic.
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openBus } from '../../src/app/runtime.js';
 import { loadConfig } from '../../src/config/load.js';
-import { requireKafka } from '../helpers/services.js';
+import { deleteKafkaPrefix, requireKafka } from '../helpers/services.js';
 import { workspace } from '../helpers/cli.js';
 import { dlqFlow } from './dlq-flow.js';
 
@@ -15,13 +14,7 @@ const prefix = `dlq${Date.now().toString(36)}${Math.random().toString(36).slice(
 afterAll(async () => {
   if (!brokers) return;
   // Everything of this run's prefix goes: its topics and its consumer groups.
-  const admin = new Kafka({ clientId: 'ecoute-test-admin', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteKafkaPrefix(brokers, prefix);
 });
 
 describe.skipIf(!brokers)('ecoute dlq on the Kafka bus', () => {

@@ -65,13 +65,13 @@ export async function stopAll(browser: Browser | undefined, child: ChildProcess 
 
 /**
  * A workspace with the two demo brands and a file connector on the demo data set, plus `extra`
- * mentions appended (e.g. one with hostile text).
+ * mentions appended (e.g. one with hostile text); `acme` overrides that brand's name or query.
  */
-export function demoWorkspace(extra: readonly object[] = []): Workspace {
+export function demoWorkspace(extra: readonly object[] = [], acme: { name?: string; query?: string } = {}): Workspace {
   const ws = workspace(`data_dir: ./data
 http: { host: 127.0.0.1, port: 0 }
 brands:
-  - { id: acme, name: Acme, query: 'acme OR "acme corp"', competitors: [globex] }
+  - { id: acme, name: ${acme.name !== undefined ? JSON.stringify(acme.name) : 'Acme'}, query: ${JSON.stringify(acme.query ?? 'acme OR "acme corp"')}, competitors: [globex] }
   - { id: globex, name: Globex, query: globex }
 connectors:
   - { type: file, path: ./mentions.jsonl }

@@ -4,12 +4,9 @@
 // is injected, no javascript: link exists, and the payloads are shown as the characters they are.
 // (Issue 14's security tests, docs/security.md.)
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, workspace } from '../helpers/cli.js';
-import { hasChromium, launchChromium, requireChromium, startDashboard, stopAll, watchedPage } from '../helpers/browser.js';
+import { demoWorkspace, hasChromium, launchChromium, requireChromium, startDashboard, stopAll, watchedPage } from '../helpers/browser.js';
 
 // page.evaluate callbacks run in the browser; the DOM types are not in this project's lib.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37,17 +34,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard XSS (security)', () 
 
   beforeAll(async () => {
     requireChromium();
-    const ws = workspace(`data_dir: ./data
-http: { host: 127.0.0.1, port: 0 }
-brands:
-  - { id: acme, name: ${JSON.stringify(BRAND)}, query: 'acme OR zorglub', competitors: [globex] }
-  - { id: globex, name: Globex, query: globex }
-connectors:
-  - { type: file, path: ./mentions.jsonl }
-`);
-    const data = join(ws.dir, 'mentions.jsonl');
-    copyFileSync(join(ROOT, 'config/demo/mentions.jsonl'), data);
-    for (const m of MENTIONS) writeFileSync(data, `${JSON.stringify(m)}\n`, { flag: 'a' });
+    const ws = demoWorkspace(MENTIONS, { name: BRAND, query: 'acme OR zorglub' });
     const running = await startDashboard(ws);
     child = running.child;
     url = running.url;

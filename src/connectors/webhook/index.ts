@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../../http/errors.js';
 import type { Secret } from '../../core/config/secret.js';
+import { withinDeadline } from '../../core/deadline.js';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import { isDiskError } from '../../core/sqlite.js';
 import type { Logger } from '../../core/log.js';
@@ -233,7 +234,8 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
       // A paused or unreachable broker can hold a write for as long as the client's own timeouts
       // (minutes); the sender is told 503 long before its HTTP client gives up. The write goes on in
       // the background and may land: the ids the sender retries with make that safe.
-      await withinDeadline(write(), this.config.bus_timeout_ms);
+      const ms = this.config.bus_timeout_ms;
+      await withinDeadline(write(), ms, () => new EcouteError('BUS_UNAVAILABLE', `the bus did not take the mentions within ${ms} ms`));
     } catch (error) {
       // The bus refused or failed the write: nothing is promised, the sender retries the same request.
       // A full disk is logged once for all of écoute (core/disk-space.ts), not once per request.
@@ -246,20 +248,6 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     this.context.statusStore?.addFetched(this.name, mentions.length);
     this.context.statusStore?.save(this.status());
     return { statusCode: 202, body: { ...answer(mentions.length, rejections, requestId) } };
-  }
-}
-
-/** Resolves as `work` does, or rejects after `ms` (the work itself goes on; its failure is not lost). */
-async function withinDeadline(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EcouteError('BUS_UNAVAILABLE', `the bus did not take the mentions within ${ms} ms`)), ms);
-  });
-  work.catch(() => undefined); // a write that fails after the deadline was already answered 503
-  try {
-    await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
