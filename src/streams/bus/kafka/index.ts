@@ -24,6 +24,7 @@ import { readRange } from './read.js';
 import { SendQueue } from './send-queue.js';
 import { ensureTopics } from './topics.js';
 import { busError } from './errors.js';
+import { whileLeadershipSettles } from './leadership.js';
 import { EcouteError } from '../../../core/errors.js';
 
 export interface KafkaBusOptions {
@@ -95,7 +96,9 @@ export class KafkaBus implements Bus {
 
   async endOffsets(topic: Topic): Promise<Offsets> {
     await this.start();
-    const offsets = await this.requireAdmin().fetchTopicOffsets(this.topicName(topic));
+    const admin = this.requireAdmin();
+    const name = this.topicName(topic);
+    const offsets = await whileLeadershipSettles(admin, name, this.config.request_timeout_ms, () => admin.fetchTopicOffsets(name));
     return Object.fromEntries(offsets.map((o) => [o.partition, Number(o.high)]));
   }
 
@@ -148,8 +151,9 @@ export class KafkaBus implements Bus {
     await this.start();
     const admin = this.requireAdmin();
     const name = this.topicName(topic);
-    const cut = await admin.fetchTopicOffsetsByTimestamp(name, beforeMs);
-    const ends = await admin.fetchTopicOffsets(name);
+    const timeoutMs = this.config.request_timeout_ms;
+    const cut = await whileLeadershipSettles(admin, name, timeoutMs, () => admin.fetchTopicOffsetsByTimestamp(name, beforeMs));
+    const ends = await whileLeadershipSettles(admin, name, timeoutMs, () => admin.fetchTopicOffsets(name));
     // offset -1: no record at or after beforeMs, so the whole partition is older: cut at its end.
     const partitions = cut.map((c) => ({ partition: c.partition, offset: Number(c.offset) >= 0 ? c.offset : (ends.find((e) => e.partition === c.partition)?.high ?? '0') }));
     await admin.deleteTopicRecords({ topic: name, partitions });
