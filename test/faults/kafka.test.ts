@@ -61,7 +61,7 @@ describe.skipIf(!elasticsearch)('fault: Kafka broker (private)', () => {
         }
       }
     };
-    await waitFor(() => `the webhook's URL (${webhook.tail()})`, () => /HTTP server listening on (\S+);/.test(webhook.tail()), 60_000, supervise);
+    await waitFor(() => `the webhook's URL (${webhook.tail()})`, () => /HTTP server listening on (\S+);/.test(webhook.tail()), 180_000, supervise);
     const url = /HTTP server listening on (\S+);/.exec(webhook.tail())![1]!;
 
     const acked: string[] = [];
@@ -160,5 +160,5 @@ describe.skipIf(!elasticsearch)('fault: Kafka broker (private)', () => {
         `stopped: ${count('stopped', (s) => s === 202)}×202 ${count('stopped', (s) => s === 503)}×503 ${count('stopped', (s) => s === 0)}×no answer; ` +
         `paused: ${count('paused', (s) => s === 202)}×202 ${count('paused', (s) => s === 503)}×503 ${count('paused', (s) => s === 0)}×no answer; worker exits: ${exits.join(' ') || 'none'}`,
     );
-  }, 295_000);
+  }, 540_000);
 });
