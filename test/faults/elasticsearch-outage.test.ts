@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { INDEX_GROUP } from '../../src/streams/index-stage.js';
-import { ANALYZE_GROUP } from '../../src/streams/analyze.js';
 import { requireKafka } from '../helpers/services.js';
 import { privateElasticsearch, type PrivateService } from './helpers/private-services.js';
-import { assertFreshMentionFlows, assertOracle, faultPipeline, pause, publishMentions, rawMention, sum, waitFor, type FaultPipeline } from './helpers/pipeline.js';
+import { assertFreshMentionFlows, assertOracle, faultPipeline, pause, publishMentions, rawMention, sum, waitFor, waitForCatchUp, type FaultPipeline } from './helpers/pipeline.js';
 
 const brokers = await requireKafka();
 let es: PrivateService | undefined;
@@ -22,14 +21,6 @@ afterAll(async () => {
   for (const p of pipelines) await p.close();
   await es?.close();
 }, 120_000);
-
-/** Where both stages stand: committed / end offsets of each topic (a timeout prints it). */
-const progress = async (p: FaultPipeline) => ({
-  analyzed: sum(await p.bus.committedOffsets('mentions.raw', ANALYZE_GROUP)),
-  raw: sum(await p.bus.endOffsets('mentions.raw')),
-  indexed: sum(await p.bus.committedOffsets('mentions.analyzed', INDEX_GROUP)),
-  toIndex: sum(await p.bus.endOffsets('mentions.analyzed')),
-});
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -83,21 +74,14 @@ describe.skipIf(!brokers)('fault: Elasticsearch stopped for 60 s (private node)'
     loading = false;
     await load;
     await es!.start();
-    let last = await progress(p);
-    let reportedAt = Date.now();
-    const caughtUp = async () => {
-      last = await progress(p);
-      // The catch-up's trajectory in the log: a slow machine and a stuck stage look different.
-      if (Date.now() - reportedAt >= 30_000) {
-        reportedAt = Date.now();
-        console.error(`[faults] catching up: ${JSON.stringify(last)} of ${acked.length} acknowledged`);
-      }
-      return last.analyzed >= last.raw && last.indexed >= last.toIndex && last.analyzed >= acked.length;
-    };
-    const stuckAt = () => `both stages at the end of their topics after the restart; ${acked.length} acknowledged, at ${JSON.stringify(last)}; index worker: ${index.tail().slice(-2000)}`;
-    await waitFor(stuckAt, caughtUp, 300_000, () => {
-      alive();
-      rssPeak = Math.max(rssPeak, rssMb(index.child.pid!));
+    await waitForCatchUp(p, {
+      ms: 300_000,
+      minRaw: acked.length,
+      workers: () => ({ analyze, index }),
+      alive: () => {
+        alive();
+        rssPeak = Math.max(rssPeak, rssMb(index.child.pid!));
+      },
     });
     const result = await assertOracle(p, acked);
     expect(result).toEqual({ stored: acked.length, dead: 0 });

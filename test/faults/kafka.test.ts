@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/connectors/webhook/index.js';
 import { mentionId } from '../../src/core/ids.js';
-import { ANALYZE_GROUP } from '../../src/streams/analyze.js';
-import { INDEX_GROUP } from '../../src/streams/index-stage.js';
 import { requireElasticsearch } from '../helpers/services.js';
 import { privateKafka, type PrivateService } from './helpers/private-services.js';
-import { assertOracle, faultPipeline, pause, sum, waitFor, type FaultPipeline, type Worker } from './helpers/pipeline.js';
+import { assertOracle, faultPipeline, pause, waitFor, waitForCatchUp, type FaultPipeline, type Worker } from './helpers/pipeline.js';
 
 const elasticsearch = await requireElasticsearch();
 const SECRET = 'fault-test-webhook-secret-0123456789';
@@ -126,14 +124,7 @@ describe.skipIf(!elasticsearch)('fault: Kafka broker (private)', () => {
     // instead of holding the sender for the producer's whole timeout.
     expect(answers.some((a) => a.phase === 'paused' && a.status === 503), 'a 503 while the broker is paused').toBe(true);
 
-    await waitFor(
-      () => 'both stages at the end of their topics',
-      async () =>
-        sum(await p.bus.committedOffsets('mentions.raw', ANALYZE_GROUP)) >= sum(await p.bus.endOffsets('mentions.raw')) &&
-        sum(await p.bus.committedOffsets('mentions.analyzed', INDEX_GROUP)) >= sum(await p.bus.endOffsets('mentions.analyzed')),
-      180_000,
-      supervise,
-    );
+    await waitForCatchUp(p, { ms: 180_000, alive: supervise, workers: () => workers });
     // The oracle: acknowledged = 2xx. The raw topic may hold more (a send that failed after being
     // written): those are stored too, so the store may hold more than was acknowledged, never less.
     const unacked = new Set<string>();

@@ -19,6 +19,8 @@ import type { MentionStore } from '../../../src/store/types.js';
 import type { Bus, Offsets } from '../../../src/streams/bus/types.js';
 import type { DeadLetter } from '../../../src/streams/dead-letter.js';
 import { workspace, type Workspace } from '../../helpers/cli.js';
+import { ANALYZE_GROUP } from '../../../src/streams/analyze.js';
+import { INDEX_GROUP } from '../../../src/streams/index-stage.js';
 
 export const sum = (o: Offsets) => Object.values(o).reduce((a, b) => a + b, 0);
 export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -138,6 +140,40 @@ export async function waitFor(what: () => string, check: () => Promise<boolean> 
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
     await pause(250);
   }
+}
+
+/** Where both stages stand: committed / end offsets of each topic. */
+export async function stageProgress(p: FaultPipeline) {
+  return {
+    analyzed: sum(await p.bus.committedOffsets('mentions.raw', ANALYZE_GROUP)),
+    raw: sum(await p.bus.endOffsets('mentions.raw')),
+    indexed: sum(await p.bus.committedOffsets('mentions.analyzed', INDEX_GROUP)),
+    toIndex: sum(await p.bus.endOffsets('mentions.analyzed')),
+  };
+}
+
+/**
+ * Waits until both stages committed the end of their topics (and at least `minRaw` raw records):
+ * logs where they stand every 30 s, and a timeout names the figures and the workers' last lines, so
+ * a slow machine and a stuck stage can be told apart from the CI log.
+ */
+export async function waitForCatchUp(p: FaultPipeline, o: { ms: number; minRaw?: number; alive?: () => void; workers: () => Record<string, Worker> }): Promise<void> {
+  let last = await stageProgress(p);
+  let reportedAt = Date.now();
+  const caughtUp = async () => {
+    last = await stageProgress(p);
+    if (Date.now() - reportedAt >= 30_000) {
+      reportedAt = Date.now();
+      console.error(`[faults] catching up: ${JSON.stringify(last)}`);
+    }
+    return last.analyzed >= last.raw && last.indexed >= last.toIndex && last.analyzed >= (o.minRaw ?? 0);
+  };
+  const stuckAt = () =>
+    `both stages at the end of their topics; at ${JSON.stringify(last)}` +
+    Object.entries(o.workers())
+      .map(([name, w]) => `\n--- ${name} worker (last lines):\n${w.tail().slice(-1500)}`)
+      .join('');
+  await waitFor(stuckAt, caughtUp, o.ms, o.alive);
 }
 
 /** The dead letters of this run, each with the mention id it was about when one can be told. */
