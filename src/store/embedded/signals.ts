@@ -36,13 +36,15 @@ interface Row {
 export async function* scanEmbeddedSignals(db: Database.Database, planOf: PlanOf, request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
   const plan = planOf(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
   const pageSize = Math.max(1, Math.min(request.pageSize ?? 5000, 50_000));
+  // terms: false (window metrics only): the terms subquery, most of each row's cost, is left out.
+  const terms = request.terms === false ? 'NULL' : `(SELECT group_concat(t.term || '${PAIR}' || coalesce(t.label, ''), '${UNIT}') FROM mention_terms t WHERE t.doc = m.doc)`;
   const where = [...plan.where, '(m.published_at, m.doc) > (?, ?)'];
   const sql =
     `SELECT m.doc, m.id, m.published_at, m.author_key, m.sentiment_score, m.sentiment_label, m.lang, m.source, m.duplicate_of, ` +
     `substr(coalesce(json_extract(m.json, '$.title') || char(10), '') || json_extract(m.json, '$.text'), 1, ${TEXT_CHARS}) AS text, ` +
     `json_extract(m.json, '$.url') AS url, ` +
     `(SELECT group_concat(f.field, '${UNIT}') FROM mention_fields f WHERE f.doc = m.doc) AS fields, ` +
-    `(SELECT group_concat(t.term || '${PAIR}' || coalesce(t.label, ''), '${UNIT}') FROM mention_terms t WHERE t.doc = m.doc) AS terms ` +
+    `${terms} AS terms ` +
     `FROM ${plan.from} WHERE ${where.join(' AND ')} ORDER BY m.published_at, m.doc LIMIT ?`;
   const statement = db.prepare(sql);
   let after: [number, number] = [-Infinity, -1];
@@ -83,7 +85,7 @@ function signalOf(r: Row): MentionSignal {
  * parse per mention, most of the SQL path's time) are read when first asked for: an alert reads
  * them only for its few example candidates.
  */
-export function* columnSignals(db: Database.Database, cols: DocColumns, matching: Int32Array, pageSize?: number): Generator<MentionSignal[]> {
+export function* columnSignals(db: Database.Database, cols: DocColumns, matching: Int32Array, pageSize?: number, withTerms = true): Generator<MentionSignal[]> {
   const size = Math.max(1, Math.min(pageSize ?? 5000, 50_000));
   const docs = inTimeOrder(cols, matching);
   const inList = 'SELECT value FROM json_each(?)';
@@ -134,7 +136,8 @@ export function* columnSignals(db: Database.Database, cols: DocColumns, matching
     const byDoc = new Map<number, [number, string, string, string | null]>();
     for (const r of st.rows.all(...args) as [number, string, string, string | null][]) byDoc.set(r[0], r);
     const termsOf = new Map<number, [number, string, string | null]>();
-    for (const r of st.terms.all(...args) as [number, string, string | null][]) termsOf.set(r[0], r);
+    // Without terms (SignalScanRequest.terms false), the terms query is not run.
+    if (withTerms) for (const r of st.terms.all(...args) as [number, string, string | null][]) termsOf.set(r[0], r);
     const out: MentionSignal[] = [];
     for (let i = 0; i < page.length; i++) {
       const d = page[i]!;

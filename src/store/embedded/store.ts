@@ -767,7 +767,7 @@ export class EmbeddedMentionStore implements MentionStore {
   async *scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
     this.open();
     const matched = this.matched(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
-    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize);
+    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize, request.terms ?? true);
     else yield* scanEmbeddedSignals(this.db, (n, f) => this.plan(n, f), request);
   }
 
