@@ -17,7 +17,7 @@
 import type Database from 'better-sqlite3';
 
 const ALIVE = 1;
-const COPY = 2;
+export const COPY = 2;
 /** Docs read per query when loading. */
 const LOAD_RANGE = 65_536;
 /** Bits of a Uint32 bit set. */
