@@ -9,7 +9,7 @@ import { compileMatcher, mentionMatchDoc, parseQuery, type Matcher } from '../qu
 import type { MentionSignal } from '../store/types.js';
 import { DEFAULT_BRAND_ALERTS, resolveRules, type Preset, type ResolvedRule } from './config.js';
 import { evaluate, initialRuleState, severityOf, step, type Evaluation, type RuleState } from './detector.js';
-import { explain } from './explain.js';
+import { explain, type ExplainInput } from './explain.js';
 import { Series } from './series.js';
 import type { Alert } from './types.js';
 import { signalOfMention } from './windows.js';
@@ -22,8 +22,15 @@ export interface EngineBrand {
   gapMs: number;
 }
 
+/** What an alert's explanation was made from, to make it again from full windows (the backtest, statsOnly). */
+export interface ExplainBasis {
+  input: Omit<ExplainInput, 'window' | 'baseline'>;
+  /** The baseline windows explain() read, in its order, and whether each was compacted then. */
+  baseline: { start: number; compacted: boolean }[];
+}
+
 export type Decision =
-  | { kind: 'fire'; alert: Alert; windowStart: number }
+  | { kind: 'fire'; alert: Alert; windowStart: number; basis: ExplainBasis }
   | { kind: 'calm'; brand: string; rule: string; windowStart: number; at: string; firing: ReadonlySet<string> };
 
 /** The brands of a config as the engine reads them; `only` keeps one rule, `preset` overrides every rule's preset (backtest). */
@@ -50,6 +57,12 @@ interface BrandState {
 export interface EngineOptions {
   /** When an alert fires (ISO); default: the window's end plus grace (what a backtest and a replay say). */
   now?: () => number;
+  /**
+   * Windows count only their metrics (WindowAccumulator.statsOnly): decisions are the same, but the
+   * explanations lack fields, terms, sources, languages and examples; the caller makes them again
+   * from each fire's `basis` (backtest.ts).
+   */
+  statsOnly?: boolean;
 }
 
 export class AlertEngine {
@@ -64,7 +77,7 @@ export class AlertEngine {
         const key = `${rule.windowMs}\u0000${rule.query ?? ''}`;
         groups.set(key, [...(groups.get(key) ?? []), rule]);
       }
-      const series = [...groups.values()].map((rules) => new Series(rules[0]!.windowMs, rules[0]!.query, rules));
+      const series = [...groups.values()].map((rules) => new Series(rules[0]!.windowMs, rules[0]!.query, rules, options.statsOnly ?? false));
       const matchers = series.map((s) => (s.query === undefined ? undefined : compileMatcher(parseQuery(s.query))));
       this.brands.set(brand.id, { brand, series, matchers, states: new Map(brand.rules.map((r) => [r.name, initialRuleState()])) });
     }
@@ -143,7 +156,8 @@ export class AlertEngine {
       const at = new Date(this.now ? this.now() : end + b.brand.graceMs).toISOString();
       if (result.step === 'fire' && evaluation && baseline) {
         const severity = severityOf(rule, evaluation.deviation);
-        const explanation = explain({ brand: b.brand.id, language: b.brand.language, rule, evaluation, severity, window: series.window(start), baseline: baseline.windows });
+        const input = { brand: b.brand.id, language: b.brand.language, rule, evaluation, severity };
+        const explanation = explain({ ...input, window: series.window(start), baseline: baseline.windows });
         const alert: Alert = {
           id: alertIdOf(b.brand.id, rule.name, start),
           brand: b.brand.id,
@@ -160,7 +174,7 @@ export class AlertEngine {
           firedAt: at,
           explanation,
         };
-        out.push({ kind: 'fire', alert, windowStart: start });
+        out.push({ kind: 'fire', alert, windowStart: start, basis: { input, baseline: baseline.windows.map((w) => ({ start: w.start, compacted: w.compacted })) } });
       } else if (result.step === 'resolve') {
         out.push({ kind: 'calm', brand: b.brand.id, rule: rule.name, windowStart: start, at, firing: this.firing(b.brand.id) });
       }

@@ -32,7 +32,11 @@ export class Series {
   private readonly keep: number;
   private readonly lateMs: number;
 
-  constructor(windowMs: number, query: string | undefined, rules: ResolvedRule[]) {
+  /** Windows count only their metrics (WindowAccumulator.statsOnly): the backtest's first pass. */
+  private readonly statsOnly: boolean;
+
+  constructor(windowMs: number, query: string | undefined, rules: ResolvedRule[], statsOnly = false) {
+    this.statsOnly = statsOnly;
     this.windowMs = windowMs;
     this.query = query;
     this.rules = rules;
@@ -58,7 +62,7 @@ export class Series {
     const closed = this.nextClose !== undefined && start < this.nextClose;
     if (!acc) {
       if (closed && (this.origin === undefined || start < this.origin || start + this.windowMs + this.lateMs < this.nextClose!)) return 'too-old';
-      acc = new WindowAccumulator(start);
+      acc = new WindowAccumulator(start, this.statsOnly);
       this.accs.set(start, acc);
     }
     if (acc.compacted) return 'too-old';

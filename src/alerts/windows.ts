@@ -52,9 +52,16 @@ export class WindowAccumulator {
   private worst: MentionSignal[] = [];
   /** Ids and author tallies were dropped (the window is too old for late mentions). */
   compacted = false;
+  /**
+   * Counts only what the window's metrics read (ids, authors, tones): no fields, terms, sources,
+   * languages or examples. The backtest's first pass (backtest.ts) explains the few windows that
+   * fire afterwards from full windows of their own.
+   */
+  readonly statsOnly: boolean;
 
-  constructor(start: number) {
+  constructor(start: number, statsOnly = false) {
     this.start = start;
+    this.statsOnly = statsOnly;
   }
 
   /** Counts the signal; false when its id was counted already (a replay) or it is a near-duplicate. */
@@ -68,6 +75,7 @@ export class WindowAccumulator {
     if (s.label === 'negative') tally.negative++;
     tally.scoreSum += s.score;
     this.authors.set(s.authorKey, tally);
+    if (this.statsOnly) return true;
     for (const f of s.fields) bump(this.fields, f);
     for (const t of s.terms) bump(this.terms, t);
     if (s.labels) for (const [t, l] of Object.entries(s.labels)) if (!this.labels.has(t)) this.labels.set(t, l);

@@ -184,6 +184,12 @@ export interface SignalScanRequest {
   query?: string;
   /** Largest page, default 5000. */
   pageSize?: number;
+  /**
+   * speed-embedded (backtest): false when the caller reads only the window metrics (tone, label,
+   * author, copy-of), so a store may leave `terms` and `labels` empty instead of reading them
+   * (default true). A store that ignores it still answers correctly.
+   */
+  terms?: boolean;
 }
 
 /** One mention as the alert engine needs it: no lemmas, no JSON to parse, the text cut short. */

@@ -129,6 +129,10 @@ async function compare(fast: EmbeddedMentionStore, raw: EmbeddedMentionStore, r:
     // The alerts' history (copies included), oldest first: the same records, text and url included.
     const scan = { brand: f.brand ?? pick(r, BRANDS), from: f.from ?? new Date(T0).toISOString(), to: f.to ?? new Date(T0 + 30 * DAY).toISOString(), ...(f.query !== undefined && { query: f.query }), pageSize: 1 + Math.floor(r() * 40) };
     expect(await signals(fast, scan), `scanSignals ${what}`).toEqual(await signals(raw, scan));
+    // Without terms (the backtest's first pass): the same records, terms and labels left empty.
+    const light = await signals(fast, { ...scan, terms: false });
+    expect(light, `scanSignals terms:false ${what}`).toEqual(await signals(raw, { ...scan, terms: false }));
+    expect(light.every((s) => (s as { terms: string[]; labels?: unknown }).terms.length === 0 && (s as { labels?: unknown }).labels === undefined)).toBe(true);
     // Pages newest first, followed by cursor: the same hits in the same order, the same totals.
     let cf: string | undefined;
     let cr: string | undefined;
@@ -175,6 +179,8 @@ describe('embedded store: fast reads equal the SQL path', () => {
       // Reads first (the columns load), then erasures the columns and rollups must follow.
       await compare(fast, raw, r, 8);
       for (let e = 0; e < 2; e++) expect(await fast.eraseAuthor(`author-${Math.floor(r() * 15)}`)).toBeGreaterThanOrEqual(0);
+      // Retention's deletes by id (privacy, MentionStore.eraseMentions): columns and rollups follow too.
+      await fast.eraseMentions(Array.from({ length: 5 }, () => pick(r, ids)));
       await compare(fast, raw, r, 8);
     }
     // The rollups hold no row no mention stands for.

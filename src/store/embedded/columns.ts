@@ -6,7 +6,10 @@
 //   published 8 (Float64) + tone 8 (Float64) + source 2 + lang 2 (Uint16 codes) + label 1 + flags 1
 //   (Uint8) + brands 4 + fields 4 (Uint32 bit sets) + author 4 (Uint32 code of the author key, for
 //   exact distinct-author counts; the dictionary holds each author key once, and forgets an
-//   erased author's key).
+//   erased author's key) + tone slot 4 (Uint32: where the doc's field tones start in the tone pool).
+// The tone pool holds each doc's field tones (Float64, NaN: no tone) in the order of its field bits,
+// 8 bytes a (mention, field) pair: the perceived image's per-author field tones (fieldAuthors) are
+// then a loop too. An update appends the doc's new tones (the old slot is left unused).
 // Brands and fields are bit sets over a dictionary of at most 32 values each; a store with more
 // distinct brands or fields than that says so (`usable` false) and its reads take the SQL path.
 // The columns are loaded from the tables on first read and kept current by the store's own writes;
@@ -14,7 +17,7 @@
 import type Database from 'better-sqlite3';
 
 const ALIVE = 1;
-const COPY = 2;
+export const COPY = 2;
 /** Docs read per query when loading. */
 const LOAD_RANGE = 65_536;
 /** Bits of a Uint32 bit set. */
@@ -31,6 +34,8 @@ export interface DocRow {
   duplicate: boolean;
   brands: readonly string[];
   fields: readonly string[];
+  /** Each field's tone (null: none), in the order of `fields`. */
+  fieldTones: readonly (number | null)[];
   authorKey: string;
 }
 
@@ -93,6 +98,12 @@ export class DocColumns {
   brands = new Uint32Array(0);
   fields = new Uint32Array(0);
   author = new Uint32Array(0);
+  /** Where each doc's field tones start in `tones` (one per bit of `fields`, lowest bit first). */
+  toneAt = new Uint32Array(0);
+  /** The field tones of every doc (NaN: the field has no tone). */
+  tones = new Float64Array(0);
+  /** One past the last tone slot used. */
+  private tonesEnd = 0;
   /** One past the highest doc ever set. */
   end = 0;
   /** False when a dictionary outgrew its code width: reads must not use these columns. */
@@ -110,7 +121,7 @@ export class DocColumns {
       .prepare('SELECT doc, published_at, sentiment_score, source, lang, sentiment_label, duplicate_of IS NOT NULL, author_key FROM mentions WHERE doc >= ? AND doc < ?')
       .raw();
     const brands = db.prepare('SELECT doc, brand FROM mention_brands WHERE doc >= ? AND doc < ?').raw();
-    const fields = db.prepare('SELECT doc, field FROM mention_fields WHERE doc >= ? AND doc < ?').raw();
+    const fields = db.prepare('SELECT doc, field, tone FROM mention_fields WHERE doc >= ? AND doc < ?').raw();
     for (let lo = 0; lo <= max; lo += LOAD_RANGE) {
       const hi = lo + LOAD_RANGE;
       for (const [doc, published, score, source, lang, sentiment, copy, author] of mentions.all(lo, hi) as [number, number, number, string, string, string, number, string][]) {
@@ -124,9 +135,43 @@ export class DocColumns {
         if (doc >= c.end) c.end = doc + 1;
       }
       for (const [doc, brand] of brands.all(lo, hi) as [number, string][]) c.brands[doc]! |= c.bit(c.brandNames, brand);
-      for (const [doc, field] of fields.all(lo, hi) as [number, string][]) c.fields[doc]! |= c.bit(c.fieldNames, field);
+      const rows = fields.all(lo, hi) as [number, string, number | null][];
+      const bits = new Uint32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [doc, field] = rows[i]!;
+        bits[i] = c.bit(c.fieldNames, field);
+        c.fields[doc]! |= bits[i]!;
+      }
+      // Now that each doc's field set is whole: its tone slots, then each tone at its bit's rank.
+      for (let doc = lo; doc < Math.min(hi, max + 1); doc++) {
+        const n = popcount(c.fields[doc]!);
+        if (n > 0) c.toneAt[doc] = c.reserveTones(n);
+      }
+      for (let i = 0; i < rows.length; i++) {
+        const [doc, , tone] = rows[i]!;
+        const bit = bits[i]!;
+        if (bit === 0) continue;
+        c.tones[c.toneAt[doc]! + popcount(c.fields[doc]! & (bit - 1))] = tone ?? NaN;
+      }
     }
     return c;
+  }
+
+  /** The tone of field bit `bit` of doc `d` (NaN: none); the doc must hold the field. */
+  toneOf(d: number, bit: number): number {
+    return this.tones[this.toneAt[d]! + popcount(this.fields[d]! & (bit - 1))]!;
+  }
+
+  /** `n` consecutive tone slots (the pool grows by doubling). */
+  private reserveTones(n: number): number {
+    const at = this.tonesEnd;
+    if (at + n > this.tones.length) {
+      const grown = new Float64Array(Math.max(at + n, this.tones.length * 2, 1024));
+      grown.set(this.tones);
+      this.tones = grown;
+    }
+    this.tonesEnd = at + n;
+    return at;
   }
 
   set(row: DocRow): void {
@@ -142,8 +187,16 @@ export class DocColumns {
     for (const b of row.brands) brands |= this.bit(this.brandNames, b);
     this.brands[d] = brands >>> 0;
     let fields = 0;
-    for (const f of row.fields) fields |= this.bit(this.fieldNames, f);
+    const bits = row.fields.map((f) => this.bit(this.fieldNames, f));
+    for (const b of bits) fields |= b;
     this.fields[d] = fields >>> 0;
+    const n = popcount(this.fields[d]!);
+    if (n > 0) {
+      this.toneAt[d] = this.reserveTones(n);
+      bits.forEach((b, i) => {
+        if (b !== 0) this.tones[this.toneAt[d]! + popcount(this.fields[d]! & (b - 1))] = row.fieldTones[i] ?? NaN;
+      });
+    }
     this.author[d] = this.authorKeys.code(row.authorKey);
     if (d >= this.end) this.end = d + 1;
   }
@@ -261,7 +314,16 @@ export class DocColumns {
     this.brands = copy(this.brands, (n) => new Uint32Array(n));
     this.fields = copy(this.fields, (n) => new Uint32Array(n));
     this.author = copy(this.author, (n) => new Uint32Array(n));
+    this.toneAt = copy(this.toneAt, (n) => new Uint32Array(n));
   }
+}
+
+/** Bits set in a 32-bit value. */
+export function popcount(x: number): number {
+  let v = x >>> 0;
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /**

@@ -5,8 +5,6 @@ import { FieldAuthorsFold } from '../field-authors.js';
 import { compareBinary, distinctAuthors } from './column-reads.js';
 import type { DocColumns } from './columns.js';
 
-/** Docs read per query (bounds what one all() holds). */
-const RANGE = 65_536;
 import type { FieldAuthors } from '../types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -34,30 +32,22 @@ export function fieldAuthors(prepared: (sql: string) => Statement, plan: FieldAu
 }
 
 /**
- * The same from the in-memory columns: the matching docs and their authors are known, so each field
- * present among them reads only its own (doc, tone) rows over the docs' range (mention_fields'
- * primary key is (field, doc)) and groups them per author code in code, instead of SQLite joining
- * and sorting every (field, author key) pair. Per author, SQLite's avg (compensated sum of the
- * non-NULL tones); rows folded in the SQL path's order (field, then author key).
+ * The same from the in-memory columns: the matching docs, their authors, their fields and each
+ * field's tone (columns.ts, the tone pool) are all in memory, so each field present among the docs
+ * is one loop over them, grouped per author code, instead of SQLite joining and sorting every
+ * (field, author key) pair. Per author, SQLite's avg (compensated sum of the non-NULL tones) over
+ * the tones in doc order, as the SQL path reads mention_fields (primary key (field, doc)); rows
+ * folded in the SQL path's order (field, then author key).
  */
-export function fieldAuthorsFromColumns(prepared: (sql: string) => Statement, cols: DocColumns, docs: Int32Array): FieldAuthors {
+export function fieldAuthorsFromColumns(cols: DocColumns, matching: Int32Array): FieldAuthors {
   const fold = new FieldAuthorsFold();
-  let lo = Infinity;
-  let hi = -Infinity;
+  const docs = inDocOrder(matching);
   let present = 0;
-  const mask = new Uint8Array(cols.end);
-  for (let i = 0; i < docs.length; i++) {
-    const d = docs[i]!;
-    mask[d] = 1;
-    if (d < lo) lo = d;
-    if (d > hi) hi = d;
-    present |= cols.fields[d]!;
-  }
-  const names: string[] = [];
-  for (let b = 0; b < 32; b++) if ((present & (1 << b)) !== 0) names.push(cols.fieldNames.values[b]!);
-  names.sort(compareBinary);
-  const rowsOf = prepared('SELECT doc, tone FROM mention_fields WHERE field = ? AND doc >= ? AND doc < ?').raw();
-  const { author } = cols;
+  for (let i = 0; i < docs.length; i++) present |= cols.fields[docs[i]!]!;
+  const names: { name: string; bit: number }[] = [];
+  for (let b = 0; b < 32; b++) if ((present & (1 << b)) !== 0) names.push({ name: cols.fieldNames.values[b]!, bit: (1 << b) >>> 0 });
+  names.sort((x, y) => compareBinary(x.name, y.name));
+  const { author, fields } = cols;
   const keys = cols.authorKeys.values;
   // Per author code: mentions, toned mentions, and the compensated sum of tones (as CompensatedSum).
   const n = keys.length;
@@ -65,21 +55,21 @@ export function fieldAuthorsFromColumns(prepared: (sql: string) => Statement, co
   const toned = new Int32Array(n);
   const sum = new Float64Array(n);
   const err = new Float64Array(n);
-  for (const field of names) {
+  for (const { name: field, bit } of names) {
     const touched: number[] = [];
-    for (let from = lo; from <= hi; from += RANGE) {
-      for (const [doc, tone] of rowsOf.all(field, from, Math.min(hi + 1, from + RANGE)) as [number, number | null][]) {
-        if (mask[doc] !== 1) continue;
-        const a = author[doc]!;
-        if (mentions[a] === 0) touched.push(a);
-        mentions[a]!++;
-        if (tone !== null) {
-          toned[a]!++;
-          const s0 = sum[a]!;
-          const t = s0 + tone;
-          err[a]! += Math.abs(s0) > Math.abs(tone) ? s0 - t + tone : tone - t + s0;
-          sum[a] = t;
-        }
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      if ((fields[doc]! & bit) === 0) continue;
+      const a = author[doc]!;
+      if (mentions[a] === 0) touched.push(a);
+      mentions[a]!++;
+      const tone = cols.toneOf(doc, bit);
+      if (!Number.isNaN(tone)) {
+        toned[a]!++;
+        const s0 = sum[a]!;
+        const t = s0 + tone;
+        err[a]! += Math.abs(s0) > Math.abs(tone) ? s0 - t + tone : tone - t + s0;
+        sum[a] = t;
       }
     }
     touched.sort((x, y) => compareBinary(keys[x]!, keys[y]!));
@@ -92,4 +82,10 @@ export function fieldAuthorsFromColumns(prepared: (sql: string) => Statement, co
     }
   }
   return fold.result(docs.length, distinctAuthors(cols, docs));
+}
+
+/** The docs ascending (a column select gives them so; FTS candidates may not be). */
+function inDocOrder(docs: Int32Array): Int32Array {
+  for (let i = 1; i < docs.length; i++) if (docs[i]! < docs[i - 1]!) return Int32Array.from(docs).sort();
+  return docs;
 }

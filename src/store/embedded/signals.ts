@@ -8,7 +8,7 @@ import type { QueryNode } from '../../query/ast.js';
 import { resolveFilters, resolveQuery, type ResolvedFilters } from '../request.js';
 import type { MentionSignal, SignalScanRequest } from '../types.js';
 import { compareBinary } from './column-reads.js';
-import type { DocColumns } from './columns.js';
+import { COPY, type DocColumns } from './columns.js';
 
 /** The store's own plan of a query and filters: `FROM <from> WHERE <where…>`. */
 export type PlanOf = (node: QueryNode, filters: ResolvedFilters) => { from: string; where: string[]; params: (string | number)[] };
@@ -36,13 +36,15 @@ interface Row {
 export async function* scanEmbeddedSignals(db: Database.Database, planOf: PlanOf, request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
   const plan = planOf(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
   const pageSize = Math.max(1, Math.min(request.pageSize ?? 5000, 50_000));
+  // terms: false (window metrics only): the terms subquery, most of each row's cost, is left out.
+  const terms = request.terms === false ? 'NULL' : `(SELECT group_concat(t.term || '${PAIR}' || coalesce(t.label, ''), '${UNIT}') FROM mention_terms t WHERE t.doc = m.doc)`;
   const where = [...plan.where, '(m.published_at, m.doc) > (?, ?)'];
   const sql =
     `SELECT m.doc, m.id, m.published_at, m.author_key, m.sentiment_score, m.sentiment_label, m.lang, m.source, m.duplicate_of, ` +
     `substr(coalesce(json_extract(m.json, '$.title') || char(10), '') || json_extract(m.json, '$.text'), 1, ${TEXT_CHARS}) AS text, ` +
     `json_extract(m.json, '$.url') AS url, ` +
     `(SELECT group_concat(f.field, '${UNIT}') FROM mention_fields f WHERE f.doc = m.doc) AS fields, ` +
-    `(SELECT group_concat(t.term || '${PAIR}' || coalesce(t.label, ''), '${UNIT}') FROM mention_terms t WHERE t.doc = m.doc) AS terms ` +
+    `${terms} AS terms ` +
     `FROM ${plan.from} WHERE ${where.join(' AND ')} ORDER BY m.published_at, m.doc LIMIT ?`;
   const statement = db.prepare(sql);
   let after: [number, number] = [-Infinity, -1];
@@ -83,12 +85,14 @@ function signalOf(r: Row): MentionSignal {
  * parse per mention, most of the SQL path's time) are read when first asked for: an alert reads
  * them only for its few example candidates.
  */
-export function* columnSignals(db: Database.Database, cols: DocColumns, matching: Int32Array, pageSize?: number): Generator<MentionSignal[]> {
+export function* columnSignals(db: Database.Database, cols: DocColumns, matching: Int32Array, pageSize?: number, withTerms = true): Generator<MentionSignal[]> {
   const size = Math.max(1, Math.min(pageSize ?? 5000, 50_000));
   const docs = inTimeOrder(cols, matching);
   const inList = 'SELECT value FROM json_each(?)';
   const statements = (where: string) => ({
-    rows: db.prepare(`SELECT m.doc, m.id, m.author_key, m.duplicate_of FROM mentions m WHERE m.doc ${where}`).raw(),
+    // The id alone (the author is a column, copy-of is read for the few copies): SQLite then stops
+    // reading each row before its JSON document, and duplicate_of (after it) is never reached.
+    rows: db.prepare(`SELECT m.doc, m.id FROM mentions m WHERE m.doc ${where}`).raw(),
     // Terms and the labels that differ from their term apart: splitting one list is one native call.
     terms: db
       .prepare(
@@ -101,6 +105,7 @@ export function* columnSignals(db: Database.Database, cols: DocColumns, matching
   // a scattered one reads its docs by key.
   const byRange = statements('BETWEEN ? AND ?');
   const byKey = statements(`IN (${inList})`);
+  const copyOf = db.prepare('SELECT duplicate_of FROM mentions WHERE doc = ?').pluck();
   const textOf = db.prepare(
     `SELECT substr(coalesce(json_extract(json, '$.title') || char(10), '') || json_extract(json, '$.text'), 1, ${TEXT_CHARS}), json_extract(json, '$.url') FROM mentions WHERE doc = ?`,
   ).raw();
@@ -131,25 +136,27 @@ export function* columnSignals(db: Database.Database, cols: DocColumns, matching
     const ranged = hi - lo + 1 <= 2 * page.length;
     const args = ranged ? [lo, hi] : [JSON.stringify(Array.from(page))];
     const st = ranged ? byRange : byKey;
-    const byDoc = new Map<number, [number, string, string, string | null]>();
-    for (const r of st.rows.all(...args) as [number, string, string, string | null][]) byDoc.set(r[0], r);
+    const byDoc = new Map<number, string>();
+    for (const r of st.rows.all(...args) as [number, string][]) byDoc.set(r[0], r[1]);
     const termsOf = new Map<number, [number, string, string | null]>();
-    for (const r of st.terms.all(...args) as [number, string, string | null][]) termsOf.set(r[0], r);
+    // Without terms (SignalScanRequest.terms false), the terms query is not run.
+    if (withTerms) for (const r of st.terms.all(...args) as [number, string, string | null][]) termsOf.set(r[0], r);
     const out: MentionSignal[] = [];
     for (let i = 0; i < page.length; i++) {
       const d = page[i]!;
-      const r = byDoc.get(d);
+      const id = byDoc.get(d);
       // Erased since the columns said it matched: as if the walk had reached it later.
-      if (!r) continue;
+      if (id === undefined) continue;
+      const duplicateOf = (cols.flags[d]! & COPY) !== 0 ? (copyOf.get(d) as string | null) : null;
       const t = termsOf.get(d);
       const terms = t ? t[1].split(UNIT) : [];
       const labels = t && t[2] !== null ? labelsFrom(t[2]) : undefined;
       out.push(
         new StoredSignal(
           {
-            id: r[1],
+            id,
             publishedMs: cols.published[d]!,
-            authorKey: r[2],
+            authorKey: cols.authorKeys.values[cols.author[d]!]!,
             score: cols.score[d]!,
             label: cols.sentiments.values[cols.sentiment[d]!] as SentimentLabel,
             lang: cols.langs.values[cols.lang[d]!]!,
@@ -157,7 +164,7 @@ export function* columnSignals(db: Database.Database, cols: DocColumns, matching
             fields: namesOf(cols.fields[d]!),
             terms,
             ...(labels && { labels }),
-            ...(r[3] !== null && { duplicateOf: r[3] }),
+            ...(duplicateOf !== null && { duplicateOf }),
           },
           () => loadText(d),
         ),

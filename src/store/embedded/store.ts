@@ -325,6 +325,7 @@ export class EmbeddedMentionStore implements MentionStore {
         duplicate: m.duplicateOf != null,
         brands: m.brands,
         fields: Object.keys(a.fields ?? {}),
+        fieldTones: Object.values(a.fields ?? {}).map(fieldTone),
         authorKey: m.authorKey,
       });
     }
@@ -727,7 +728,7 @@ export class EmbeddedMentionStore implements MentionStore {
     const node = resolveQuery(request.query);
     const f = resolveFilters(request);
     const matched = this.matched(node, f);
-    if (matched) return fieldAuthorsFromColumns((sql) => this.prepared(sql), matched.cols, matched.docs);
+    if (matched) return fieldAuthorsFromColumns(matched.cols, matched.docs);
     return fieldAuthors((sql) => this.prepared(sql), this.plan(node, f));
   }
 
@@ -767,7 +768,7 @@ export class EmbeddedMentionStore implements MentionStore {
   async *scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
     this.open();
     const matched = this.matched(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
-    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize);
+    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize, request.terms ?? true);
     else yield* scanEmbeddedSignals(this.db, (n, f) => this.plan(n, f), request);
   }
 

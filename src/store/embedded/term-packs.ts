@@ -15,6 +15,7 @@
 // Terms and labels are stored as codes of term_dict (codes are never reused or changed).
 import type Database from 'better-sqlite3';
 import type { TermCount } from '../types.js';
+import { compareBinary } from './column-reads.js';
 import { DAY_MS } from './rollups.js';
 
 export const TERM_PACK_SCHEMA = `
@@ -321,6 +322,4 @@ export function topTermsFromPacks(blobs: readonly Buffer[], dict: TermDictionary
   });
 }
 
-function binary(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+const binary = compareBinary;
