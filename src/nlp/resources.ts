@@ -70,13 +70,13 @@ function lexiconCacheDir(): string {
   return join(process.env.ECOUTE_CACHE_DIR || join(homedir(), '.cache', 'ecoute'), 'lexicons');
 }
 
-/** JSON.stringify, refusing what JSON would not give back as it was (Infinity, NaN, dates...). */
-function exactJson(doc: unknown): string {
-  return JSON.stringify(doc, (_key, value: unknown) => {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('not JSON');
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) throw new Error('not JSON');
-    return value;
-  });
+/** Whether JSON gives `value` back as it is: plain objects, arrays, strings, finite numbers, booleans, null. */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isPlainJson);
+  return false;
 }
 
 /**
@@ -94,15 +94,15 @@ export function readLexiconYaml(name: string): unknown {
     // not cached yet (or unreadable): parse it
   }
   const doc = (require('yaml') as typeof import('yaml')).parse(text) as unknown;
+  if (!isPlainJson(doc)) return doc;
   try {
-    const json = exactJson(doc);
     mkdirSync(dirname(cached), { recursive: true });
     // Written aside, then renamed: a concurrent reader sees the whole file or none.
     const partial = `${cached}.${process.pid}.partial`;
-    writeFileSync(partial, json);
+    writeFileSync(partial, JSON.stringify(doc));
     renameSync(partial, cached);
   } catch {
-    // read-only or full disk, or not plain JSON: parse again next time
+    // read-only or full disk: parse again next time
   }
   return doc;
 }
