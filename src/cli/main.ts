@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { describeError, EXIT, exitCodeOf, SilentExit } from './exit.js';
 
 type Register = (program: Command) => void;
@@ -89,13 +89,19 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .version(packageVersion(), '-V, --version', 'print the version of écoute')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
-  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? cmd.name() });
+  // A command listed but not loaded has no options or arguments yet: --help shows the table's term.
+  // (Subcommands inherit this help configuration: any other command gets commander's own term.)
+  const listed = new Map<Command, string>();
+  program.configureHelp({
+    subcommandTerm(this: Help, cmd: Command): string {
+      return listed.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+    },
+  });
   const registers = await Promise.all(COMMANDS.map((entry) => (argv === undefined || entry.name === wanted ? entry.load() : undefined)));
   COMMANDS.forEach((entry, k) => {
     const register = registers[k];
     if (register) register(program);
-    else program.command(entry.name).description(entry.description);
+    else listed.set(program.command(entry.name).description(entry.description), entry.term);
   });
   for (const command of program.commands) {
     command.exitOverride();

@@ -53,6 +53,12 @@ describe('ecoute starts with only what the command needs', () => {
     expect(inside(run.imports, '/src/cli/commands/')).toEqual([]);
   });
 
+  it("a loaded command's subcommands keep commander's own terms in its help", () => {
+    const run = traced(['alerts', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/backtest \[options\]/);
+  });
+
   it('search --help loads the search command, not the config, the store or the analysis', () => {
     const run = traced(['search', '--help']);
     expect(run.code).toBe(0);
