@@ -45,15 +45,18 @@ export interface AnalyzeHints {
 
 const DEFAULT_LANGUAGES: readonly Lang[] = ['en', 'fr'];
 
-let knownWords: ((word: string) => boolean) | undefined;
+/**
+ * Vocabulary for collapsing elongations ("sooo" → "so"): lexicon entries and stop words. The
+ * lexicons load when a text has an elongation to collapse, not before (issue 15, start15).
+ */
+const knownWords = (w: string): boolean => {
+  const lex = getLexicons();
+  return lex.en.words.has(w) || lex.fr.words.has(w) || lex.en.phraseStarts.has(w) || isStopWord('en', w) || isStopWord('fr', w);
+};
 
-/** Vocabulary for collapsing elongations ("sooo" → "so"): lexicon entries and stop words. */
 function known(): (word: string) => boolean {
-  if (knownWords === undefined) {
-    const lex = getLexicons();
-    knownWords = (w) =>
-      lex.en.words.has(w) || lex.fr.words.has(w) || lex.en.phraseStarts.has(w) || isStopWord('en', w) || isStopWord('fr', w);
-  }
+  // Loads the emoji lexicon, whose emoticons the tokenizers must know (setEmoticons), not yet the languages'.
+  getLexicons();
   return knownWords;
 }
 

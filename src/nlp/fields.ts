@@ -11,12 +11,10 @@
 // sentiment model; a mention that is one clause without tone words takes the mention's score.
 //
 // Brands add or override fields in their config (`brands[].fields`); see brandFieldSets.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { FieldHit, Lang, Sentiment } from '../core/types.js';
 import { clauseMap, type ClauseMap, type Span } from './fields/clauses.js';
 import { compileLists, findMatches, TokenForms, type CompiledLists, type ListLang } from './fields/matcher.js';
-import { lexiconPath } from './resources.js';
+import { readLexiconYaml } from './resources.js';
 import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
 import { remember } from '../core/bounded-cache.js';
@@ -60,7 +58,7 @@ export interface FieldSet {
 /** Reads config/lexicons/fields/<lang>.yaml: a mapping of field name → list of entries. */
 function readFieldFile(lang: ListLang): Map<string, string[]> {
   const file = `fields/${lang}.yaml`;
-  const doc = parse(readFileSync(lexiconPath(file), 'utf8')) as unknown;
+  const doc = readLexiconYaml(file);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: must be a mapping of field name to a list of entries`);
   const out = new Map<string, string[]>();
   for (const [name, list] of Object.entries(doc as Record<string, unknown>)) {

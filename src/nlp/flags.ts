@@ -22,12 +22,10 @@
 // Word lists are data (config/lexicons/flags/{en,fr}.yaml); the positions and combinations are
 // the rules here. Everything runs on the tokens analyze() already has; the sentiment is asked
 // again only for the few spans a rule needs (a cue's clause, the sentence after an exclamation).
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { AnalysisFlags, Lang, Sentiment } from '../core/types.js';
 import { clauseMap, hasContrast } from './fields/clauses.js';
 import { compileLists, findMatches, TokenForms, type CompiledLists, type ListLang } from './fields/matcher.js';
-import { lexiconPath } from './resources.js';
+import { readLexiconYaml } from './resources.js';
 import { ruleSentiment } from './sentiment.js';
 import type { Token } from './tokenize.js';
 import { EcouteError } from '../core/errors.js';
@@ -44,7 +42,7 @@ function lists(): CompiledLists {
     const source = new Map<string, Partial<Record<ListLang, string[]>>>(LABELS.map((l) => [l, {}]));
     for (const lang of ['en', 'fr'] as const) {
       const file = `flags/${lang}.yaml`;
-      const doc = parse(readFileSync(lexiconPath(file), 'utf8')) as Record<string, unknown> | null;
+      const doc = readLexiconYaml(file) as Record<string, unknown> | null;
       for (const [label, entries] of Object.entries(doc ?? {})) {
         if (!(LABELS as readonly string[]).includes(label)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: unknown list "${label}" (known: ${LABELS.join(', ')})`);
         if (!Array.isArray(entries)) throw new EcouteError('LEXICON_INVALID', `config/lexicons/${file}: ${label} must be a list`);

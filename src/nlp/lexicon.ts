@@ -132,21 +132,29 @@ let secondary: { en: Map<string, number>; fr: Map<string, number> } | undefined;
  * keys also without accents.
  */
 export function getSecondaryLexicons(): { en: Map<string, number>; fr: Map<string, number> } {
-  if (secondary === undefined) {
-    const en = readValenceFile('vader_en_lexicon.tsv');
-    const fr = new Map<string, number>();
-    const pattern = require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, { polarity: string }>;
-    for (const [w, e] of Object.entries(pattern)) {
-      const v = Number(e.polarity) * 4;
-      if (!Number.isFinite(v) || v === 0) continue;
-      const key = w.toLowerCase();
-      fr.set(key, v);
-      const f = fold(key);
-      if (!fr.has(f)) fr.set(f, v);
-    }
-    secondary = { en, fr };
-  }
+  // Each language on first use (issue 15, start15: an English text loads no French).
+  secondary ??= {
+    get en() { return (secondaryEn ??= readValenceFile('vader_en_lexicon.tsv')); },
+    get fr() { return (secondaryFr ??= secondaryFrench()); },
+  };
   return secondary;
+}
+
+let secondaryEn: Map<string, number> | undefined;
+let secondaryFr: Map<string, number> | undefined;
+
+function secondaryFrench(): Map<string, number> {
+  const fr = new Map<string, number>();
+  const pattern = require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, { polarity: string }>;
+  for (const [w, e] of Object.entries(pattern)) {
+    const v = Number(e.polarity) * 4;
+    if (!Number.isFinite(v) || v === 0) continue;
+    const key = w.toLowerCase();
+    fr.set(key, v);
+    const f = fold(key);
+    if (!fr.has(f)) fr.set(f, v);
+  }
+  return fr;
 }
 
 export function getLexicons(): Lexicons {
@@ -154,7 +162,10 @@ export function getLexicons(): Lexicons {
     const emoji = loadEmoji();
     // The French tokenizer must know the emoticons before French phrases are tokenized.
     setEmoticons([...emoji.keys()].filter((k) => !/\p{Extended_Pictographic}/u.test(k)));
-    lexicons = { en: loadEnglish(), fr: loadFrench(), emoji };
+    // Each language's lexicon is built on first use (issue 15, start15: an English text loads no French).
+    let en: LanguageLexicon | undefined;
+    let fr: LanguageLexicon | undefined;
+    lexicons = { get en() { return (en ??= loadEnglish()); }, get fr() { return (fr ??= loadFrench()); }, emoji };
   }
   return lexicons;
 }

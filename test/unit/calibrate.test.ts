@@ -130,7 +130,7 @@ describe('ecoute sentiment calibrate', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((c: string) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
     try {
-      await buildProgram().parseAsync(['node', 'ecoute', ...args]);
+      await (await buildProgram()).parseAsync(['node', 'ecoute', ...args]);
       return { out: chunks.join('') };
     } catch (error) {
       return { out: chunks.join(''), error: error as Error };

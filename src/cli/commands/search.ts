@@ -1,11 +1,11 @@
 // `ecoute search`: the boolean query language over every indexed mention.
 import type { Command } from 'commander';
 import type { AnalyzedMention, SentimentLabel } from '../../core/types.js';
-import { openStore } from '../../app/runtime.js';
 import { parseQuery } from '../../query/parse.js';
 import type { DuplicatesMode, MentionStore, SearchFilters, SearchRequest } from '../../store/types.js';
 import { MAX_LIMIT } from '../../store/request.js';
-import { readConfig, UsageError } from '../context.js';
+// The config and the store load when a search runs, not for `ecoute search --help` (issue 15, start15).
+import { UsageError } from '../exit.js';
 import { jsonLine, visible } from '../terminal.js';
 
 interface SearchOptions extends FilterOptions {
@@ -209,6 +209,7 @@ export function registerSearch(program: Command): void {
     .option('--json', 'one JSON object per hit on stdout, streamed page by page (no upper bound on --limit)')
     .action(async (query: string, options: SearchOptions) => {
       const request = searchRequest(query, options);
+      const [{ readConfig }, { openStore }] = await Promise.all([import('../context.js'), import('../../app/runtime.js')]);
       const { config } = readConfig(options.config);
       const store = await openStore(config);
       try {

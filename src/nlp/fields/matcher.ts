@@ -231,7 +231,10 @@ function compileLang(source: ListSource, labels: readonly string[], ignore: Read
  */
 export function compileLists(source: ListSource, ignore: ReadonlySet<string> = new Set()): CompiledLists {
   const labels = [...source.keys()];
-  return { labels, en: compileLang(source, labels, ignore, 'en'), fr: compileLang(source, labels, ignore, 'fr') };
+  // Each language compiled on first use (issue 15, start15: an English text tokenizes no French entry).
+  let en: LangIndex | undefined;
+  let fr: LangIndex | undefined;
+  return { labels, get en() { return (en ??= compileLang(source, labels, ignore, 'en')); }, get fr() { return (fr ??= compileLang(source, labels, ignore, 'fr')); } };
 }
 
 // ---------------------------------------------------------------------------------------------
