@@ -18,8 +18,8 @@ import type { Logger } from '../../../core/log.js';
 import type { BatchHandler, ConsumedRecord, ConsumeOptions, Consumer, Topic } from '../types.js';
 import { createConsumer, type BusConsumer } from './client.js';
 import { fromStream } from './codec.js';
-import { needsRejoin, platformaticError } from './errors.js';
-import { EcouteError, errorMessage } from '../../../core/errors.js';
+import { describeError, needsRejoin, platformaticError } from './errors.js';
+import { EcouteError } from '../../../core/errors.js';
 
 const DEFAULT_BATCH = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -86,11 +86,11 @@ export class PlatformaticBusConsumer implements Consumer {
         if (this.crashes.length > config.max_restarts) {
           throw new EcouteError(
             'BUS_CONSUMER_CRASHED',
-            `kafka: the consumer of ${this.name} (group ${this.bus.groupId(this.group)}) failed ${this.crashes.length} times within ${config.restart_window_ms} ms; giving up: ${errorMessage(error)}`,
+            `kafka: the consumer of ${this.name} (group ${this.bus.groupId(this.group)}) failed ${this.crashes.length} times within ${config.restart_window_ms} ms; giving up: ${describeError(error)}`,
             { cause: error },
           );
         }
-        this.bus.logger.warn('kafka: consumer failed, restarting', { topic: this.name, group: this.group, crashes: this.crashes.length, error: errorMessage(error) });
+        this.bus.logger.warn('kafka: consumer failed, restarting', { topic: this.name, group: this.group, crashes: this.crashes.length, error: describeError(error) });
         await sleep(Math.min(MAX_BACKOFF_MS, config.retry_backoff_ms * 2 ** (this.crashes.length - 1)), undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }

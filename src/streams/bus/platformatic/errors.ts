@@ -2,7 +2,7 @@
 // (TOPIC_ALREADY_EXISTS, NOT_LEADER_OR_FOLLOWER...). Matching looks through the whole tree.
 import pRetry, { AbortError } from 'p-retry';
 import { busError } from '../kafka/errors.js';
-import { errorMessage } from '../../../core/errors.js';
+import { EcouteError, errorMessage } from '../../../core/errors.js';
 
 interface Findable {
   findBy?: (property: string, value: unknown) => unknown;
@@ -50,10 +50,15 @@ export function whileSettling<T>(timeoutMs: number, lookUp: () => Promise<T>): P
   );
 }
 
+/** The error's message and its inner errors' (an aggregate's own says only "... failed."). */
+export function describeError(error: unknown): string {
+  const inner = ((error as Findable)?.errors ?? []).map((e) => errorMessage(e));
+  return inner.length > 0 ? `${errorMessage(error)}: ${[...new Set(inner)].join('; ')}` : errorMessage(error);
+}
+
 /** The seam where a client error reaches a caller of the bus: BUS_UNAVAILABLE naming what failed. */
-export function platformaticError(what: string, error: unknown) {
-  // The aggregate's own message says only "... failed."; the first inner error says why.
-  const inner = (error as Findable)?.errors?.[0];
-  const detail = inner ? `${errorMessage(error)}: ${errorMessage(inner)}` : errorMessage(error);
+export function platformaticError(what: string, error: unknown): EcouteError {
+  if (error instanceof EcouteError) return error;
+  const detail = describeError(error);
   return busError(`${what}: ${detail}`, new Error(detail, { cause: error }));
 }
