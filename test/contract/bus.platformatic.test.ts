@@ -155,6 +155,24 @@ if (!brokers) {
       }
     }, 90_000);
 
+    it('privacyExpire cuts every partition at the records older than the cut-off (DeleteRecords)', async () => {
+      const bus = makeBus({ partitions: 2 });
+      try {
+        await bus.publish('mentions.raw', Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+        const end = await bus.endOffsets('mentions.raw');
+        // A per-source cut is not something Kafka can do: nothing deleted, and it says so (undefined).
+        expect(await bus.privacyExpire('mentions.raw', Date.now() + 60_000, 'rss')).toBeUndefined();
+        expect(await bus.read('mentions.raw', {})).toHaveLength(6);
+        await bus.privacyExpire('mentions.raw', Date.now() + 60_000);
+        expect(await bus.read('mentions.raw', {})).toEqual([]);
+        expect(await bus.endOffsets('mentions.raw')).toEqual(end); // offsets are never reused
+        const low = await admin.fetchTopicOffsets(bus.topicName('mentions.raw'));
+        expect(low.map((p) => [p.low, p.high])).toEqual(low.map((p) => [p.high, p.high]));
+      } finally {
+        await bus.close();
+      }
+    });
+
     it('splits large publishes into several sends, in order', async () => {
       const bus = makeBus({ partitions: 1, produce_max_bytes: 2_000 });
       try {
