@@ -4,7 +4,8 @@
 // the mention's JSON) are published in chunks of CHUNK (1,000) with WINDOW (4) publishes in flight,
 // then consumed by one consumer of a fresh group (batches of 500, a handler that counts) until its
 // commits reach the end offsets. Same topics' partitions (3), same records. ROUNDS (default 2) rounds
-// alternate the clients, so neither always runs first. One JSON line per client.
+// alternate the clients, so neither always runs first. One JSON line per client: the mean of its
+// rounds, and each round with the 1-minute load average before and after.
 //   N=200000 ROUNDS=2 npm run bench:kafka
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -93,7 +94,7 @@ try {
     const order: Client[] = round % 2 === 0 ? ['kafkajs', 'platformatic'] : ['platformatic', 'kafkajs'];
     for (const client of order) results[client].push(await measure(client, round));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+  const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
   for (const client of ['kafkajs', 'platformatic'] as Client[]) {
     const r = results[client];
     console.log(
@@ -103,8 +104,8 @@ try {
         records: total,
         record_bytes_mean: meanBytes,
         partitions,
-        produce_per_s: median(r.map((x) => x.produce_per_s)),
-        consume_commit_per_s: median(r.map((x) => x.consume_commit_per_s)),
+        produce_per_s: mean(r.map((x) => x.produce_per_s)),
+        consume_commit_per_s: mean(r.map((x) => x.consume_commit_per_s)),
         rounds: r,
         node: process.version,
         cores: cpus().length,

@@ -4,9 +4,9 @@
 // - Commits by hand, after the handler resolved, the offset after the last handled record of each
 //   partition in the batch; a handler that throws gets the same records again after a back-off
 //   (doubling, up to 30 s), never skipped.
-// - Memory is bounded: the stream stops fetching once `maxBatch` records wait (its highWaterMark),
-//   and the next batch is read only once the previous one is committed, so a consumer holds about
-//   one batch plus one fetch response (fetch_max_bytes).
+// - Memory is bounded: the stream stops fetching once PREFETCH_BATCHES × `maxBatch` records wait
+//   (its highWaterMark), and the next batch is read only once the previous one is committed, so a
+//   consumer holds at most those records plus one fetch response (fetch_max_bytes).
 // - The client heartbeats on its own timer, so a long handler does not cost the group membership;
 //   a rebalance makes the stream re-read from the committed offsets (at-least-once).
 // - A stream or client that fails is restarted (new client, from the committed offsets); more than
@@ -23,6 +23,8 @@ import { EcouteError } from '../../../core/errors.js';
 
 const DEFAULT_BATCH = 500;
 const MAX_BACKOFF_MS = 30_000;
+/** The stream fetches again while this many batches still wait, so the handler rarely waits for a fetch. */
+const PREFETCH_BATCHES = 4;
 
 type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
@@ -99,7 +101,7 @@ export class PlatformaticBusConsumer implements Consumer {
   /** One client and its stream, until close() (resolves) or a failure (rejects). */
   private async session(): Promise<void> {
     const config = this.bus.config;
-    const client = createConsumer(config, this.bus.groupId(this.group), this.maxBatch);
+    const client = createConsumer(config, this.bus.groupId(this.group), this.maxBatch * PREFETCH_BATCHES);
     let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
     let failure: unknown;
     try {

@@ -115,7 +115,11 @@ export class PlatformaticBus implements Bus {
     this.assertOpen();
     await this.start();
     const ends = await this.endOffsets(topic);
-    return readRange(this.requireAdmin(), this.config, { topic, name: this.topicName(topic), from, ends, limit }).catch((error: unknown) => {
+    // Records before a partition's log start are gone (retention, privacyExpire): start past them, as
+    // a Fetch below it is refused (OFFSET_OUT_OF_RANGE).
+    const starts: Offsets = {};
+    for (const p of await this.listOffsets(topic, -2n)) starts[p.partitionIndex] = Math.max(from[p.partitionIndex] ?? 0, Number(p.offset));
+    return readRange(this.requireAdmin(), this.config, { topic, name: this.topicName(topic), from: starts, ends, limit }).catch((error: unknown) => {
       throw platformaticError(`cannot read ${this.topicName(topic)}`, error);
     });
   }
@@ -153,7 +157,7 @@ export class PlatformaticBus implements Bus {
     return this.closing !== undefined;
   }
 
-  /** The topic's offsets at `timestamp` (-1n: the end) for each partition. */
+  /** The topic's offsets at `timestamp` (-1n: the end, -2n: the log start) for each partition. */
   private async listOffsets(topic: Topic, timestamp: bigint) {
     const admin = this.requireAdmin();
     const name = this.topicName(topic);
