@@ -116,7 +116,7 @@ export class PlatformaticBusConsumer implements Consumer {
         rebalanceTimeout: config.rebalance_timeout_ms,
       });
       const failed = (error: unknown) => {
-        failure ??= error ?? new Error('the stream closed');
+        failure ??= error ?? new EcouteError('BUS_UNAVAILABLE', `kafka: the stream of ${this.name} closed`);
         this.wake();
       };
       stream.on('error', failed);

@@ -1,7 +1,6 @@
 // @platformatic/kafka errors: a GenericError or MultipleErrors tree whose broker errors carry `apiId`
 // (TOPIC_ALREADY_EXISTS, NOT_LEADER_OR_FOLLOWER...). Matching looks through the whole tree.
 import pRetry, { AbortError } from 'p-retry';
-import { busError } from '../kafka/errors.js';
 import { EcouteError, errorMessage } from '../../../core/errors.js';
 
 interface Findable {
@@ -56,9 +55,13 @@ export function describeError(error: unknown): string {
   return inner.length > 0 ? `${errorMessage(error)}: ${[...new Set(inner)].join('; ')}` : errorMessage(error);
 }
 
-/** The seam where a client error reaches a caller of the bus: BUS_UNAVAILABLE naming what failed. */
+/**
+ * The seam where a client error reaches a caller of the bus: BUS_UNAVAILABLE (retriable: the broker
+ * may come back) naming what failed and why, the client's error kept as `cause`; errors that
+ * already carry a catalogue code pass through (as the kafkajs bus's busError).
+ */
 export function platformaticError(what: string, error: unknown): EcouteError {
   if (error instanceof EcouteError) return error;
   const detail = describeError(error);
-  return busError(`${what}: ${detail}`, new Error(detail, { cause: error }));
+  return new EcouteError('BUS_UNAVAILABLE', `kafka: ${what}: ${detail}`, { cause: error });
 }
