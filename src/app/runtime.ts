@@ -9,6 +9,7 @@ import { SqliteCursorStore, type CursorStore } from '../connectors/cursors.js';
 import { SqliteStatusStore, type StatusStore } from '../connectors/status-store.js';
 import { EmbeddedBus } from '../streams/bus/embedded.js';
 import { KafkaBus } from '../streams/bus/kafka.js';
+import { PlatformaticBus } from '../streams/bus/platformatic/index.js'; // issue 15, H7: the Kafka client
 import type { Bus } from '../streams/bus/types.js';
 import { EmbeddedMentionStore } from '../store/embedded/index.js';
 import { ElasticsearchMentionStore } from '../store/elasticsearch/index.js';
@@ -64,6 +65,8 @@ function openPlainBus(config: Readonly<Config>): Bus {
       return new EmbeddedBus({ file: join(dataDir, 'bus.sqlite'), retentionMs: config.bus.retention_ms, pollIntervalMs: config.bus.poll_interval_ms });
     case 'kafka':
       // Connects and creates its topics on first use (or `await bus.start()`), so this stays synchronous.
+      // Issue 15, H7: `bus.client` picks the client library; both pass the Bus contract.
+      if (config.bus.client === 'platformatic') return new PlatformaticBus(config.bus, { logger: createLogger({ component: 'kafka' }) });
       return new KafkaBus(config.bus, { logger: createLogger({ component: 'kafka' }) });
   }
 }

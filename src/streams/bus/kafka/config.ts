@@ -2,6 +2,7 @@
 // assembles it into the whole schema.
 import { z } from 'zod';
 import { bytes, duration } from '../../../core/config/fields.js';
+import { KafkaClientSchema } from '../platformatic/config.js'; // issue 15, H7: the client library
 
 export const KafkaBusSchema = z
   .strictObject({
@@ -11,6 +12,7 @@ export const KafkaBusSchema = z
       .min(1)
       .default(['127.0.0.1:19092'])
       .describe('Bootstrap brokers as host:port. Prefer 127.0.0.1 to localhost (Node may try ::1 first).'),
+    client: KafkaClientSchema, // issue 15, H7: kafkajs | platformatic
     client_id: z.string().min(1).default('ecoute').describe('Client id the brokers see in their logs and quotas.'),
     topic_prefix: z
       .string()
