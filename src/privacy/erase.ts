@@ -1,8 +1,8 @@
 // Privacy (issue 14, H4): erasing a person (GDPR art. 17). In this order:
 //  1. the suppression entry, first, so that from now on every drop point (the publisher's bus,
 //     the analyze stage, the index stage) drops their mentions, whatever brings them back;
-//  2. their mentions in the store, in the topics (embedded: the log's rows are deleted; Kafka's
-//     topics cannot be rewritten, see docs/privacy.md), their dead letters, their mentions among
+//  2. their mentions in the store, in the topics (embedded: the log's rows are deleted; Kafka:
+//     tombstones on its compacted topics, see docs/privacy.md), their dead letters, their mentions among
 //     the alert examples (the store's alerts and the `alerts` topic's events);
 //  3. a second sweep after the workers re-read the list (a mention analyzed in flight);
 //  4. embedded: every SQLite file of the data dir is vacuumed and its WAL truncated, so no
@@ -38,8 +38,10 @@ export interface TopicErasure {
   deleted: number;
   /** Records rewritten without the person (alert events whose examples showed them). */
   rewritten: number;
-  /** Records of the person left in a log that cannot be rewritten (Kafka), until its retention. */
+  /** Records of the person left in a log that cannot be rewritten (a Kafka topic without compaction), until its retention. */
   kept: number;
+  /** Kafka (issue 14, gaps14): `deleted` are tombstones; the records leave at the topic's next compaction. */
+  atCompaction?: boolean;
 }
 
 export interface ErasureReport {
@@ -115,10 +117,10 @@ export function decideFor(topic: Topic, person: Person, ids: Set<string>): (reco
 async function eraseTopic(bus: Bus, topic: Topic, person: Person, ids: Set<string>): Promise<TopicErasure> {
   const decide = decideFor(topic, person, ids);
   if (bus.privacyRewrite) {
-    const { deleted, rewritten } = await bus.privacyRewrite(topic, decide);
-    return { deleted, rewritten, kept: 0 };
+    const { deleted, rewritten, kept = 0, eventual } = await bus.privacyRewrite(topic, decide);
+    return { deleted, rewritten, kept, ...(eventual && { atCompaction: true }) };
   }
-  // Kafka: nothing can be taken out of a partition; count what stays until the topic's retention.
+  // A log that cannot be rewritten: nothing can be taken out; count what stays until its retention.
   let kept = 0;
   const ends = await bus.endOffsets(topic);
   let from: Record<number, number> = {};
@@ -135,7 +137,7 @@ async function eraseTopic(bus: Bus, topic: Topic, person: Person, ids: Set<strin
 
 function add(a: TopicErasure, b: TopicErasure): TopicErasure {
   // `kept` is a count of what is there now, not a sum of passes.
-  return { deleted: a.deleted + b.deleted, rewritten: a.rewritten + b.rewritten, kept: b.kept };
+  return { deleted: a.deleted + b.deleted, rewritten: a.rewritten + b.rewritten, kept: b.kept, ...((a.atCompaction || b.atCompaction) && { atCompaction: true }) };
 }
 
 export interface EraseOptions {
@@ -192,7 +194,8 @@ export function erasureCounts(r: ErasureReport): Record<string, number> {
 export function describeErasure(r: ErasureReport): string {
   const lines = [`erased author ${r.author.source}:… (authorKey ${r.author.authorKey}), suppressed since ${r.suppressedSince}`, `  store: ${r.store} mentions deleted`];
   for (const [topic, t] of Object.entries(r.topics)) {
-    const parts = [`${t.deleted} records deleted`, ...(t.rewritten > 0 ? [`${t.rewritten} rewritten without their mentions`] : []), ...(t.kept > 0 ? [`${t.kept} left until the topic's retention (Kafka topics cannot be rewritten; suppressed on replay)`] : [])];
+    const deleted = t.atCompaction ? `${t.deleted} records tombstoned (gone at the topic's next compaction)` : `${t.deleted} records deleted`;
+    const parts = [deleted, ...(t.rewritten > 0 ? [`${t.rewritten} rewritten without their mentions`] : []), ...(t.kept > 0 ? [`${t.kept} left until the topic's retention (the topic is not compacted; suppressed on replay)`] : [])];
     lines.push(`  topic ${topic}: ${parts.join(', ')}`);
   }
   lines.push(`  alert store: ${r.alerts} alerts rewritten without their mentions among the examples`);
