@@ -151,7 +151,8 @@ export class KafkaBus implements Bus {
     const name = this.topicName(topic);
     const ends = await this.endOffsets(topic);
     // The person's records not superseded yet, by Kafka key (one partition per key: read in order).
-    const pending = new Map<string, { record: KafkaReadRecord; decision: Exclude<PrivacyDecision, 'keep'> }>();
+    // `records`: how many of theirs the tombstone will take (a mention's versions share its key).
+    const pending = new Map<string, { record: KafkaReadRecord; decision: Exclude<PrivacyDecision, 'keep'>; records: number }>();
     let theirs = 0;
     let from: Offsets = {};
     for (;;) {
@@ -159,22 +160,24 @@ export class KafkaBus implements Bus {
       if (page.length === 0) break;
       for (const r of page) {
         from = { ...from, [r.partition]: r.offset + 1 };
+        const before = pending.get(r.kafkaKey);
         pending.delete(r.kafkaKey); // superseded by r, whatever r is: r is the one that counts
         if (r.tombstone) continue;
         const { kafkaKey: _k, tombstone: _t, ...record } = r;
         const decision = decide(record);
         if (decision === 'keep') continue;
         theirs++;
-        pending.set(r.kafkaKey, { record: r, decision });
+        const records = decision === 'delete' && before?.decision === 'delete' ? before.records + 1 : 1;
+        pending.set(r.kafkaKey, { record: r, decision, records });
       }
       if (Object.entries(ends).every(([p, end]) => (from[Number(p)] ?? 0) >= end)) break;
     }
     const out: OutRecord[] = [];
     let deleted = 0;
     let rewritten = 0;
-    for (const { record, decision } of pending.values()) {
+    for (const { record, decision, records } of pending.values()) {
       if (decision === 'delete') {
-        deleted++;
+        deleted += records;
         out.push({ key: record.kafkaKey, value: null });
       } else {
         rewritten++;
