@@ -10,7 +10,7 @@
 // is named in a warning at start, and the erasure says its records stay until retention.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaBusSchema } from '../../src/streams/bus/kafka/config.js';
 import { KafkaBus } from '../../src/streams/bus/kafka.js';
@@ -20,40 +20,9 @@ import { decideFor } from '../../src/privacy/erase.js';
 import { authorKey } from '../../src/core/ids.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { requireKafka } from '../helpers/services.js';
+import { untilCompacted } from './kafka-raw.js';
 
 const brokers = await requireKafka();
-
-/** Every record of a Kafka topic from offset 0, as bytes turned to text (key, value, headers). */
-async function rawTopic(kafka: Kafka, admin: Admin, topic: string): Promise<{ partition: number; key: string; value: string | null; text: string }[]> {
-  const ends = Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
-  const starts = Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
-  if (Object.keys(ends).every((p) => (ends[p] ?? 0) <= (starts[p] ?? 0))) return [];
-  const groupId = `check-${randomBytes(4).toString('hex')}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  const got: { partition: number; key: string; value: string | null; text: string }[] = [];
-  const next: Record<number, number> = { ...starts };
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          const headers = Object.entries(m.headers ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-          got.push({ partition: batch.partition, key: m.key?.toString() ?? '', value: m.value?.toString() ?? null, text: `${m.key?.toString() ?? ''} ${m.value?.toString() ?? ''} ${headers}` });
-        }
-        next[batch.partition] = Number(batch.lastOffset()) + 1;
-        if (Object.keys(ends).every((p) => (next[Number(p)] ?? 0) >= (ends[p] ?? 0))) done();
-      },
-    });
-    await finished;
-  } finally {
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-  }
-  return got;
-}
 
 function capture(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -92,8 +61,6 @@ describe.skipIf(brokers === undefined)('erasure on Kafka: tombstones on compacte
     );
     const admin = kafka.admin();
     await admin.connect();
-    const producer = kafka.producer();
-    await producer.connect();
     try {
       const handle = `zq7-handle-${tag}`;
       const text = `zq7 private grievance ${tag}`;
@@ -128,22 +95,9 @@ describe.skipIf(brokers === undefined)('erasure on Kafka: tombstones on compacte
       expect(counts['0:alerts']).toEqual({ deleted: 0, rewritten: 1, eventual: true, kept: 0 });
       for (const topic of TOPICS) expect(counts[`1:${topic}`], topic).toEqual({ deleted: 0, rewritten: 0, eventual: true, kept: 0 });
 
-      // Wait for the log cleaner: a segment rolls at an append (segment.ms is 100 ms), so an
-      // invisible tombstone of a dummy key is appended to every partition until the records are gone.
-      const names = TOPICS.map((t) => bus.topicName(t));
-      const deadline = Date.now() + 120_000;
-      let left: string[] = names;
-      while (left.length > 0) {
-        expect(Date.now() < deadline, `the log cleaner did not compact ${left.join(', ')} within 120 s`).toBe(true);
-        for (const name of left) await producer.send({ topic: name, messages: [0, 1].map((partition) => ({ key: 'roll', value: null, partition })) });
-        const still: string[] = [];
-        for (const name of left) {
-          const records = await rawTopic(kafka, admin, name);
-          if (records.some((r) => r.text.includes(handle) || r.text.includes(text))) still.push(name);
-        }
-        left = still;
-        if (left.length > 0) await sleep(1000);
-      }
+      // The log cleaner: a segment rolls at an append (segment.ms is 100 ms), so kafka-raw.ts appends
+      // an invisible tombstone of a dummy key to every partition until the records are gone.
+      await untilCompacted(kafka, admin, TOPICS.map((t) => bus.topicName(t)), 2, [handle, text]);
 
       // Everyone else stays; the rewritten event is in the brand's partition, without their example.
       const rawLeft = await bus.read('mentions.raw', {});
@@ -167,7 +121,6 @@ describe.skipIf(brokers === undefined)('erasure on Kafka: tombstones on compacte
       await consumer.close();
       expect(seen.map((r) => r.key)).toEqual([other]);
     } finally {
-      await producer.disconnect();
       await admin.disconnect();
       await bus.close();
     }
