@@ -1,7 +1,10 @@
 // The bus's topics are created by the admin client at start, never auto-created: auto-creation
 // races with leader election and would use the broker's partition count, not ours.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
+
+// kafkajs is CommonJS: its enums are reached through the default export in Node's ESM.
+const { ConfigResourceTypes } = kafkajs;
 import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import { errorMatches } from './errors.js';
