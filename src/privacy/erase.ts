@@ -23,6 +23,7 @@ import { type Person } from './person.js';
 import { authorOfRecord } from './suppressing-bus.js';
 import type { PrivacyLedger } from './suppression.js';
 import { eraseFromReports } from './reports.js';
+import { eraseFromReportFiles, type ErasedMention } from './report-files.js';
 
 export interface PrivacyDeps {
   config: Readonly<Config>;
@@ -55,6 +56,8 @@ export interface ErasureReport {
   alerts: number;
   /** Report delivery log rows that named one of the person's mentions (deleted). */
   reportLog: number;
+  /** Report files of folder destinations whose brand and period held their mentions: rendered again without them, or deleted (gaps14). */
+  reportFiles: { rerendered: number; removed: number };
   /** Embedded: the SQLite files vacuumed (free pages and WAL included). */
   compacted: CompactResult[];
   /** When the person was first suppressed (an erasure repeated keeps the first date). */
@@ -63,13 +66,13 @@ export interface ErasureReport {
 
 const ERASE_TOPICS: readonly Topic[] = ['mentions.raw', 'mentions.analyzed', 'mentions.dlq', 'alerts'];
 
-/** The person's mention ids found in the store. */
-async function storedIds(store: MentionStore, person: Person): Promise<Set<string>> {
-  const ids = new Set<string>();
+/** The person's mentions found in the store: their ids, and (gaps14) the brands and dates a report file may have shown them in. */
+async function storedMentions(store: MentionStore, person: Person): Promise<ErasedMention[]> {
+  const found: ErasedMention[] = [];
   for await (const page of store.exportPages({ query: `author:"${person.authorKey}"`, duplicates: 'include' })) {
-    for (const m of page) if (m.authorKey === person.authorKey) ids.add(m.id);
+    for (const m of page) if (m.authorKey === person.authorKey) found.push({ id: m.id, brands: m.brands, publishedAt: new Date(m.publishedAt).toISOString() });
   }
-  return ids;
+  return found;
 }
 
 function parse(value: string): unknown {
@@ -158,7 +161,8 @@ export async function erasePerson(deps: PrivacyDeps, person: Person, options: Er
   };
   await deps.privacy.suppress({ authorKey: person.authorKey, at });
   const suppressedSince = (await deps.privacy.entry(person.authorKey))?.at ?? at;
-  const ids = await step('the store', () => storedIds(deps.store, person));
+  const mentions = await step('the store', () => storedMentions(deps.store, person));
+  const ids = new Set(mentions.map((m) => m.id));
   const zero: TopicErasure = { deleted: 0, rewritten: 0, kept: 0 };
   const topics = Object.fromEntries(ERASE_TOPICS.map((t) => [t, zero])) as Record<Topic, TopicErasure>;
   let store = 0;
@@ -173,15 +177,17 @@ export async function erasePerson(deps: PrivacyDeps, person: Person, options: Er
   await pass();
   const alerts = await step('the alert store', () => deps.alertStore.eraseMentionExamples(ids));
   const reportLog = await step('the report delivery log', async () => eraseFromReports(deps.dataDir, person, ids));
+  const files = await step('the report files of folder destinations', () => eraseFromReportFiles(deps, mentions));
+  const reportFiles = { rerendered: files.rerendered.length, removed: files.removed.length };
   const compacted = distributed && deps.config.bus.type === 'kafka' ? [] : await step('the data dir', async () => compactDataDir(deps.dataDir));
-  const report: ErasureReport = { author: { source: person.source, authorKey: person.authorKey }, at, by: options.by, store, topics, alerts, reportLog, compacted, suppressedSince };
+  const report: ErasureReport = { author: { source: person.source, authorKey: person.authorKey }, at, by: options.by, store, topics, alerts, reportLog, reportFiles, compacted, suppressedSince };
   await deps.privacy.logErasure({ authorKey: person.authorKey, source: person.source, at, by: options.by, counts: erasureCounts(report) });
   return report;
 }
 
 /** The counts the erasure log keeps (numbers only). */
 export function erasureCounts(r: ErasureReport): Record<string, number> {
-  const counts: Record<string, number> = { store: r.store, alerts: r.alerts, report_log: r.reportLog };
+  const counts: Record<string, number> = { store: r.store, alerts: r.alerts, report_log: r.reportLog, report_files_rerendered: r.reportFiles.rerendered, report_files_removed: r.reportFiles.removed };
   for (const [topic, t] of Object.entries(r.topics)) {
     counts[`${topic}.deleted`] = t.deleted;
     if (t.rewritten > 0) counts[`${topic}.rewritten`] = t.rewritten;
@@ -200,6 +206,7 @@ export function describeErasure(r: ErasureReport): string {
   }
   lines.push(`  alert store: ${r.alerts} alerts rewritten without their mentions among the examples`);
   lines.push(`  report delivery log: ${r.reportLog} rows deleted`);
+  lines.push(`  report files (folder destinations): ${r.reportFiles.rerendered} rendered again without their mentions, ${r.reportFiles.removed} deleted`);
   if (r.compacted.length > 0) lines.push(`  data dir: ${r.compacted.length} SQLite files vacuumed, WAL truncated${r.compacted.some((c) => !c.walTruncated) ? ` (busy: ${r.compacted.filter((c) => !c.walTruncated).map((c) => c.file).join(', ')}: run again with écoute stopped)` : ''}`);
   lines.push(`  erasure log: entry written at ${r.at} by ${r.by}`);
   return `${lines.join('\n')}\n`;

@@ -88,5 +88,5 @@ privacy: { suppression_refresh_ms: 500 }`,
       await admin.disconnect();
     }
     console.log(JSON.stringify({ erasures: result.erasures.map((e) => ({ store: e.store, topics: e.topics, alerts: e.alerts })) }));
-  }, 400_000);
+  }, 590_000);
 });
