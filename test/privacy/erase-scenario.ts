@@ -143,7 +143,6 @@ connectors:
       return people;
     });
 
-    if (process.env.GAPS14_DEBUG) console.error(new Date().toISOString(), 'scenario: first run done');
     // 2. The real CLI erases both.
     const erasures = people.map((p) => {
       const out = ws.run(['privacy', 'erase', '--author', p.author, '--json']);
@@ -164,11 +163,8 @@ connectors:
 
     // 3. Everything that could bring them back: a replay of every topic from offset 0, the
     // connectors from scratch (cursors reset) on the same file and feed, `ecoute ingest` of the file.
-    if (process.env.GAPS14_DEBUG) console.error(new Date().toISOString(), 'scenario: erased');
     await replay(config);
-    if (process.env.GAPS14_DEBUG) console.error(new Date().toISOString(), 'scenario: replayed');
     await pipeline(config, ['connectors']);
-    if (process.env.GAPS14_DEBUG) console.error(new Date().toISOString(), 'scenario: second run done');
     const ingest = ws.run(['ingest', file, '--no-progress']);
     expect(ingest.code, ingest.stderr).toBe(0);
     expect(ingest.stdout).toMatch(/2 suppressed \(erased authors\)/);

@@ -53,7 +53,6 @@ export async function untilCompacted(kafka: Kafka, admin: Admin, topics: string[
       const still: string[] = [];
       for (const topic of left) if ((await rawTopic(kafka, admin, topic)).some((r) => needles.some((n) => r.text.includes(n)))) still.push(topic);
       left = still;
-      if (process.env.GAPS14_DEBUG) console.error(new Date().toISOString(), "untilCompacted left", left);
       if (left.length === 0) return;
       expect(Date.now() < deadline, `the log cleaner did not take the records out of ${left.join(', ')} within ${timeoutMs} ms`).toBe(true);
       await sleep(1000);
