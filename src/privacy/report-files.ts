@@ -76,7 +76,12 @@ export async function eraseFromReportFiles(
       }
       for (const f of files) {
         try {
-          if (!data) throw new Error('the report could not be made again');
+          // Not made again (the store refused): the file goes, rather than keep quoting them.
+          if (!data) {
+            rmSync(f.path, { force: true });
+            result.removed.push(f.path);
+            continue;
+          }
           if (f.format === 'pdf') browser ??= await launchChromium();
           const rendered = await renderReport(data, f.format, browser ? { browser } : {});
           const partial = `${f.path}.partial`;
