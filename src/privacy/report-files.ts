@@ -68,20 +68,10 @@ export async function eraseFromReportFiles(
       const folder = resolve(row.destination.slice('folder:'.length));
       const files = schedule.formats.map((format) => ({ format, path: join(folder, reportFileName({ brand: { id: brand.id, name: brand.name }, period: { ...period, timeZone: schedule.time_zone } }, format)) })).filter((f) => existsSync(f.path));
       if (files.length === 0) continue;
-      let data: Awaited<ReturnType<typeof buildReport>> | undefined;
-      try {
-        data = await buildReport({ ...sources, now: () => row.run_at_ms }, { brand: brand.id, period, timeZone: schedule.time_zone });
-      } catch {
-        data = undefined;
-      }
+      // A store that does not answer fails the step (PRIVACY_ERASE_INCOMPLETE: run the erase again).
+      const data = await buildReport({ ...sources, now: () => row.run_at_ms }, { brand: brand.id, period, timeZone: schedule.time_zone });
       for (const f of files) {
         try {
-          // Not made again (the store refused): the file goes, rather than keep quoting them.
-          if (!data) {
-            rmSync(f.path, { force: true });
-            result.removed.push(f.path);
-            continue;
-          }
           if (f.format === 'pdf') browser ??= await launchChromium();
           const rendered = await renderReport(data, f.format, browser ? { browser } : {});
           const partial = `${f.path}.partial`;
