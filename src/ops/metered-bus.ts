@@ -75,7 +75,7 @@ function logDeadLetter(stage: string, code: string, record: BusRecord): void {
   }
   const skipped = quiet.skipped;
   quiet.skipped = 0;
-  const id = mentionIdOf(record.value);
+  const id = mentionIdOf(record.value) ?? record.headers?.['ecoute-mention-id']; // gaps14: the input record's key (streams/dead-letter.ts withMentionId)
   deadLetterLog ??= createLogger();
   deadLetterLog.warn(`dead letter: ${record.headers?.['ecoute-error'] ?? code}`, {
     stage,

@@ -1,8 +1,8 @@
 // Privacy (issue 14, H4): erasing a person (GDPR art. 17). In this order:
 //  1. the suppression entry, first, so that from now on every drop point (the publisher's bus,
 //     the analyze stage, the index stage) drops their mentions, whatever brings them back;
-//  2. their mentions in the store, in the topics (embedded: the log's rows are deleted; Kafka's
-//     topics cannot be rewritten, see docs/privacy.md), their dead letters, their mentions among
+//  2. their mentions in the store, in the topics (embedded: the log's rows are deleted; Kafka:
+//     tombstones on its compacted topics, see docs/privacy.md), their dead letters, their mentions among
 //     the alert examples (the store's alerts and the `alerts` topic's events);
 //  3. a second sweep after the workers re-read the list (a mention analyzed in flight);
 //  4. embedded: every SQLite file of the data dir is vacuumed and its WAL truncated, so no
@@ -23,6 +23,7 @@ import { type Person } from './person.js';
 import { authorOfRecord } from './suppressing-bus.js';
 import type { PrivacyLedger } from './suppression.js';
 import { eraseFromReports } from './reports.js';
+import { eraseFromReportFiles, type ErasedMention } from './report-files.js';
 
 export interface PrivacyDeps {
   config: Readonly<Config>;
@@ -38,8 +39,10 @@ export interface TopicErasure {
   deleted: number;
   /** Records rewritten without the person (alert events whose examples showed them). */
   rewritten: number;
-  /** Records of the person left in a log that cannot be rewritten (Kafka), until its retention. */
+  /** Records of the person left in a log that cannot be rewritten (a Kafka topic without compaction), until its retention. */
   kept: number;
+  /** Kafka (issue 14, gaps14): `deleted` are tombstones; the records leave at the topic's next compaction. */
+  atCompaction?: boolean;
 }
 
 export interface ErasureReport {
@@ -53,6 +56,8 @@ export interface ErasureReport {
   alerts: number;
   /** Report delivery log rows that named one of the person's mentions (deleted). */
   reportLog: number;
+  /** Report files of folder destinations whose brand and period held their mentions: rendered again without them, or deleted (gaps14). */
+  reportFiles: { rerendered: number; removed: number };
   /** Embedded: the SQLite files vacuumed (free pages and WAL included). */
   compacted: CompactResult[];
   /** When the person was first suppressed (an erasure repeated keeps the first date). */
@@ -61,13 +66,13 @@ export interface ErasureReport {
 
 const ERASE_TOPICS: readonly Topic[] = ['mentions.raw', 'mentions.analyzed', 'mentions.dlq', 'alerts'];
 
-/** The person's mention ids found in the store. */
-async function storedIds(store: MentionStore, person: Person): Promise<Set<string>> {
-  const ids = new Set<string>();
+/** The person's mentions found in the store: their ids, and (gaps14) the brands and dates a report file may have shown them in. */
+async function storedMentions(store: MentionStore, person: Person): Promise<ErasedMention[]> {
+  const found: ErasedMention[] = [];
   for await (const page of store.exportPages({ query: `author:"${person.authorKey}"`, duplicates: 'include' })) {
-    for (const m of page) if (m.authorKey === person.authorKey) ids.add(m.id);
+    for (const m of page) if (m.authorKey === person.authorKey) found.push({ id: m.id, brands: m.brands, publishedAt: new Date(m.publishedAt).toISOString() });
   }
-  return ids;
+  return found;
 }
 
 function parse(value: string): unknown {
@@ -115,10 +120,10 @@ export function decideFor(topic: Topic, person: Person, ids: Set<string>): (reco
 async function eraseTopic(bus: Bus, topic: Topic, person: Person, ids: Set<string>): Promise<TopicErasure> {
   const decide = decideFor(topic, person, ids);
   if (bus.privacyRewrite) {
-    const { deleted, rewritten } = await bus.privacyRewrite(topic, decide);
-    return { deleted, rewritten, kept: 0 };
+    const { deleted, rewritten, kept = 0, eventual } = await bus.privacyRewrite(topic, decide);
+    return { deleted, rewritten, kept, ...(eventual && { atCompaction: true }) };
   }
-  // Kafka: nothing can be taken out of a partition; count what stays until the topic's retention.
+  // A log that cannot be rewritten: nothing can be taken out; count what stays until its retention.
   let kept = 0;
   const ends = await bus.endOffsets(topic);
   let from: Record<number, number> = {};
@@ -135,7 +140,7 @@ async function eraseTopic(bus: Bus, topic: Topic, person: Person, ids: Set<strin
 
 function add(a: TopicErasure, b: TopicErasure): TopicErasure {
   // `kept` is a count of what is there now, not a sum of passes.
-  return { deleted: a.deleted + b.deleted, rewritten: a.rewritten + b.rewritten, kept: b.kept };
+  return { deleted: a.deleted + b.deleted, rewritten: a.rewritten + b.rewritten, kept: b.kept, ...((a.atCompaction || b.atCompaction) && { atCompaction: true }) };
 }
 
 export interface EraseOptions {
@@ -156,7 +161,8 @@ export async function erasePerson(deps: PrivacyDeps, person: Person, options: Er
   };
   await deps.privacy.suppress({ authorKey: person.authorKey, at });
   const suppressedSince = (await deps.privacy.entry(person.authorKey))?.at ?? at;
-  const ids = await step('the store', () => storedIds(deps.store, person));
+  const mentions = await step('the store', () => storedMentions(deps.store, person));
+  const ids = new Set(mentions.map((m) => m.id));
   const zero: TopicErasure = { deleted: 0, rewritten: 0, kept: 0 };
   const topics = Object.fromEntries(ERASE_TOPICS.map((t) => [t, zero])) as Record<Topic, TopicErasure>;
   let store = 0;
@@ -171,15 +177,17 @@ export async function erasePerson(deps: PrivacyDeps, person: Person, options: Er
   await pass();
   const alerts = await step('the alert store', () => deps.alertStore.eraseMentionExamples(ids));
   const reportLog = await step('the report delivery log', async () => eraseFromReports(deps.dataDir, person, ids));
+  const files = await step('the report files of folder destinations', () => eraseFromReportFiles(deps, mentions));
+  const reportFiles = { rerendered: files.rerendered.length, removed: files.removed.length };
   const compacted = distributed && deps.config.bus.type === 'kafka' ? [] : await step('the data dir', async () => compactDataDir(deps.dataDir));
-  const report: ErasureReport = { author: { source: person.source, authorKey: person.authorKey }, at, by: options.by, store, topics, alerts, reportLog, compacted, suppressedSince };
+  const report: ErasureReport = { author: { source: person.source, authorKey: person.authorKey }, at, by: options.by, store, topics, alerts, reportLog, reportFiles, compacted, suppressedSince };
   await deps.privacy.logErasure({ authorKey: person.authorKey, source: person.source, at, by: options.by, counts: erasureCounts(report) });
   return report;
 }
 
 /** The counts the erasure log keeps (numbers only). */
 export function erasureCounts(r: ErasureReport): Record<string, number> {
-  const counts: Record<string, number> = { store: r.store, alerts: r.alerts, report_log: r.reportLog };
+  const counts: Record<string, number> = { store: r.store, alerts: r.alerts, report_log: r.reportLog, report_files_rerendered: r.reportFiles.rerendered, report_files_removed: r.reportFiles.removed };
   for (const [topic, t] of Object.entries(r.topics)) {
     counts[`${topic}.deleted`] = t.deleted;
     if (t.rewritten > 0) counts[`${topic}.rewritten`] = t.rewritten;
@@ -192,11 +200,13 @@ export function erasureCounts(r: ErasureReport): Record<string, number> {
 export function describeErasure(r: ErasureReport): string {
   const lines = [`erased author ${r.author.source}:… (authorKey ${r.author.authorKey}), suppressed since ${r.suppressedSince}`, `  store: ${r.store} mentions deleted`];
   for (const [topic, t] of Object.entries(r.topics)) {
-    const parts = [`${t.deleted} records deleted`, ...(t.rewritten > 0 ? [`${t.rewritten} rewritten without their mentions`] : []), ...(t.kept > 0 ? [`${t.kept} left until the topic's retention (Kafka topics cannot be rewritten; suppressed on replay)`] : [])];
+    const deleted = t.atCompaction ? `${t.deleted} records tombstoned (gone at the topic's next compaction)` : `${t.deleted} records deleted`;
+    const parts = [deleted, ...(t.rewritten > 0 ? [`${t.rewritten} rewritten without their mentions`] : []), ...(t.kept > 0 ? [`${t.kept} left until the topic's retention (the topic is not compacted; suppressed on replay)`] : [])];
     lines.push(`  topic ${topic}: ${parts.join(', ')}`);
   }
   lines.push(`  alert store: ${r.alerts} alerts rewritten without their mentions among the examples`);
   lines.push(`  report delivery log: ${r.reportLog} rows deleted`);
+  lines.push(`  report files (folder destinations): ${r.reportFiles.rerendered} rendered again without their mentions, ${r.reportFiles.removed} deleted`);
   if (r.compacted.length > 0) lines.push(`  data dir: ${r.compacted.length} SQLite files vacuumed, WAL truncated${r.compacted.some((c) => !c.walTruncated) ? ` (busy: ${r.compacted.filter((c) => !c.walTruncated).map((c) => c.file).join(', ')}: run again with écoute stopped)` : ''}`);
   lines.push(`  erasure log: entry written at ${r.at} by ${r.by}`);
   return `${lines.join('\n')}\n`;

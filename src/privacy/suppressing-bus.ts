@@ -6,6 +6,7 @@
 import { authorKey } from '../core/ids.js';
 import type { Bus, BusRecord, Topic } from '../streams/bus/types.js';
 import type { SuppressionList } from './suppression.js';
+import { logMentionDrop } from '../ops/mention-log.js'; // Operations (issue 14, gaps14)
 
 /** The author (source and id) a record of mentions.raw, or a dead letter's input, carries. */
 export function authorOfRecord(value: string): { source: string; id: string } | undefined {
@@ -27,13 +28,17 @@ function authorOf(v: unknown): { source: string; id: string } | undefined {
 }
 
 export function suppressingBus(bus: Bus, list: SuppressionList, secret: string): Bus {
-  const keep = (record: BusRecord): boolean => {
+  const keep = (topic: Topic, record: BusRecord): boolean => {
     const author = authorOfRecord(record.value);
-    return author === undefined || !list.has(authorKey(secret, author.source, author.id));
+    if (author === undefined || !list.has(authorKey(secret, author.source, author.id))) return true;
+    // gaps14: one line per drop, with the mention id (mentions.raw is keyed by it); the publisher's
+    // counts already cover these mentions (ecoute ingest prints them as suppressed).
+    logMentionDrop('connector', 'suppressed', topic === 'mentions.raw' ? record.key : undefined, `dropped before ${topic}: its author was erased`, false);
+    return false;
   };
   const publish = async (topic: Topic, records: BusRecord[]): Promise<void> => {
     if (topic !== 'mentions.raw' && topic !== 'mentions.dlq') return bus.publish(topic, records);
-    return bus.publish(topic, records.filter(keep));
+    return bus.publish(topic, records.filter((r) => keep(topic, r)));
   };
   // Every other method (and those other parts add to Bus) goes to the bus itself.
   return new Proxy(bus, {

@@ -10,10 +10,11 @@ import type { FieldSet } from '../nlp/fields.js';
 import type { Calibration } from '../nlp/sentiment/calibration.js';
 import type { BrandMatcher } from './brands.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
-import { deadLetterRecord } from './dead-letter.js';
+import { deadLetterRecord, withMentionId } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
 import { countBatch, timeAnalysis } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 import { poisonReason } from './poison.js';
+import { logMentionDrop } from '../ops/mention-log.js'; // Operations (issue 14, gaps14): mention_id on drop lines
 import type { SuppressionList } from '../privacy/suppression.js';
 
 export const ANALYZE_GROUP = 'ecoute-analyze';
@@ -129,7 +130,7 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
     // faults-dist: poison (not UTF-8, oversize, too deep) is dead-lettered before it is parsed.
     const poison = poisonReason(record);
     if (poison) {
-      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${poison}`, origin, input: record.value }, record.headers));
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${poison}`, origin, input: record.value }, withMentionId(record)));
       continue;
     }
     try {
@@ -137,17 +138,20 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       if (!parsed.success) throw new EcouteError('RECORD_UNREADABLE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       raw = parsed.data as RawMention;
     } catch (error) {
-      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, record.headers));
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, withMentionId(record)));
       continue;
     }
     // Privacy (issue 14, H4): an erased author's mention is dropped, acknowledged with its batch.
-    if (options.suppressed?.has(authorKey(options.authorKeySecret, raw.source, raw.author.id))) continue;
+    if (options.suppressed?.has(authorKey(options.authorKeySecret, raw.source, raw.author.id))) {
+      logMentionDrop('analyze', 'suppressed', MENTION_ID.test(record.key) ? record.key : mentionId(raw.source, raw.sourceId), 'dropped: its author was erased'); // gaps14
+      continue;
+    }
     try {
       // The publisher keyed the record by the mention id: it is not computed a second time.
       const mention = timeAnalysis(() => (MENTION_ID.test(record.key) ? analyzeMention(raw, options, record.key) : analyzeMention(raw, options)));
       analyzed.push({ mention, headers: record.headers });
     } catch (error) {
-      dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, record.headers));
+      dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, withMentionId(record)));
     }
   }
   return { analyzed, dead };

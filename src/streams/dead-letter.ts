@@ -44,3 +44,15 @@ export function deadLetterRecord(letter: Omit<DeadLetter, 'at'>, headers?: Recor
     headers: { ...headers, 'ecoute-error-code': letter.code, 'ecoute-stage': letter.stage, 'ecoute-error': letter.reason.slice(0, 512), ...origin },
   };
 }
+
+/**
+ * Operations (issue 14, gaps14): a stage's dead letter names the mention its input record was keyed
+ * by (mentions.raw and mentions.analyzed are keyed by the mention id), so that the dead-letter log
+ * line carries `mention_id` even when the input cannot be read (poison: not UTF-8, oversize, deep).
+ */
+export const MENTION_ID_HEADER = 'ecoute-mention-id';
+
+export function withMentionId(record: { key: string; headers?: Record<string, string> | undefined }): Record<string, string> | undefined {
+  if (!/^[0-9a-f]{32}$/.test(record.key)) return record.headers;
+  return { ...record.headers, [MENTION_ID_HEADER]: record.key };
+}

@@ -6,9 +6,10 @@ import { EcouteError } from '../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BulkItemResult, BulkResult, MentionStore } from '../store/types.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
-import { deadLetterRecord } from './dead-letter.js';
+import { deadLetterRecord, withMentionId } from './dead-letter.js';
 import { countBatch } from '../ops/metrics.js'; // Operations (issue 14, ops14)
 import { poisonReason } from './poison.js';
+import { logMentionDrop } from '../ops/mention-log.js'; // Operations (issue 14, gaps14): mention_id on drop lines
 import type { SuppressionList } from '../privacy/suppression.js';
 
 export const INDEX_GROUP = 'ecoute-index';
@@ -42,14 +43,17 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
       if (poison) throw new EcouteError('RECORD_UNREADABLE', poison);
       const mention = JSON.parse(record.value) as AnalyzedMention;
       // Privacy (issue 14, H4): an erased author's mention is dropped.
-      if (options.suppressed?.has(mention.authorKey)) continue;
+      if (options.suppressed?.has(mention.authorKey)) {
+        logMentionDrop('index', 'suppressed', mention.id, 'dropped: its author was erased'); // gaps14
+        continue;
+      }
       mentions.push(mention);
       sources.push(record);
     } catch (error) {
       dead.push(
         deadLetterRecord(
           { stage: 'index', code: 'RECORD_UNREADABLE', reason: error instanceof EcouteError ? `not an analyzed mention: ${error.message}` : `not JSON: ${(error as Error).message}`, origin: originOf(record), input: record.value },
-          record.headers,
+          withMentionId(record),
         ),
       );
     }
@@ -64,7 +68,7 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
       dead.push(
         deadLetterRecord(
           { stage: 'index', code: 'STORE_ITEM_INVALID', reason: item.error?.message ?? 'rejected by the store', origin: originOf(record), input: record.value },
-          record.headers,
+          withMentionId(record),
         ),
       );
     }

@@ -1,14 +1,17 @@
 // Privacy (issue 14, H4), distributed mode (the shared Kafka and Elasticsearch, with this test's own
 // topic and index prefixes): erase two people, replay every topic from offset 0 (their records are
-// still in Kafka: its topics cannot be rewritten, so the analyze and index stages drop them),
-// re-run the connectors, re-ingest the file: nothing of theirs comes back, and their handles are in
-// no document of any index of the prefix (_source included).
+// tombstoned but still in Kafka until the log cleaner runs, so the analyze and index stages drop
+// them), re-run the connectors, re-ingest the file: nothing of theirs comes back, and their handles
+// are in no document of any index of the prefix (_source included). Then (gaps14) the topics, made
+// with a tiny segment.ms so that the broker's cleaner runs, are compacted: their handles and texts
+// are in no record of any topic, read byte for byte from offset 0.
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireElasticsearch, requireKafka } from '../helpers/services.js';
 import { runErasureScenario } from './erase-scenario.js';
+import { untilCompacted } from './kafka-raw.js';
 
 const [brokers, url] = await Promise.all([requireKafka(), requireElasticsearch()]);
 
@@ -32,7 +35,8 @@ describe.skipIf(brokers === undefined || url === undefined)('privacy erase, Kafk
 
   it('erases a person for good: nothing comes back, the handle is in no Elasticsearch document', async () => {
     const result = await runErasureScenario(
-      `bus: { type: kafka, brokers: [${(brokers ?? '').split(',').map((b) => `'${b}'`).join(', ')}], topic_prefix: '${topicPrefix}' }
+      `bus: { type: kafka, brokers: [${(brokers ?? '').split(',').map((b) => `'${b}'`).join(', ')}], topic_prefix: '${topicPrefix}', partitions: 2,
+  topic_config: { 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0.01', 'delete.retention.ms': '100' } }
 store: { type: elasticsearch, node: '${url}', index_prefix: ${indexPrefix}, refresh_on_write: wait_for }
 privacy: { suppression_refresh_ms: 500 }`,
       async () => {
@@ -51,11 +55,12 @@ privacy: { suppression_refresh_ms: 500 }`,
         }
       },
     );
-    const topics = (result.erasures[0] as { topics: Record<string, { deleted: number; kept: number }> }).topics;
-    // Kafka keeps them until retention (2 raw, 2 analyzed, 1 dead letter, the alert event).
-    expect(topics['mentions.raw']).toMatchObject({ deleted: 0, kept: 2 });
-    expect(topics['mentions.analyzed']).toMatchObject({ deleted: 0, kept: 2 });
-    expect(topics['mentions.dlq']).toMatchObject({ deleted: 0, kept: 1 });
+    const topics = (result.erasures[0] as { topics: Record<string, { deleted: number; rewritten: number; kept: number; atCompaction?: boolean }> }).topics;
+    // Tombstoned (2 raw, 2 analyzed, 1 dead letter), the alert event rewritten; gone at compaction.
+    expect(topics['mentions.raw']).toMatchObject({ deleted: 2, kept: 0, atCompaction: true });
+    expect(topics['mentions.analyzed']).toMatchObject({ deleted: 2, kept: 0, atCompaction: true });
+    expect(topics['mentions.dlq']).toMatchObject({ deleted: 1, kept: 0, atCompaction: true });
+    expect(topics.alerts).toMatchObject({ deleted: 0, rewritten: 1, kept: 0 });
 
     await es.indices.refresh({ index: `${indexPrefix}*` });
     const indices = (await es.indices.resolveIndex({ name: `${indexPrefix}*` })).indices.map((i) => i.name);
@@ -72,6 +77,16 @@ privacy: { suppression_refresh_ms: 500 }`,
       }
     }
     expect(documents).toBeGreaterThan(0);
+
+    // The log cleaner takes their records out of every topic: no handle, no text of theirs is left.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const names = ['mentions.raw', 'mentions.analyzed', 'mentions.dlq', 'alerts'].map((t) => `${topicPrefix}${t}`);
+      await untilCompacted(kafka, admin, names, 2, [...result.people.map((p) => p.handle), 'late again', 'answered fast', 'broke my order']);
+    } finally {
+      await admin.disconnect();
+    }
     console.log(JSON.stringify({ erasures: result.erasures.map((e) => ({ store: e.store, topics: e.topics, alerts: e.alerts })) }));
-  }, 280_000);
+  }, 590_000);
 });

@@ -62,17 +62,28 @@ export interface Bus {
   deleteRecords?(topic: Topic, records: { partition: number; offset: number }[]): Promise<number>;
   // ---- Privacy (issue 14, H4): erasure and retention inside the log; see docs/privacy.md. ----
   /**
-   * Rewrites the topic in place: each record is kept, deleted, or given a new value (same key and
-   * offset). Absent on a log that cannot be rewritten (Kafka: its topics are append-only; records
-   * leave only by retention, and the suppression list keeps a replay clean).
+   * Rewrites the topic in place: each record is kept, deleted, or given a new value (same key; the
+   * embedded log keeps its offset). Kafka (issue 14, gaps14): compacted topics; a delete is a
+   * tombstone, a new value is appended under the same Kafka key, and the old bytes leave at the next
+   * compaction (`eventual`). Absent on a log that cannot be rewritten at all.
    */
-  privacyRewrite?(topic: Topic, decide: (record: ConsumedRecord) => PrivacyDecision): Promise<{ deleted: number; rewritten: number }>;
+  privacyRewrite?(topic: Topic, decide: (record: ConsumedRecord) => PrivacyDecision): Promise<PrivacyRewriteResult>;
   /**
    * Deletes the records appended before `beforeMs` (epoch ms), whether consumed or not; with
    * `source`, only the records whose value's `source` is that one (a log that can only cut whole
    * partitions at an offset ignores `source` and returns undefined for it). Returns how many went.
    */
   privacyExpire?(topic: Topic, beforeMs: number, source?: string): Promise<number | undefined>;
+}
+
+/** What privacyRewrite did (issue 14, gaps14: `eventual` and `kept` for Kafka). */
+export interface PrivacyRewriteResult {
+  deleted: number;
+  rewritten: number;
+  /** The records are marked (tombstones) now and leave the log at its next compaction. */
+  eventual?: boolean;
+  /** Records of the person left in a topic that is not compacted, until its retention. */
+  kept?: number;
 }
 
 /** What privacyRewrite does with one record. */

@@ -51,6 +51,17 @@ export const KafkaBusSchema = z
       .default(5)
       .describe('A consumer whose Kafka client crashed (retries exhausted) more than this many times within restart_window_ms stops with an error, so the process exits non-zero instead of idling stuck.'),
     restart_window_ms: duration('Window over which max_restarts counts consumer crashes', 10 * 60_000),
+    // Privacy (issue 14, gaps14): compacted topics, so that an erasure removes records (docs/privacy.md).
+    erasure_max_lag_ms: duration(
+      "Longest time an erased record stays in a topic after its tombstone: Kafka's max.compaction.lag.ms on the topics created at start (the segment is rolled and compacted within it; traffic must flow, a roll happens at an append)",
+      24 * 60 * 60_000,
+    ),
+    topic_config: z
+      .record(z.string().regex(/^[a-z][a-z0-9.]*$/, 'must be a Kafka topic config name'), z.string())
+      .default({})
+      .describe(
+        'More Kafka topic configs for the topics created at start, e.g. {"retention.ms": "604800000"}; cleanup.policy is always compact,delete (retention still applies). Existing topics are left as they are.',
+      ),
     log_level: z
       .enum(['nothing', 'error', 'warn', 'info', 'debug'])
       .default('error')

@@ -12,7 +12,7 @@ import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import type { BatchHandler, ConsumedRecord, ConsumeOptions, Consumer, Topic } from '../types.js';
 import { consumerSettings } from './client.js';
-import { toConsumed } from './codec.js';
+import { isTombstone, toConsumed } from './codec.js';
 import { busError } from './errors.js';
 import { EcouteError } from '../../../core/errors.js';
 
@@ -109,8 +109,9 @@ export class KafkaBusConsumer implements Consumer {
       // by the next owner). The chunk in flight always finishes first, never a new one starts.
       if (this.closing || !isRunning() || isStale()) return;
       const slice = messages.slice(i, i + this.maxBatch);
-      const records = slice.map((m) => toConsumed(this.topic, batch.partition, m));
-      if (!(await this.handle(records, heartbeat, isRunning))) return;
+      // Privacy (issue 14, gaps14): a tombstone (an erasure, codec.ts) is no record for a stage: skipped, committed past.
+      const records = slice.filter((m) => !isTombstone(m)).map((m) => toConsumed(this.topic, batch.partition, m));
+      if (records.length > 0 && !(await this.handle(records, heartbeat, isRunning))) return;
       const lastOfBatch = i + this.maxBatch >= messages.length;
       // After the last chunk, past any control records the batch ends with.
       const last = lastOfBatch ? batch.lastOffset() : (slice[slice.length - 1] as KafkaMessage).offset;

@@ -17,10 +17,11 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { KafkaBusConfig } from './config.js';
 import { silentLogger, type Logger } from '../../../core/log.js';
-import { TOPICS, type BatchHandler, type Bus, type BusRecord, type ConsumedRecord, type ConsumeOptions, type Consumer, type Offsets, type Topic } from '../types.js';
+import { TOPICS, type BatchHandler, type Bus, type BusRecord, type ConsumedRecord, type ConsumeOptions, type Consumer, type Offsets, type PrivacyDecision, type PrivacyRewriteResult, type Topic } from '../types.js';
+import { kafkaKey, type OutRecord } from './codec.js';
 import { createKafka } from './client.js';
 import { KafkaBusConsumer } from './consumer.js';
-import { readRange } from './read.js';
+import { readRange, type KafkaReadRecord } from './read.js';
 import { SendQueue } from './send-queue.js';
 import { ensureTopics } from './topics.js';
 import { busError } from './errors.js';
@@ -40,6 +41,8 @@ export class KafkaBus implements Bus {
   private starting: Promise<void> | undefined;
   private readonly consumers = new Set<KafkaBusConsumer>();
   private closing: Promise<void> | undefined;
+  /** Topics found without compaction at start (topics.ts): an erasure cannot remove their records. */
+  private uncompacted = new Set<string>();
 
   constructor(
     readonly config: KafkaBusConfig,
@@ -81,7 +84,9 @@ export class KafkaBus implements Bus {
     if (records.length === 0) return;
     await this.start();
     this.assertOpen(); // close() may have begun meanwhile: its producer is going away
-    await this.sends.send(this.topicName(topic), records).catch((error: unknown) => {
+    // Privacy (issue 14, gaps14): the Kafka key that compaction and tombstones work on (codec.ts).
+    const out = records.map((r) => ({ ...r, key: kafkaKey(topic, r.key) }));
+    await this.sends.send(this.topicName(topic), out).catch((error: unknown) => {
       throw busError(`cannot publish to ${this.topicName(topic)}`, error);
     });
   }
@@ -119,14 +124,76 @@ export class KafkaBus implements Bus {
     this.assertOpen();
     await this.start();
     const ends = await this.endOffsets(topic);
-    const context = {
+    const records = await readRange(this.readContext(), { topic, name: this.topicName(topic), from, ends, limit });
+    return records.map(({ kafkaKey: _kafkaKey, tombstone: _tombstone, ...record }) => record);
+  }
+
+  private readContext() {
+    return {
       kafka: this.kafka,
       config: this.config,
       logger: this.logger,
       admin: () => this.requireAdmin(),
       groupId: (group: string) => this.groupId(group),
     };
-    return readRange(context, { topic, name: this.topicName(topic), from, ends, limit });
+  }
+
+  /**
+   * Privacy (issue 14, gaps14): an erasure on Kafka. Reads the topic from its start; for the newest
+   * record of each Kafka key (what compaction keeps), `decide` says keep, delete or rewrite. Delete
+   * writes a tombstone (same Kafka key, null value); rewrite writes the new value under the same
+   * Kafka key (and bus key, so the same partition): the log cleaner then drops the old record. A
+   * record already followed by a record of its key (tombstoned or rewritten by an earlier erase, or
+   * this erase's first pass) is skipped, so a repeated erase counts nothing twice. The bytes leave
+   * the log at the next compaction (within erasure_max_lag_ms of the tombstone, with traffic); on a
+   * topic without compaction they stay until its retention, counted in `kept`.
+   */
+  async privacyRewrite(topic: Topic, decide: (record: ConsumedRecord) => PrivacyDecision): Promise<PrivacyRewriteResult> {
+    this.assertOpen();
+    await this.start();
+    const name = this.topicName(topic);
+    const ends = await this.endOffsets(topic);
+    // The person's records not superseded yet, by Kafka key (one partition per key: read in order).
+    // `records`: how many of theirs the tombstone will take (a mention's versions share its key).
+    const pending = new Map<string, { record: KafkaReadRecord; decision: Exclude<PrivacyDecision, 'keep'>; records: number }>();
+    let theirs = 0;
+    let from: Offsets = {};
+    for (;;) {
+      const page = await readRange(this.readContext(), { topic, name, from, ends, limit: 5000, tombstones: true });
+      if (page.length === 0) break;
+      for (const r of page) {
+        from = { ...from, [r.partition]: r.offset + 1 };
+        const before = pending.get(r.kafkaKey);
+        pending.delete(r.kafkaKey); // superseded by r, whatever r is: r is the one that counts
+        if (r.tombstone) continue;
+        const { kafkaKey: _k, tombstone: _t, ...record } = r;
+        const decision = decide(record);
+        if (decision === 'keep') continue;
+        theirs++;
+        const records = decision === 'delete' && before?.decision === 'delete' ? before.records + 1 : 1;
+        pending.set(r.kafkaKey, { record: r, decision, records });
+      }
+      if (Object.entries(ends).every(([p, end]) => (from[Number(p)] ?? 0) >= end)) break;
+    }
+    const out: OutRecord[] = [];
+    let deleted = 0;
+    let rewritten = 0;
+    for (const { record, decision, records } of pending.values()) {
+      if (decision === 'delete') {
+        deleted += records;
+        out.push({ key: record.kafkaKey, value: null });
+      } else {
+        rewritten++;
+        out.push({ key: record.kafkaKey, value: decision.value, headers: record.headers });
+      }
+    }
+    if (out.length > 0) {
+      await this.sends.send(name, out).catch((error: unknown) => {
+        throw busError(`cannot write the erasure's tombstones to ${name}`, error);
+      });
+    }
+    // Not compacted: every record of theirs stays until retention, those tombstoned before included.
+    return { deleted, rewritten, eventual: true, kept: this.uncompacted.has(name) ? theirs : 0 };
   }
 
   async close(): Promise<void> {
@@ -169,7 +236,7 @@ export class KafkaBus implements Bus {
     const admin = this.kafka.admin({ retry: { retries: 5 } });
     this.admin = admin;
     await admin.connect();
-    await ensureTopics(admin, this.config, TOPICS.map((t) => this.topicName(t)), this.logger);
+    this.uncompacted = await ensureTopics(admin, this.config, TOPICS.map((t) => this.topicName(t)), this.logger);
     await this.sends.connect();
   }
 

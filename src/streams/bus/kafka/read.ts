@@ -7,7 +7,7 @@ import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import type { ConsumedRecord, Offsets, Topic } from '../types.js';
 import { consumerSettings } from './client.js';
-import { toConsumed } from './codec.js';
+import { isTombstone, toConsumed } from './codec.js';
 import { errorMatches } from './errors.js';
 import { EcouteError } from '../../../core/errors.js';
 
@@ -29,10 +29,18 @@ export interface ReadRequest {
   /** Per partition, where to stop (exclusive): the high watermarks as of the call. */
   ends: Offsets;
   limit: number;
+  /** Privacy (issue 14, gaps14): also hand back tombstones (value `''`, `tombstone: true`), for privacyRewrite. */
+  tombstones?: boolean;
+}
+
+/** A record read, with what only the Kafka bus needs: its Kafka key (codec.ts) and whether it is a tombstone. */
+export interface KafkaReadRecord extends ConsumedRecord {
+  kafkaKey: string;
+  tombstone: boolean;
 }
 
 /** The records of `from` … `ends`, at most `limit`, by partition then offset. */
-export async function readRange(ctx: ReadContext, { topic, name, from, ends, limit }: ReadRequest): Promise<ConsumedRecord[]> {
+export async function readRange(ctx: ReadContext, { topic, name, from, ends, limit, tombstones = false }: ReadRequest): Promise<KafkaReadRecord[]> {
   const starts: Record<number, number> = {};
   for (const p of Object.keys(ends).map(Number)) starts[p] = Math.max(0, from[p] ?? 0);
   const pending = () => Object.keys(ends).map(Number).filter((p) => (starts[p] ?? 0) < (ends[p] ?? 0));
@@ -46,7 +54,7 @@ export async function readRange(ctx: ReadContext, { topic, name, from, ends, lim
     maxWaitTimeInMs: 100,
     retry: { retries: 3, restartOnFailure: async () => false },
   });
-  const got: ConsumedRecord[] = [];
+  const got: KafkaReadRecord[] = [];
   let settle!: (error?: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
     settle = (error?: unknown) => (error === undefined ? resolve() : reject(error));
@@ -70,8 +78,11 @@ export async function readRange(ctx: ReadContext, { topic, name, from, ends, lim
           const offset = Number(message.offset);
           if (offset < start || offset >= end) continue;
           if (got.length >= limit) break;
-          got.push(toConsumed(topic, p, message));
           starts[p] = offset + 1;
+          // Privacy (issue 14, gaps14): a tombstone (an erasure) is no record for a reader.
+          const tombstone = isTombstone(message);
+          if (tombstone && !tombstones) continue;
+          got.push({ ...toConsumed(topic, p, message), kafkaKey: message.key?.toString('utf8') ?? '', tombstone });
         }
         if (got.length < limit) starts[p] = Math.max(starts[p] ?? 0, Number(batch.lastOffset()) + 1);
         if (got.length >= limit || pending().length === 0) settle();

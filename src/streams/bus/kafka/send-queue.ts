@@ -4,11 +4,22 @@
 //
 // Publishes are cut into chunks of at most produce_max_bytes and queued; one drain loop sends the
 // queued chunks in order, several per request when they fit, so concurrent publishes share sends.
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { ICustomPartitioner, Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { KafkaBusConfig } from './config.js';
-import type { BusRecord } from '../types.js';
-import { messageBytes, toMessage } from './codec.js';
+import { messageBytes, orderingKey, toMessage, type OutRecord } from './codec.js';
+
+/**
+ * Java-compatible murmur2 on the bus key: a Kafka key made unique for compaction (codec.ts) still
+ * lands in the partition of its bus key, so the records of one bus key keep their order.
+ */
+const orderedPartitioner: ICustomPartitioner = () => {
+  const byKey = Partitioners.DefaultPartitioner();
+  return ({ message, ...rest }) => {
+    const key = message.key === null || message.key === undefined ? message.key : orderingKey(message.key.toString());
+    return byKey({ ...rest, message: { ...message, key } });
+  };
+};
 
 /** Retries of one produce request before `send` rejects (about a minute with the back-off). */
 const PRODUCER_RETRIES = 8;
@@ -37,7 +48,7 @@ export class SendQueue {
   }
 
   /** Sends `records` to the Kafka topic `topic`: resolves once all are acknowledged, in order. */
-  send(topic: string, records: BusRecord[]): Promise<void> {
+  send(topic: string, records: OutRecord[]): Promise<void> {
     // Split so that no produce request exceeds produce_max_bytes; the chunks go out in order.
     const chunks: PendingSend[] = [];
     let current: Message[] = [];
@@ -83,8 +94,8 @@ export class SendQueue {
   private async newProducer(): Promise<Producer> {
     const producer = this.kafka.producer({
       idempotent: true,
-      // Java-compatible murmur2 on the key (also silences kafkajs' partitioner warning).
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Java-compatible murmur2 on the bus key (also silences kafkajs' partitioner warning).
+      createPartitioner: orderedPartitioner,
       allowAutoTopicCreation: false,
       // Bounded, so that a broker gone for good makes send reject instead of hanging forever; the
       // producer is replaced after a failed send (see drain), so sequence numbers never get reused.

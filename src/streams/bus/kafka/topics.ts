@@ -1,14 +1,44 @@
 // The bus's topics are created by the admin client at start, never auto-created: auto-creation
 // races with leader election and would use the broker's partition count, not ours.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
+
+// kafkajs is CommonJS: its enums are reached through the default export in Node's ESM.
+const { ConfigResourceTypes } = kafkajs;
 import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
 import { errorMatches } from './errors.js';
 import { EcouteError } from '../../../core/errors.js';
 
-/** Creates the topics of `names` that are missing (idempotent) and waits until each partition has a leader. */
-export async function ensureTopics(admin: Admin, config: KafkaBusConfig, names: string[], logger: Logger): Promise<void> {
+/**
+ * Privacy (issue 14, gaps14): the configs of the topics created at start. Compacted, so that an
+ * erasure's tombstones remove records (codec.ts says which keys collapse), and still deleted by
+ * retention; the segment is rolled at the latest after erasure_max_lag_ms, so a tombstoned record
+ * does not wait for a 1 GiB segment to fill. `topic_config` adds the operator's own.
+ */
+export function topicConfigs(config: KafkaBusConfig): { name: string; value: string }[] {
+  const entries: Record<string, string> = { 'max.compaction.lag.ms': String(config.erasure_max_lag_ms), ...config.topic_config, 'cleanup.policy': 'compact,delete' };
+  return Object.entries(entries).map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * The topics of `names` whose cleanup.policy has no `compact` (created before écoute compacted its
+ * topics, or by an operator): a tombstone removes nothing from them. Not altered here: the topic
+ * may not be écoute's alone, and compacting its old records (keyed without the unique suffix)
+ * would collapse them. The bus warns, and an erasure counts what stays until retention.
+ */
+async function uncompacted(admin: Admin, names: string[]): Promise<string[]> {
+  const described = await admin.describeConfigs({ resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })), includeSynonyms: false });
+  return described.resources
+    .filter((r) => !(r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? 'delete').split(',').map((p) => p.trim()).includes('compact'))
+    .map((r) => r.resourceName);
+}
+
+/**
+ * Creates the topics of `names` that are missing (idempotent) and waits until each partition has a
+ * leader. Resolves with the topics that are not compacted (see uncompacted), after a warning naming each.
+ */
+export async function ensureTopics(admin: Admin, config: KafkaBusConfig, names: string[], logger: Logger): Promise<Set<string>> {
   const existing = new Set(await admin.listTopics());
   const missing = names.filter((t) => !existing.has(t));
   if (missing.length > 0) {
@@ -18,6 +48,7 @@ export async function ensureTopics(admin: Admin, config: KafkaBusConfig, names: 
           topic,
           numPartitions: config.partitions,
           replicationFactor: config.replication_factor,
+          configEntries: topicConfigs(config),
         })),
         waitForLeaders: true,
       });
@@ -37,6 +68,15 @@ export async function ensureTopics(admin: Admin, config: KafkaBusConfig, names: 
       });
     }
   }
+  const plain = await uncompacted(admin, names);
+  for (const topic of plain) {
+    logger.warn(
+      `kafka: topic ${topic} is not compacted (cleanup.policy without compact): an erasure's tombstones cannot remove its records, they stay until its retention; ` +
+        `to let erasures delete, run: kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${topic} --add-config 'cleanup.policy=[compact,delete]' (docs/privacy.md)`,
+      { topic },
+    );
+  }
+  return new Set(plain);
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number) {
