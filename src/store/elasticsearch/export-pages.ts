@@ -99,19 +99,27 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
       readers.push(reader);
     }
   };
-  const mentionsOf = (hits: Hit[]): AnalyzedMention[] => {
-    const mentions: AnalyzedMention[] = new Array<AnalyzedMention>(hits.length);
-    for (let k = 0; k < hits.length; k++) {
-      const source = hits[k]!._source;
-      if (!source) throw new EcouteError('STORE_UNAVAILABLE', `export: Elasticsearch returned a hit without its document (${hits[k]!._id ?? '?'})`, { retriable: false });
-      mentions[k] = source;
+  // Hits read but not yielded yet, as the readers returned them (no copies): pages keep the size
+  // asked across the ranges' ends.
+  const queue: Hit[][] = [];
+  let offset = 0;
+  let queued = 0;
+  const take = (n: number): AnalyzedMention[] => {
+    const mentions: AnalyzedMention[] = new Array<AnalyzedMention>(n);
+    for (let k = 0; k < n; k++) {
+      const hit = queue[0]![offset++]!;
+      if (offset === queue[0]!.length) {
+        queue.shift();
+        offset = 0;
+      }
+      if (!hit._source) throw new EcouteError('STORE_UNAVAILABLE', `export: Elasticsearch returned a hit without its document (${hit._id ?? '?'})`, { retriable: false });
+      mentions[k] = hit._source;
     }
+    queued -= n;
     return mentions;
   };
   try {
     fill();
-    // Hits read but not yielded yet: pages keep the size asked across the ranges' ends.
-    let buffer: Hit[] = [];
     while (readers.length > 0) {
       const head = readers[0]!;
       const hits = await head.next;
@@ -121,14 +129,13 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
       } else {
         head.next = fetchNext(head);
       }
-      buffer = buffer.length === 0 ? hits : buffer.concat(hits);
-      while (buffer.length >= size) {
-        const page = buffer.slice(0, size);
-        buffer = buffer.slice(size);
-        yield mentionsOf(page);
+      if (hits.length > 0) {
+        queue.push(hits);
+        queued += hits.length;
       }
+      while (queued >= size) yield take(size);
     }
-    if (buffer.length > 0) yield mentionsOf(buffer);
+    if (queued > 0) yield take(queued);
   } finally {
     for (const reader of readers) await reader.next.catch(() => undefined);
     await client.closePointInTime({ id: pit }).catch(() => undefined);
