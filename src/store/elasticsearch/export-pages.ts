@@ -46,12 +46,9 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
     if (error instanceof errors.ResponseError && error.statusCode === 404) return;
     throw service.failure('export', error);
   }
-  // Each request reads a share of a page: PARALLEL requests out hold one page's hits in all, so
-  // the memory stays that of the sequential read (one page ahead).
-  const per = Math.ceil(size / PARALLEL);
   let ranges: PublishedRange[];
   try {
-    ranges = await pageRanges(service, pit, query, per);
+    ranges = await pageRanges(service, pit, query, size);
   } catch (error) {
     await client.closePointInTime({ id: pit }).catch(() => undefined);
     throw service.failure('export', error);
@@ -64,7 +61,7 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
         // the export's time; the few extra keys per hit (_index, _score) cost far less.
         pit: { id: pit, keep_alive: KEEP_ALIVE },
         query: { bool: { filter: [query, { range: { [FIELDS.publishedMs]: range } }] } },
-        size: per,
+        size,
         sort: [{ [FIELDS.publishedMs]: { order: 'desc' } }, { _shard_doc: 'desc' }],
         track_total_hits: false,
         ...(after && { search_after: after }),
@@ -75,7 +72,7 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
     }
   };
   // One reader per range, in order; up to PARALLEL of them have a request out. A range holds at
-  // most `per` hits (unless one histogram bucket holds more), so most readers make one request.
+  // most a page (unless one histogram bucket holds more), so most readers make one request.
   interface Reader {
     range: PublishedRange;
     after?: estypes.SortResults;
@@ -85,7 +82,7 @@ export async function* exportPages(service: Service, request: SearchFilters & { 
   const fetchNext = (reader: Reader): Promise<Hit[]> => {
     const next = search(reader.range, reader.after).then((hits) => {
       const last = hits[hits.length - 1];
-      if (hits.length < per || !last?.sort) reader.done = true;
+      if (hits.length < size || !last?.sort) reader.done = true;
       else reader.after = last.sort;
       return hits;
     });
