@@ -97,6 +97,19 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
   const interval = intervalFor(period);
   const competitors = brand.competitors.filter((c) => c !== brand.id && sources.brands.some((b) => b.id === c));
 
+  // speed-es (issue 13): every read of the report starts at once, the body's with the headline's
+  // (a store answers them side by side); an empty period discards the body's answers.
+  const body = Promise.all([
+    store.timeline({ ...filters, interval }),
+    store.shareOfVoice({ from: period.from, to: period.to, brands: [brand.id, ...competitors] }),
+    store.topTerms({ ...filters, size: 40 }),
+    store.significantTerms({ brand: brand.id, from: period.from, to: period.to, size: 30 }),
+    store.search({ ...filters, sentiment: 'positive', limit: 100 }),
+    store.search({ ...filters, sentiment: 'negative', limit: 100 }),
+    alertsOf(sources, brand.id, period),
+    sources.image ? sources.image({ brand: brand.id, from: period.from, to: period.to, lang, competitors: competitors.length > 0 }).then((a) => ({ a }), (e: unknown) => ({ e: errorMessage(e) })) : undefined,
+  ]);
+  body.catch(() => undefined);
   const [now, then] = await Promise.all([figures(store, filters), figures(store, before)]);
   const negativeShare = (f: { volume: number; negative: number }) => (f.volume > 0 ? f.negative / f.volume : null);
   const headline: Headline = {
@@ -124,18 +137,12 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
     breakdown: { sources: [], languages: [], sentiment: [] },
     methodology: { accuracy: measuredAccuracy(), sources: [] },
   };
-  if (base.empty) return { ...base, message: t(lang).nothingToSay(brand.name, period.label) };
+  if (base.empty) {
+    await body.catch(() => undefined);
+    return { ...base, message: t(lang).nothingToSay(brand.name, period.label) };
+  }
 
-  const [timeline, sov, topTerms, emergingTerms, positives, negatives, alerts, image] = await Promise.all([
-    store.timeline({ ...filters, interval }),
-    store.shareOfVoice({ from: period.from, to: period.to, brands: [brand.id, ...competitors] }),
-    store.topTerms({ ...filters, size: 40 }),
-    store.significantTerms({ brand: brand.id, from: period.from, to: period.to, size: 30 }),
-    store.search({ ...filters, sentiment: 'positive', limit: 100 }),
-    store.search({ ...filters, sentiment: 'negative', limit: 100 }),
-    alertsOf(sources, brand.id, period),
-    sources.image ? sources.image({ brand: brand.id, from: period.from, to: period.to, lang, competitors: competitors.length > 0 }).then((a) => ({ a }), (e: unknown) => ({ e: errorMessage(e) })) : undefined,
-  ]);
+  const [timeline, sov, topTerms, emergingTerms, positives, negatives, alerts, image] = await body;
   const nameOf = (id: string) => sources.brands.find((b) => b.id === id)?.name ?? id;
   const breakdownSources = shares(now.facets.source, now.volume);
   return {

@@ -1,5 +1,6 @@
 // Search: one page of hits, sorted newest first or by relevance, with a cursor (keyset over the sort
 // values) to the next page; deep pages read a point in time so paging sees one state of the data.
+import { createHmac, randomBytes } from 'node:crypto';
 import { errors, type estypes } from '@elastic/elasticsearch';
 import { EcouteError } from '../../core/errors.js';
 import type { AnalyzedMention } from '../../core/types.js';
@@ -24,6 +25,8 @@ export async function search(service: Service, request: SearchRequest): Promise<
 
   let after: [number, string] | undefined;
   let pit: string | undefined;
+  /** The total counted under the cursor's point in time, when the cursor carries it (signed). */
+  let pitTotal: number | undefined;
   if (request.cursor !== undefined) {
     const c = decodeCursor(request.cursor);
     if (c.f !== fingerprint || c.s !== sortKey) {
@@ -33,6 +36,7 @@ export async function search(service: Service, request: SearchRequest): Promise<
     if (c.p !== undefined && typeof c.p !== 'string') throw badCursor('cursor: malformed');
     after = [c.k, c.i];
     pit = c.p as string | undefined;
+    if (pit !== undefined && typeof c.t === 'number' && typeof c.ts === 'string' && c.ts === totalSignature(pit, fingerprint, c.t)) pitTotal = c.t;
   }
 
   const body: estypes.SearchRequest = {
@@ -54,12 +58,16 @@ export async function search(service: Service, request: SearchRequest): Promise<
       const fromCursor = pit !== undefined;
       try {
         pit ??= await openPit(service);
-        response = await searchPit(service, body, pit);
+        // Under one point in time the total cannot change: counted on its first page, carried
+        // (signed) by the cursor to the next ones, which then skip counting every match (speed-es:
+        // a broad query's deep pages spent most of their time re-counting a million hits).
+        response = await searchPit(service, pitTotal === undefined ? body : { ...body, track_total_hits: false }, pit);
       } catch (error) {
         // The cursor's point in time is unusable (expired, its node restarted, or not one): the
         // keyset in the cursor is enough to go on from a fresh one. A second failure is real.
         if (!(error instanceof errors.ResponseError) || pit === undefined || !fromCursor) throw error;
         pit = await openPit(service);
+        pitTotal = undefined;
         response = await searchPit(service, body, pit);
       }
       pit = response.pit_id ?? pit;
@@ -79,16 +87,26 @@ export async function search(service: Service, request: SearchRequest): Promise<
     if (byRelevance) hit.score = Number(h.sort?.[0] ?? h._score ?? 0);
     return hit;
   });
-  const total = response.hits.total;
-  const result: SearchPage = { hits, total: typeof total === 'number' ? total : (total?.value ?? 0) };
+  const total = pitTotal ?? (typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0));
+  const result: SearchPage = { hits, total };
   const last = page[page.length - 1];
   if (more && last?.sort) {
-    result.nextCursor = encodeCursor({ s: sortKey, f: fingerprint, k: Number(last.sort[0]), i: String(last.sort[1]), ...(pit && { p: pit }) });
+    const carried = pit !== undefined && usePit ? { p: pit, t: total, ts: totalSignature(pit, fingerprint, total) } : pit ? { p: pit } : {};
+    result.nextCursor = encodeCursor({ s: sortKey, f: fingerprint, k: Number(last.sort[0]), i: String(last.sort[1]), ...carried });
   } else if (pit) {
     // Last page: release the point in time now rather than at its keep-alive.
     client.closePointInTime({ id: pit }).catch(() => undefined);
   }
   return result;
+}
+
+/**
+ * A cursor's total is trusted only with this process's signature over it, its point in time and
+ * its request: an edited cursor (or one from before a restart) has its total counted again.
+ */
+const TOTAL_KEY = randomBytes(32);
+function totalSignature(pit: string, fingerprint: string, total: number): string {
+  return createHmac('sha256', TOTAL_KEY).update(`${pit}\n${fingerprint}\n${total}`).digest('base64url').slice(0, 22);
 }
 
 async function openPit(service: Service): Promise<string> {

@@ -1,0 +1,133 @@
+// What the Elasticsearch store's speed changes (speed-es, issues 11 and 13) must keep exact, against
+// a real Elasticsearch: exports read month by month still yield every mention once, newest first,
+// in full pages, whatever the months and the page size; deep pages that take their total from the
+// cursor give the true total, and an edited cursor cannot make them say another one.
+// Server: as test/contract/store.elasticsearch.test.ts (test/helpers/services.ts).
+import { randomBytes } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ElasticsearchMentionStore } from '../../src/store/elasticsearch/index.js';
+import type { AnalyzedMention } from '../../src/core/types.js';
+import { makeMention } from '../helpers/mentions.js';
+import { requireElasticsearch } from '../helpers/services.js';
+
+const url = await requireElasticsearch();
+
+if (url === undefined) {
+  describe.skip('Elasticsearch store speed paths (SKIPPED: no Elasticsearch; run `npm run services:up` or set ELASTICSEARCH_URL)', () => {
+    it('needs Elasticsearch', () => undefined);
+  });
+} else {
+  const prefix = `ecoute-test-speed-${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ node: url });
+  const store = new ElasticsearchMentionStore({ node: url, indexPrefix: prefix, refreshOnWrite: 'immediate' });
+  // 28 mentions over five months with a gap (no March), two in the last instant of a month and the
+  // first of the next, five at one instant (their order among themselves is Elasticsearch's own).
+  const instants = [
+    '2025-12-31T23:59:59.999Z',
+    '2026-01-01T00:00:00.000Z',
+    ...Array.from({ length: 6 }, (_, k) => `2026-01-${String(3 + k * 4).padStart(2, '0')}T10:00:00.000Z`),
+    ...Array.from({ length: 5 }, (_, k) => `2026-02-${String(2 + k * 5).padStart(2, '0')}T08:30:00.000Z`),
+    // Five at one instant: one histogram bucket holding more than a page of the small page sizes.
+    ...Array.from({ length: 5 }, () => '2026-02-27T16:00:00.000Z'),
+    '2026-04-30T23:59:59.999Z',
+    '2026-05-01T00:00:00.000Z',
+    ...Array.from({ length: 8 }, (_, k) => `2026-05-${String(2 + k * 3).padStart(2, '0')}T12:00:00.000Z`),
+  ];
+  const corpus: AnalyzedMention[] = instants.map((publishedAt, k) =>
+    makeMention({ id: `speed-${String(k).padStart(2, '0')}`, publishedAt, text: k % 3 === 0 ? `delivery was late ${k}` : `coffee machine ${k}`, brands: [k % 2 === 0 ? 'acme' : 'globex'] }),
+  );
+  const at = new Map(corpus.map((m) => [m.id, Date.parse(m.publishedAt)]));
+  const newest = (ms: AnalyzedMention[]): string[] => [...ms].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt) || (a.id < b.id ? 1 : -1)).map((m) => m.id);
+  /** Newest first, ties (one instant) in id order: how two reads of the same mentions compare. */
+  const canonical = (ids: string[]): string[] => [...ids].sort((a, b) => at.get(b)! - at.get(a)! || (a < b ? 1 : -1));
+  const newestFirst = (ids: string[]): boolean => ids.every((id, k) => k === 0 || at.get(ids[k - 1]!)! >= at.get(id)!);
+
+  beforeAll(async () => {
+    await store.ensureSchema();
+    const result = await store.upsert(corpus);
+    expect(result.failed).toBe(0);
+    await store.refresh();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    const names = (await admin.indices.resolveIndex({ name: `${prefix}-*` }).catch(() => ({ indices: [] as { name: string }[] }))).indices.map((i) => i.name);
+    if (names.length > 0) await admin.indices.delete({ index: names, ignore_unavailable: true }).catch(() => undefined);
+    await admin.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await admin.close();
+  });
+
+  async function exported(request: Parameters<ElasticsearchMentionStore['exportPages']>[0], pageSize: number): Promise<{ ids: string[]; pages: number[] }> {
+    const out = { ids: [] as string[], pages: [] as number[] };
+    for await (const page of store.exportPages(request, { pageSize })) {
+      out.pages.push(page.length);
+      out.ids.push(...page.map((m) => m.id));
+    }
+    return out;
+  }
+
+  describe('Elasticsearch store speed paths', () => {
+    it('the corpus spans five monthly indices', async () => {
+      const names = (await admin.indices.resolveIndex({ name: `${prefix}-*` })).indices.map((i) => i.name).sort();
+      expect(names).toEqual(['2025.12', '2026.01', '2026.02', '2026.04', '2026.05'].map((m) => `${prefix}-${m}`));
+    });
+
+    it('an export read month by month yields every mention once, newest first, in full pages across month ends', async () => {
+      for (const pageSize of [1, 2, 3, 5, 7, 22, 23, 24, 5000]) {
+        const { ids, pages } = await exported({}, pageSize);
+        expect(newestFirst(ids)).toBe(true);
+        expect(canonical(ids)).toEqual(newest(corpus));
+        // Every page but the last holds pageSize mentions, wherever the months end.
+        expect(pages.slice(0, -1).every((n) => n === pageSize)).toBe(true);
+        expect(pages[pages.length - 1]).toBeLessThanOrEqual(pageSize);
+      }
+    });
+
+    it('with a period, a brand or a query the export is the search’s answer, in order', async () => {
+      const requests = [
+        { from: '2026-01-01T00:00:00.000Z', to: '2026-05-01T00:00:00.000Z' },
+        { from: '2026-01-15T00:00:00.000Z' },
+        { to: '2026-01-01T00:00:00.001Z' },
+        { brand: 'acme', from: '2025-12-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' },
+        { query: 'delivery OR late' },
+        { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' },
+      ];
+      for (const request of requests) {
+        const all = await store.search({ ...request, limit: 100 });
+        const expected = all.hits.map((h) => h.mention.id);
+        for (const pageSize of [2, 4]) {
+          const { ids } = await exported(request, pageSize);
+          expect(newestFirst(ids)).toBe(true);
+          expect(canonical(ids)).toEqual(canonical(expected));
+        }
+      }
+      expect((await exported({ from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' }, 3)).ids).toEqual([]);
+    });
+
+    it('deep pages give the whole total on every page, and an edited total in a cursor is counted again', async () => {
+      const all = newest(corpus);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.search({ limit: 3, ...(cursor && { cursor }) });
+        expect(page.total).toBe(all.length);
+        seen.push(...page.hits.map((h) => h.mention.id));
+        cursor = page.nextCursor;
+        if (pages === 2 && cursor) {
+          // The cursor carries its point in time's total from the second page on; edited, it is not believed.
+          const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+          expect(payload.t).toBe(all.length);
+          const forged = Buffer.from(JSON.stringify({ ...payload, t: 999 }), 'utf8').toString('base64url');
+          const next = await store.search({ limit: 3, cursor: forged });
+          expect(next.total).toBe(all.length);
+        }
+        pages++;
+        expect(pages).toBeLessThan(20);
+      } while (cursor);
+      expect(seen).toEqual(all);
+      expect(new Set(seen).size).toBe(all.length);
+    });
+  });
+}
