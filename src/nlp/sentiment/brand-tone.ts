@@ -14,7 +14,7 @@
 //    comma, colon or "and"/"et", and each part is scored by the full sentiment (rules and model);
 //    a sentence that names no target speaks of the last one named.
 // A target the text does not spell out (a handle the cleaning removed) gets the mention's tone.
-import type { Lang, Sentiment, SentimentLabel } from '../../core/types.js';
+import type { BrandSentiment, Lang, Sentiment, SentimentLabel } from '../../core/types.js';
 import { fold } from '../normalize.js';
 import type { Token } from '../tokenize.js';
 
@@ -27,11 +27,7 @@ export interface ToneTarget {
   prefixes?: string[];
 }
 
-export interface BrandTone {
-  score: number;
-  label: SentimentLabel;
-  confidence: number;
-}
+export type BrandTone = BrandSentiment;
 
 export type SpanScorer = (tokens: readonly Token[]) => Sentiment;
 
@@ -39,6 +35,15 @@ const SENTENCE_END = new Set(['.', '!', '?', ';', '…', '\n']);
 const CONTRAST = new Set(['but', 'however', 'whereas', 'while', 'although', 'though', 'yet', 'mais', 'alors', 'tandis', 'pourtant', 'cependant', 'sinon', 'contre']);
 const SOFT_CUT = new Set([',', ':', '-', '–', '—', '(', ')', '/']);
 const AND = new Set(['and', 'et', '&', 'plus', 'also', 'aussi']);
+/** Clause openers that start another clause: "after", "when", "now", "après", "quand", "puis". */
+const SUBORDINATE = new Set(['after', 'when', 'since', 'because', 'until', 'then', 'now', 'après', 'apres', 'quand', 'puis', 'maintenant', 'depuis', 'car', 'parce', 'lorsque', 'avant']);
+/** After a switch, what says the switch was wrong ("switching to B was a mistake"). */
+const REGRET = /\b(mistake|regret\w*|erreur|regrett?\w*|worse|pire|bad idea|mauvaise idée)\b/u;
+/** "I used to love A": the habit is over, the tone is reversed. */
+const PAST_HABIT = /\b(used to|avant j|auparavant|before i|à l'époque)/u;
+/** "A never has", "B jamais": an elliptic clause that says the opposite of the one before it. */
+const ELLIPTIC_NEGATION = new Set(['never', 'not', "n't", 'jamais', 'pas', 'no']);
+const AUXILIARIES = new Set(['has', 'have', 'had', 'does', 'do', 'did', 'is', 'was', 'will', 'would', 'could', 'can', 'ne', "n'", 'non', 'plus', 'lui', 'eux', 'a', 'est', 'fait', 'so', 'much']);
 
 const SWITCH_VERBS = new Set([
   'switch', 'switched', 'switching', 'move', 'moved', 'moving', 'went', 'go', 'going', 'change', 'changed', 'changing', 'migrate', 'migrated', 'jump', 'jumped',
@@ -46,8 +51,10 @@ const SWITCH_VERBS = new Set([
   'quitte', 'quitter', 'quittee', 'quitté', 'quittée', 'passe', 'passé', 'passer', 'passee', 'change', 'changé', 'changer', 'abandonne', 'abandonné', 'abandonner', 'lache', 'lâché', 'lacher', 'lâcher', 'resilie', 'résilié', 'résilier', 'troque', 'troqué', 'remplace', 'remplacé', 'parti', 'partie', 'partis',
 ]);
 /** "from A to B" / "de A à B" / "A pour B" / "A for B" / "A with B" (replaced A with B). */
-const TO_WORDS = new Set(['to', 'for', 'with', 'pour', 'a', 'à', 'vers', 'chez', 'by', 'par']);
-const PREFER = new Set(['prefer', 'prefers', 'preferred', 'préfère', 'préfères', 'préférons', 'préfèrent', 'préféré', 'prefere', 'preferer', 'préférer', 'choose', 'chose', 'choisis', 'choisi', 'recommend', 'recommande']);
+const TO_WORDS = new Set(['to', 'for', 'with', 'pour', 'a', 'à', 'vers', 'chez', 'by', 'par', 'contre']);
+/** "A ne vaut pas B", "A doesn't match B", "A n'égale pas B": negated, A is the lesser. */
+const EQUALS = new Set(['vaut', 'valent', 'égale', 'egale', 'match', 'matches', 'equal', 'equals', 'rival', 'rivals', 'compare']);
+const PREFER = new Set(['rather', 'prefer', 'prefers', 'preferred', 'préfère', 'préfères', 'préférons', 'préfèrent', 'préféré', 'prefere', 'preferer', 'préférer', 'choose', 'chose', 'choisis', 'choisi', 'recommend', 'recommande']);
 const OVER_WORDS = new Set(['over', 'instead', 'rather', 'plutôt', 'plutot', 'lieu', 'versus', 'vs', 'than', 'que', 'qu', "qu'", 'à', 'a', 'to']);
 const BEATS = new Set(['beat', 'beats', 'beating', 'crush', 'crushes', 'outperform', 'outperforms', 'trump', 'trumps', 'destroy', 'destroys', 'smoke', 'smokes', 'outclass', 'outclasses', 'bat', 'écrase', 'ecrase', 'surpasse', 'enterre', 'dépasse', 'depasse']);
 const POSITIVE_COMPARATIVES = new Set([
@@ -61,7 +68,7 @@ const NEGATIVE_COMPARATIVES = new Set([
 const MORE = new Set(['more', 'plus']);
 const LESS = new Set(['less', 'moins', 'fewer']);
 const NEGATORS = new Set(['not', "n't", 'never', 'no', 'pas', 'jamais', 'ne', "n'", 'nowhere', 'nothing', 'isnt', 'isn', 'aint']);
-const UNLIKE = new Set(['unlike', 'contrairement', 'compared', 'comparé', 'compare', 'comparée', 'versus', 'vs', 'rapport']);
+const UNLIKE = new Set(['unlike', 'contrairement', 'compared', 'comparé', 'compare', 'comparée', 'versus', 'vs', 'rapport', 'côté', 'cote', 'next']);
 
 function label(score: number): SentimentLabel {
   return score >= 0.1 ? 'positive' : score <= -0.1 ? 'negative' : 'neutral';
@@ -160,8 +167,11 @@ function structural(tokens: readonly Token[], occ: readonly Occurrence[], score:
       // Switch: a switching verb before A (within 4 words), then "to/for/pour/à" between A and B.
       const verb = near(tokens, Math.max(start, A.start - 4), A.start, SWITCH_VERBS);
       if (verb >= 0 && between(TO_WORDS) >= 0 && B.start - A.end <= 4) {
-        const after = score(tokens.slice(B.end, end));
-        return votes(-0.6, after.score < -0.2 ? after.score : 0.6);
+        const rest = tokens.slice(B.end, end);
+        const restWords = rest.map((t) => t.lower);
+        // "no regrets", "je ne regrette pas" confirm the switch.
+        if (REGRET.test(restWords.join(' ')) && !restWords.some((w) => NEGATORS.has(w) || w === 'aucun' || w === 'sans')) return votes(0.6, -0.6);
+        return votes(-0.6, 0.6);
       }
       // "replaced A with B", "traded A for B" are switches too; "A beats B".
       if (between(BEATS) >= 0) return votes(0.6, -0.6);
@@ -191,15 +201,51 @@ function structural(tokens: readonly Token[], occ: readonly Occurrence[], score:
         const s = comparisonSign(tokens, from, to, score, lang);
         if (s !== 0) return votes(0.6 * s, -0.6 * s);
       }
+      // "Mieux vaut A que B", "better A than B": the comparative comes before A.
+      if (near(tokens, Math.max(start, A.start - 2), A.start, new Set(['mieux', 'better', 'plutôt', 'plutot'])) >= 0 && between(new Set(['que', "qu'", 'qu', 'than'])) >= 0) return votes(0.6, -0.6);
+      // "A ne vaut pas B", "A doesn't match B".
+      if (between(EQUALS) >= 0 && between(NEGATORS) >= 0) return votes(-0.6, 0.6);
+      // "A is superior to B", "A est supérieur à B".
+      if (B.start - A.end <= 6) {
+        const sup = between(new Set(['superior', 'inferior', 'supérieur', 'superieur', 'supérieure', 'inférieur', 'inferieur', 'inférieure', 'preferable', 'préférable']));
+        if (sup >= 0) {
+          const w = wordOf(tokens[sup]!);
+          const sign = /^(superior|sup|pref|préf)/.test(w) ? 1 : -1;
+          return votes(0.6 * sign, -0.6 * sign);
+        }
+      }
       // "Unlike A, B is great", "Contrairement à A, B ...", "Compared to A, B ...".
       const unlike = near(tokens, Math.max(start, A.start - 3), A.start, UNLIKE);
       if (unlike >= 0) {
         const s = score(tokens.slice(B.start, end));
         if (Math.abs(s.score) >= 0.1) return votes(-s.score, s.score, s.confidence);
       }
+      // "B is amazing, unlike A's", "A is a joke compared to B": the side after "unlike" gets
+      // the opposite of the clause before it.
+      const unlikeB = near(tokens, Math.max(A.end, B.start - 3), B.start, UNLIKE);
+      if (unlikeB >= 0) {
+        const s = score(tokens.slice(start, unlikeB));
+        if (Math.abs(s.score) >= 0.1) return votes(s.score, -s.score, s.confidence);
+      }
     }
   }
   return undefined;
+}
+
+/**
+ * The tone of one clause about a target: its sentiment, reversed after "used to"/"avant", and for
+ * an elliptic negation ("Globex never has.", "Lidl jamais.") the opposite of the clause before.
+ */
+function spanTone(span: readonly Token[], score: SpanScorer, previous: Sentiment | undefined): Sentiment {
+  const words = span.filter((t) => t.kind === 'word');
+  const lower = words.map((t) => t.lower);
+  if (previous !== undefined && Math.abs(previous.score) >= 0.1 && words.length <= 4 && lower.some((w) => ELLIPTIC_NEGATION.has(w))) {
+    const rest = lower.slice(1).filter((w) => !ELLIPTIC_NEGATION.has(w) && !AUXILIARIES.has(w));
+    if (rest.length === 0) return { ...previous, score: -previous.score, label: previous.label === 'positive' ? 'negative' : 'positive' };
+  }
+  const s = score(span);
+  if (PAST_HABIT.test(lower.join(' ')) && Math.abs(s.score) >= 0.1) return { ...s, score: -s.score, label: s.score > 0 ? 'negative' : 'positive' };
+  return s;
 }
 
 /**
@@ -234,6 +280,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
   }
   if (s0 < tokens.length) sentences.push([s0, tokens.length]);
   let lastId: string | undefined;
+  let previousSentence: Sentiment | undefined;
   for (const [start, end] of sentences) {
     const occ = occurrences.filter((o) => o.start >= start && o.end <= end);
     if (occ.length === 0) {
@@ -246,10 +293,12 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
     const ids = [...new Set(occ.map((o) => o.id))];
     lastId = occ[occ.length - 1]!.id;
     if (ids.length === 1) {
-      const s = score(tokens.slice(start, end));
+      const s = spanTone(tokens.slice(start, end), score, previousSentence);
+      previousSentence = s;
       vote(ids[0]!, { score: s.score, confidence: s.confidence });
       continue;
     }
+    previousSentence = undefined;
     const structure = structural(tokens, occ, score, lang, start, end);
     if (structure !== undefined) {
       for (const [id, v] of structure) vote(id, v);
@@ -263,7 +312,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       const B = occ[k + 1]!;
       if (A.id === B.id) continue;
       let cut = -1;
-      for (const set of [CONTRAST, SOFT_CUT, AND]) {
+      for (const set of [CONTRAST, SUBORDINATE, SOFT_CUT, AND]) {
         for (let i = B.start - 1; i >= A.end; i--) {
           const t = tokens[i]!;
           if (set.has(t.lower) || set.has(t.text)) {
@@ -276,12 +325,18 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       if (cut >= 0) cuts.push(cut);
     }
     cuts.push(end);
+    let previous: Sentiment | undefined;
     for (let c = 0; c + 1 < cuts.length; c++) {
       const from = cuts[c]!;
-      const to = cuts[c + 1]!;
+      let to = cuts[c + 1]!;
       const here = [...new Set(occ.filter((o) => o.start >= from && o.start < to).map((o) => o.id))];
       if (here.length === 0) continue;
-      const s = score(tokens.slice(from, to));
+      // "A and B are awful", "A, B: same thing": a target alone before "and" or a comma shares
+      // the clause that follows.
+      const words = tokens.slice(from, to).filter((t, i) => t.kind === 'word' && !occ.some((o) => from + i >= o.start && from + i < o.end) && !AND.has(t.lower));
+      if (words.length === 0 && c + 2 < cuts.length) to = cuts[c + 2]!;
+      const s = spanTone(tokens.slice(from, to), score, previous);
+      previous = s;
       for (const id of here) if (!structure?.has(id)) vote(id, { score: s.score, confidence: s.confidence });
     }
   }
