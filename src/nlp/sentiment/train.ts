@@ -50,7 +50,7 @@ export interface TrainOptions {
 export function defaultOptions(recipe: Recipe): TrainOptions {
   return recipe === 'named'
     ? { recipe, l2: 3e-4, denseL2: 0.1, minCount: 2, top: 6000, bits: 0, maxIter: 400 }
-    : { recipe, l2: 2e-5, denseL2: 0.1, minCount: 0, top: 0, bits: 18, maxIter: 150 };
+    : { recipe, l2: 2e-5, denseL2: 0.1, minCount: 0, top: 0, bits: 18, maxIter: 60 };
 }
 
 export interface Item {
