@@ -36,14 +36,16 @@ const CONTRAST = new Set(['but', 'however', 'whereas', 'while', 'although', 'tho
 const SOFT_CUT = new Set([',', ':', '-', '–', '—', '(', ')', '/']);
 const AND = new Set(['and', 'et', '&', 'plus', 'also', 'aussi']);
 /** Clause openers that start another clause: "after", "when", "now", "après", "quand", "puis". */
-const SUBORDINATE = new Set(['after', 'when', 'since', 'because', 'until', 'then', 'now', 'après', 'apres', 'quand', 'puis', 'maintenant', 'depuis', 'car', 'parce', 'lorsque', 'avant']);
+const SUBORDINATE = new Set(['after', 'when', 'since', 'because', 'until', 'then', 'now', 'après', 'apres', 'quand', 'puis', 'maintenant', 'depuis', 'car', 'parce', 'lorsque', 'avant', "jusqu'", 'jusqu', 'till']);
 /** After a switch, what says the switch was wrong ("switching to B was a mistake"). */
 const REGRET = /\b(mistake|regret\w*|erreur|regrett?\w*|worse|pire|bad idea|mauvaise idée)\b/u;
 /** "I used to love A": the habit is over, the tone is reversed. */
 const PAST_HABIT = /\b(used to|avant j|auparavant|before i|à l'époque)/u;
 /** "A never has", "B jamais": an elliptic clause that says the opposite of the one before it. */
-const ELLIPTIC_NEGATION = new Set(['never', 'not', "n't", 'jamais', 'pas', 'no']);
-const AUXILIARIES = new Set(['has', 'have', 'had', 'does', 'do', 'did', 'is', 'was', 'will', 'would', 'could', 'can', 'ne', "n'", 'non', 'plus', 'lui', 'eux', 'a', 'est', 'fait', 'so', 'much']);
+const ELLIPTIC_NEGATION = new Set(['never', 'not', "n't", 'jamais', 'pas', 'no', 'moins', 'less']);
+/** "Umbrella from now on.", "La Fnac désormais.": the brand chosen after a complaint about another. */
+const FROM_NOW_ON = new Set(['désormais', 'desormais', 'dorénavant', 'instead', 'now', 'maintenant']);
+const AUXILIARIES = new Set(['has', 'have', 'had', 'does', 'do', 'did', 'is', 'was', 'will', 'would', 'could', 'can', 'ne', "n'", 'non', 'plus', 'lui', 'eux', 'a', 'est', 'fait', 'so', 'much', 'beaucoup', 'tant', 'du', 'tout', 'really', 'vraiment', 'that', 'as', 'from', 'on', "l'", 'le', 'la', 'it', 'one', 'them', 'they', 'are', 'were', 'sont', 'était']);
 
 const SWITCH_VERBS = new Set([
   'switch', 'switched', 'switching', 'move', 'moved', 'moving', 'went', 'go', 'going', 'change', 'changed', 'changing', 'migrate', 'migrated', 'jump', 'jumped',
@@ -236,13 +238,17 @@ function structural(tokens: readonly Token[], occ: readonly Occurrence[], score:
  * The tone of one clause about a target: its sentiment, reversed after "used to"/"avant", and for
  * an elliptic negation ("Globex never has.", "Lidl jamais.") the opposite of the clause before.
  */
-function spanTone(span: readonly Token[], score: SpanScorer, previous: Sentiment | undefined): Sentiment {
+function spanTone(span: readonly Token[], score: SpanScorer, previous: Sentiment | undefined, previousLemmas: ReadonlySet<string> = new Set()): Sentiment {
   const words = span.filter((t) => t.kind === 'word');
   const lower = words.map((t) => t.lower);
-  if (previous !== undefined && Math.abs(previous.score) >= 0.1 && words.length <= 4 && lower.some((w) => ELLIPTIC_NEGATION.has(w))) {
-    const rest = lower.slice(1).filter((w) => !ELLIPTIC_NEGATION.has(w) && !AUXILIARIES.has(w));
-    if (rest.length === 0) return { ...previous, score: -previous.score, label: previous.label === 'positive' ? 'negative' : 'positive' };
+  const opposite = (p: Sentiment): Sentiment => ({ ...p, score: -p.score, label: p.label === 'positive' ? 'negative' : 'positive' });
+  if (previous !== undefined && Math.abs(previous.score) >= 0.1 && words.length <= 6 && lower.some((w) => ELLIPTIC_NEGATION.has(w))) {
+    // What is left once the brand, the negation and the auxiliaries are set aside: nothing ("A
+    // never has"), or the previous clause's own words ("A delivered on time, B never delivered").
+    const rest = words.slice(1).filter((t) => !ELLIPTIC_NEGATION.has(t.lower) && !AUXILIARIES.has(t.lower));
+    if (rest.length === 0 || (words.length <= 5 && rest.every((t) => previousLemmas.has(t.lemma || t.lower)))) return opposite(previous);
   }
+  if (previous !== undefined && previous.score <= -0.1 && words.length <= 5 && lower.some((w) => FROM_NOW_ON.has(w)) && Math.abs(score(span).score) < 0.1) return opposite(previous);
   const s = score(span);
   if (PAST_HABIT.test(lower.join(' ')) && Math.abs(s.score) >= 0.1) return { ...s, score: -s.score, label: s.score > 0 ? 'negative' : 'positive' };
   return s;
@@ -281,6 +287,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
   if (s0 < tokens.length) sentences.push([s0, tokens.length]);
   let lastId: string | undefined;
   let previousSentence: Sentiment | undefined;
+  let sentenceLemmas = new Set<string>();
   for (const [start, end] of sentences) {
     const occ = occurrences.filter((o) => o.start >= start && o.end <= end);
     if (occ.length === 0) {
@@ -293,8 +300,9 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
     const ids = [...new Set(occ.map((o) => o.id))];
     lastId = occ[occ.length - 1]!.id;
     if (ids.length === 1) {
-      const s = spanTone(tokens.slice(start, end), score, previousSentence);
+      const s = spanTone(tokens.slice(start, end), score, previousSentence, sentenceLemmas);
       previousSentence = s;
+      sentenceLemmas = new Set(tokens.slice(start, end).map((t) => t.lemma || t.lower));
       vote(ids[0]!, { score: s.score, confidence: s.confidence });
       continue;
     }
@@ -326,6 +334,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
     }
     cuts.push(end);
     let previous: Sentiment | undefined;
+    let previousLemmas = new Set<string>();
     for (let c = 0; c + 1 < cuts.length; c++) {
       const from = cuts[c]!;
       let to = cuts[c + 1]!;
@@ -335,8 +344,9 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       // the clause that follows.
       const words = tokens.slice(from, to).filter((t, i) => t.kind === 'word' && !occ.some((o) => from + i >= o.start && from + i < o.end) && !AND.has(t.lower));
       if (words.length === 0 && c + 2 < cuts.length) to = cuts[c + 2]!;
-      const s = spanTone(tokens.slice(from, to), score, previous);
+      const s = spanTone(tokens.slice(from, to), score, previous, previousLemmas);
       previous = s;
+      previousLemmas = new Set(tokens.slice(from, to).map((t) => t.lemma || t.lower));
       for (const id of here) if (!structure?.has(id)) vote(id, { score: s.score, confidence: s.confidence });
     }
   }
