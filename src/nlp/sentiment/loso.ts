@@ -63,7 +63,8 @@ export function leaveOneSetOut(sets: readonly LabelledSet[], o: TrainOptions, lo
     const model = parseModel(fitModel(train, o));
     if (g === '(none)') for (const s of measured) score(model, s, 'measure only');
     else for (const s of left) score(model, s, 'left out');
-    log(`left out ${g}: trained on ${train.length} texts in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const figures = rows.slice(-(g === '(none)' ? measured.length : left.length)).map((r) => `${r.set} ${(r.figure * 100).toFixed(1)}`).join(', ');
+    log(`left out ${g}: trained on ${train.length} texts in ${((Date.now() - started) / 1000).toFixed(0)} s: ${figures}`);
   }
   return { rows, scored };
 }
