@@ -7,6 +7,7 @@ import { brandFieldSets } from '../nlp/fields.js';
 import { CalibrationStore } from '../nlp/sentiment/calibration.js';
 import type { MentionStore } from '../store/types.js';
 import { brandMatcher } from '../streams/brands.js';
+import { brandToneTargets } from '../streams/brand-targets.js';
 import type { Bus } from '../streams/bus/types.js';
 import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
@@ -42,6 +43,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       matchBrands: brandMatcher(runtime.config.brands),
       brandFields: brandFieldSets(runtime.config.brands),
       calibrations: (brand) => calibrations.get(brand),
+      brandTargets: brandToneTargets(runtime.config.brands), // issue 16: analysis.sentiment.byBrand
       authorKeySecret: runtime.authorKeySecret,
       keepAuthorHandles: runtime.config.privacy.keep_author_handles,
       fingerprints,

@@ -51,6 +51,19 @@ export interface Sentiment {
   /** 0..1: how sure the label is. */
   confidence: number;
   drivers: SentimentDriver[];
+  /**
+   * Issue 16: the tone toward each brand (by id) when the mention names several ("Globex is
+   * better than Acme": Globex positive, Acme negative). Absent otherwise, and in older documents:
+   * then the mention's tone is the brand's.
+   */
+  byBrand?: Record<string, BrandSentiment>;
+}
+
+/** Tone toward one brand of a mention (issue 16). */
+export interface BrandSentiment {
+  score: number;
+  label: SentimentLabel;
+  confidence: number;
 }
 
 export interface FieldHit {

@@ -15,6 +15,7 @@ import { getLexicons } from './lexicon.js';
 import { prepareText } from './normalize.js';
 import { scoreSentiment } from './sentiment.js';
 import type { Calibration } from './sentiment/calibration.js';
+import { toneByTarget, type ToneTarget } from './sentiment/brand-tone.js';
 import { lemmasOf, isStopWord, termsAndLabelsOf } from './terms.js';
 import { tokenizeEnglish, tokenizeFrench, tokenizeOther, type Token } from './tokenize.js';
 
@@ -41,6 +42,12 @@ export interface AnalyzeHints {
    * of the one brand a mention is about.
    */
   calibration?: Calibration | ((lemmas: readonly string[], lang: Lang) => Calibration | undefined);
+  /**
+   * Issue 16: the brands whose tone is wanted one by one (their query words locate them), or a
+   * function choosing them from the lemmas and language; with two or more, the sentiment gets
+   * `byBrand` (sentiment/brand-tone.ts).
+   */
+  targets?: readonly ToneTarget[] | ((lemmas: readonly string[], lang: Lang) => readonly ToneTarget[] | undefined);
 }
 
 const DEFAULT_LANGUAGES: readonly Lang[] = ['en', 'fr'];
@@ -122,6 +129,10 @@ function analyzeUnsafe(raw: string, hints: AnalyzeHints): Analysis {
   const lemmas = lemmasOf(tokens);
   const calibration = typeof hints.calibration === 'function' ? hints.calibration(lemmas, lang) : hints.calibration;
   const sentiment = scoreSentiment(tokens, lang, rating, calibration ?? undefined);
+  const targets = typeof hints.targets === 'function' ? hints.targets(lemmas, lang) : hints.targets;
+  if (targets !== undefined && targets.length >= 2) {
+    sentiment.byBrand = toneByTarget(tokens, lang, targets, sentiment, (span) => scoreSentiment(span, lang));
+  }
   const fieldSet = typeof hints.fields === 'function' ? hints.fields(lemmas, lang) : hints.fields;
   // Folded word forms, computed once for the fields and the flags.
   const forms = new TokenForms(tokens);

@@ -29,8 +29,7 @@
 // pulls the score strongly toward it.
 import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';
-import { sentimentFeatures } from './sentiment/features.js';
-import { getModel, modelLogits, probabilities } from './sentiment/model.js';
+import { getModel, probabilities, textLogits, type SentimentModel } from './sentiment/model.js';
 import { ruleSentiment, type RuleResult } from './sentiment/rules/index.js';
 import type { Token } from './tokenize.js';
 
@@ -63,6 +62,11 @@ export function ruleOnlySentiment(tokens: readonly Token[], lang: Lang, rating?:
   return summarize(ruleSentiment(tokens, lang), lang, rating);
 }
 
+/** The rules' result alone as a Sentiment (what a text without words, or without a model, gets). */
+export function sentimentFromRules(rules: RuleResult, lang: Lang, rating?: number): Sentiment {
+  return summarize(rules, lang, rating);
+}
+
 /**
  * Sentiment of tokenized text: the lexicons and rules, then the shipped model over their findings
  * and the words (see sentiment/model.ts), then the brand's calibration when there is one, then
@@ -73,9 +77,20 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
   const rules = ruleSentiment(tokens, lang);
   const model = lang === 'other' || rules.words === 0 ? null : getModel();
   if (model === null) return summarize(rules, lang, rating);
-  const features = sentimentFeatures(tokens, lang, rules);
-  let logits = modelLogits(model, features);
+  let logits = textLogits(model, tokens, lang, rules);
   if (calibration !== undefined) logits = applyCalibration(calibration, logits, lang);
+  return sentimentFromLogits(model, rules, lang, logits, rating);
+}
+
+/**
+ * The sentiment given the rules' result and the model's class scores (the evaluation's
+ * leave-one-set-out runs score cached texts through this). A hashed model (issue 16) already reads
+ * the rules as features: its probabilities, divided by its fitted temperature, are the answer, and
+ * `confidence` is the calibrated probability of the label. The older named model is mixed with the
+ * rules' own view (combine()).
+ */
+export function sentimentFromLogits(model: SentimentModel, rules: RuleResult, lang: Lang, logits: [number, number, number], rating?: number): Sentiment {
+  if (model.kind === 'hashed') return summarize(rules, lang, rating, probabilities(logits, model.temperature), true);
   return summarize(rules, lang, rating, combine(probabilities(logits), rules));
 }
 
@@ -105,10 +120,10 @@ export function modelScores(tokens: readonly Token[], lang: Lang): [number, numb
   const rules = ruleSentiment(tokens, lang);
   const model = lang === 'other' || rules.words === 0 ? null : getModel();
   if (model === null) return undefined;
-  return modelLogits(model, sentimentFeatures(tokens, lang, rules));
+  return textLogits(model, tokens, lang, rules);
 }
 
-function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, probs?: readonly [number, number, number]): Sentiment {
+function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, probs?: readonly [number, number, number], calibrated = false): Sentiment {
   const { contributions, positive, negative } = rules;
   const byText = new Map<string, number>();
   for (const c of contributions) byText.set(c.text, (byText.get(c.text) ?? 0) + c.value);
@@ -134,14 +149,15 @@ function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, pr
   const evidence = positive + negative;
   if (mixedText && Math.abs(score) < 0.4) {
     label = 'mixed';
-    confidence = 0.4 + 0.4 * balance;
+    // Calibrated: 'mixed' is read as "not polar", right as often as the neutral class is likely.
+    confidence = calibrated && probs !== undefined ? probs[1] : 0.4 + 0.4 * balance;
   } else if (probs !== undefined && r === undefined) {
     // The model decides: its most probable class, with its probability as the confidence.
     const k = probs.indexOf(best);
     label = k === 2 ? 'positive' : k === 0 ? 'negative' : 'neutral';
     confidence = best;
     // Close to a three-way tie the model has no opinion: that is neutral.
-    if (label !== 'neutral' && best < UNSURE_PROBABILITY) {
+    if (!calibrated && label !== 'neutral' && best < UNSURE_PROBABILITY) {
       label = 'neutral';
       confidence = probs[1];
     }

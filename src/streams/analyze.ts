@@ -9,6 +9,7 @@ import { analyzeStrict } from '../nlp/analyze.js';
 import type { FieldSet } from '../nlp/fields.js';
 import type { Calibration } from '../nlp/sentiment/calibration.js';
 import type { BrandMatcher } from './brands.js';
+import type { ToneTarget } from '../nlp/sentiment/brand-tone.js';
 import type { Bus, BusRecord, ConsumedRecord, Consumer } from './bus/types.js';
 import { deadLetterRecord, withMentionId } from './dead-letter.js';
 import { EcouteError } from '../core/errors.js';
@@ -45,6 +46,8 @@ export interface AnalyzeStageOptions {
   brandFields?: ((brandIds: readonly string[]) => FieldSet | undefined) | undefined;
   /** A brand's sentiment calibration (data_dir/calibration/<brand>.json), used when a mention is about that brand alone. */
   calibrations?: ((brandId: string) => Calibration | undefined) | undefined;
+  /** Issue 16 (per-brand tone): the words locating each brand, for analysis.sentiment.byBrand when a mention names several. */
+  brandTargets?: ((brandIds: readonly string[]) => ToneTarget[]) | undefined;
   authorKeySecret: string;
   /**
    * Keep `author` (id, name, followers) in the analyzed mention (privacy.keep_author_handles).
@@ -75,7 +78,7 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
   const handle = options.keepAuthorHandles === true ? raw.author.name : undefined;
   const matchOnce = (lemmas: readonly string[], lang: string): string[] =>
     (brands ??= options.matchBrands({ mention: raw, body, lemmas, lang, authorKey: key, ...(handle !== undefined && { authorHandle: handle }) }));
-  const { brandFields, calibrations } = options;
+  const { brandFields, calibrations, brandTargets } = options;
   const analysis = analyzeStrict(body, {
     ...(raw.lang !== undefined && { lang: raw.lang }),
     ...(raw.rating !== undefined && { rating: raw.rating }),
@@ -87,6 +90,13 @@ export function analyzeMention(raw: RawMention, options: Omit<AnalyzeStageOption
       calibration: (lemmas: readonly string[], lang: string) => {
         const ids = matchOnce(lemmas, lang);
         return ids.length === 1 ? calibrations(ids[0]!) : undefined;
+      },
+    }),
+    // Issue 16: the tone toward each brand, when the mention matches several.
+    ...(brandTargets !== undefined && {
+      targets: (lemmas: readonly string[], lang: string) => {
+        const ids = matchOnce(lemmas, lang);
+        return ids.length >= 2 ? brandTargets(ids) : undefined;
       },
     }),
   });

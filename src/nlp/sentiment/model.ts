@@ -1,14 +1,25 @@
-// The shipped sentiment model: a 3-class (negative, neutral, positive) logistic regression over
-// the features of features.ts, trained by scripts/train-sentiment.ts and stored as JSON in
-// config/models/sentiment.json (see config/models/MODEL_CARD.md). Loaded once, on first use; when
-// the file is missing or unreadable, sentiment falls back to the rules alone.
+// The shipped sentiment model, stored in config/models/sentiment.json (see
+// config/models/MODEL_CARD.md), trained by scripts/train-sentiment.ts. Two formats:
+//  - ecoute-sentiment-hash/2 (issue 16, shipped): a 3-class logistic regression over the hashed
+//    words, word pairs and character n-grams of hashed-features.ts plus the lexicon and rule
+//    features, its weights int16-quantized and base64-packed, with the temperature that calibrates
+//    its probabilities (fitted on held-out data);
+//  - ecoute-sentiment-lr/1 (before issue 16): named opinion-word features (features.ts), mixed at
+//    run time with the rules' own view.
+// Loaded once, on first use; when the file is missing or unreadable, sentiment falls back to the
+// rules alone.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Lang } from '../../core/types.js';
 import { packageRoot } from '../resources.js';
-import type { Features } from './features.js';
+import type { Token } from '../tokenize.js';
+import { sentimentFeatures, type Features } from './features.js';
+import { DENSE_SLOTS, hashedFeatures } from './hashed-features.js';
+import type { RuleResult } from './rules/index.js';
 import { EcouteError } from '../../core/errors.js';
 
 export const MODEL_FORMAT = 'ecoute-sentiment-lr/1';
+export const HASHED_FORMAT = 'ecoute-sentiment-hash/2';
 export const CLASSES = ['negative', 'neutral', 'positive'] as const;
 
 export interface ModelFile {
@@ -21,22 +32,65 @@ export interface ModelFile {
   meta?: Record<string, unknown>;
 }
 
-export interface SentimentModel {
+export interface HashedModelFile {
+  format: typeof HASHED_FORMAT;
+  classes: readonly string[];
+  /** Hashed sparse features fall in 2^bits buckets after the DENSE_SLOTS dense ones. */
+  bits: number;
+  bias: number[];
+  /** Weight = int16 × scale. */
+  scale: number;
+  /** Base64 of little-endian int16, feature-major: slot·3 + class. */
+  weights: string;
+  /** Logits are divided by it before softmax (calibration, fitted on held-out data). */
+  temperature: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface NamedModel {
+  kind: 'named';
   bias: Float64Array;
   weights: Map<string, Float64Array>;
   meta: Record<string, unknown>;
 }
 
+export interface HashedModel {
+  kind: 'hashed';
+  bits: number;
+  bias: Float64Array;
+  /** Feature-major: W[slot·3 + k]. */
+  W: Float32Array;
+  temperature: number;
+  meta: Record<string, unknown>;
+}
+
+export type SentimentModel = NamedModel | HashedModel;
+
 export function modelPath(): string {
   return process.env.ECOUTE_SENTIMENT_MODEL ?? join(packageRoot(), 'config', 'models', 'sentiment.json');
 }
 
-export function parseModel(file: ModelFile): SentimentModel {
-  if (file.format !== MODEL_FORMAT) throw new EcouteError('SENTIMENT_MODEL_INVALID', `sentiment model: format ${String(file.format)}, expected ${MODEL_FORMAT}`);
-  if (file.classes.join() !== CLASSES.join()) throw new EcouteError('SENTIMENT_MODEL_INVALID', `sentiment model: classes ${file.classes.join()}, expected ${CLASSES.join()}`);
+function invalid(message: string): EcouteError {
+  return new EcouteError('SENTIMENT_MODEL_INVALID', `sentiment model: ${message}`);
+}
+
+export function parseModel(file: ModelFile | HashedModelFile): SentimentModel {
+  if (file.classes.join() !== CLASSES.join()) throw invalid(`classes ${file.classes.join()}, expected ${CLASSES.join()}`);
+  if (file.format === HASHED_FORMAT) {
+    const f = file as HashedModelFile;
+    if (!Number.isInteger(f.bits) || f.bits < 8 || f.bits > 24) throw invalid(`bits ${String(f.bits)}, expected 8..24`);
+    const bytes = Buffer.from(f.weights, 'base64');
+    const slots = DENSE_SLOTS + 2 ** f.bits;
+    if (bytes.length !== slots * 3 * 2) throw invalid(`${bytes.length} weight bytes, expected ${slots * 6}`);
+    const W = new Float32Array(slots * 3);
+    for (let i = 0; i < W.length; i++) W[i] = bytes.readInt16LE(i * 2) * f.scale;
+    const temperature = Number.isFinite(f.temperature) && f.temperature > 0 ? f.temperature : 1;
+    return { kind: 'hashed', bits: f.bits, bias: Float64Array.from(f.bias), W, temperature, meta: f.meta ?? {} };
+  }
+  if (file.format !== MODEL_FORMAT) throw invalid(`format ${String(file.format)}, expected ${HASHED_FORMAT} or ${MODEL_FORMAT}`);
   const weights = new Map<string, Float64Array>();
-  for (const [name, w] of Object.entries(file.weights)) weights.set(name, Float64Array.from(w));
-  return { bias: Float64Array.from(file.bias), weights, meta: file.meta ?? {} };
+  for (const [name, w] of Object.entries((file as ModelFile).weights)) weights.set(name, Float64Array.from(w));
+  return { kind: 'named', bias: Float64Array.from(file.bias), weights, meta: file.meta ?? {} };
 }
 
 let model: SentimentModel | null | undefined;
@@ -59,8 +113,8 @@ export function setModel(m: SentimentModel | null | undefined): void {
   model = m;
 }
 
-/** Class scores before softmax: negative, neutral, positive. */
-export function modelLogits(m: SentimentModel, features: Features): [number, number, number] {
+/** Class scores before softmax (negative, neutral, positive) of a named model. */
+export function modelLogits(m: NamedModel, features: Features): [number, number, number] {
   let a = m.bias[0]!;
   let b = m.bias[1]!;
   let c = m.bias[2]!;
@@ -76,12 +130,36 @@ export function modelLogits(m: SentimentModel, features: Features): [number, num
   return [a, b, c];
 }
 
+/** Class scores of a hashed model over its features, before the temperature. */
+export function hashedLogits(m: HashedModel, idx: readonly number[], val: readonly number[]): [number, number, number] {
+  let a = m.bias[0]!;
+  let b = m.bias[1]!;
+  let c = m.bias[2]!;
+  const W = m.W;
+  for (let i = 0; i < idx.length; i++) {
+    const base = idx[i]! * 3;
+    const v = val[i]!;
+    a += W[base]! * v;
+    b += W[base + 1]! * v;
+    c += W[base + 2]! * v;
+  }
+  return [a, b, c];
+}
+
+/** Class scores of either model for tokenized text (before any temperature or calibration). */
+export function textLogits(m: SentimentModel, tokens: readonly Token[], lang: Lang, rules: RuleResult): [number, number, number] {
+  if (m.kind === 'named') return modelLogits(m, sentimentFeatures(tokens, lang, rules));
+  const f = hashedFeatures(tokens, lang, rules, m.bits);
+  return hashedLogits(m, f.idx, f.val);
+}
+
 /** Probabilities of negative, neutral, positive. */
-export function probabilities(logits: readonly [number, number, number]): [number, number, number] {
+export function probabilities(logits: readonly [number, number, number], temperature = 1): [number, number, number] {
+  const t = temperature;
   const max = Math.max(logits[0], logits[1], logits[2]);
-  const a = Math.exp(logits[0] - max);
-  const b = Math.exp(logits[1] - max);
-  const c = Math.exp(logits[2] - max);
+  const a = Math.exp((logits[0] - max) / t);
+  const b = Math.exp((logits[1] - max) / t);
+  const c = Math.exp((logits[2] - max) / t);
   const s = a + b + c;
   return [a / s, b / s, c / s];
 }
