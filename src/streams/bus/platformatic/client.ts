@@ -2,6 +2,7 @@
 // bus: brokers, client id, timeouts, fetch sizes, group timings).
 import { Admin, Consumer, Producer, ProduceAcks, compatibilityPartitioner, stringSerializers } from '@platformatic/kafka';
 import type { KafkaBusConfig } from '../kafka/config.js';
+import { orderingKey } from '../kafka/codec.js';
 
 /** What every client of the bus shares. Retries are bounded, so that a broker gone for good rejects. */
 function baseOptions(config: KafkaBusConfig) {
@@ -32,7 +33,9 @@ export function createProducer(config: KafkaBusConfig): BusProducer {
     ...baseOptions(config),
     idempotent: true,
     acks: ProduceAcks.ALL,
-    partitioner: (message, key) => compatibilityPartitioner(message, key),
+    // Partitioned by the bus key (the Kafka key of mentions.dlq and alerts carries a unique suffix
+    // for compaction, kafka/codec.ts), as the kafkajs bus does.
+    partitioner: (message, key) => compatibilityPartitioner(message, key && Buffer.from(orderingKey(key.toString('utf8')))),
     serializers: stringSerializers,
   });
 }

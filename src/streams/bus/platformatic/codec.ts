@@ -1,14 +1,16 @@
 // Bus records to and from @platformatic/kafka messages.
 import type { Message, MessageToProduce } from '@platformatic/kafka';
 import type { BusRecord, ConsumedRecord, Topic } from '../types.js';
+// One Kafka key scheme for both clients (compacted topics, erasure by tombstone): kafka/codec.ts.
+import { kafkaKey, orderingKey } from '../kafka/codec.js';
 
 /** Per-record overhead in a produce request (record header, lengths, timestamp), for sizing sends. */
 const RECORD_OVERHEAD_BYTES = 70;
 
-export function toMessage(topic: string, record: BusRecord): MessageToProduce<string, string, string, string> {
+export function toMessage(topic: string, busTopic: Topic, record: BusRecord): MessageToProduce<string, string, string, string> {
   return {
     topic,
-    key: record.key,
+    key: kafkaKey(busTopic, record.key),
     value: record.value,
     ...(record.headers && Object.keys(record.headers).length > 0 ? { headers: record.headers } : {}),
   };
@@ -48,12 +50,17 @@ export function toConsumed(topic: Topic, partition: number, message: RawRecord):
     partition,
     // Kafka offsets are int64; a Number is exact up to 2^53.
     offset: Number(message.offset),
-    key: message.key?.toString('utf8') ?? '',
+    key: orderingKey(message.key?.toString('utf8') ?? ''),
     value: message.value?.toString('utf8') ?? '',
     ...(headers ? { headers } : {}),
     timestamp: Number(message.timestamp),
     ...(unreadable && { unreadable }),
   };
+}
+
+/** A record an erasure wrote (null value): consumers skip it, and commit past it. */
+export function isTombstone(message: { value?: Buffer | null | undefined }): boolean {
+  return message.value === null || message.value === undefined;
 }
 
 export function fromStream(topic: Topic, message: Message<Buffer, Buffer, Buffer, Buffer>): ConsumedRecord {

@@ -17,7 +17,7 @@ import type { KafkaBusConfig } from '../kafka/config.js';
 import type { Logger } from '../../../core/log.js';
 import type { BatchHandler, ConsumedRecord, ConsumeOptions, Consumer, Topic } from '../types.js';
 import { createConsumer, type BusConsumer } from './client.js';
-import { fromStream } from './codec.js';
+import { fromStream, isTombstone } from './codec.js';
 import { describeError, needsRejoin, platformaticError } from './errors.js';
 import { EcouteError } from '../../../core/errors.js';
 
@@ -125,8 +125,9 @@ export class PlatformaticBusConsumer implements Consumer {
       for (;;) {
         const batch = await this.nextBatch(stream, () => failure);
         if (!batch) break;
-        const records = batch.map((m) => fromStream(this.topic, m));
-        if (!(await this.handle(records))) break;
+        // Tombstones (an erasure's) are committed past, never handed to the handler.
+        const records = batch.filter((m) => !isTombstone(m)).map((m) => fromStream(this.topic, m));
+        if (records.length > 0 && !(await this.handle(records))) break;
         await this.commit(client, batch);
       }
       if (failure !== undefined && !this.closing) throw failure;

@@ -76,7 +76,7 @@ export class PlatformaticBus implements Bus {
     if (records.length === 0) return;
     await this.start();
     this.assertOpen(); // close() may have begun meanwhile: its producer is going away
-    await this.sends.send(this.topicName(topic), records).catch((error: unknown) => {
+    await this.sends.send(this.topicName(topic), topic, records).catch((error: unknown) => {
       throw platformaticError(`cannot publish to ${this.topicName(topic)}`, error);
     });
   }

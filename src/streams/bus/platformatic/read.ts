@@ -5,7 +5,7 @@ import type { Admin } from '@platformatic/kafka';
 import type { KafkaBusConfig } from '../kafka/config.js';
 import type { ConsumedRecord, Offsets, Topic } from '../types.js';
 import { createConsumer } from './client.js';
-import { toConsumed } from './codec.js';
+import { isTombstone, toConsumed } from './codec.js';
 import { waitForLeaders } from './topics.js';
 import { EcouteError } from '../../../core/errors.js';
 
@@ -57,7 +57,7 @@ export async function readRange(admin: Admin, config: KafkaBusConfig, { topic, n
               for (const record of batch.records) {
                 const offset = batch.firstOffset + BigInt(record.offsetDelta);
                 if (offset < BigInt(next[p] ?? 0) || offset >= BigInt(end) || got.length >= limit) continue;
-                got.push(toConsumed(topic, p, { ...record, offset, timestamp: batch.firstTimestamp + record.timestampDelta }));
+                if (!isTombstone(record)) got.push(toConsumed(topic, p, { ...record, offset, timestamp: batch.firstTimestamp + record.timestampDelta }));
                 next[p] = Number(offset) + 1;
               }
             }

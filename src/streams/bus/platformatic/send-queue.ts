@@ -4,7 +4,7 @@
 // publishes share sends (as the kafkajs bus's send queue).
 import type { MessageToProduce } from '@platformatic/kafka';
 import type { KafkaBusConfig } from '../kafka/config.js';
-import type { BusRecord } from '../types.js';
+import type { BusRecord, Topic } from '../types.js';
 import { createProducer, type BusProducer } from './client.js';
 import { messageBytes, toMessage } from './codec.js';
 
@@ -31,7 +31,7 @@ export class SendQueue {
   }
 
   /** Sends `records` to the Kafka topic `topic`: resolves once all are acknowledged, in order. */
-  send(topic: string, records: BusRecord[]): Promise<void> {
+  send(topic: string, busTopic: Topic, records: BusRecord[]): Promise<void> {
     const chunks: PendingSend[] = [];
     let current: OutMessage[] = [];
     let bytes = 0;
@@ -44,7 +44,7 @@ export class SendQueue {
     for (const record of records) {
       const size = messageBytes(record);
       if (current.length > 0 && bytes + size > this.config.produce_max_bytes) flush();
-      current.push(toMessage(topic, record));
+      current.push(toMessage(topic, busTopic, record));
       bytes += size;
     }
     flush();

@@ -5,6 +5,7 @@ import type { Admin, ClusterMetadata } from '@platformatic/kafka';
 import type { KafkaBusConfig } from '../kafka/config.js';
 import type { Logger } from '../../../core/log.js';
 import { hasApiError } from './errors.js';
+import { topicConfigs } from '../kafka/topics.js';
 import { EcouteError } from '../../../core/errors.js';
 
 /** Creates the topics of `names` that are missing (idempotent) and waits until each partition has a leader. */
@@ -13,7 +14,8 @@ export async function ensureTopics(admin: Admin, config: KafkaBusConfig, names: 
   const missing = names.filter((t) => !existing.has(t));
   if (missing.length > 0) {
     try {
-      await admin.createTopics({ topics: missing, partitions: config.partitions, replicas: config.replication_factor });
+      // Compacted as the kafkajs bus creates them (erasure by tombstone; kafka/topics.ts).
+      await admin.createTopics({ topics: missing, partitions: config.partitions, replicas: config.replication_factor, configs: topicConfigs(config) });
     } catch (error) {
       // Another process created some of them meanwhile: fine, the metadata check below waits for leaders.
       if (!hasApiError(error, ['TOPIC_ALREADY_EXISTS'], /already exists/i)) throw error;
