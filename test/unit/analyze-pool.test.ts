@@ -40,7 +40,7 @@ interface Sample {
   rating?: number;
 }
 
-/** ~480 records: the demo mentions, each again with a few words changed, some verbatim copies, and unreadable ones. */
+/** 305 records: the demo mentions, each again with a few words changed, some verbatim copies, and unreadable ones. */
 function records(): BusRecord[] {
   const samples = readFileSync(new URL('../../config/demo/mentions.jsonl', import.meta.url), 'utf8')
     .split('\n')
@@ -56,13 +56,13 @@ function records(): BusRecord[] {
       publishedAt: s.published_at,
       ...(s.title && { title: s.title }),
       ...(s.lang && { lang: s.lang }),
-      ...(s.rating !== undefined && { rating: s.rating }),
+      ...(s.rating !== undefined && { rating: s.rating / 5 }), // stars, as the connectors normalize them
     };
     out.push({ key: mentionId(m.source, m.sourceId), value: JSON.stringify(m) });
   };
-  samples.slice(0, 240).forEach((s, i) => push(s, `orig-${i}`, s.text));
+  samples.slice(0, 180).forEach((s, i) => push(s, `orig-${i}`, s.text));
   // Copies (near-duplicates of the originals, for the one fingerprint state) and light edits.
-  samples.slice(0, 200).forEach((s, i) => push(s, `copy-${i}`, i % 2 === 0 ? s.text : `${s.text} Merci / thanks.`));
+  samples.slice(0, 120).forEach((s, i) => push(s, `copy-${i}`, i % 2 === 0 ? s.text : `${s.text} Merci / thanks.`));
   for (let i = 0; i < 5; i++) out.push({ key: `bad-${i}`, value: i % 2 === 0 ? '{"not json' : JSON.stringify({ source: 'x' }) });
   return out;
 }
@@ -112,14 +112,14 @@ describe('analysis in worker threads (issue 15)', () => {
     } finally {
       await pool.close();
     }
-    expect(inThread.analyzed.length).toBe(440);
+    expect(inThread.analyzed.length).toBe(300);
     expect(inThread.dead.length).toBe(5);
     // The test sees what it means to compare: EN and FR, near-duplicates, the field override, the calibration.
     const parsed = inThread.analyzed.map((v) => JSON.parse(v) as { analysis: { lang: string; fields?: Record<string, unknown> }; duplicateOf?: string; brands: string[] });
     expect(new Set(parsed.map((m) => m.analysis.lang))).toEqual(new Set(['en', 'fr']));
-    expect(parsed.filter((m) => m.duplicateOf !== undefined).length).toBeGreaterThan(50);
+    expect(parsed.filter((m) => m.duplicateOf !== undefined).length).toBeGreaterThan(30);
     expect(parsed.some((m) => m.analysis.fields?.barista_app !== undefined)).toBe(true);
     expect(pooled.analyzed.map(comparable)).toEqual(inThread.analyzed.map(comparable));
     expect(pooled.dead.map((d) => d.replace(/"at":"[^"]+"/g, ''))).toEqual(inThread.dead.map((d) => d.replace(/"at":"[^"]+"/g, '')));
-  });
+  }, 170_000);
 });
