@@ -186,8 +186,9 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
       await options.bus.publish('mentions.analyzed', analyzed.map(toRecord));
       countBatch('analyze', batch.length, analyzed.length); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
     },
-    // Issue 15 (threads15): larger batches when a pool shares them out between its threads.
-    { maxBatch: options.pool ? 2000 : 500, ...(options.onError && { onError: options.onError }) },
+    // Issue 15 (threads15): with a pool too: near-duplicates and the publish of a batch hold the main
+    // thread (and the webhook's answers) for as long as the batch is large.
+    { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
   );
 }
 

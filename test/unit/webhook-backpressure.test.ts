@@ -56,8 +56,8 @@ async function post(items: unknown[]): Promise<{ status: number; retryAfter: str
 }
 
 const words = 'Acme coffee machine arrived late, the app would not pair over bluetooth, support was kind but slow; la machine Acme est belle mais le café est tiède et le service client ne répond pas'.split(' ');
-/** A long mention (about 3 KB): a body of a thousand of them takes seconds to analyse. */
-const long = (i: number) => ({ id: `big-${i}`, author: `a${i % 50}`, text: Array.from({ length: 450 }, (_, k) => words[(i * 7 + k * 13) % words.length]).join(' ') });
+/** A long mention (about 5 KB): a body of 500 of them (one batch of the stage) takes seconds to analyse. */
+const long = (i: number) => ({ id: `big-${i}`, author: `a${i % 50}`, text: Array.from({ length: 800 }, (_, k) => words[(i * 7 + k * 13) % words.length]).join(' ') });
 
 beforeEach(() => {
   process.env.ECOUTE_WEBHOOK_CRM_SECRET = SECRET;
@@ -87,13 +87,13 @@ describe('webhook while the pipeline is busy (issue 15)', () => {
       matchBrands: brandMatcher(config.brands),
       authorKeySecret: 'k',
       pool: (batch) => {
-        if (batch.length === 1000) analysing();
+        if (batch.length === 500) analysing();
         return pool.analyze(batch);
       },
     });
     cleanups.push(() => stage.close());
 
-    const large = await post(Array.from({ length: 1000 }, (_, i) => long(i)));
+    const large = await post(Array.from({ length: 500 }, (_, i) => long(i)));
     expect(large.status).toBe(202);
     await started; // the large body's batch is in the threads now
     const small = await post([{ id: 'small-1', author: 'b', text: 'Acme support answered in minutes, thank you' }]);
@@ -102,8 +102,8 @@ describe('webhook while the pipeline is busy (issue 15)', () => {
     expect(small.status).toBe(202);
     expect(analyzedWhenAnswered).toBe(0);
     // And the large batch, then the small one, are analysed in the end.
-    while (((await bus.committedOffsets('mentions.raw', ANALYZE_GROUP))[0] ?? 0) < 1001) await new Promise((r) => setTimeout(r, 20));
-    expect((await bus.endOffsets('mentions.analyzed'))[0]).toBe(1001);
+    while (((await bus.committedOffsets('mentions.raw', ANALYZE_GROUP))[0] ?? 0) < 501) await new Promise((r) => setTimeout(r, 20));
+    expect((await bus.endOffsets('mentions.analyzed'))[0]).toBe(501);
   }, 170_000);
 
   it('answers 503 WEBHOOK_BACKLOG with Retry-After while the lag is past max_lag_records, and accepts again once it caught up', async () => {
