@@ -140,6 +140,8 @@ export class EmbeddedMentionStore implements MentionStore {
   /** Counts of the last few queries and filters, under the same rule (a cursor walk's pages share their total). */
   private readonly countCache = new Map<string, number>();
   private readonly writeBatch: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
+  /** Issue 15 (threads15): set when an item's write threw in writeBatchFast (see writeMentions). */
+  private itemFailed = false;
   /** Issue 15 (threads15): the same batch without a savepoint per item (see upsert). */
   private readonly writeBatchFast: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
@@ -178,7 +180,8 @@ export class EmbeddedMentionStore implements MentionStore {
         try {
           return { id: valid.mention.id, status: this.writeOne(valid.mention, valid.publishedMs) } satisfies BulkItemResult;
         } catch (error) {
-          throw new ItemWriteFailed(error);
+          this.itemFailed = true;
+          throw error;
         }
       });
       this.flushTermDeltas();
@@ -265,10 +268,11 @@ export class EmbeddedMentionStore implements MentionStore {
 
   /** Issue 15 (threads15): the batch without savepoints, or again with one per item if an item failed. */
   private writeMentions(mentions: AnalyzedMention[]): BulkItemResult[] {
+    this.itemFailed = false;
     try {
       return guarded(this.file, 'writing mentions', () => this.writeBatchFast.immediate(mentions));
     } catch (error) {
-      if (!(error instanceof ItemWriteFailed)) throw error;
+      if (!this.itemFailed) throw error;
       this.writeFailed();
       return guarded(this.file, 'writing mentions', () => this.writeBatch.immediate(mentions));
     }
@@ -916,11 +920,4 @@ function isRetriable(error: unknown): boolean {
   if (error instanceof EcouteError) return error.retriable;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRIABLE_SQLITE.test(code);
-}
-
-/** Issue 15 (threads15): an item's write threw in the batch without savepoints (see writeMentions). */
-class ItemWriteFailed extends Error {
-  constructor(readonly failure: unknown) {
-    super('an item of the batch could not be written');
-  }
 }
