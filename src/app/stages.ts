@@ -52,12 +52,12 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
     const bus = runtime.config.bus;
     if (bus.type === 'embedded' && bus.analyze_threads !== 0) {
       const { config } = runtime;
-      pool = new AnalyzePool(
-        { languages: config.languages, brands: config.brands, dataDir, authorKeySecret: runtime.authorKeySecret, keepAuthorHandles: config.privacy.keep_author_handles, calibrationReloadMs: 5000 },
-        { threads: bus.analyze_threads, onWarning: (m) => log.warn(m) },
-      );
-      const threads = pool;
-      analyze.pool = (batch) => threads.analyze(batch);
+      // Started on the first large batch: a short `ecoute ingest` never pays for the threads' start.
+      analyze.pool = (batch) =>
+        (pool ??= new AnalyzePool(
+          { languages: config.languages, brands: config.brands, dataDir, authorKeySecret: runtime.authorKeySecret, keepAuthorHandles: config.privacy.keep_author_handles, calibrationReloadMs: 5000 },
+          { threads: bus.analyze_threads, onWarning: (m) => log.warn(m) },
+        )).analyze(batch);
     }
   }
   const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;

@@ -178,7 +178,9 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
     'mentions.raw',
     ANALYZE_GROUP,
     async (batch) => {
-      if (options.pool) return publishPooled(await options.pool(batch), batch.length, options); // issue 15 (threads15)
+      // Issue 15 (threads15): a small batch (a webhook request, a short file) costs less here than a
+      // trip to the threads; the pool is started on the first large one.
+      if (options.pool && batch.length >= POOLED_BATCH_MIN) return publishPooled(await options.pool(batch), batch.length, options);
       const { analyzed, dead } = analyzeRecords(batch, options);
       // Marked on the objects, before they are serialized once.
       await options.markDuplicates?.(analyzed.map((a) => a.mention));
@@ -193,6 +195,9 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
 }
 
 // ---- Issue 15 (threads15): the main thread's side of pooled analysis ----
+
+/** Batches smaller than this are analyzed on the main thread (milliseconds), larger ones in the pool. */
+export const POOLED_BATCH_MIN = 64;
 
 /**
  * Marks near-duplicates against the one fingerprint state of this process, drops erased authors,
