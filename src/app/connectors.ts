@@ -9,6 +9,8 @@ import type { ApiTokens } from '../api/index.js';
 import { dashboardUrl, mountApi } from './api.js';
 import type { Runtime } from './runtime.js';
 import { watchConnectors } from '../ops/metrics.js'; // Operations (issue 14, ops14)
+import { backpressuredBus } from '../connectors/backpressure.js'; // issue 15 (threads15)
+import { pipelineBackpressure } from './backpressure.js'; // issue 15 (threads15)
 
 export interface RunningSources {
   connectors: RunningConnector[];
@@ -36,8 +38,12 @@ export async function startSources(runtime: Runtime, log: Logger, options: { api
   };
   try {
     if (httpServer && withApi) tokens = mountApi(httpServer, runtime, log);
+    // Issue 15 (threads15): past backpressure.max_lag_records, pull sources wait and webhooks answer 503
+    // (embedded: the lag is two reads of the bus file; on Kafka it would be admin requests, not yet).
+    const backpressure = config.bus.type === 'embedded' ? pipelineBackpressure(runtime.bus, config.backpressure) : undefined;
+    const bus = backpressure ? backpressuredBus(runtime.bus, backpressure) : runtime.bus;
     for (const c of configured) {
-      connectors.push(createConnector(c, { bus: runtime.bus, cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
+      connectors.push(createConnector(c, { bus, ...(backpressure && { backpressure }), cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
     }
     if (httpServer) {
       url = await httpServer.listen();

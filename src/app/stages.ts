@@ -10,6 +10,7 @@ import { brandMatcher } from '../streams/brands.js';
 import { brandToneTargets } from '../streams/brand-targets.js';
 import type { Bus } from '../streams/bus/types.js';
 import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
+import { AnalyzePool } from '../streams/analyze-pool.js'; // issue 15 (threads15)
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
 import { alertsStarter } from './alerts-stage.js';
 import { startAlertDelivery } from './alert-delivery.js';
@@ -33,6 +34,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
   const dataDir = resolve(runtime.config.data_dir);
   let fingerprints: SqliteFingerprintStore | undefined;
   let analyze: AnalyzeDeps | undefined;
+  let pool: AnalyzePool | undefined;
   if (stages.includes('analyze')) {
     // Per-brand sentiment calibrations (`ecoute sentiment calibrate`), re-read when they change.
     const calibrations = new CalibrationStore(dataDir, 5000, (m) => log.warn(m));
@@ -48,6 +50,17 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       keepAuthorHandles: runtime.config.privacy.keep_author_handles,
       fingerprints,
     };
+    // Issue 15 (threads15): embedded, the NLP runs in worker threads (bus.analyze_threads).
+    const bus = runtime.config.bus;
+    if (bus.type === 'embedded' && bus.analyze_threads !== 0) {
+      const { config } = runtime;
+      // Started on the first large batch: a short `ecoute ingest` never pays for the threads' start.
+      analyze.pool = (batch) =>
+        (pool ??= new AnalyzePool(
+          { languages: config.languages, brands: config.brands, dataDir, authorKeySecret: runtime.authorKeySecret, keepAuthorHandles: config.privacy.keep_author_handles, calibrationReloadMs: 5000 },
+          { threads: bus.analyze_threads, onWarning: (m) => log.warn(m) },
+        )).analyze(batch);
+    }
   }
   const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;
   let running: RunningStages;
@@ -59,6 +72,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
   } catch (error) {
     void fingerprints?.close();
     void alerts?.close();
+    void pool?.close();
     throw error;
   }
   return {
@@ -68,6 +82,7 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
       await delivery?.stop();
       await fingerprints?.close();
       await alerts?.close();
+      await pool?.close();
     },
   };
 }

@@ -115,6 +115,9 @@ export const ApiSchema = z
 // Privacy (issue 14, H4): the schema lives in src/privacy/config.ts.
 export { PrivacySchema };
 
+// Issue 15 (threads15): connectors' backpressure, in src/connectors/config.ts.
+import { BACKPRESSURE_DEFAULTS, BackpressureSchema } from '../connectors/config.js';
+
 export const ConfigSchema = z
   .strictObject({
     data_dir: z.string().min(1).default('./data').describe('Where the embedded bus, store and connector cursors live.'),
@@ -128,6 +131,7 @@ export const ConfigSchema = z
     privacy: PrivacySchema.default(PRIVACY_DEFAULTS),
     alerts: AlertsDeliverySchema.default({ notifiers: [] }),
     ops: OpsSchema.default(OPS_DEFAULTS),
+    backpressure: BackpressureSchema.default(BACKPRESSURE_DEFAULTS), // issue 15 (threads15)
   })
   .describe('écoute configuration');
 

@@ -8,6 +8,7 @@ import type { Bus } from '../streams/bus/types.js';
 import type { CursorStore } from './cursors.js';
 import type { Scheduler } from './scheduler.js';
 import type { StatusStore } from './status-store.js';
+import type { Backpressure } from './backpressure.js'; // issue 15 (threads15)
 import type { z } from 'zod';
 
 export interface ConnectorContext {
@@ -27,6 +28,8 @@ export interface ConnectorContext {
    * createConnector); the others are dropped before the mention reaches the bus. Absent: none kept.
    */
   rawKeys?: readonly string[];
+  /** Issue 15 (threads15): the pipeline's lag; the webhook refuses requests (503) while it is over the limit. */
+  backpressure?: Backpressure;
 }
 
 export interface ConnectorStatus {

@@ -131,6 +131,8 @@ export const ERROR_CODES = {
   // API authentication attempts over the limit.
   NOTIFY_BLOCKED: { stage: 'notify', retriable: false },
   API_AUTH_RATE_LIMITED: { stage: 'http', retriable: true },
+  // Issue 15 (threads15): the webhook refuses while the pipeline's lag is past backpressure.max_lag_records.
+  WEBHOOK_BACKLOG: { stage: 'connector', retriable: true },
 } as const satisfies Record<string, { stage: Stage; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -59,6 +59,20 @@ export interface AnalyzeStageOptions {
   markDuplicates?: ((analyzed: AnalyzedMention[]) => Promise<void>) | undefined;
   /** Privacy (issue 14, H4): erased authors, whose mentions are dropped here (a replay, a re-fetch). */
   suppressed?: SuppressionList | undefined;
+  /**
+   * Issue 15 (threads15): analysis in worker threads (src/streams/analyze-pool.ts). When set, the
+   * batch is analyzed there; near-duplicates, the suppression list and the writes stay here.
+   */
+  pool?: ((batch: ConsumedRecord[]) => Promise<PooledBatch>) | undefined;
+}
+
+/** Issue 15 (threads15): what a worker thread gives back for a batch (analyze-worker.ts). */
+export interface PooledBatch {
+  /** Each analyzed mention serialized once, with what near-duplicates and privacy need of it. */
+  analyzed: { key: string; value: string; headers?: Record<string, string> | undefined; body: string; brands: string[]; authorKey: string }[];
+  dead: BusRecord[];
+  /** The authorKey of each dead letter whose mention could be read (an erased author's is dropped, as in-thread). */
+  deadAuthors: (string | undefined)[];
 }
 
 /** The mention ids the publisher writes as record keys (core/ids.ts mentionId). */
@@ -122,18 +136,20 @@ export function analyzeBatch(batch: ConsumedRecord[], options: Omit<AnalyzeStage
   return { analyzed: analyzed.map(toRecord), dead };
 }
 
-interface Analyzed {
+export interface Analyzed {
   mention: AnalyzedMention;
   headers?: Record<string, string> | undefined;
 }
 
-function toRecord({ mention, headers }: Analyzed): BusRecord {
+export function toRecord({ mention, headers }: Analyzed): BusRecord {
   return { key: mention.id, value: JSON.stringify(mention), ...(headers && { headers }) };
 }
 
-function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): { analyzed: Analyzed[]; dead: BusRecord[] } {
+export function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptions, 'bus' | 'onError'>): { analyzed: Analyzed[]; dead: BusRecord[]; deadAuthors: (string | undefined)[] } {
   const analyzed: Analyzed[] = [];
   const dead: BusRecord[] = [];
+  // Issue 15 (threads15): beside `dead`, the authorKey of a readable mention (see PooledBatch).
+  const deadAuthors: (string | undefined)[] = [];
   for (const record of batch) {
     const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
     let raw: RawMention;
@@ -141,6 +157,7 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
     const poison = poisonReason(record);
     if (poison) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${poison}`, origin, input: record.value }, withMentionId(record)));
+      deadAuthors.push(undefined);
       continue;
     }
     try {
@@ -149,10 +166,12 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       raw = parsed.data as RawMention;
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'RECORD_UNREADABLE', reason: `not a raw mention: ${(error as Error).message}`, origin, input: record.value }, withMentionId(record)));
+      deadAuthors.push(undefined);
       continue;
     }
     // Privacy (issue 14, H4): an erased author's mention is dropped, acknowledged with its batch.
-    if (options.suppressed?.has(authorKey(options.authorKeySecret, raw.source, raw.author.id))) {
+    const key = authorKey(options.authorKeySecret, raw.source, raw.author.id);
+    if (options.suppressed?.has(key)) {
       logMentionDrop('analyze', 'suppressed', MENTION_ID.test(record.key) ? record.key : mentionId(raw.source, raw.sourceId), 'dropped: its author was erased'); // gaps14
       continue;
     }
@@ -162,9 +181,10 @@ function analyzeRecords(batch: ConsumedRecord[], options: Omit<AnalyzeStageOptio
       analyzed.push({ mention, headers: record.headers });
     } catch (error) {
       dead.push(deadLetterRecord({ stage: 'analyze', code: 'ANALYZE_FAILED', reason: (error as Error).message, origin, input: record.value }, withMentionId(record)));
+      deadAuthors.push(key);
     }
   }
-  return { analyzed, dead };
+  return { analyzed, dead, deadAuthors };
 }
 
 export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
@@ -172,6 +192,9 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
     'mentions.raw',
     ANALYZE_GROUP,
     async (batch) => {
+      // Issue 15 (threads15): a small batch (a webhook request, a short file) costs less here than a
+      // trip to the threads; the pool is started on the first large one.
+      if (options.pool && batch.length >= POOLED_BATCH_MIN) return publishPooled(await options.pool(batch), batch.length, options);
       const { analyzed, dead } = analyzeRecords(batch, options);
       // Marked on the objects, before they are serialized once.
       await options.markDuplicates?.(analyzed.map((a) => a.mention));
@@ -179,6 +202,39 @@ export function startAnalyzeStage(options: AnalyzeStageOptions): Consumer {
       await options.bus.publish('mentions.analyzed', analyzed.map(toRecord));
       countBatch('analyze', batch.length, analyzed.length); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
     },
+    // Issue 15 (threads15): with a pool too: near-duplicates and the publish of a batch hold the main
+    // thread (and the webhook's answers) for as long as the batch is large.
     { maxBatch: 500, ...(options.onError && { onError: options.onError }) },
   );
+}
+
+// ---- Issue 15 (threads15): the main thread's side of pooled analysis ----
+
+/** Batches smaller than this are analyzed on the main thread (milliseconds), larger ones in the pool. */
+export const POOLED_BATCH_MIN = 64;
+
+/**
+ * Marks near-duplicates against the one fingerprint state of this process, drops erased authors,
+ * then publishes. The JSON is the worker's, written once: `duplicateOf` is set last on the object
+ * in-thread, so appending it to the text gives the same bytes JSON.stringify would.
+ */
+async function publishPooled(result: PooledBatch, consumed: number, options: AnalyzeStageOptions): Promise<void> {
+  const kept = options.suppressed
+    ? result.analyzed.filter((a) => {
+        if (!options.suppressed!.has(a.authorKey)) return true;
+        logMentionDrop('analyze', 'suppressed', a.key, 'dropped: its author was erased'); // gaps14, as in-thread
+        return false;
+      })
+    : result.analyzed;
+  const marks = kept.map((a) => ({ id: a.key, text: a.body, brands: a.brands }) as Pick<AnalyzedMention, 'id' | 'text' | 'brands' | 'duplicateOf'>);
+  await options.markDuplicates?.(marks as AnalyzedMention[]);
+  const records = kept.map((a, i): BusRecord => {
+    const duplicateOf = marks[i]!.duplicateOf;
+    const value = duplicateOf === undefined ? a.value : `${a.value.slice(0, -1)},"duplicateOf":${JSON.stringify(duplicateOf)}}`;
+    return { key: a.key, value, ...(a.headers && { headers: a.headers }) };
+  });
+  const dead = options.suppressed ? result.dead.filter((_, i) => !(result.deadAuthors[i] !== undefined && options.suppressed!.has(result.deadAuthors[i]!))) : result.dead;
+  await options.bus.publish('mentions.dlq', dead);
+  await options.bus.publish('mentions.analyzed', records);
+  countBatch('analyze', consumed, records.length);
 }

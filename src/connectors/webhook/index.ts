@@ -123,6 +123,16 @@ class WebhookConnector implements RunningConnector, WebhookEndpoint {
     if (this.admitted >= this.config.max_in_flight) {
       throw busy(`source "${this.source}" is handling ${this.config.max_in_flight} requests (its max_in_flight); retry shortly`, 1);
     }
+    // Issue 15 (threads15): the pipeline is too far behind; the sender keeps the mentions meanwhile.
+    const backpressure = this.context.backpressure;
+    if (backpressure?.over()) {
+      throw new HttpError(
+        503,
+        'WEBHOOK_BACKLOG',
+        `écoute has ${backpressure.current()} mentions waiting to be analyzed and indexed, more than backpressure.max_lag_records (${backpressure.config.max_lag_records}); retry after ${backpressure.config.retry_after_seconds} s`,
+        { headers: { 'retry-after': String(backpressure.config.retry_after_seconds) } },
+      );
+    }
     this.admitted += 1;
     let released = false;
     return () => {

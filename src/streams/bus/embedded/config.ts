@@ -8,6 +8,16 @@ export const EmbeddedBusSchema = z
     type: z.literal('embedded').describe('Durable log in SQLite under data_dir (bus.sqlite).'),
     retention_ms: duration('How long records stay after every consumer group read them', 7 * 24 * 3600_000),
     poll_interval_ms: duration('How often an idle consumer looks for records written by another process', 100),
+    // Issue 15 (threads15): the analysis pool of the embedded pipeline (src/streams/analyze-pool.ts).
+    analyze_threads: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .optional()
+      .describe(
+        'Worker threads the analyze stage runs the NLP in, so the HTTP server and the store writes keep the main thread; default: one per core (os.availableParallelism()); 0: analyze on the main thread.',
+      ),
   })
   .describe('Embedded bus: SQLite in WAL mode, survives kill -9.');
 
