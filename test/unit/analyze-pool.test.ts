@@ -15,6 +15,7 @@ import { CalibrationStore, saveCalibration } from '../../src/nlp/sentiment/calib
 import { startAnalyzeStage, type AnalyzeStageOptions } from '../../src/streams/analyze.js';
 import { AnalyzePool } from '../../src/streams/analyze-pool.js';
 import { brandMatcher } from '../../src/streams/brands.js';
+import { brandToneTargets } from '../../src/streams/brand-targets.js';
 import { EmbeddedBus } from '../../src/streams/bus/embedded.js';
 import type { BusRecord, Topic } from '../../src/streams/bus/types.js';
 import { NearDuplicateDetector, SqliteFingerprintStore } from '../../src/streams/near-duplicates/index.js';
@@ -77,6 +78,7 @@ async function runStage(pool: AnalyzePool | undefined): Promise<{ analyzed: stri
     matchBrands: brandMatcher(config.brands),
     brandFields: brandFieldSets(config.brands),
     calibrations: (brand) => calibrations.get(brand),
+    brandTargets: brandToneTargets(config.brands), // as src/app/stages.ts: the per-brand tone of mentions naming two brands
     authorKeySecret: 'pool-test-secret',
     markDuplicates: (mentions) => detector.mark(mentions),
     ...(pool && { pool: (batch) => pool.analyze(batch) }),
