@@ -112,8 +112,11 @@ export abstract class PollingConnector<C extends PullConnectorConfig> implements
         // Repeated failures push the next poll back (doubling, capped); a host that asked for a
         // longer wait (Retry-After, rate-limit reset) gets at least that.
         delay = this.failures > 1 ? Math.min(this.config.interval_ms * 2 ** (this.failures - 1), Math.max(MAX_FAILURE_BACKOFF_MS, this.config.interval_ms)) : delay;
-        if (error instanceof RateLimitedError) delay = Math.max(delay, error.until - Date.now());
-        this.backoffUntil = delay > this.config.interval_ms ? Date.now() + delay : 0;
+        const askedUntil = error instanceof RateLimitedError ? error.until : 0;
+        if (askedUntil > 0) delay = Math.max(delay, askedUntil - Date.now());
+        // A host that asked to wait is reported as backing off until then, even when the wait ends
+        // within one polling interval (a quota that resets in 20 minutes).
+        this.backoffUntil = delay > this.config.interval_ms ? Date.now() + delay : askedUntil > Date.now() ? askedUntil : 0;
       } finally {
         this.retryingUntil = 0;
       }

@@ -113,6 +113,13 @@ describe('youtube connector', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('an exhausted quota that resets within one polling interval is still reported as backing off until the reset', async () => {
+    // A 25-hour interval: the reset (the next midnight in Los Angeles) is always sooner than it.
+    scripted.push({ status: 403, body: jsonFixture('youtube', 'error-quota.json') });
+    const status = await pollOnce(new YouTubeConnector(config({ interval_ms: 25 * 3600_000 }), h.context));
+    expect(status.backingOffUntil).toBe(new Date(nextQuotaReset(Date.parse(status.lastError!.at))).toISOString());
+  });
+
   it('an invalid key is a clear error that never shows the key', async () => {
     process.env.TEST_YOUTUBE_KEY = 'AIzaSyWRONG-key-value-9876543210';
     const status = await pollOnce(new YouTubeConnector(config(), h.context));
