@@ -48,9 +48,10 @@ export const KafkaBusSchema = z
       .number()
       .int()
       .nonnegative()
-      .default(5)
+      .default(10)
       .describe('A consumer whose Kafka client crashed (retries exhausted) more than this many times within restart_window_ms stops with an error, so the process exits non-zero instead of idling stuck.'),
     restart_window_ms: duration('Window over which max_restarts counts consumer crashes', 10 * 60_000),
+    restart_backoff_ms: duration('Wait before restarting a crashed consumer; it doubles with each crash within restart_window_ms, up to 30 s', 500),
     // Privacy (issue 14, gaps14): compacted topics, so that an erasure removes records (docs/privacy.md).
     erasure_max_lag_ms: duration(
       "Longest time an erased record stays in a topic after its tombstone: Kafka's max.compaction.lag.ms on the topics created at start (the segment is rolled and compacted within it; traffic must flow, a roll happens at an append)",

@@ -4,8 +4,12 @@
 //   handler that throws gets the same records again after a back-off, never skipped.
 // - Memory is bounded without a buffer of ours: kafkajs awaits eachBatch before its next fetch, so a
 //   consumer holds at most one fetch response (fetch_max_bytes) while the handler runs.
-// - kafkajs restarts a crashed consumer; more than max_restarts crashes within restart_window_ms
-//   end it, with `done` rejected.
+// - A crashed consumer is restarted, after a back-off that doubles with each crash in the window:
+//   kafkajs restarts it after a retriable error; after one kafkajs calls non-retriable but that only
+//   says the cluster was out of reach ("Failed to find group coordinator" while a restarted broker
+//   elects its coordinator), kafkajs gives up and a new kafkajs consumer is started here. A refusal
+//   (an invalid setting, an authorisation failure) ends it at once. More than max_restarts crashes within
+//   restart_window_ms end it, with `done` rejected.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaBusConfig } from './config.js';
@@ -20,6 +24,27 @@ const DEFAULT_BATCH = 500;
 const MAX_BACKOFF_MS = 30_000;
 /** Errors after which this member no longer owns its partitions: retrying a commit is pointless. */
 const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+/**
+ * Errors kafkajs calls non-retriable that only say the cluster could not be reached for a while (a
+ * broker restarting, paused, or electing its coordinator); a refusal of the broker (a protocol error
+ * such as an invalid session timeout, an authorisation failure) is not among them and ends the
+ * consumer at once.
+ */
+const TRANSIENT_CLUSTER_ERRORS = new Set([
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+function isTransientClusterError(error: unknown): boolean {
+  for (let e = error as { name?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e.name === 'string' && TRANSIENT_CLUSTER_ERRORS.has(e.name)) return true;
+  }
+  return false;
+}
 
 /** What a consumer needs of its bus. */
 export interface ConsumerHost {
@@ -40,7 +65,7 @@ export class KafkaBusConsumer implements Consumer {
   private closing: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private client: KafkaConsumer | undefined;
-  private readonly started: Promise<void>;
+  private started: Promise<void>;
   private readonly crashes: number[] = [];
   private fatal: Error | undefined;
   private readonly name: string;
@@ -84,8 +109,14 @@ export class KafkaBusConsumer implements Consumer {
     });
     this.client = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // restart=false: kafkajs already disconnected and will not come back.
-      if (!payload.restart) this.finish(this.closing ? undefined : (this.fatal ?? payload.error));
+      if (payload.restart) return;
+      // restart=false: kafkajs already disconnected this consumer and will not bring it back.
+      if (this.closing || this.fatal || !isTransientClusterError(payload.error)) {
+        this.finish(this.closing ? undefined : (this.fatal ?? payload.error));
+        return;
+      }
+      // kafkajs did not ask restartOnFailure (it judged the error non-retriable): start a new one.
+      this.started = this.started.then(() => this.startAfterCrash(payload.error)).catch((error: unknown) => this.finish(error));
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       // A restart that was joining while close() ran: stop it again.
@@ -167,6 +198,27 @@ export class KafkaBusConsumer implements Consumer {
     }
   }
 
+  /** A new kafkajs consumer after one kafkajs gave up on; a start that fails counts as a crash too. */
+  private async startAfterCrash(crash: Error): Promise<void> {
+    let error = crash;
+    for (;;) {
+      if (!(await this.shouldRestart(error))) {
+        if (this.closing) return;
+        throw this.fatal ?? error;
+      }
+      this.bus.logger.warn('kafka: starting a new consumer after kafkajs gave up', { topic: this.name, group: this.group, error: error.message });
+      try {
+        await this.client?.disconnect().catch(() => undefined);
+        await this.start();
+        return;
+      } catch (failure) {
+        if (!isTransientClusterError(failure)) throw failure;
+        error = failure instanceof Error ? failure : new Error(String(failure));
+      }
+    }
+  }
+
+  /** Counts a crash; false when the budget is spent or the consumer is closing, else true after the back-off. */
   private async shouldRestart(error: Error): Promise<boolean> {
     if (this.closing) return false;
     const config = this.bus.config;
@@ -180,8 +232,12 @@ export class KafkaBusConsumer implements Consumer {
       );
       return false;
     }
-    this.bus.logger.warn('kafka: consumer crashed, restarting', { topic: this.name, group: this.group, crashes: this.crashes.length, error: error.message });
-    return true;
+    // A broker that restarts or is paused takes seconds to minutes: the back-off doubles so that the
+    // budget covers an outage of minutes, not of max_restarts quick retries.
+    const backoff = Math.min(MAX_BACKOFF_MS, config.restart_backoff_ms * 2 ** (this.crashes.length - 1));
+    this.bus.logger.warn('kafka: consumer crashed, restarting', { topic: this.name, group: this.group, crashes: this.crashes.length, backoff_ms: backoff, error: error.message });
+    await sleep(backoff, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    return !this.closing;
   }
 
   private finish(error?: unknown): void {

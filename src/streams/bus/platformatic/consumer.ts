@@ -93,7 +93,7 @@ export class PlatformaticBusConsumer implements Consumer {
           );
         }
         this.bus.logger.warn('kafka: consumer failed, restarting', { topic: this.name, group: this.group, crashes: this.crashes.length, error: describeError(error) });
-        await sleep(Math.min(MAX_BACKOFF_MS, config.retry_backoff_ms * 2 ** (this.crashes.length - 1)), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        await sleep(Math.min(MAX_BACKOFF_MS, config.restart_backoff_ms * 2 ** (this.crashes.length - 1)), undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }
   }
