@@ -18,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { exportChunks } from '../src/api/export.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
 import { alreadyLoaded, benchStoreFile, type BenchStoreFile } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
@@ -120,9 +121,10 @@ async function replay(store: MentionStore): Promise<Record<string, unknown>> {
     out.deep_cursor_page = { p50_ms: Math.round(quantile(ms, 0.5)), p95_ms: Math.round(quantile(ms, 0.95)), runs: ms.length, depth_from: 5000 };
   }
 
-  // The export: EXPORT_ROWS rows through MentionStore.exportPages (the store's own page size), as
-  // GET /api/mentions/export streams them; each row serialized once as a JSONL line. RSS sampled on
-  // every page.
+  // The export: EXPORT_ROWS rows of GET /api/mentions/export?format=jsonl, as the API makes them
+  // (src/api/export.ts exportChunks: MentionStore.exportPages in the store's own page size, each row
+  // serialized once as its JSONL line, one chunk per page; emb16: before, the bench serialized each
+  // whole stored mention, which is not what the export sends). RSS sampled on every chunk.
   {
     let rows = 0;
     let bytes = 0;
@@ -130,13 +132,12 @@ async function replay(store: MentionStore): Promise<Record<string, unknown>> {
     const rss: number[] = [];
     const cpu = process.cpuUsage();
     const t = performance.now();
-    for await (const page of store.exportPages({ duplicates: 'include' })) {
-      pageSize = Math.max(pageSize, page.length);
-      for (const mention of page) {
-        if (rows >= EXPORT_ROWS) break;
-        bytes += JSON.stringify(mention).length + 1;
-        rows++;
-      }
+    for await (const chunk of await exportChunks(store, { duplicates: 'include' }, 'jsonl')) {
+      let lines = 0;
+      for (let at = chunk.indexOf('\n'); at !== -1; at = chunk.indexOf('\n', at + 1)) lines++;
+      pageSize = Math.max(pageSize, lines);
+      rows += lines;
+      bytes += chunk.length;
       rss.push(rssMb());
       if (rows >= EXPORT_ROWS) break;
     }

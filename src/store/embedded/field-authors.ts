@@ -55,13 +55,12 @@ export function fieldAuthorsFromColumns(cols: DocColumns, matching: Int32Array):
   const toned = new Int32Array(n);
   const sum = new Float64Array(n);
   const err = new Float64Array(n);
+  const order = cols.authorOrder();
   for (const { name: field, bit } of names) {
-    const touched: number[] = [];
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i]!;
       if ((fields[doc]! & bit) === 0) continue;
       const a = author[doc]!;
-      if (mentions[a] === 0) touched.push(a);
       mentions[a]!++;
       const tone = cols.toneOf(doc, bit);
       if (!Number.isNaN(tone)) {
@@ -72,8 +71,10 @@ export function fieldAuthorsFromColumns(cols: DocColumns, matching: Int32Array):
         sum[a] = t;
       }
     }
-    touched.sort((x, y) => compareBinary(keys[x]!, keys[y]!));
-    for (const a of touched) {
+    // The field's authors in BINARY order of their keys: every code in that order, those with mentions.
+    for (let k = 0; k < order.length; k++) {
+      const a = order[k]!;
+      if (mentions[a] === 0) continue;
       fold.add({ field, mentions: mentions[a]!, tone: toned[a]! > 0 ? (sum[a]! + err[a]!) / toned[a]! : null });
       mentions[a] = 0;
       toned[a] = 0;
