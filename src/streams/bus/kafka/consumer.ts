@@ -213,7 +213,7 @@ export class KafkaBusConsumer implements Consumer {
         return;
       } catch (failure) {
         if (!isTransientClusterError(failure)) throw failure;
-        error = failure instanceof Error ? failure : new Error(String(failure));
+        error = failure as Error; // a kafkajs error (isTransientClusterError matched its name)
       }
     }
   }
