@@ -129,5 +129,41 @@ if (url === undefined) {
       expect(seen).toEqual(all);
       expect(new Set(seen).size).toBe(all.length);
     });
+
+    // Last: it rewrites some mentions (es16).
+    it('mergeClosedMonths merges each month before the current one to one segment, leaves the current month alone, and every read answers as before', async () => {
+      const segments = async (): Promise<Record<string, number>> => {
+        const stats = await admin.indices.stats({ index: `${prefix}-*`, metric: 'segments' });
+        return Object.fromEntries(Object.entries(stats.indices ?? {}).map(([name, s]) => [name.slice(prefix.length + 1), s.primaries?.segments?.count ?? 0]));
+      };
+      // A second write to January, February and May (the current month below): a second segment each.
+      const rewritten = corpus.filter((m) => /^2026-0[125]/.test(m.publishedAt)).map((m) => ({ ...m, text: `${m.text} again` }));
+      expect((await store.upsert(rewritten)).failed).toBe(0);
+      await store.refresh();
+      const before = await segments();
+      expect(before['2026.01']).toBeGreaterThan(1);
+      expect(before['2026.05']).toBeGreaterThan(1);
+      const reads = async () => ({
+        exported: (await exported({}, 4)).ids,
+        terms: await store.topTerms({ size: 10 }),
+        facets: await store.facets({}),
+        authors: await store.uniqueAuthors({}),
+        page: (await store.search({ query: 'again', limit: 50 })).hits.map((h) => h.mention.id),
+      });
+      const expected = await reads();
+      const merged = await store.mergeClosedMonths(Date.parse('2026-05-15T00:00:00Z'));
+      // Only the closed months that had more than one segment.
+      expect(merged).toEqual(['2025.12', '2026.01', '2026.02', '2026.04'].filter((m) => before[m]! > 1).map((m) => `${prefix}-${m}`));
+      expect(merged).toContain(`${prefix}-2026.01`);
+      const after = await segments();
+      for (const month of ['2025.12', '2026.01', '2026.02', '2026.04']) expect(after[month]).toBe(1);
+      expect(after['2026.05']).toBe(before['2026.05']);
+      const answered = await reads();
+      expect(canonical(answered.exported)).toEqual(canonical(expected.exported));
+      expect(answered.exported).toHaveLength(corpus.length);
+      expect({ ...answered, exported: [] }).toEqual({ ...expected, exported: [] });
+      // Idempotent: nothing left to merge.
+      expect(await store.mergeClosedMonths(Date.parse('2026-05-15T00:00:00Z'))).toEqual([]);
+    });
   });
 }
