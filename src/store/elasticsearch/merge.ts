@@ -8,11 +8,29 @@
 // - one segment per month: global ordinals of the aggregated keywords need no per-segment mapping,
 //   and a page of newest-first hits reads one sorted run.
 // Idempotent: a month already in one segment is skipped (force merge would be a no-op anyway).
+import { EcouteError } from '../../core/errors.js';
 import type { Service } from './service.js';
 import { isMonthlyIndex } from './schema.js';
 
 /** How long one month's merge may take (a month of a million mentions: minutes on a loaded machine). */
 const MERGE_TIMEOUT_MS = 3_600_000;
+
+/** Between two looks at a merge task. */
+const POLL_MS = 2000;
+
+async function untilDone(service: Service, task: string, index: string): Promise<void> {
+  const deadline = Date.now() + MERGE_TIMEOUT_MS;
+  for (;;) {
+    const state = await service.client.tasks.get({ task_id: task });
+    if (state.completed) {
+      const error = (state as { error?: { reason?: string; type?: string } }).error;
+      if (error) throw new EcouteError('STORE_UNAVAILABLE', `mergeClosedMonths: merging ${index} failed: ${error.type ?? 'error'}: ${error.reason ?? ''}`, { retriable: true });
+      return;
+    }
+    if (Date.now() > deadline) throw new EcouteError('STORE_UNAVAILABLE', `mergeClosedMonths: merging ${index} did not end within ${MERGE_TIMEOUT_MS / 60_000} minutes (task ${task})`, { retriable: true });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
 
 /** The monthly index names (of `prefix`) for months before the one holding `nowMs`, UTC. */
 export function closedMonths(prefix: string, names: readonly string[], nowMs: number): string[] {
@@ -38,8 +56,11 @@ export async function mergeClosedMonths(service: Service, nowMs: number): Promis
     for (const index of months) {
       if ((stats.indices?.[index]?.primaries?.segments?.count ?? 0) <= 1) continue;
       // One month at a time: a merge rewrites the month, and one at a time keeps the IO to one.
-      // A month's merge takes minutes: far beyond a search's request timeout.
-      await client.indices.forcemerge({ index, max_num_segments: 1, wait_for_completion: true }, { requestTimeout: MERGE_TIMEOUT_MS, maxRetries: 0 });
+      // A month's merge takes minutes, far beyond a request's timeout: started as a task, then
+      // polled until it completes (or MERGE_TIMEOUT_MS).
+      const started = await client.indices.forcemerge({ index, max_num_segments: 1, wait_for_completion: false });
+      const task = (started as { task?: string }).task;
+      if (task !== undefined) await untilDone(service, task, index);
       merged.push(index);
     }
     return merged;
