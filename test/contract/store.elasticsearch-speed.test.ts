@@ -10,6 +10,14 @@ import { ElasticsearchMentionStore } from '../../src/store/elasticsearch/index.j
 import type { AnalyzedMention } from '../../src/core/types.js';
 import { makeMention } from '../helpers/mentions.js';
 import { requireElasticsearch } from '../helpers/services.js';
+import { startClosedMonthMerges } from '../../src/store/elasticsearch/maintenance.js';
+import type { Logger } from '../../src/core/log.js';
+
+/** A logger that says nothing (the merge job's lines are what a test listens for). */
+function silentLog(): Logger {
+  const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log };
+  return log;
+}
 
 const url = await requireElasticsearch();
 
@@ -164,6 +172,33 @@ if (url === undefined) {
       expect({ ...answered, exported: [] }).toEqual({ ...expected, exported: [] });
       // Idempotent: nothing left to merge.
       expect(await store.mergeClosedMonths(Date.parse('2026-05-15T00:00:00Z'))).toEqual([]);
+    });
+
+    it('the index worker’s merge job merges the closed months at start and says so in its log; with no schedule (null) it does not run', async () => {
+      const own = `ecoute-test-merge-job-${randomBytes(4).toString("hex")}`;
+      const jobStore = new ElasticsearchMentionStore({ node: url, indexPrefix: own, refreshOnWrite: 'immediate' });
+      try {
+        await jobStore.ensureSchema();
+        // Two writes to a month long closed: two segments.
+        await jobStore.upsert([makeMention({ id: 'job-1', publishedAt: '2025-06-03T10:00:00.000Z', text: 'late parcel' })]);
+        await jobStore.upsert([makeMention({ id: 'job-2', publishedAt: '2025-06-04T10:00:00.000Z', text: 'late again' })]);
+        const count = async (): Promise<number> => (await admin.indices.stats({ index: `${own}-2025.06`, metric: 'segments' })).indices?.[`${own}-2025.06`]?.primaries?.segments?.count ?? 0;
+        expect(await count()).toBeGreaterThan(1);
+        expect(startClosedMonthMerges(jobStore, null, silentLog())).toBeUndefined();
+        let said: (line: string) => void = () => undefined;
+        const logged = new Promise<string>((resolve) => (said = resolve));
+        const log = { ...silentLog(), info: (line: string) => said(line), warn: (line: string) => said(line) };
+        const job = startClosedMonthMerges(jobStore, '0 0 1 1 *', log);
+        expect(job).toBeDefined();
+        expect(await logged).toBe(`elasticsearch: 1 closed months merged to one segment (${own}-2025.06)`);
+        await job!.stop();
+        expect(await count()).toBe(1);
+        expect((await jobStore.search({ query: 'late', limit: 10 })).hits.map((h) => h.mention.id)).toEqual(['job-2', 'job-1']);
+      } finally {
+        await jobStore.close();
+        await admin.indices.delete({ index: `${own}-*`, ignore_unavailable: true }).catch(() => undefined);
+        await admin.indices.deleteIndexTemplate({ name: own }).catch(() => undefined);
+      }
     });
   });
 }
