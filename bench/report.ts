@@ -17,7 +17,7 @@ import type { BrandConfig } from '../src/config/schema.js';
 import { buildReport, renderReport, reportSources } from '../src/reports/index.js';
 import { launchChromium } from '../src/reports/pdf.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
-import { alreadyLoaded, benchStoreFile } from './reuse.js';
+import { alreadyLoaded, benchStoreFile, mergeMonths } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import type { MentionStore } from '../src/store/types.js';
 import { END, loadGenerated, START, templates, type Template } from './generated-mentions.js';
@@ -50,6 +50,8 @@ async function measure(name: string, store: MentionStore, pool: readonly Templat
   await store.ensureSchema();
   const reused = reuse !== undefined && (await reuse());
   const loadS = reused ? 0 : await load(store, pool);
+  // es16: closed months merged, as in bench:search (ES_MERGE=0: as the load left them).
+  const merge = store instanceof ElasticsearchMentionStore && process.env.ES_MERGE !== '0' ? await mergeMonths(store) : undefined;
   const timer = setInterval(sample, 200);
   const period = { from: new Date(START).toISOString(), to: new Date(END).toISOString(), label: 'bench' };
   const request = { brand: 'acme', period, timeZone: 'UTC' };
@@ -79,6 +81,7 @@ async function measure(name: string, store: MentionStore, pool: readonly Templat
     mentions_in_period: data.shareOfVoice.reduce((a, s) => a + s.mentions, 0) > 0 ? data.headline.volume.current : 0,
     load_s: round(loadS),
     ...(reused && { reused_index: true }),
+    ...(merge && { merged_months: merge }),
     load_avg_1m: loadavg().map((x) => Math.round(x * 10) / 10)[0],
     build_s: round(buildS),
     build_cpu_s: round((buildCpu.user + buildCpu.system) / 1e6),

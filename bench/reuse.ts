@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MentionStore } from '../src/store/types.js';
+import type { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 
 export interface BenchStoreFile {
   file: string;
@@ -38,3 +39,12 @@ export async function alreadyLoaded(store: MentionStore, kept: BenchStoreFile, n
 }
 
 
+
+/** es16: the Elasticsearch store's closed months merged (mergeClosedMonths), timed; months merged and seconds. */
+export async function mergeMonths(store: ElasticsearchMentionStore): Promise<{ indices: number; seconds: number }> {
+  const t = performance.now();
+  const merged = await store.mergeClosedMonths();
+  const seconds = Math.round((performance.now() - t) / 100) / 10;
+  if (merged.length > 0) process.stderr.write(`  merged ${merged.length} closed months in ${seconds} s\n`);
+  return { indices: merged.length, seconds };
+}

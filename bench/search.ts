@@ -20,7 +20,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { exportChunks } from '../src/api/export.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
-import { alreadyLoaded, benchStoreFile, type BenchStoreFile } from './reuse.js';
+import { alreadyLoaded, benchStoreFile, mergeMonths, type BenchStoreFile } from './reuse.js';
 import { ElasticsearchMentionStore } from '../src/store/elasticsearch/store.js';
 import { seededRandom } from './demo-texts.js';
 import { BRANDS, DAY, END, loadGenerated, templates, type Template } from './generated-mentions.js';
@@ -185,6 +185,9 @@ async function runStore(kind: string): Promise<void> {
   const reuse = kind === 'elasticsearch' && process.env.ES_PREFIX !== undefined && (await store.count({ duplicates: 'include' })) === N;
   const loaded = reuse ? { seconds: 0, docsPerS: 0, reused: true } : kept && (await alreadyLoaded(store, kept, N)) ? { seconds: 0, docsPerS: 0, reused: true } : await load(store, pool);
   const rssAfterLoad = rssMb();
+  // es16: closed months merged to one segment, as a deployment's maintenance does (merge.ts);
+  // ES_MERGE=0 reads them as the load left them.
+  const merge = store instanceof ElasticsearchMentionStore && process.env.ES_MERGE !== '0' ? await mergeMonths(store) : undefined;
   const requests = await replay(store);
   const count = await store.count({ duplicates: 'include' });
   await store.close();
@@ -206,6 +209,7 @@ async function runStore(kind: string): Promise<void> {
       load_seconds: loaded.seconds,
       ...(reuse && { reused_index: prefix }),
       load_docs_per_s: loaded.docsPerS,
+      ...(merge && { merged_months: merge }),
       ...('reused' in loaded && { reused_store: true }),
       requests,
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),

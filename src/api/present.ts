@@ -17,10 +17,35 @@ export function mentionJson(m: AnalyzedMention, marks?: Marks): Record<string, u
     published_at: m.publishedAt,
     lang: m.analysis.lang,
     brands: m.brands,
-    sentiment: { label: m.analysis.sentiment.label, score: Math.round(m.analysis.sentiment.score * 1000) / 1000 },
+    sentiment: sentimentJson(m.analysis.sentiment),
     fields: Object.keys(m.analysis.fields ?? {}).sort(),
     ...(typeof (m as { rating?: unknown }).rating === 'number' && { rating: (m as { rating?: number }).rating }),
     ...(typeof m.duplicateOf === 'string' && { duplicate_of: m.duplicateOf }),
+  };
+}
+
+/**
+ * Issue 16: below this confidence the tone is shown as uncertain (the eval's abstention threshold,
+ * docs/tone.md) rather than stated as a verdict.
+ */
+export const UNCERTAIN_BELOW = 0.5;
+
+/**
+ * The mention's tone, how sure écoute is of it, and, when it names several brands, the tone toward
+ * each (`by_brand`: "Globex is so much better than Acme" is positive for Globex, negative for Acme).
+ */
+function sentimentJson(sentiment: AnalyzedMention['analysis']['sentiment']): Record<string, unknown> {
+  const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
+  const tone = (t: { label: string; score: number; confidence: number }) => ({
+    label: t.label,
+    score: round(t.score, 3),
+    confidence: round(t.confidence, 2),
+    uncertain: t.confidence < UNCERTAIN_BELOW,
+  });
+  const byBrand = sentiment.byBrand;
+  return {
+    ...tone(sentiment),
+    ...(byBrand && Object.keys(byBrand).length > 0 && { by_brand: Object.fromEntries(Object.entries(byBrand).map(([id, t]) => [id, tone(t)])) }),
   };
 }
 

@@ -38,12 +38,17 @@ export async function startSources(runtime: Runtime, log: Logger, options: { api
   };
   try {
     if (httpServer && withApi) tokens = mountApi(httpServer, runtime, log);
-    // Issue 15 (threads15): past backpressure.max_lag_records, pull sources wait and webhooks answer 503
-    // (embedded: the lag is two reads of the bus file; on Kafka it would be admin requests, not yet).
-    const backpressure = config.bus.type === 'embedded' ? pipelineBackpressure(runtime.bus, config.backpressure) : undefined;
-    const bus = backpressure ? backpressuredBus(runtime.bus, backpressure) : runtime.bus;
+    // Issue 15: past backpressure.max_lag_records, pull sources wait and webhooks answer 503, on either
+    // bus (embedded: two reads of the bus file; Kafka: the stages' groups' committed and end offsets,
+    // two admin requests per topic at most every check_interval_ms, from whichever process runs the
+    // connectors, so a webhook beside remote workers feels their lag).
+    const backpressure = pipelineBackpressure(runtime.bus, config.backpressure);
+    const bus = backpressuredBus(runtime.bus, backpressure); // for the pull sources
     for (const c of configured) {
-      connectors.push(createConnector(c, { bus, ...(backpressure && { backpressure }), cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
+      // Pull sources publish through the backpressured bus (they wait); a push connector (the webhook)
+      // answers 503 at admission instead, so its writes must never wait for the lag to drop: a request
+      // admitted on a lag read slightly stale would otherwise hang until its bus deadline.
+      connectors.push(createConnector(c, { bus: isPushConnector(c) ? runtime.bus : bus, backpressure, cursors: runtime.cursors, statusStore: runtime.statusStore, log, httpServer, dataDir: runtime.dataDir }));
     }
     if (httpServer) {
       url = await httpServer.listen();

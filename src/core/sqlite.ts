@@ -8,7 +8,8 @@
 import { existsSync, renameSync } from 'node:fs';
 import { createPrivate, ensurePrivateDir } from './private-files.js';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './sqlite-driver.js';
 import { checkBeforeOpen, damaged, DATA_FILES, forgetCreated, kindNamed, kindOf, recordCreated, wasCreated } from './data-files.js';
 import { diskSpace, noRoomLeft } from './disk-space.js';
 import { EcouteError, errorMessage } from './errors.js';
@@ -24,12 +25,12 @@ export interface OpenSqliteOptions {
   /** Opens an existing file for reading only (another process writes it). */
   readonly?: boolean;
   /** Creates (or upgrades) the file's tables, in one transaction; the file is then known to the manifest. */
-  schema?: (db: Database.Database) => void;
+  schema?: (db: BetterSqlite3.Database) => void;
   /** The schema version `schema` writes (PRAGMA user_version); a file of a newer version is refused. */
   version?: number;
 }
 
-export function openSqlite(file: string, options: OpenSqliteOptions = {}): Database.Database {
+export function openSqlite(file: string, options: OpenSqliteOptions = {}): BetterSqlite3.Database {
   const memory = file === ':memory:' || file === '';
   try {
     if (!memory && !options.readonly) ensurePrivateDir(dirname(file));
@@ -69,7 +70,7 @@ export function openSqlite(file: string, options: OpenSqliteOptions = {}): Datab
  * manifest knows it, so losing or emptying it later is noticed. For a file whose owner creates
  * its schema itself (the store's migrations).
  */
-export function markSchemaCreated(db: Database.Database, file: string): void {
+export function markSchemaCreated(db: BetterSqlite3.Database, file: string): void {
   const kind = kindOf(file);
   if (!kind) return;
   guarded(file, 'marking it as an écoute data file', () => {
@@ -79,7 +80,7 @@ export function markSchemaCreated(db: Database.Database, file: string): void {
 }
 
 /** What SQLite can tell once the file is open: tables present, whose data, which version. */
-function checkAfterOpen(db: Database.Database, file: string, options: OpenSqliteOptions): void {
+function checkAfterOpen(db: BetterSqlite3.Database, file: string, options: OpenSqliteOptions): void {
   const kind = kindOf(file);
   if (!kind) return;
   const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;

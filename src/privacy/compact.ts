@@ -4,7 +4,7 @@
 // checkpoint then reports busy, and the erase says so (run it again with écoute stopped).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../core/sqlite-driver.js';
 
 export interface CompactResult {
   file: string;

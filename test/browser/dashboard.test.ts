@@ -28,6 +28,14 @@ const XSS_MENTION = {
   published_at: '2026-11-15T10:00:00Z',
   lang: 'en',
 };
+// Issue 16: a mention naming both brands, with opposite tones toward them (a word of its own to find it).
+const COMPARISON_MENTION = {
+  source: 'reddit',
+  id: 't1_cmpprobe',
+  text: 'Honestly Globex is so much better than Acme, quixotry aside',
+  published_at: '2026-11-16T10:00:00Z',
+  lang: 'en',
+};
 
 
 // In CI a missing browser is a failure (the CI script installs it); on a laptop without it, a skip.
@@ -40,7 +48,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () =>
   beforeAll(async () => {
     requireChromium();
     mkdirSync(OUT, { recursive: true });
-    const ws = demoWorkspace([XSS_MENTION]);
+    const ws = demoWorkspace([XSS_MENTION, COMPARISON_MENTION]);
 
     const running = await startDashboard(ws);
     child = running.child;
@@ -108,7 +116,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () =>
     await settled(page, () => negative.click());
     expect(await total(page)).toBe(negativeCount);
     expect(await page.locator('.facet-value.active').count()).toBe(1);
-    const toneLabels = await page.locator('.hit .tone').allInnerTexts();
+    const toneLabels = await page.locator('.hit .tone:not(.tone-brand)').allInnerTexts();
     expect(toneLabels.length).toBeGreaterThan(0);
     for (const label of toneLabels) expect(label).toMatch(/^negative/);
 
@@ -148,6 +156,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('dashboard in a browser', () =>
     expect(await page.locator('.hit .snippet').innerText()).toContain(XSS);
     expect(await page.locator('.hits img, .hits script').count()).toBe(0);
     expect(dialogs).toEqual([]);
+    // A mention naming both brands: its own tone, and beside it the tone toward the selected brand (Acme).
+    await page.locator('#q').fill('quixotry');
+    await settled(page, () => page.locator('#q').press('Enter'));
+    await expect.poll(() => page.locator('.hit').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.locator('.hit .tone:not(.tone-brand)').innerText()).toMatch(/^positive/);
+    expect(await page.locator('.hit .tone-brand').innerText()).toMatch(/^Acme: negative/);
+    expect(await page.locator('.hit .tone-brand').getAttribute('title')).toBe('tone toward Acme');
     // The snippet guard: a snippet with any tag but <mark> is refused (shown as plain text), entities become characters.
     // (A string, so the test runner does not rewrite the page's import.)
     const guard = await page.evaluate(`(async () => {

@@ -36,7 +36,7 @@ describe('SqliteAlertStore specifics', () => {
     const dir = tempDir();
     const store = new SqliteAlertStore(join(dir, 'alerts.sqlite'));
     await store.close();
-    const Database = (await import('better-sqlite3')).default;
+    const { Database } = await import('../../src/core/sqlite-driver.js');
     const db = new Database(join(dir, 'alerts.sqlite'));
     db.pragma('user_version = 99');
     db.close();

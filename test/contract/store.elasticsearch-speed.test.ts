@@ -10,6 +10,14 @@ import { ElasticsearchMentionStore } from '../../src/store/elasticsearch/index.j
 import type { AnalyzedMention } from '../../src/core/types.js';
 import { makeMention } from '../helpers/mentions.js';
 import { requireElasticsearch } from '../helpers/services.js';
+import { startClosedMonthMerges } from '../../src/store/elasticsearch/maintenance.js';
+import type { Logger } from '../../src/core/log.js';
+
+/** A logger that says nothing (the merge job's lines are what a test listens for). */
+function silentLog(): Logger {
+  const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log };
+  return log;
+}
 
 const url = await requireElasticsearch();
 
@@ -128,6 +136,69 @@ if (url === undefined) {
       } while (cursor);
       expect(seen).toEqual(all);
       expect(new Set(seen).size).toBe(all.length);
+    });
+
+    // Last: it rewrites some mentions (es16).
+    it('mergeClosedMonths merges each month before the current one to one segment, leaves the current month alone, and every read answers as before', async () => {
+      const segments = async (): Promise<Record<string, number>> => {
+        const stats = await admin.indices.stats({ index: `${prefix}-*`, metric: 'segments' });
+        return Object.fromEntries(Object.entries(stats.indices ?? {}).map(([name, s]) => [name.slice(prefix.length + 1), s.primaries?.segments?.count ?? 0]));
+      };
+      // A second write to January, February and May (the current month below): a second segment each.
+      const rewritten = corpus.filter((m) => /^2026-0[125]/.test(m.publishedAt)).map((m) => ({ ...m, text: `${m.text} again` }));
+      expect((await store.upsert(rewritten)).failed).toBe(0);
+      await store.refresh();
+      const before = await segments();
+      expect(before['2026.01']).toBeGreaterThan(1);
+      expect(before['2026.05']).toBeGreaterThan(1);
+      const reads = async () => ({
+        exported: (await exported({}, 4)).ids,
+        terms: await store.topTerms({ size: 10 }),
+        facets: await store.facets({}),
+        authors: await store.uniqueAuthors({}),
+        page: (await store.search({ query: 'again', limit: 50 })).hits.map((h) => h.mention.id),
+      });
+      const expected = await reads();
+      const merged = await store.mergeClosedMonths(Date.parse('2026-05-15T00:00:00Z'));
+      // Only the closed months that had more than one segment.
+      expect(merged).toEqual(['2025.12', '2026.01', '2026.02', '2026.04'].filter((m) => before[m]! > 1).map((m) => `${prefix}-${m}`));
+      expect(merged).toContain(`${prefix}-2026.01`);
+      const after = await segments();
+      for (const month of ['2025.12', '2026.01', '2026.02', '2026.04']) expect(after[month]).toBe(1);
+      expect(after['2026.05']).toBe(before['2026.05']);
+      const answered = await reads();
+      expect(canonical(answered.exported)).toEqual(canonical(expected.exported));
+      expect(answered.exported).toHaveLength(corpus.length);
+      expect({ ...answered, exported: [] }).toEqual({ ...expected, exported: [] });
+      // Idempotent: nothing left to merge.
+      expect(await store.mergeClosedMonths(Date.parse('2026-05-15T00:00:00Z'))).toEqual([]);
+    });
+
+    it('the index worker’s merge job merges the closed months at start and says so in its log; with no schedule (null) it does not run', async () => {
+      const own = `ecoute-test-merge-job-${randomBytes(4).toString("hex")}`;
+      const jobStore = new ElasticsearchMentionStore({ node: url, indexPrefix: own, refreshOnWrite: 'immediate' });
+      try {
+        await jobStore.ensureSchema();
+        // Two writes to a month long closed: two segments.
+        await jobStore.upsert([makeMention({ id: 'job-1', publishedAt: '2025-06-03T10:00:00.000Z', text: 'late parcel' })]);
+        await jobStore.upsert([makeMention({ id: 'job-2', publishedAt: '2025-06-04T10:00:00.000Z', text: 'late again' })]);
+        const count = async (): Promise<number> => (await admin.indices.stats({ index: `${own}-2025.06`, metric: 'segments' })).indices?.[`${own}-2025.06`]?.primaries?.segments?.count ?? 0;
+        expect(await count()).toBeGreaterThan(1);
+        expect(startClosedMonthMerges(jobStore, null, silentLog())).toBeUndefined();
+        let said: (line: string) => void = () => undefined;
+        const logged = new Promise<string>((resolve) => (said = resolve));
+        const log = { ...silentLog(), info: (line: string) => said(line), warn: (line: string) => said(line) };
+        const job = startClosedMonthMerges(jobStore, '0 0 1 1 *', log);
+        expect(job).toBeDefined();
+        expect(await logged).toBe(`elasticsearch: 1 closed months merged to one segment (${own}-2025.06)`);
+        await job!.stop();
+        expect(await count()).toBe(1);
+        expect((await jobStore.search({ query: 'late', limit: 10 })).hits.map((h) => h.mention.id)).toEqual(['job-2', 'job-1']);
+      } finally {
+        await jobStore.close();
+        await admin.indices.delete({ index: `${own}-*`, ignore_unavailable: true }).catch(() => undefined);
+        await admin.indices.deleteIndexTemplate({ name: own }).catch(() => undefined);
+      }
     });
   });
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/core/sqlite-driver.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
 import { copyOf, makeMention } from '../helpers/mentions.js';

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/core/sqlite-driver.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notifyGroup } from '../../src/alerts/notify-stage.js';
 import { ALERTS_GROUP } from '../../src/alerts/stage.js';

@@ -1,7 +1,7 @@
 // `ecoute dlq list|replay|drop` on the embedded bus (the scenario is in dlq-flow.ts). Dropping
 // deletes the rows of the SQLite log itself.
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/core/sqlite-driver.js';
 import { describe, expect, it } from 'vitest';
 import { workspace } from '../helpers/cli.js';
 import { dlqFlow } from './dlq-flow.js';

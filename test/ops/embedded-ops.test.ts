@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/core/sqlite-driver.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mentionId } from '../../src/core/ids.js';
 import { signRequest } from '../../src/connectors/webhook/index.js';

@@ -3,7 +3,7 @@
 // the data directory (free pages and WAL included).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../../src/core/sqlite-driver.js';
 import { describe, expect, it } from 'vitest';
 import { runErasureScenario } from './erase-scenario.js';
 

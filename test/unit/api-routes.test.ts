@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiPlugin, loadTokens } from '../../src/api/index.js';
 import { mountApi } from '../../src/app/api.js';
+import { mentionJson } from '../../src/api/present.js';
 import type { ApiToken } from '../../src/api/auth.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/core/log.js';
@@ -182,6 +183,23 @@ describe('routes', () => {
     expect((await get('/api/mentions?source=reddit')).json().hits.map((h: { id: string }) => h.id)).toEqual(['a2']);
     expect((await get('/api/mentions?sentiment=negative')).json().total).toBe(2);
     expect((await get('/api/mentions?from=2026-11-04&to=2026-11-05')).json().hits.map((h: { id: string }) => h.id)).toEqual(['a2']);
+  });
+
+  it('hits say how sure their tone is, and the tone toward each brand of a mention naming several (issue 16)', async () => {
+    const res = await get('/api/mentions?brand=acme');
+    const hits = res.json().hits as { sentiment: Record<string, unknown> }[];
+    expect(hits.length).toBeGreaterThan(0);
+    for (const hit of hits) expect(hit.sentiment).toMatchObject({ confidence: 0.8, uncertain: false });
+    const both = makeMention({ id: 'c1', text: 'Globex is so much better than Acme', score: 0.64, brands: ['acme', 'globex'] });
+    both.analysis.sentiment.confidence = 0.42;
+    both.analysis.sentiment.byBrand = { acme: { score: -0.6, label: 'negative', confidence: 0.8 }, globex: { score: 0.6, label: 'positive', confidence: 0.8 } };
+    expect(mentionJson(both).sentiment).toEqual({
+      label: 'positive',
+      score: 0.64,
+      confidence: 0.42,
+      uncertain: true,
+      by_brand: { acme: { label: 'negative', score: -0.6, confidence: 0.8, uncertain: false }, globex: { label: 'positive', score: 0.6, confidence: 0.8, uncertain: false } },
+    });
   });
 
   it('GET /api/mentions/:id with its analysis; 404 for an unknown id', async () => {

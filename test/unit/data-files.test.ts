@@ -4,7 +4,8 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, openSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from '../../src/core/sqlite-driver.js';
 import { describe, expect, it } from 'vitest';
 import { ReplayGuard } from '../../src/connectors/webhook/replay.js';
 import { SqliteCursorStore } from '../../src/connectors/cursors.js';
@@ -207,7 +208,7 @@ describe('SQLite failures name the file and carry a code', () => {
     const file = join(dir, 'bus.sqlite');
     const bus = new EmbeddedBus({ file });
     // A real SQLITE_FULL without filling a disk: the database may not grow past its current size.
-    const db = (bus as unknown as { db: Database.Database }).db;
+    const db = (bus as unknown as { db: BetterSqlite3.Database }).db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
     const big = Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: 'z'.repeat(2000) }));
     const error = await bus.publish('mentions.raw', big).then(
@@ -325,7 +326,7 @@ describe('replay guard on a full disk', () => {
   it('a signature the disk refuses to record is still refused from memory, and written once there is room', () => {
     const file = join(dataDir(), 'webhook-signatures.sqlite');
     const guard = new ReplayGuard({ file, source: 'crm' });
-    const db = (guard as unknown as { db: Database.Database }).db;
+    const db = (guard as unknown as { db: BetterSqlite3.Database }).db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
     const expires = Date.now() + 300_000;
     const signatures = Array.from({ length: 3000 }, (_, i) => `${'s'.repeat(100)}${i}`);

@@ -318,15 +318,37 @@ async function loadMentions(mine, append = false) {
   if (!append) renderFacets(result.facets);
 }
 
+/**
+ * The tone of a hit, said to be uncertain when écoute is not sure of it rather than stated as a
+ * verdict (issue 16); and when the mention names several brands and its tone toward the selected
+ * one differs (the API's by_brand: "Globex is so much better than Acme"), that tone beside it. The
+ * first badge stays the mention's tone, the one the tone facet filters on.
+ */
+function toneBadges(hit) {
+  const badge = (tone, extra, title) =>
+    el('span', {
+      className: `tone ${toneClass(tone.score)}${tone.uncertain ? ' tone-uncertain' : ''}${extra}`,
+      text: [`${t(`sentiment_${tone.label}`)} ${fmtTone(tone.score)}`, ...(tone.uncertain ? [t('toneUncertain')] : [])].join(' · '),
+      ...(title && { attrs: { title } }),
+    });
+  const whole = hit.sentiment ?? {};
+  const badges = [badge(whole, '')];
+  const toward = state.brand ? whole.by_brand?.[state.brand] : undefined;
+  if (toward && toward.label !== whole.label) {
+    const name = facetLabel('brand', state.brand);
+    const node = badge(toward, ' tone-brand', t('toneToward', name));
+    node.textContent = `${name}: ${node.textContent}`;
+    badges.push(node);
+  }
+  return badges;
+}
+
 function renderHit(hit) {
   const meta = el('div', { className: 'meta' }, [
     el('span', { className: 'source', text: facetLabel('source', hit.source) }),
     el('time', { text: fmtDate(hit.published_at), attrs: { datetime: hit.published_at } }),
     el('span', { className: 'lang', text: hit.lang, attrs: { title: facetLabel('lang', hit.lang) } }),
-    el('span', {
-      className: `tone ${toneClass(hit.sentiment?.score)}`,
-      text: `${t(`sentiment_${hit.sentiment?.label}`)} ${fmtTone(hit.sentiment?.score)}`,
-    }),
+    ...toneBadges(hit),
   ]);
   // The API's rating is normalized to 0..1 (1 star = 0, 5 stars = 1): shown as stars out of 5.
   if (typeof hit.rating === 'number') meta.append(el('span', { className: 'rating', text: `★ ${t('rating', Math.round((1 + 4 * hit.rating) * 2) / 2)}` }));

@@ -1,5 +1,6 @@
 // Configuration of the Elasticsearch store (`store.type: elasticsearch`), declared beside the
 // store; src/config/ assembles it into the whole schema.
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { bytes, duration } from '../../core/config/fields.js';
 
@@ -49,6 +50,21 @@ export const ElasticsearchStoreSchema = z
       .default(60_000)
       .describe(
         'Deep paging: from the second page on, pages are read from a point in time kept alive this long between pages, in milliseconds (0: no point in time, plain search_after on live data).',
+      ),
+    // es16: closed months merged to one segment (maintenance.ts, merge.ts).
+    merge_closed_months_cron: z
+      .string()
+      .refine((c) => {
+        try {
+          new Cron(c, { paused: true }).stop();
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a cron expression (croner syntax), e.g. "30 3 * * *"')
+      .nullish()
+      .describe(
+        'Default "30 3 * * *". When the index worker force-merges the monthly indices before the current month (UTC) to one segment each (cron, UTC; also once at start; null: never). Merged months read several times faster (exports, terms, the report); a month already merged is skipped.',
       ),
   })
   .describe('Elasticsearch store: monthly indices from an index template, bulk writes with per-item results.');

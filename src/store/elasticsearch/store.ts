@@ -45,6 +45,7 @@ import { search } from './search.js';
 import { scanElasticsearchSignals } from './signals.js';
 import { Service } from './service.js';
 import { fieldAuthors } from './field-authors.js';
+import { mergeClosedMonths } from './merge.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 
 export type { ElasticsearchMentionStoreOptions, RefreshOnWrite } from './options.js';
@@ -156,6 +157,16 @@ export class ElasticsearchMentionStore implements MentionStore {
     } catch (error) {
       throw this.service.failure('get', error);
     }
+  }
+
+  /**
+   * Force-merges the months before the current one (UTC) that hold more than one segment (merge.ts:
+   * closed months read faster merged). Not part of MentionStore: an operation for the index
+   * worker's schedule or an operator (`ecoute`'s ES maintenance), idempotent. Returns the indices merged.
+   */
+  async mergeClosedMonths(nowMs: number = Date.now()): Promise<string[]> {
+    this.service.open();
+    return mergeClosedMonths(this.service, nowMs);
   }
 
   async refresh(): Promise<void> {

@@ -32,6 +32,12 @@ export interface ConsumeOptions {
   maxBatch?: number;
   /** Called when the handler throws; the batch is retried after `retry_backoff_ms`, never skipped. */
   onError?: (error: unknown, batch: ConsumedRecord[]) => void;
+  /**
+   * Issue 15: batches of different partitions handled at once by this consumer (a bounded in-flight
+   * window; each partition's batches stay in order and are committed in order). Only for a handler
+   * without shared state between batches. Default 1; the embedded bus has one partition.
+   */
+  partitionsAtOnce?: number;
 }
 
 export interface Consumer {

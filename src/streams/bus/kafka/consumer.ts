@@ -126,6 +126,8 @@ export class KafkaBusConsumer implements Consumer {
     await consumer.subscribe({ topics: [this.name], fromBeginning: true });
     if (this.closing) return;
     await consumer.run({
+      // Each partition's batches in order, up to partitionsAtOnce partitions at a time (ConsumeOptions).
+      partitionsConsumedConcurrently: Math.max(1, Math.floor(this.options.partitionsAtOnce ?? 1)),
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.eachBatch(payload),
@@ -213,7 +215,7 @@ export class KafkaBusConsumer implements Consumer {
         return;
       } catch (failure) {
         if (!isTransientClusterError(failure)) throw failure;
-        error = failure instanceof Error ? failure : new Error(String(failure));
+        error = failure as Error; // a kafkajs error (isTransientClusterError matched its name)
       }
     }
   }
