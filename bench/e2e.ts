@@ -29,9 +29,10 @@ import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseConfig } from '../src/config/load.js';
 import { mentionId } from '../src/core/ids.js';
-import type { AnalyzedMention } from '../src/core/types.js';
+import type { AnalyzedMention, RawMention } from '../src/core/types.js';
 import { openStore } from '../src/app/runtime.js';
 import { signRequest } from '../src/connectors/webhook/index.js';
+import { toRawMention } from '../src/connectors/file/mention-line.js';
 import { AnalyzePool } from '../src/streams/analyze-pool.js';
 import type { ConsumedRecord } from '../src/streams/bus/types.js';
 import { EmbeddedMentionStore } from '../src/store/embedded/index.js';
@@ -94,6 +95,11 @@ function nextLine(source?: string): Line {
 const HOOK = 'hook';
 const webhookItem = ({ source: _s, ...item }: Line) => item;
 const idOfLine = (l: Line) => mentionId(l.source, l.id);
+function rawOf(l: Line): RawMention {
+  const r = toRawMention(l, new Date().toISOString());
+  if (!r.ok) throw new Error(`bench line refused: ${r.reason}`);
+  return r.mention;
+}
 
 // ---- Measuring helpers ----
 const pct = (xs: number[], p: number): number | null => {
@@ -382,7 +388,8 @@ brands:
     offset: i,
     timestamp: Date.now(),
     key: idOfLine(l),
-    value: JSON.stringify({ source: l.source, sourceId: l.id, author: { id: l.author, name: l.author }, text: l.text, publishedAt: l.published_at, ...(l.title && { title: l.title }), ...(l.rating !== undefined && { rating: l.rating }), ...(l.lang && { lang: l.lang }) }),
+    // The mention the file connector publishes for this line (its own conversion).
+    value: JSON.stringify(rawOf(l)),
   }));
   const pool = new AnalyzePool(
     { languages: config.languages, brands: config.brands, dataDir: dir, authorKeySecret: 'bench-e2e', keepAuthorHandles: false, calibrationReloadMs: 5000 },
@@ -394,6 +401,7 @@ brands:
   for (let i = 0; i < raw.length; i += 2000) {
     const out = await pool.analyze(raw.slice(i, i + 2000));
     for (const a of out.analyzed) analyzed.push(JSON.parse(a.value) as AnalyzedMention);
+    if (out.dead.length > 0) throw new Error(`ceiling: ${out.dead.length} records dead-lettered, e.g. ${out.dead[0]!.value.slice(0, 300)}`);
   }
   const analyzeCeiling = Math.round(raw.length / ((performance.now() - analyzeStart) / 1000));
   await pool.close();
