@@ -106,6 +106,7 @@ const pct = (xs: number[], p: number): number | null => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? null : Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!);
 };
+const say = (what: string) => process.stderr.write(`  [e2e ${new Date().toISOString().slice(11, 19)} load ${load1()}] ${what}\n`);
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 /** utime + stime of a process (all its threads), in seconds (Linux /proc). */
 function cpuSeconds(pid: number): number {
@@ -200,6 +201,11 @@ brands:
   // The processes: `ecoute run` (everything) embedded; distributed, `ecoute run --stages connectors`
   // (file, webhook) beside ANALYZE_WORKERS analyze workers and one index worker.
   const procs: Proc[] = [];
+  cleanups.push(async () => {
+    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    if (mode === 'distributed') await dropDistributed(run);
+    rmSync(dir, { recursive: true, force: true });
+  });
   let base = '';
   const listening = new Promise<string>((resolve, reject) => {
     const start = (role: string, args: string[], profiled: boolean) => {
@@ -261,6 +267,7 @@ brands:
     }
   }
 
+  say(`${mode}: processes listening on ${base}; warm-up`);
   // Warm-up: the analysis threads and consumer groups start, the first mentions go through.
   const warm = Array.from({ length: 500 }, () => nextLine(HOOK));
   await postAccepted(warm);
@@ -269,6 +276,7 @@ brands:
   expected += 1000;
   await drained(120_000);
 
+  say(`${mode}: sustained phase, ${total} mentions`);
   // ---- 1. Sustained: N mentions, file and webhook together, with one-mention probes every 50 ms ----
   const fileCount = Math.round(total * FILE_SHARE);
   const fileLines = Array.from({ length: fileCount }, () => nextLine());
@@ -310,11 +318,13 @@ brands:
   const cpuAfter = cpuNow();
   const rate = Math.round(total / sustainedS);
   const sustainedPeak = peak;
+  say(`${mode}: sustained ${rate}/s; paced phases of ${phaseSeconds} s`);
   const loadSustained = load1();
 
   // ---- 2. Paced input at a multiple of the rate: half appended to the file, half posted ----
   async function paced(multiple: number, sampleEvery: number): Promise<{ rate_per_s: number; sent: number; refused_503: number; ack_to_searchable_ms: Record<string, number | null>; rss_mb: Record<string, number> }> {
     await drained();
+    say(`${mode}: paced at ${multiple}x`);
     peak = {};
     const perTick = Math.max(2, Math.round((rate * multiple) / 10)); // every 100 ms
     let sent = 0;
@@ -323,8 +333,9 @@ brands:
     const latencies: number[] = [];
     const inFlight = new Set<Promise<void>>();
     let polling = true;
+    let giveUp = false;
     const poller = (async () => {
-      while (polling || pending.size > 0) {
+      while (!giveUp && (polling || pending.size > 0)) {
         const ids = [...pending.keys()].slice(0, 500);
         const found = await probe.found(ids);
         const now = performance.now();
@@ -360,6 +371,8 @@ brands:
     await Promise.all(inFlight);
     polling = false;
     await Promise.race([poller, sleep(120_000)]);
+    giveUp = true;
+    await poller;
     const rss = Object.fromEntries(Object.entries(peak).map(([k2, v]) => [k2, Math.round(v)]));
     return {
       rate_per_s: Math.round(rate * multiple),
@@ -381,6 +394,7 @@ brands:
   await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : (p.child.once('exit', r), p.child.kill('SIGTERM'))))));
   await probe.close();
 
+  say(`${mode}: ceilings, ${ceilingN} mentions`);
   // ---- 3. The ceilings, on the same raw mentions, with the pipeline stopped ----
   const raw: ConsumedRecord[] = fileLines.slice(0, ceilingN).map((l, i) => ({
     topic: 'mentions.raw',
@@ -435,9 +449,7 @@ brands:
   await store.close();
   rmSync(ceilingDir, { recursive: true, force: true });
 
-  // ---- Clean up: the data dir; distributed, the topics, groups, indices and templates ----
-  if (mode === 'distributed') await dropDistributed(run);
-  rmSync(dir, { recursive: true, force: true });
+  // Clean up (the data dir; distributed, the topics, groups, indices and templates): `cleanups`.
 
   const cpu = Object.fromEntries(Object.keys(cpuBefore).map((k) => [k, Math.round(((cpuAfter[k]! - cpuBefore[k]!) * 1e6) / total) / 1000]));
   const lowerCeiling = Math.min(analyzeCeiling, storeCeiling);
@@ -508,16 +520,30 @@ async function dropDistributed(run: string): Promise<void> {
   }
   const client = new Client({ node: esNode });
   try {
-    for (const prefix of [`${run}-mentions`, `${run}c-mentions`]) {
-      await client.indices.delete({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true }).catch(() => undefined);
-      await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
-    }
+    // Every index and template of the run (mentions, alerts, privacy), of the pipeline and the ceiling.
+    // By name: Elasticsearch 8 refuses a wildcard delete (action.destructive_requires_name).
+    const indices = Object.keys(await client.indices.get({ index: `${run}*`, allow_no_indices: true, expand_wildcards: 'all' }));
+    if (indices.length > 0) await client.indices.delete({ index: indices });
+    const templates = await client.indices.getIndexTemplate({ name: `${run}*` }).catch(() => ({ index_templates: [] }));
+    for (const t of templates.index_templates) await client.indices.deleteIndexTemplate({ name: t.name });
   } finally {
     await client.close();
   }
 }
 
-for (const mode of modes) {
-  if (mode !== 'embedded' && mode !== 'distributed') throw new Error(`MODES: unknown mode "${mode}" (embedded, distributed)`);
-  process.stdout.write(`${JSON.stringify(await runMode(mode))}\n`);
+/** What each mode leaves to remove, run even when it fails or is interrupted. */
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanUp(): Promise<void> {
+  for (const c of cleanups.splice(0)) await c().catch((error: unknown) => process.stderr.write(`  cleanup: ${(error as Error).message}\n`));
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+try {
+  for (const mode of modes) {
+    if (mode !== 'embedded' && mode !== 'distributed') throw new Error(`MODES: unknown mode "${mode}" (embedded, distributed)`);
+    const line = await runMode(mode);
+    await cleanUp();
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+} finally {
+  await cleanUp();
 }
