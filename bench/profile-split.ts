@@ -28,6 +28,9 @@ function partOfUrl(url: string): string | undefined {
   if (/fastify|find-my-way|avvio|light-my-request|\/connectors\/webhook|node:_http|node:http|node:net|_stream_|node:internal\/streams/.test(url)) return 'HTTP';
   if (/\/connectors\/file|lossless-json|zod/.test(url)) return 'file connector (parse, validate)';
   if (/pino|sonic-boom/.test(url)) return 'logging';
+  if (/\/alerts\//.test(url)) return 'alerts stage';
+  if (/\/privacy\//.test(url)) return 'privacy (suppression list)';
+  if (/node:internal\/modules|node:internal\/vm/.test(url)) return 'module loading (start)';
   if (/\/streams\//.test(url)) return 'stages';
   if (/piscina|worker_threads|node:internal\/worker/.test(url)) return 'threads (messages)';
   return 'other';
