@@ -274,7 +274,7 @@ brands:
   const warmFile = Array.from({ length: 500 }, () => nextLine());
   appendFileSync(inFile, warmFile.map((l) => JSON.stringify(l)).join('\n') + '\n');
   expected += 1000;
-  await drained(120_000);
+  await drained(600_000); // consumer groups join slowly on a loaded machine
 
   say(`${mode}: sustained phase, ${total} mentions`);
   // ---- 1. Sustained: N mentions, file and webhook together, with one-mention probes every 50 ms ----
