@@ -56,11 +56,19 @@ function main(): void {
     if (functionName === '(idle)') return 'idle';
     if (functionName === '(program)') return 'program (V8, native)';
     if (url === '' && /^(stringify|parse|JSONStringify|JSONParse)$/.test(functionName)) return 'serialization (JSON)';
+    // better-sqlite3's own frames count for the écoute code that called them: the fingerprints, the
+    // store or the bus (each has its SQLite file).
+    let sqlite = false;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const p = partOfUrl(byId.get(at)!.callFrame.url);
-      if (p) return p;
+      const url = byId.get(at)!.callFrame.url;
+      if (/better-sqlite3/.test(url)) {
+        sqlite = true;
+        continue;
+      }
+      const p = partOfUrl(url);
+      if (p) return sqlite && !/SQLite|fingerprints/.test(p) ? 'SQLite (store)' : p;
     }
-    return 'other';
+    return sqlite ? 'SQLite (store)' : 'other';
   };
   let totalUs = 0;
   const parts = new Map<string, number>();
