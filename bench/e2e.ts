@@ -339,7 +339,7 @@ brands:
   const loadSustained = load1();
 
   // ---- 2. Paced input at a multiple of the rate: half appended to the file, half posted ----
-  async function paced(multiple: number, sampleEvery: number): Promise<{ rate_per_s: number; sent: number; refused_503: number; ack_to_searchable_ms: Record<string, number | null>; rss_mb: Record<string, number> }> {
+  async function paced(multiple: number, sampleEvery: number): Promise<{ rate_per_s: number; achieved_per_s: number; sent: number; refused_503: number; ack_to_searchable_ms: Record<string, number | null>; rss_mb: Record<string, number> }> {
     await drained();
     say(`${mode}: paced at ${multiple}x`);
     peak = {};
@@ -363,7 +363,8 @@ brands:
         await sleep(50);
       }
     })();
-    const end = performance.now() + phaseSeconds * 1000;
+    const phaseStart = performance.now();
+    const end = phaseStart + phaseSeconds * 1000;
     let k = 0;
     for (let next = performance.now(); performance.now() < end; next += 100) {
       const wait = next - performance.now();
@@ -386,6 +387,8 @@ brands:
       if (inFlight.size >= 16) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    // What the sender managed: a webhook slow to answer holds it back (16 requests open at most).
+    const achieved = Math.round(sent / ((performance.now() - phaseStart) / 1000));
     polling = false;
     await Promise.race([poller, sleep(120_000)]);
     giveUp = true;
@@ -393,6 +396,7 @@ brands:
     const rss = Object.fromEntries(Object.entries(peak).map(([k2, v]) => [k2, Math.round(v)]));
     return {
       rate_per_s: Math.round(rate * multiple),
+      achieved_per_s: achieved,
       sent,
       refused_503: refused,
       ack_to_searchable_ms: { samples: latencies.length, unfound: pending.size, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99) },
@@ -472,7 +476,8 @@ brands:
   const lowerCeiling = Math.min(analyzeCeiling, storeCeiling);
   const p95 = half.ack_to_searchable_ms.p95 ?? Number.POSITIVE_INFINITY;
   const hookP99 = pct(answers, 99) ?? Number.POSITIVE_INFINITY;
-  const flatRss = Object.keys(at1.rss_mb).every((k) => (at2.rss_mb[k] ?? 0) <= (at1.rss_mb[k] ?? 0) * TARGETS.rss_2x_over_1x_max);
+  // Flat at 2x only counts if the input did reach about 2x.
+  const flatRss = at2.achieved_per_s >= 1.8 * rate && Object.keys(at1.rss_mb).every((k) => (at2.rss_mb[k] ?? 0) <= (at1.rss_mb[k] ?? 0) * TARGETS.rss_2x_over_1x_max);
   const targets =
     mode === 'embedded'
       ? { mentions_per_s: { target: TARGETS.embedded_mentions_per_s, met: rate >= TARGETS.embedded_mentions_per_s } }
@@ -513,7 +518,7 @@ brands:
       ...targets,
       p95_ack_to_searchable_ms: { target: TARGETS.p95_ack_to_searchable_ms, met: p95 <= TARGETS.p95_ack_to_searchable_ms },
       webhook_p99_ms: { target: TARGETS.webhook_p99_ms, met: hookP99 <= TARGETS.webhook_p99_ms },
-      rss_flat_at_2x: { target: `peak at 2x <= ${TARGETS.rss_2x_over_1x_max} x peak at 1x, each process`, met: flatRss },
+      rss_flat_at_2x: { target: `peak at 2x <= ${TARGETS.rss_2x_over_1x_max} x peak at 1x, each process`, met: flatRss, input_reached: Math.round((at2.achieved_per_s / rate) * 100) / 100 },
     },
     load_average_1m: { start: loadAtStart, end: load1() },
     node: process.version,
