@@ -77,6 +77,7 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
         version: FINGERPRINT_INDEX_VERSION,
         _meta: { managed_by: 'ecoute', holds: 'near-duplicate fingerprints' },
         template: {
+          // One shard: its _seq_no is the one write order recheck relies on.
           settings: { number_of_shards: 1, number_of_replicas: this.options.replicas ?? 0 },
           mappings: {
             dynamic: 'strict',
@@ -163,12 +164,17 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
   async recheck(bandValues: Map<string, [number, number][]>): Promise<Map<string, FingerprintEntry[]>> {
     const keys = [...new Set([...bandValues.values()].flat().map(bandKey))];
     const found = keys.length > 0 ? await this.search(keys, PREFETCH_LIMIT) : [];
+    const seqNo = new Map(found.map((e) => [e.id, e.seqNo]));
     const result = new Map<string, FingerprintEntry[]>();
     for (const [id, values] of bandValues) {
       const mine = new Set(values.map(bandKey));
+      const own = seqNo.get(id);
+      // The one write order of a single-shard index: every worker reads the same _seq_no, and the
+      // later writer's refresh (after its own write) shows it the earlier write.
+      if (own === undefined) continue;
       result.set(
         id,
-        found.filter((e) => e.id !== id && e.bands.some((b) => mine.has(b))),
+        found.filter((e) => e.id !== id && e.seqNo < own && e.bands.some((b) => mine.has(b))),
       );
     }
     return result;
@@ -186,7 +192,12 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
   async prune(before: number): Promise<void> {
     await this.ensureSchema();
     try {
-      await this.client.deleteByQuery({ index: this.index, query: { range: { seenAt: { lt: before } } }, conflicts: 'proceed', refresh: true });
+      // No _delete_by_query (the store's cluster runs core modules only): pages of ids, bulk-deleted.
+      for (;;) {
+        const r = await this.client.search({ index: this.index, query: { range: { seenAt: { lt: before } } }, _source: false, size: 5000, track_total_hits: false });
+        if (r.hits.hits.length === 0) return;
+        await this.client.bulk({ operations: r.hits.hits.map((h) => ({ delete: { _index: this.index, _id: h._id as string } })), refresh: true });
+      }
     } catch (error) {
       throw this.fail('forgetting old fingerprints', error);
     }
@@ -209,19 +220,21 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
   }
 
   /** Entries (with their band keys) sharing one of these keys, earliest first. */
-  private async search(keys: string[], size: number): Promise<(FingerprintEntry & { bands: string[] })[]> {
+  private async search(keys: string[], size: number): Promise<(FingerprintEntry & { bands: string[]; seqNo: number })[]> {
+    await this.ensureSchema();
     let r: estypes.SearchResponse<Doc>;
     try {
-      r = await this.client.search<Doc>({ index: this.index, query: { terms: { bands: keys } }, size, sort: [{ seenAt: { order: 'asc' } }], track_total_hits: false });
+      r = await this.client.search<Doc>({ index: this.index, query: { terms: { bands: keys } }, size, sort: [{ seenAt: { order: 'asc' } }], seq_no_primary_term: true, track_total_hits: false });
     } catch (error) {
       throw this.fail('looking up similar fingerprints', error);
     }
-    return r.hits.hits.flatMap((h) => (h._source ? [{ ...entryOf(h._id as string, h._source), bands: h._source.bands }] : []));
+    return r.hits.hits.flatMap((h) => (h._source ? [{ ...entryOf(h._id as string, h._source), bands: h._source.bands, seqNo: h._seq_no ?? 0 }] : []));
   }
 
   /** One bulk of creates (a replayed id keeps its first decision, as INSERT OR IGNORE), visible to the next search. */
   private async write(items: { entry: FingerprintEntry; bands: string[] }[]): Promise<void> {
     if (items.length === 0) return;
+    await this.ensureSchema();
     const operations = items.flatMap(({ entry, bands }) => [
       { create: { _index: this.index, _id: entry.id } },
       { bands, signature: Buffer.from(entry.fingerprint.buffer, entry.fingerprint.byteOffset, entry.fingerprint.byteLength).toString('base64'), seenAt: entry.seenAt, ...(entry.duplicateOf !== undefined && { duplicateOf: entry.duplicateOf }) } satisfies Doc,

@@ -108,14 +108,14 @@ export class NearDuplicateDetector {
 
   /**
    * Shared store: the batch's new originals, looked up again once this batch's writes are visible.
-   * One that now finds a similar original seen before it (another worker wrote it meanwhile) is
-   * that one's duplicate after all; the earlier one, rechecking, finds only later ones and stays.
+   * One that now finds a similar original written before it (another worker wrote it meanwhile) is
+   * that one's duplicate after all; the earlier one, rechecking, finds nothing before it and stays.
    */
   private async recheck(originals: Map<string, { mention: AnalyzedMention; fingerprint: Uint32Array; bandValues: [number, number][]; seenAt: number }>): Promise<void> {
     if (!this.store.recheck || !this.store.redirect || originals.size === 0) return;
     const fresh = await this.store.recheck(new Map([...originals].map(([id, o]) => [id, o.bandValues])));
     for (const [id, o] of originals) {
-      const before = (fresh.get(id) ?? []).filter((c) => c.duplicateOf === undefined && (c.seenAt < o.seenAt || (c.seenAt === o.seenAt && c.id < id)));
+      const before = (fresh.get(id) ?? []).filter((c) => c.duplicateOf === undefined);
       const first = this.earliest(id, o.fingerprint, before);
       if (!first) continue;
       await this.store.redirect(id, first.id);

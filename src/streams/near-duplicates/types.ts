@@ -28,9 +28,10 @@ export interface FingerprintStore {
    */
   prefetch?(ids: string[], bandValues: [number, number][][]): Promise<void>;
   /**
-   * A shared store (several analyze workers): after a batch's writes are visible, the entries that
-   * now share a band with each of these, read fresh, so that of two copies written at the same
-   * moment by two workers the later one (by seenAt, then id) learns of the earlier one.
+   * A shared store (several analyze workers): after a batch's writes are visible, for each of these
+   * ids the entries sharing a band with it that were written before it in the store's one write
+   * order, read fresh: of two copies written at the same moment by two workers, the later writer
+   * learns of the earlier one (and the earlier one finds nothing before it), so one stays original.
    */
   recheck?(bandValues: Map<string, [number, number][]>): Promise<Map<string, FingerprintEntry[]>>;
   /** Records that `id`, written as an original, is a near-duplicate of `duplicateOf` after all (see recheck). */
