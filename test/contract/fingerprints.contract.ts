@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalyzedMention } from '../../src/core/types.js';
 import { bands, minhash, NearDuplicateDetector, type FingerprintStore } from '../../src/streams/near-duplicates/index.js';
-import { copyOf, distinctTexts } from '../helpers/dedup-texts.js';
+import { copyOf, distinctTexts } from '../../bench/dedup-texts.js';
 
 export const mention = (id: string, text: string, brands: string[] = []): AnalyzedMention => ({ id, text, brands }) as unknown as AnalyzedMention;
 

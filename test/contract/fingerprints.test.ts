@@ -6,7 +6,7 @@ import { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ElasticsearchFingerprintStore } from '../../src/store/elasticsearch/fingerprints.js';
 import { NearDuplicateDetector, SqliteFingerprintStore } from '../../src/streams/near-duplicates/index.js';
-import { copyOf, distinctTexts } from '../helpers/dedup-texts.js';
+import { copyOf, distinctTexts } from '../../bench/dedup-texts.js';
 import { requireElasticsearch } from '../helpers/services.js';
 import { decisions, fingerprintStoreContract, mention } from './fingerprints.contract.js';
 

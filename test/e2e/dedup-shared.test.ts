@@ -4,7 +4,7 @@
 // onto the other partition than its original. Each copy must be marked duplicateOf its original
 // exactly as one process with the local (SQLite) fingerprints marks the same data.
 import { Client } from '@elastic/elasticsearch';
-import { Partitioners } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import type { AnalyzedMention, RawMention } from '../../src/core/types.js';
 import { reached, type Bus } from '../../src/streams/bus/types.js';
 import { ANALYZE_GROUP } from '../../src/streams/analyze.js';
 import { NearDuplicateDetector, SqliteFingerprintStore } from '../../src/streams/near-duplicates/index.js';
-import { copyOf, distinctTexts } from '../helpers/dedup-texts.js';
+import { copyOf, distinctTexts } from '../../bench/dedup-texts.js';
 import { requireElasticsearch, requireKafka } from '../helpers/services.js';
 
 const brokers = await requireKafka();
@@ -63,6 +63,23 @@ function data(): { originals: RawMention[]; copies: RawMention[] } {
   return { originals, copies };
 }
 
+/** Until both workers are members of the analyze group with its partitions shared between them. */
+async function waitBothMembers(groupId: string): Promise<void> {
+  const admin = new Kafka({ brokers: [brokers!], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [group] = (await admin.describeGroups([groupId])).groups;
+      if (group?.state === 'Stable' && group.members.length === 2) return;
+      if (Date.now() > deadline) throw new Error(`the analyze group is ${group?.state} with ${group?.members.length} members`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function waitAnalyzed(bus: Bus): Promise<void> {
   const target = await bus.endOffsets('mentions.raw');
   const deadline = Date.now() + 90_000;
@@ -91,6 +108,8 @@ brands: [{ id: acme, name: Acme, query: acme }]
   const workers = [runStages({ config: configA, bus: busA, authorKeySecret: 's' }, silentLogger, ['analyze']), runStages({ config: configB, bus: busB, authorKeySecret: 's' }, silentLogger, ['analyze'])];
   try {
     const { originals, copies } = data();
+    // Topics exist once a worker started; wait until each worker holds one partition.
+    await waitBothMembers(`${run}.${ANALYZE_GROUP}`);
     await control.publish('mentions.raw', originals.map(record));
     await waitAnalyzed(control);
     await control.publish('mentions.raw', copies.map(record));
@@ -131,5 +150,11 @@ describe.skipIf(!brokers || !elasticsearch)('near-duplicates across two analyze 
     expect(Object.values(expected).filter(Boolean)).toHaveLength(TEXTS);
     const shared = await twoWorkers('elasticsearch');
     expect(shared).toEqual(expected);
+  }, 180_000);
+
+  it('with local fingerprints (the embedded default) the same two workers miss the copies analyzed by the other worker', async () => {
+    const local = await twoWorkers('local');
+    const found = Object.values(local).filter(Boolean).length;
+    expect(found).toBeLessThan(TEXTS);
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 // Issue 15 (dedup16): distinct texts of 20+ words, and near-copies of them, for the near-duplicate tests and bench.
-import { seededRandom } from '../../bench/demo-texts.js';
+import { seededRandom } from './demo-texts.js';
 
 const WORDS = (
   'acme delivery parcel late order refund support kettle coffee machine warranty broken screen battery app update ' +
