@@ -26,7 +26,7 @@ const brokers = await requireKafka();
 const elasticsearch = await requireElasticsearch();
 const TEXTS = 40;
 const partitionOf = Partitioners.DefaultPartitioner();
-const partition = (key: string) => partitionOf({ topic: 'mentions.raw', partitionMetadata: [0, 1].map((p) => ({ partitionId: p, leader: 0 })), message: { key, value: '' } });
+const partition = (key: string) => partitionOf({ topic: 'mentions.raw', partitionMetadata: [0, 1].map((p) => ({ partitionId: p, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })), message: { key, value: '' } });
 const raw = (sourceId: string, text: string, i: number): RawMention => ({
   source: 'bench',
   sourceId,
