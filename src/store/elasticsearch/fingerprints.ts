@@ -44,6 +44,7 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
   private readonly where: string;
   readonly index: string;
   private ready: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
   /** Within a batch: what was read up front, and the writes not sent yet. */
   private current: { known: Map<string, FingerprintEntry>; byBand: Map<string, FingerprintEntry[]>; prefetched: boolean; pending: Map<string, { entry: FingerprintEntry; bands: string[] }> } | undefined;
 
@@ -138,7 +139,14 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
     await this.write([{ entry, bands }]);
   }
 
-  async batch<T>(work: () => Promise<T>): Promise<T> {
+  /** Batches run one at a time (their pending writes are this store's state). */
+  batch<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(() => this.runBatch(work));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runBatch<T>(work: () => Promise<T>): Promise<T> {
     await this.ensureSchema();
     this.current = { known: new Map(), byBand: new Map(), prefetched: false, pending: new Map() };
     try {
