@@ -5,7 +5,8 @@
 // one process seeing everything), 2 workers with local fingerprints, 1 and 2 workers with the
 // shared fingerprints on Elasticsearch. For each: duplicates found, how many of the reference's
 // (the same pairs, either way round), analyze-stage mentions/s and the CPU time. The workers run in this
-// process (one event loop: the 2-worker rows measure what is found, not parallel speed). Prints one JSON line.
+// process (one event loop: the 2-worker rows measure what is found, not parallel speed); cpuSeconds
+// is this process's, Elasticsearch's own CPU is not in it. Prints one JSON line.
 //   N=10000 npm run bench:dedup
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ const copies = Math.round(total * 0.02);
 const brokers = process.env.KAFKA_BROKERS ?? KAFKA_BROKER;
 const node = process.env.ELASTICSEARCH_URL ?? ELASTICSEARCH_URL;
 const stamp = Date.now().toString(36);
+let runs = 0;
 
 /** Originals, then each copy after its original at a random later place; keys at random. */
 function dataset(): RawMention[] {
@@ -59,7 +61,7 @@ async function waitMembers(groupId: string, members: number): Promise<void> {
 }
 
 async function run(workers: number, store: 'local' | 'elasticsearch', data: RawMention[]) {
-  const name = `dedup16b${stamp}${workers}${store[0]}`;
+  const name = `dedup16b${stamp}r${++runs}${workers}${store[0]}`;
   const dirs = Array.from({ length: workers }, () => mkdtempSync(join(tmpdir(), 'dedup16-bench-')));
   const yaml = (dir: string) => `data_dir: ${dir}
 bus: { type: kafka, brokers: ['${brokers}'], topic_prefix: '${name}.', partitions: 2 }
@@ -109,6 +111,6 @@ const same = (d: Map<string, string>) => [...reference.duplicates].filter(([id, 
 rows['1 process, local'] = { found: reference.duplicates.size, mentionsPerSecond: reference.mentionsPerSecond, cpuSeconds: reference.cpuSeconds };
 for (const [workers, store] of [[2, 'local'], [1, 'elasticsearch'], [2, 'elasticsearch']] as const) {
   const r = await run(workers, store, data);
-  rows[`${workers} workers, ${store === 'local' ? 'local' : 'shared (elasticsearch)'}`] = { found: r.duplicates.size, samePairsAsOneProcess: same(r.duplicates), mentionsPerSecond: r.mentionsPerSecond, cpuSeconds: r.cpuSeconds };
+  rows[`${workers} worker${workers > 1 ? 's' : ''}, ${store === 'local' ? 'local' : 'shared (elasticsearch)'}`] = { found: r.duplicates.size, samePairsAsOneProcess: same(r.duplicates), mentionsPerSecond: r.mentionsPerSecond, cpuSeconds: r.cpuSeconds };
 }
 console.log(JSON.stringify({ bench: 'dedup', mentions: data.length, nearCopies: copies, partitions: 2, node: process.version, loadavg1m: { before: loadBefore, after: load() }, runs: rows }));
