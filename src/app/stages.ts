@@ -9,7 +9,8 @@ import type { MentionStore } from '../store/types.js';
 import { brandMatcher } from '../streams/brands.js';
 import { brandToneTargets } from '../streams/brand-targets.js';
 import type { Bus } from '../streams/bus/types.js';
-import { SqliteFingerprintStore } from '../streams/near-duplicates/index.js';
+import { SqliteFingerprintStore, type FingerprintStore } from '../streams/near-duplicates/index.js';
+import { openFingerprints } from './fingerprints.js'; // issue 15 (dedup16)
 import { AnalyzePool } from '../streams/analyze-pool.js'; // issue 15 (threads15)
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
 import { alertsStarter } from './alerts-stage.js';
@@ -32,14 +33,15 @@ export interface StageRuntime {
 /** Starts these stages in this process; `stop()` drains them, then closes what was opened for them. */
 export function runStages(runtime: StageRuntime, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
   const dataDir = resolve(runtime.config.data_dir);
-  let fingerprints: SqliteFingerprintStore | undefined;
+  let fingerprints: FingerprintStore | undefined;
   let analyze: AnalyzeDeps | undefined;
   let pool: AnalyzePool | undefined;
   if (stages.includes('analyze')) {
     // Per-brand sentiment calibrations (`ecoute sentiment calibrate`), re-read when they change.
     const calibrations = new CalibrationStore(dataDir, 5000, (m) => log.warn(m));
-    // Near-duplicates are marked against the fingerprints this analyze stage has seen (data_dir/dedup.sqlite).
-    fingerprints = new SqliteFingerprintStore(join(dataDir, 'dedup.sqlite'));
+    // Near-duplicates are marked against the fingerprints this analyze stage has seen (data_dir/dedup.sqlite),
+    // or those every analyze worker shares (issue 15, dedup16: near_duplicates.store).
+    fingerprints = openFingerprints(runtime.config) ?? new SqliteFingerprintStore(join(dataDir, 'dedup.sqlite'));
     analyze = {
       languages: runtime.config.languages,
       matchBrands: brandMatcher(runtime.config.brands),

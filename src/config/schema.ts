@@ -19,6 +19,7 @@ import { ReportSchedulesSchema } from '../reports/config.js';
 // Operations (issue 14, ops14): metrics, readiness.
 import { OPS_DEFAULTS, OpsSchema } from '../ops/config.js';
 import { PRIVACY_DEFAULTS, PrivacySchema } from '../privacy/config.js';
+import { NearDuplicatesSchema } from '../streams/near-duplicates/config.js'; // issue 15 (dedup16)
 
 export const BusSchema = z.discriminatedUnion('type', [EmbeddedBusSchema, KafkaBusSchema]).describe('Where mentions travel between stages.');
 
@@ -132,6 +133,7 @@ export const ConfigSchema = z
     alerts: AlertsDeliverySchema.default({ notifiers: [] }),
     ops: OpsSchema.default(OPS_DEFAULTS),
     backpressure: BackpressureSchema.default(BACKPRESSURE_DEFAULTS), // issue 15 (threads15)
+    near_duplicates: NearDuplicatesSchema.default({}), // issue 15 (dedup16): shared fingerprints
   })
   .describe('écoute configuration');
 

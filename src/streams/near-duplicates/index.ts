@@ -16,27 +16,8 @@ import { BANDS, bands, fromBuffer, minhash, similarity, toBuffer } from './minha
 
 export { bands, minhash, shingles, similarity, words } from './minhash.js';
 
-export interface FingerprintEntry {
-  id: string;
-  /** MinHash signature. */
-  fingerprint: Uint32Array;
-  /** When it was first seen (epoch ms): the earliest of near-duplicates is the original. */
-  seenAt: number;
-  duplicateOf?: string;
-}
-
-/** The persistent index of recent fingerprints, by LSH band. Async, so a networked store fits. */
-export interface FingerprintStore {
-  get(id: string): Promise<FingerprintEntry | undefined>;
-  /** Entries sharing at least one of these [band, value] pairs. */
-  candidates(bandValues: [number, number][]): Promise<FingerprintEntry[]>;
-  put(entry: FingerprintEntry, bandValues: [number, number][]): Promise<void>;
-  /** Forgets fingerprints first seen before `before` (epoch ms). */
-  prune(before: number): Promise<void>;
-  /** Runs a batch of lookups and writes as one unit, where the store can (one commit, not one per mention). */
-  batch?<T>(work: () => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { FingerprintEntry, FingerprintStore } from './types.js';
+import type { FingerprintEntry, FingerprintStore } from './types.js';
 
 export interface NearDuplicateOptions {
   /** Least estimated Jaccard similarity of the shingle sets for two texts to be near-duplicates (0..1). */
@@ -69,16 +50,23 @@ export class NearDuplicateDetector {
    * questions), so the scope is mixed into the LSH band values and such texts never meet.
    */
   async check(id: string, text: string, now = Date.now(), scope = ''): Promise<string | undefined> {
-    const known = await this.store.get(id);
-    if (known) return known.duplicateOf;
+    return this.decide(id, this.prepare(text, scope), now);
+  }
+
+  /** The signature and its LSH band values (salted by scope), or undefined for a text too short to tell. */
+  private prepare(text: string, scope: string): Prepared | undefined {
     const fingerprint = minhash(text, this.minWords);
     if (fingerprint === undefined) return undefined;
     const salt = scope === '' ? 0 : scopeHash(scope);
-    const bandValues = bands(fingerprint).map(([band, value]): [number, number] => [band, (value ^ salt) >>> 0]);
-    const matches = (await this.store.candidates(bandValues))
-      .filter((c) => c.id !== id && similarity(c.fingerprint, fingerprint) >= this.minSimilarity)
-      .sort((a, b) => a.seenAt - b.seenAt || (a.id < b.id ? -1 : 1));
-    const first = matches[0];
+    return { fingerprint, bandValues: bands(fingerprint).map(([band, value]): [number, number] => [band, (value ^ salt) >>> 0]) };
+  }
+
+  private async decide(id: string, prepared: Prepared | undefined, now: number): Promise<string | undefined> {
+    const known = await this.store.get(id);
+    if (known) return known.duplicateOf;
+    if (prepared === undefined) return undefined;
+    const { fingerprint, bandValues } = prepared;
+    const first = this.earliest(id, fingerprint, await this.store.candidates(bandValues));
     // A copy of a copy is a duplicate of the original.
     const duplicateOf = first ? (first.duplicateOf ?? first.id) : undefined;
     await this.store.put({ id, fingerprint, seenAt: now, ...(duplicateOf && { duplicateOf }) }, bandValues);
@@ -89,16 +77,56 @@ export class NearDuplicateDetector {
     return duplicateOf;
   }
 
+  /** The first-seen (seenAt, then id: every worker orders them the same) similar candidate. */
+  private earliest(id: string, fingerprint: Uint32Array, candidates: FingerprintEntry[]): FingerprintEntry | undefined {
+    return candidates
+      .filter((c) => c.id !== id && similarity(c.fingerprint, fingerprint) >= this.minSimilarity)
+      .sort((a, b) => a.seenAt - b.seenAt || (a.id < b.id ? -1 : 1))[0];
+  }
+
   /** Sets `duplicateOf` on each mention that has a near-duplicate seen before it (in batch order), as one unit. */
   async mark(mentions: AnalyzedMention[]): Promise<void> {
+    const prepared = mentions.map((m) => this.prepare(mentionBody(m), [...m.brands].sort().join(',')));
+    const originals = new Map<string, { mention: AnalyzedMention; fingerprint: Uint32Array; bandValues: [number, number][]; seenAt: number }>();
     const work = async () => {
-      for (const mention of mentions) {
-        const duplicateOf = await this.check(mention.id, mentionBody(mention), Date.now(), [...mention.brands].sort().join(','));
+      await this.store.prefetch?.(
+        mentions.map((m) => m.id),
+        prepared.flatMap((p) => (p ? [p.bandValues] : [])),
+      );
+      for (const [i, mention] of mentions.entries()) {
+        const now = Date.now();
+        // Only a shared store rechecks its originals; the embedded one skips this lookup.
+        const known = this.store.recheck ? await this.store.get(mention.id) : undefined;
+        const duplicateOf = await this.decide(mention.id, prepared[i], now);
         if (duplicateOf) mention.duplicateOf = duplicateOf;
+        else if (!known && prepared[i]) originals.set(mention.id, { mention, ...prepared[i], seenAt: now });
       }
     };
     await (this.store.batch ? this.store.batch(work) : work());
+    await this.recheck(originals);
   }
+
+  /**
+   * Shared store: the batch's new originals, looked up again once this batch's writes are visible.
+   * One that now finds a similar original written before it (another worker wrote it meanwhile) is
+   * that one's duplicate after all; the earlier one, rechecking, finds nothing before it and stays.
+   */
+  private async recheck(originals: Map<string, { mention: AnalyzedMention; fingerprint: Uint32Array; bandValues: [number, number][]; seenAt: number }>): Promise<void> {
+    if (!this.store.recheck || !this.store.redirect || originals.size === 0) return;
+    const fresh = await this.store.recheck(new Map([...originals].map(([id, o]) => [id, o.bandValues])));
+    for (const [id, o] of originals) {
+      const before = (fresh.get(id) ?? []).filter((c) => c.duplicateOf === undefined);
+      const first = this.earliest(id, o.fingerprint, before);
+      if (!first) continue;
+      await this.store.redirect(id, first.id);
+      o.mention.duplicateOf = first.id;
+    }
+  }
+}
+
+interface Prepared {
+  fingerprint: Uint32Array;
+  bandValues: [number, number][];
 }
 
 /** Fingerprints in SQLite: one row per mention, one per (band, value) for the LSH lookup. */
