@@ -35,18 +35,15 @@ export const UNCERTAIN_BELOW = 0.5;
  * each (`by_brand`: "Globex is so much better than Acme" is positive for Globex, negative for Acme).
  */
 function sentimentJson(sentiment: AnalyzedMention['analysis']['sentiment']): Record<string, unknown> {
-  const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
-  const tone = (t: { label: string; score: number; confidence: number }) => ({
-    label: t.label,
-    score: round(t.score, 3),
-    confidence: round(t.confidence, 2),
-    uncertain: t.confidence < UNCERTAIN_BELOW,
-  });
   const byBrand = sentiment.byBrand;
   return {
-    ...tone(sentiment),
-    ...(byBrand && Object.keys(byBrand).length > 0 && { by_brand: Object.fromEntries(Object.entries(byBrand).map(([id, t]) => [id, tone(t)])) }),
+    ...toneJson(sentiment),
+    ...(byBrand && Object.keys(byBrand).length > 0 && { by_brand: Object.fromEntries(Object.entries(byBrand).map(([id, t]) => [id, toneJson(t)])) }),
   };
+}
+
+function toneJson(t: { label: string; score: number; confidence: number }): Record<string, unknown> {
+  return { label: t.label, score: Math.round(t.score * 1000) / 1000, confidence: Math.round(t.confidence * 100) / 100, uncertain: t.confidence < UNCERTAIN_BELOW };
 }
 
 /** What a query looks for, to mark in a text: whole forms, and prefixes (`livr*`). */
