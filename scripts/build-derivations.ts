@@ -8,7 +8,10 @@
 //   French vocabulary écoute ships (config/lexicons: the French VADER lexicon, our sentiment,
 //   field and flag lists).
 //
-// Both files hold index forms, as analyze() puts them in `lemmas` (English wink-nlp lemmas, French
+// - config/lexicons/lemmas-en.tsv: the lemma of each word of wink's English model whose lemma is
+//   not the word itself, as the tagged wink-nlp instance gives it (src/nlp/lemma-table.ts says why).
+//
+// The derivation files hold index forms, as analyze() puts them in `lemmas` (English wink-nlp lemmas, French
 // Porter stems, folded), one line per form: `form<TAB>related form,related form...`. One
 // derivation step only (a form's direct neighbours, never their neighbours), content words only
 // (no stop word on either side), at most FAMILY_MAX neighbours, ranked by WordNet's sense order
@@ -22,6 +25,9 @@ import { englishLemma, frenchStem } from '../src/nlp/forms.js';
 import { fold } from '../src/nlp/normalize.js';
 import { isStopWord } from '../src/nlp/terms.js';
 import { packageRoot } from '../src/nlp/resources.js';
+import { LEMMA_TABLE_FILE, lemmaTableText } from '../src/nlp/lemma-table.js';
+import { lemmatizedEnglishWords, taggedEnglishLemma } from '../src/nlp/tokenize.js';
+import { analyze } from '../src/nlp/analyze.js';
 
 /** Neighbours kept per form: with the form itself, a family of at most 12 forms. */
 export const FAMILY_MAX = 11;
@@ -199,6 +205,23 @@ export function frenchFamilies(vocabulary: Set<string> = frenchVocabulary()): Ma
   return rankedFamilies(ranked);
 }
 
+/** The words of wink's English model, in its order (its intrinsic lexemes, loaded the package's way). */
+export function englishModelWords(): string[] {
+  const core = require('wink-eng-lite-web-model/dist/load-core-model.js') as () => { features: { lexeme: { list: string[]; intrinsicSize: number } } };
+  const { list, intrinsicSize } = core().features.lexeme;
+  return list.slice(0, intrinsicSize);
+}
+
+/**
+ * The words écoute's English lists make englishWordLemma lemmatize when they are built: the ones
+ * the first English texts of a process need (sentiment lexicons, fields, flags, the vocabulary of
+ * elongations), so that a start lemmatizes them from the table.
+ */
+export function listsWords(): string[] {
+  analyze('Sooo good, the delivery was late but the staff were lovely!!! Is it worth it?', { lang: 'en' });
+  return lemmatizedEnglishWords();
+}
+
 export function familiesText(families: Map<string, string[]>, header: string): string {
   const lines = [...families].filter(([, related]) => related.length > 0).map(([form, related]) => `${form}\t${related.join(',')}`);
   return `${header}\n${lines.join('\n')}\n`;
@@ -215,7 +238,10 @@ export const FR_HEADER =
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const lexicons = join(packageRoot(), 'config', 'lexicons');
+  // First, while the only words lemmatized in this process are the lists' (the families below lemmatize all of WordNet).
+  const lemmaTable = lemmaTableText(englishModelWords(), listsWords(), taggedEnglishLemma);
   writeFileSync(join(lexicons, 'derivations-en.tsv'), familiesText(englishFamilies(), EN_HEADER));
   writeFileSync(join(lexicons, 'derivations-fr.tsv'), familiesText(frenchFamilies(), FR_HEADER));
+  writeFileSync(join(lexicons, LEMMA_TABLE_FILE), lemmaTable);
   process.stdout.write(`wrote ${lexicons}/derivations-en.tsv and derivations-fr.tsv\n`);
 }

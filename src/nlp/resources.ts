@@ -65,9 +65,14 @@ export function readValenceFile(name: string): Map<string, number> {
   return out;
 }
 
-/** Where parsed lexicon YAML is cached: ECOUTE_CACHE_DIR (default ~/.cache/ecoute), lexicons/. */
+/** écoute's cache directory: ECOUTE_CACHE_DIR (default ~/.cache/ecoute). */
+export function ecouteCacheDir(): string {
+  return process.env.ECOUTE_CACHE_DIR || join(homedir(), '.cache', 'ecoute');
+}
+
+/** Where parsed lexicon YAML is cached: lexicons/ in the cache directory. */
 function lexiconCacheDir(): string {
-  return join(process.env.ECOUTE_CACHE_DIR || join(homedir(), '.cache', 'ecoute'), 'lexicons');
+  return join(ecouteCacheDir(), 'lexicons');
 }
 
 /** Whether JSON gives `value` back as it is: plain objects, arrays, strings, finite numbers, booleans, null. */

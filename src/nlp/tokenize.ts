@@ -7,6 +7,8 @@
 import { createRequire } from 'node:module';
 import winkNLP from 'wink-nlp';
 import { remember } from '../core/bounded-cache.js';
+import { listedEnglishLemma } from './lemma-table.js';
+import { englishWinkModel } from './wink-model.js';
 
 const require = createRequire(import.meta.url);
 
@@ -47,8 +49,7 @@ let wink: Wink | undefined;
  */
 export function englishNlp(): Wink {
   if (wink === undefined) {
-    const model = require('wink-eng-lite-web-model');
-    wink = winkNLP(model, ['pos']);
+    wink = winkNLP(englishWinkModel() as never, ['pos']);
   }
   return wink;
 }
@@ -64,8 +65,7 @@ let winkTokenizer: Wink | undefined;
  */
 function englishTokenizer(): Wink {
   if (winkTokenizer === undefined) {
-    const model = require('wink-eng-lite-web-model');
-    winkTokenizer = winkNLP(model, []);
+    winkTokenizer = winkNLP(englishWinkModel() as never, []);
   }
   return winkTokenizer;
 }
@@ -91,17 +91,31 @@ const LEMMA_CACHE_MAX = 100_000;
  * The lemma of one lower-cased English word, out of context, cached. Out of context on purpose:
  * a query word goes through the same function (forms.ts), so "Deliveries" at the start of a
  * sentence (which wink tags as a proper noun and leaves alone) and the query "deliveries" both
- * index as "delivery", and a word always has one index form whatever its sentence.
+ * index as "delivery", and a word always has one index form whatever its sentence. Words of the
+ * model's own lexicon are looked up in the table taggedEnglishLemma made of them
+ * (config/lexicons/lemmas-en.tsv, lemma-table.ts), so the tagged instance and its 0.1 s of loading
+ * are only needed for a word the model does not know.
  */
 export function englishWordLemma(lower: string): string {
   let lemma = lemmaCache.get(lower);
   if (lemma !== undefined) return lemma;
+  englishTokenizer(); // loads the model's lexicon, which listedEnglishLemma reads
+  lemma = listedEnglishLemma(lower) ?? taggedEnglishLemma(lower);
+  return remember(lemmaCache, lower, lemma, LEMMA_CACHE_MAX);
+}
+
+/** The words englishWordLemma was asked so far, in this process (npm run derivations lists them). */
+export function lemmatizedEnglishWords(): string[] {
+  return [...lemmaCache.keys()];
+}
+
+/** What the tagged wink-nlp instance gives as the lemma of one lower-cased word alone (not cached). */
+export function taggedEnglishLemma(lower: string): string {
   const nlp = englishNlp();
   const tokens = nlp.readDoc(lower).tokens();
   // wink's typings do not accept its.lemma (an add-on of the model) where they accept other its.*.
   const lemmas = tokens.out(nlp.its.lemma as never) as string[];
-  lemma = lemmas.length === 1 && lemmas[0] ? lemmas[0].toLowerCase() : lower;
-  return remember(lemmaCache, lower, lemma, LEMMA_CACHE_MAX);
+  return lemmas.length === 1 && lemmas[0] ? lemmas[0].toLowerCase() : lower;
 }
 
 export function tokenizeEnglish(text: string): Token[] {

@@ -54,6 +54,45 @@ function parseInput(line: string): AnalyzeInput {
   return { text, ...(lang !== undefined && { lang }), ...(rating !== undefined && { rating: rating as number }) };
 }
 
+/**
+ * Output lines written to the stream in batches: one write per line was a tenth of a large
+ * `ecoute analyze`'s time. Lines go out when 64 KB have gathered, and in any case once the lines
+ * already read are done (setImmediate runs after the input chunk's lines), so a line typed on a
+ * terminal is answered at once.
+ */
+class LineBatcher {
+  private lines: string[] = [];
+  private size = 0;
+  private scheduled = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  async push(line: string): Promise<void> {
+    this.lines.push(line);
+    this.size += line.length;
+    if (this.size >= 65_536) await this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.lines.length === 0) return;
+    const chunk = this.lines.join('');
+    this.lines = [];
+    this.size = 0;
+    if (!this.stream.write(chunk)) await new Promise((resolve) => this.stream.once('drain', resolve));
+  }
+
+  end(): Promise<void> {
+    return this.flush();
+  }
+}
+
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
@@ -62,6 +101,7 @@ export function registerAnalyze(program: Command): void {
     .action(async (file?: string) => {
       const input = file && file !== '-' ? createReadStream(file, { encoding: 'utf8' }) : process.stdin;
       const lines = createInterface({ input, crlfDelay: Infinity });
+      const output = new LineBatcher(process.stdout);
       for await (const line of lines) {
         let out: Record<string, unknown>;
         try {
@@ -70,7 +110,8 @@ export function registerAnalyze(program: Command): void {
         } catch (error) {
           out = { error: (error as Error).message };
         }
-        if (!process.stdout.write(`${JSON.stringify(out)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+        await output.push(`${JSON.stringify(out)}\n`);
       }
+      await output.end();
     });
 }
