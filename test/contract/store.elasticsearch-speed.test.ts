@@ -138,37 +138,6 @@ if (url === undefined) {
       expect(new Set(seen).size).toBe(all.length);
     });
 
-    it('fieldAuthors packs fields into terms requests; a list cut by the bucket budget is read again by composite pages: the same numbers (es17)', async () => {
-      const own = `ecoute-test-fa-pack-${randomBytes(4).toString('hex')}`;
-      const faStore = new ElasticsearchMentionStore({ node: url, indexPrefix: own, refreshOnWrite: 'immediate' });
-      try {
-        await faStore.ensureSchema();
-        const field = (tone: number) => ({ hits: 1, tone });
-        // Five authors on delivery (one of them twice), three on price, one on quality; keys whose
-        // UTF-16 and code point orders differ (U+FF21 and an astral letter).
-        const authors = ['a', 'b', '\uFF21', '\u{1D400}', 'z'];
-        const mentions = authors.flatMap((author, k) => [
-          makeMention({ id: `fa-${k}-1`, authorKey: author, brands: ['acme'], publishedAt: `2026-03-0${k + 1}T10:00:00.000Z`, text: 'late', analysis: { fields: { delivery: field(-0.1 * k - 0.05), ...(k < 3 && { price: field(0.3 - 0.2 * k) }) } } }),
-          ...(k === 1 ? [makeMention({ id: `fa-${k}-2`, authorKey: author, brands: ['acme'], publishedAt: '2026-04-02T10:00:00.000Z', text: 'late again', analysis: { fields: { delivery: field(0.7), quality: field(0.9) } } })] : []),
-        ]);
-        expect((await faStore.upsert(mentions)).failed).toBe(0);
-        const service = (faStore as unknown as { service: import('../../src/store/elasticsearch/service.js').Service }).service;
-        const { fieldAuthors, packFields } = await import('../../src/store/elasticsearch/field-authors.js');
-        expect(packFields([{ field: 'quality', mentions: 1 }, { field: 'delivery', mentions: 6 }, { field: 'price', mentions: 3 }], 4)).toEqual([[{ field: 'delivery', mentions: 6 }], [{ field: 'price', mentions: 3 }, { field: 'quality', mentions: 1 }]]);
-        const packed = await fieldAuthors(service, { brand: 'acme' });
-        // Budget 2: every field's list is cut (delivery 5 authors, price 3), read again by composite pages of 60,000.
-        const cut = await fieldAuthors(service, { brand: 'acme' }, 2);
-        expect(cut).toEqual(packed);
-        expect(packed).toEqual(await faStore.fieldAuthors({ brand: 'acme' }));
-        expect(packed.authors).toBe(5);
-        expect(packed.fields.map((f) => [f.field, f.authors, f.mentions])).toEqual([['delivery', 5, 6], ['price', 3, 3], ['quality', 1, 1]]);
-      } finally {
-        await faStore.close();
-        await admin.indices.delete({ index: `${own}-*`, ignore_unavailable: true }).catch(() => undefined);
-        await admin.indices.deleteIndexTemplate({ name: own }).catch(() => undefined);
-      }
-    });
-
     // Last: it rewrites some mentions (es16).
     it('mergeClosedMonths merges each month before the current one to one segment, leaves the current month alone, and every read answers as before', async () => {
       const segments = async (): Promise<Record<string, number>> => {
