@@ -174,7 +174,7 @@ if (url === undefined) {
       expect(await store.mergeClosedMonths(Date.parse('2026-05-15T00:00:00Z'))).toEqual([]);
     });
 
-    it('the index worker’s merge job merges the closed months at start and says so in its log; with no schedule (null) it does not run', async () => {
+    it('the index worker’s merge job merges the closed months at start once they had no write during the quiet period, and says so in its log; a month written meanwhile waits; with no schedule (null) it does not run', async () => {
       const own = `ecoute-test-merge-job-${randomBytes(4).toString("hex")}`;
       const jobStore = new ElasticsearchMentionStore({ node: url, indexPrefix: own, refreshOnWrite: 'immediate' });
       try {
@@ -188,12 +188,33 @@ if (url === undefined) {
         let said: (line: string) => void = () => undefined;
         const logged = new Promise<string>((resolve) => (said = resolve));
         const log = { ...silentLog(), info: (line: string) => said(line), warn: (line: string) => said(line) };
-        const job = startClosedMonthMerges(jobStore, '0 0 1 1 *', log);
-        expect(job).toBeDefined();
-        expect(await logged).toBe(`elasticsearch: 1 closed months merged to one segment (${own}-2025.06)`);
+        // es17: the first run waits its quiet period; a write to the month meanwhile (a backfill
+        // still going) leaves it unmerged, so it is merged by a later run instead.
+        let waits = 0;
+        let quietDone: () => void = () => undefined;
+        const secondWait = new Promise<void>((resolve) => (quietDone = resolve));
+        const quiet = async (): Promise<void> => {
+          waits++;
+          if (waits === 1) {
+            await jobStore.upsert([makeMention({ id: 'job-3', publishedAt: '2025-06-05T10:00:00.000Z', text: 'late backfill' })]);
+            return;
+          }
+          quietDone();
+        };
+        const busy = startClosedMonthMerges(jobStore, '0 0 1 1 *', log, { quiet });
+        expect(busy).toBeDefined();
+        expect(await logged).toBe(`elasticsearch: 1 closed months written to in the last 600 s, left for a later run (${own}-2025.06)`);
+        await busy!.stop();
+        expect(waits).toBe(1);
+        expect(await count()).toBeGreaterThan(1);
+        // No write during the quiet period: merged, and said.
+        const merged = new Promise<string>((resolve) => (said = resolve));
+        const job = startClosedMonthMerges(jobStore, '0 0 1 1 *', log, { quiet });
+        await secondWait;
+        expect(await merged).toBe(`elasticsearch: 1 closed months merged to one segment (${own}-2025.06)`);
         await job!.stop();
         expect(await count()).toBe(1);
-        expect((await jobStore.search({ query: 'late', limit: 10 })).hits.map((h) => h.mention.id)).toEqual(['job-2', 'job-1']);
+        expect((await jobStore.search({ query: 'late', limit: 10 })).hits.map((h) => h.mention.id)).toEqual(['job-3', 'job-2', 'job-1']);
       } finally {
         await jobStore.close();
         await admin.indices.delete({ index: `${own}-*`, ignore_unavailable: true }).catch(() => undefined);

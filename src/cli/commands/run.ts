@@ -6,6 +6,7 @@ import { startSources, type RunningSources } from '../../app/connectors.js';
 import { openRuntime, type Runtime } from '../../app/runtime.js';
 import { runStages } from '../../app/stages.js';
 import { startRetentionJob } from '../../privacy/retention.js';
+import { closedMonthMergesFor } from '../../store/elasticsearch/maintenance.js';
 import type { RunningConnector } from '../../connectors/types.js';
 import { createLogger } from '../../core/log.js';
 import { waitUntilIndexed, type StageName } from '../../streams/pipeline.js';
@@ -51,6 +52,8 @@ export function registerRun(program: Command): void {
       await reports.start();
       // Privacy (issue 14, H4): retention_days, applied now and at privacy.retention_schedule.
       const retention = startRetentionJob(runtime, log);
+      // es17: closed Elasticsearch months merged on a schedule here too when this process indexes.
+      const merges = stageNames.includes('index') ? closedMonthMergesFor(config, runtime.store, log) : undefined;
       const stopped = untilStopSignal();
       const shutdown = new AbortController();
       void stopped.then(() => shutdown.abort());
@@ -86,6 +89,7 @@ export function registerRun(program: Command): void {
         await sources?.stop();
         await reports.stop();
         await retention?.stop();
+        await merges?.stop();
         await stages.stop();
         await runtime.close();
       }

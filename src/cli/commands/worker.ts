@@ -8,7 +8,7 @@ import { openBus, openStore, prepareDataDir } from '../../app/runtime.js';
 import { runStages } from '../../app/stages.js';
 import { openPrivacyLedger } from '../../privacy/index.js';
 import { startRetentionJob } from '../../privacy/retention.js';
-import { startClosedMonthMerges } from '../../store/elasticsearch/maintenance.js';
+import { closedMonthMergesFor } from '../../store/elasticsearch/maintenance.js';
 import { addResetOptions, resetsOf } from '../reset-options.js';
 import { STAGES, type StageName } from '../../streams/pipeline.js';
 import { readConfig } from '../context.js';
@@ -38,7 +38,7 @@ export function registerWorker(program: Command): void {
       const stages = runStages({ config, bus, authorKeySecret: authorKeySecret(config.data_dir), privacy, ...(store && { store }) }, log, [name!]);
       const retention = name === 'index' && store ? startRetentionJob({ config, bus, store }, log) : undefined;
       // es16: closed Elasticsearch months merged on a schedule (nothing for the embedded store).
-      const merges = name === 'index' && store && config.store.type === 'elasticsearch' ? startClosedMonthMerges(store, config.store.merge_closed_months_cron, log) : undefined;
+      const merges = name === 'index' && store ? closedMonthMergesFor(config, store, log) : undefined;
       log.info(`${name} worker started: bus ${config.bus.type}${store ? `, store ${config.store.type}` : ''}`);
       const stopped = untilStopSignal();
       let metrics: MetricsServer | undefined;

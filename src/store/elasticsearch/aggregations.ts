@@ -179,7 +179,12 @@ export const AUTHOR_PAGE = 60_000;
  * cardinality aggregation is an estimate past a few thousand values, and a count users read must
  * be exactly true). Only the page's length and last key are read back (filter_path).
  */
-export async function distinctAuthors(service: Service, query: estypes.QueryDslQueryContainer): Promise<number> {
+export function distinctAuthors(service: Service, query: estypes.QueryDslQueryContainer): Promise<number> {
+  // es17: the same count asked twice at once (a report's headline and its image analysis) is read once.
+  return service.shared(`distinctAuthors\u0000${JSON.stringify(query)}`, () => countDistinctAuthors(service, query));
+}
+
+async function countDistinctAuthors(service: Service, query: estypes.QueryDslQueryContainer): Promise<number> {
   let after: Record<string, string | number | null> | undefined;
   let total = 0;
   for (;;) {

@@ -64,8 +64,15 @@ export const ElasticsearchStoreSchema = z
       }, 'must be a cron expression (croner syntax), e.g. "30 3 * * *"')
       .nullish()
       .describe(
-        'Default "30 3 * * *". When the index worker force-merges the monthly indices before the current month (UTC) to one segment each (cron, UTC; also once at start; null: never). Merged months read several times faster (exports, terms, the report); a month already merged is skipped.',
+        'Default "30 3 * * *". When the index stage (`ecoute worker index`, `ecoute run`) force-merges the monthly indices before the current month (UTC) to one segment each (cron, UTC; also once at start; null: never). Merged months read several times faster (exports, terms, the report); a month already merged is skipped, and so is a month written to during merge_quiet_ms.',
       ),
+    // es17: a closed month still being written (a backfill) is not merged (maintenance.ts).
+    merge_quiet_ms: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Default 600000 (10 minutes). Closed-month merge: a month is merged only when nothing was written to it during this long just before, in milliseconds (a backfill in progress is left alone).'),
   })
   .describe('Elasticsearch store: monthly indices from an index template, bulk writes with per-item results.');
 

@@ -8,6 +8,10 @@
 // - one segment per month: global ordinals of the aggregated keywords need no per-segment mapping,
 //   and a page of newest-first hits reads one sorted run.
 // Idempotent: a month already in one segment is skipped (force merge would be a no-op anyway).
+// es17: a closed month can still be written to (a backfill, a replay, late mentions just after the
+// month's end); merging it then rewrites it for nothing, and again the next night. So the job
+// (maintenance.ts) reads each closed month's write counters (closedMonthWrites), waits a quiet
+// period, and merges only the months whose counters did not move (`unchangedSince`).
 import { EcouteError } from '../../core/errors.js';
 import type { Service } from './service.js';
 import { isMonthlyIndex } from './schema.js';
@@ -39,17 +43,54 @@ export function closedMonths(prefix: string, names: readonly string[], nowMs: nu
   return names.filter((n) => isMonthlyIndex(prefix, n) && n.slice(prefix.length + 1) < current).sort();
 }
 
-/** Force-merges every closed month holding more than one segment; returns the indices merged. */
-export async function mergeClosedMonths(service: Service, nowMs: number): Promise<string[]> {
-  const { client, config } = service;
-  const prefix = config.layout.prefix;
+async function closedMonthNames(service: Service, nowMs: number): Promise<string[]> {
+  const prefix = service.config.layout.prefix;
+  const resolved = await service.client.indices.resolveIndex({ name: `${prefix}-*`, expand_wildcards: 'open' });
+  return closedMonths(
+    prefix,
+    resolved.indices.map((i) => i.name),
+    nowMs,
+  );
+}
+
+/**
+ * Per closed month, a number that moves with every write to it: documents indexed plus deleted on
+ * its primaries (Elasticsearch's indexing stats; they restart from 0 when a shard restarts, which
+ * also reads as a change, so the month is merged at the next run instead).
+ */
+export async function closedMonthWrites(service: Service, nowMs: number): Promise<Map<string, number>> {
   try {
-    const resolved = await client.indices.resolveIndex({ name: `${prefix}-*`, expand_wildcards: 'open' });
-    const months = closedMonths(
-      prefix,
-      resolved.indices.map((i) => i.name),
-      nowMs,
-    );
+    const months = await closedMonthNames(service, nowMs);
+    if (months.length === 0) return new Map();
+    const stats = await service.client.indices.stats({ index: months, metric: 'indexing' });
+    return new Map(months.map((index) => {
+      const indexing = stats.indices?.[index]?.primaries?.indexing;
+      return [index, (indexing?.index_total ?? 0) + (indexing?.delete_total ?? 0)];
+    }));
+  } catch (error) {
+    throw service.failure('mergeClosedMonths', error);
+  }
+}
+
+export interface MergeOptions {
+  /** Merge only the months whose closedMonthWrites count is still this one (no write since it was read). */
+  unchangedSince?: ReadonlyMap<string, number>;
+  /** Told the closed months left out because they were written to since `unchangedSince` (or are new since). */
+  onWritten?: (months: string[]) => void;
+}
+
+/** Force-merges every closed month holding more than one segment; returns the indices merged. */
+export async function mergeClosedMonths(service: Service, nowMs: number, options: MergeOptions = {}): Promise<string[]> {
+  const { client } = service;
+  try {
+    let months = await closedMonthNames(service, nowMs);
+    if (options.unchangedSince !== undefined) {
+      const seen = options.unchangedSince;
+      const now = await closedMonthWrites(service, nowMs);
+      const written = months.filter((m) => !seen.has(m) || seen.get(m) !== now.get(m));
+      if (written.length > 0) options.onWritten?.(written);
+      months = months.filter((m) => !written.includes(m));
+    }
     if (months.length === 0) return [];
     const stats = await client.indices.stats({ index: months, metric: 'segments' });
     const merged: string[] = [];

@@ -29,6 +29,23 @@ export class Service {
     }
   }
 
+  /** Reads in flight by key (shared): see shared(). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  /**
+   * One answer for identical reads asked while the first is still out (es17: a report asks the
+   * distinct authors of the same period twice at once, its headline's and the image analysis's).
+   * Exact: the second caller gets what a read started a moment earlier answered; nothing is kept
+   * once it settles.
+   */
+  shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const out = this.inFlight.get(key) as Promise<T> | undefined;
+    if (out) return out;
+    const started = read().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
   /** Throws once the store is closed. */
   open(): void {
     if (this.closed) throw new EcouteError('STORE_UNAVAILABLE', 'the store is closed', { retriable: false });

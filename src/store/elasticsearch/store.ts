@@ -45,7 +45,7 @@ import { search } from './search.js';
 import { scanElasticsearchSignals } from './signals.js';
 import { Service } from './service.js';
 import { fieldAuthors } from './field-authors.js';
-import { mergeClosedMonths } from './merge.js';
+import { closedMonthWrites, mergeClosedMonths, type MergeOptions } from './merge.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 
 export type { ElasticsearchMentionStoreOptions, RefreshOnWrite } from './options.js';
@@ -164,9 +164,15 @@ export class ElasticsearchMentionStore implements MentionStore {
    * closed months read faster merged). Not part of MentionStore: an operation for the index
    * worker's schedule or an operator (`ecoute`'s ES maintenance), idempotent. Returns the indices merged.
    */
-  async mergeClosedMonths(nowMs: number = Date.now()): Promise<string[]> {
+  async mergeClosedMonths(nowMs: number = Date.now(), options: MergeOptions = {}): Promise<string[]> {
     this.service.open();
-    return mergeClosedMonths(this.service, nowMs);
+    return mergeClosedMonths(this.service, nowMs, options);
+  }
+
+  /** Per closed month, a count that moves with every write to it (merge.ts): what `unchangedSince` compares. */
+  async closedMonthWrites(nowMs: number = Date.now()): Promise<Map<string, number>> {
+    this.service.open();
+    return closedMonthWrites(this.service, nowMs);
   }
 
   async refresh(): Promise<void> {
