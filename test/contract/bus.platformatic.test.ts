@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaBusSchema, type KafkaBusInput } from '../../src/streams/bus/kafka/config.js';
 import { KafkaBus } from '../../src/streams/bus/kafka.js';
 import { PlatformaticBus } from '../../src/streams/bus/platformatic/index.js';
+import { topicLogBytes } from '../../src/streams/bus/platformatic/log-size.js';
+import { compressionAvailable, type Compression } from '../../src/streams/bus/kafka/config.js';
 import type { ConsumedRecord } from '../../src/streams/bus/types.js';
 import { requireKafka } from '../helpers/services.js';
 import { busContract } from './bus.contract.js';
@@ -92,6 +94,49 @@ if (!brokers) {
         await Promise.all([plt.close(), kjs.close()]);
       }
     });
+
+    it('compresses with lz4 by default; each client reads the batches the other compressed, and they take less room', async () => {
+      expect(KafkaBusSchema.parse({ type: 'kafka' }).compression).toBe('lz4');
+      const codecs: Compression[] = ['none', 'lz4', 'gzip', ...(compressionAvailable('zstd') ? (['zstd'] as const) : [])];
+      // Mention-like JSON values: compressible as real ones are (repeated field names, brand words).
+      const records = Array.from({ length: 300 }, (_, i) => ({
+        key: `m-${i}`,
+        value: JSON.stringify({ id: `m-${i}`, source: 'twitter', lang: 'en', text: `Acme support answered in ${i} minutes, the Acme app is fine again`, author: `user${i % 40}` }),
+      }));
+      const bytes: Record<string, number> = {};
+      for (const compression of codecs) {
+        const config = configFor({ partitions: 1, compression });
+        const plt = new PlatformaticBus(config);
+        const kjs = new KafkaBus(config);
+        try {
+          await plt.publish('mentions.raw', records);
+          await kjs.publish('mentions.analyzed', records);
+          // Read by the other client, through read() and through a group consumer.
+          expect((await kjs.read('mentions.raw', {})).map((r) => r.value)).toEqual(records.map((r) => r.value));
+          expect((await plt.read('mentions.analyzed', {})).map((r) => r.value)).toEqual(records.map((r) => r.value));
+          for (const [reader, topic] of [[kjs, 'mentions.raw'], [plt, 'mentions.analyzed']] as const) {
+            const seen: string[] = [];
+            const consumer = reader.consume(topic, `read-${compression}`, async (batch) => {
+              seen.push(...batch.map((r) => r.value));
+            });
+            while (Object.values(await reader.committedOffsets(topic, `read-${compression}`)).reduce((a, b) => a + b, 0) < records.length) {
+              await new Promise((r) => setTimeout(r, 50));
+            }
+            await consumer.close();
+            expect(seen).toEqual(records.map((r) => r.value));
+          }
+          bytes[`plt.${compression}`] = await topicLogBytes(config, plt.topicName('mentions.raw'), 1);
+          bytes[`kjs.${compression}`] = await topicLogBytes(config, kjs.topicName('mentions.analyzed'), 1);
+        } finally {
+          await Promise.all([plt.close(), kjs.close()]);
+        }
+      }
+      for (const client of ['plt', 'kjs']) {
+        for (const compression of codecs.filter((c) => c !== 'none')) {
+          expect(bytes[`${client}.${compression}`], `${client} ${compression}: ${JSON.stringify(bytes)}`).toBeLessThan(0.6 * (bytes[`${client}.none`] ?? 0));
+        }
+      }
+    }, 90_000);
 
     it('writes the Kafka keys the kafkajs bus writes (unique on alerts and dead letters, for compaction), and skips tombstones', async () => {
       const config = configFor({ partitions: 3 });
