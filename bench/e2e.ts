@@ -46,6 +46,12 @@ const phaseSeconds = Number(process.env.PHASE_S ?? 15);
 const analyzeWorkers = Number(process.env.ANALYZE_WORKERS ?? 2);
 const ceilingN = Math.min(total, Number(process.env.CEILING_N ?? 50_000));
 const ceilingConcurrency = Number(process.env.CEILING_CONCURRENCY ?? 2);
+const ceilingBatch = Number(process.env.CEILING_BATCH ?? 2000);
+// Issue 15 (dist17): the Kafka client and producer codec of the distributed pipeline (bus.client,
+// bus.compression; the config's defaults unless set), and the prefix of the run's topics and indices.
+const kafkaClient = process.env.KAFKA_CLIENT;
+const compression = process.env.COMPRESSION;
+const runPrefix = process.env.RUN_PREFIX ?? 'e2e16';
 const profileDir = process.env.PROFILE;
 const brokers = process.env.KAFKA_BROKERS ?? KAFKA_BROKER;
 const esNode = process.env.ELASTICSEARCH_URL ?? ELASTICSEARCH_URL;
@@ -175,10 +181,10 @@ interface Proc {
 async function runMode(mode: 'embedded' | 'distributed'): Promise<Record<string, unknown>> {
   mkdirSync(benchRoot, { recursive: true });
   const dir = mkdtempSync(join(benchRoot, `${mode}-`));
-  const run = `e2e16${Date.now().toString(36)}`;
+  const run = `${runPrefix}${Date.now().toString(36)}`;
   const inFile = join(dir, 'in.jsonl');
   writeFileSync(inFile, '');
-  const busYaml = mode === 'embedded' ? 'bus: { type: embedded }' : `bus: { type: kafka, brokers: ['${brokers}'], topic_prefix: '${run}.', partitions: 3 }`;
+  const busYaml = mode === 'embedded' ? 'bus: { type: embedded }' : `bus: { type: kafka, brokers: ['${brokers}'], topic_prefix: '${run}.', partitions: 3${kafkaClient ? `, client: ${kafkaClient}` : ''}${compression ? `, compression: ${compression}` : ''} }`;
   const storeYaml = (prefix: string) => (mode === 'embedded' ? 'store: { type: embedded }' : `store: { type: elasticsearch, node: '${esNode}', index_prefix: '${prefix}-mentions' }`);
   const yaml = (prefix: string) => `data_dir: ${dir}
 ${busYaml}
@@ -225,7 +231,7 @@ brands:
     };
     if (mode === 'embedded') start('ecoute_run', ['run'], true);
     else {
-      start('front', ['run', '--stages', 'connectors'], false);
+      start('front', ['run', '--stages', 'connectors'], process.env.PROFILE_FRONT === '1'); // PROFILE_FRONT=1: the webhook's process too
       for (let i = 0; i < analyzeWorkers; i++) start(`analyze_${i}`, ['worker', 'analyze'], i === 0);
       start('index', ['worker', 'index'], true);
     }
@@ -451,7 +457,7 @@ brands:
     concurrency = 1;
   } else {
     store = await openStore(parseConfig(yaml(`${run}c`)));
-    batch = 2000;
+    batch = ceilingBatch;
     concurrency = ceilingConcurrency;
   }
   const writeStart = performance.now();
@@ -491,6 +497,7 @@ brands:
     mentions: total,
     input: { file: fileCount, webhook: total - fileCount, near_duplicate_share: 0.02, webhook_batch: 100, webhook_concurrency: 4 },
     processes: procs.map((p) => p.role),
+    ...(mode === 'distributed' && { bus: { client: config.bus.type === 'kafka' ? config.bus.client : 'embedded', compression: config.bus.type === 'kafka' ? config.bus.compression : 'none' } }),
     sustained: {
       seconds: Math.round(sustainedS * 10) / 10,
       mentions_per_s: rate,

@@ -86,7 +86,7 @@ if (existsSync(cache)) {
 }
 const docBytes = Math.round(analyzed.reduce((n, a) => n + toDocument(a, Date.parse(a.publishedAt)).length, 0) / analyzed.length);
 
-const client = new Client({ node: esNode });
+const client = new Client({ node: esNode, requestTimeout: 120_000 });
 const esPid = elasticsearchPid();
 async function dropPrefix(p: string): Promise<void> {
   const indices = Object.keys(await client.indices.get({ index: `${p}*`, allow_no_indices: true, expand_wildcards: 'all' }));
@@ -106,7 +106,7 @@ try {
     const refreshMs = Number(r);
     const indexPrefix = `${run}-${n}`;
     // The store puts the template (and so the mapping and refresh_interval) in place.
-    const store = new ElasticsearchMentionStore({ node: esNode, indexPrefix, refreshIntervalMs: refreshMs < 0 ? 1000 : refreshMs });
+    const store = new ElasticsearchMentionStore({ node: esNode, indexPrefix, requestTimeoutMs: 120_000, refreshIntervalMs: refreshMs < 0 ? 1000 : refreshMs });
     await store.upsert(analyzed.slice(0, 1)); // template and the first month in place
     if (refreshMs < 0) await client.indices.putSettings({ index: `${indexPrefix}-*`, settings: { refresh_interval: '-1' } });
     const docs = analyzed.slice(1);
