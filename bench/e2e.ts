@@ -456,7 +456,9 @@ brands:
     batch = 5000;
     concurrency = 1;
   } else {
-    store = await openStore(parseConfig(yaml(`${run}c`)));
+    // A 2,000-document bulk can wait over 30 s for a core on a loaded shared machine: the ceiling's
+    // store waits 2 minutes rather than losing the run's line.
+    store = await openStore(parseConfig(yaml(`${run}c`).replace(`index_prefix: '${run}c-mentions' }`, `index_prefix: '${run}c-mentions', request_timeout_ms: 120000 }`)));
     batch = ceilingBatch;
     concurrency = ceilingConcurrency;
   }

@@ -11,7 +11,7 @@
 // Per variant: docs/s (wall clock, until refreshed and counted), Elasticsearch's CPU ms per document
 // (its JVM's utime+stime from /proc, which holds better than the rate on a shared machine), the
 // 1-minute load average. Indices are deleted after each variant. One JSON line per variant.
-//   N=20000 npm run bench:es-ceiling
+//   N=20000 npm run bench:es-ceiling      (LIMIT=5000: the first 5,000 of the cached documents)
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,8 @@ if (existsSync(cache)) {
   await pool.close();
   writeFileSync(cache, analyzed.map((a) => JSON.stringify(a)).join('\n') + '\n');
 }
+// LIMIT: write only the first LIMIT of them (a shorter run on the same cached documents).
+if (process.env.LIMIT) analyzed = analyzed.slice(0, Number(process.env.LIMIT));
 const docBytes = Math.round(analyzed.reduce((n, a) => n + toDocument(a, Date.parse(a.publishedAt)).length, 0) / analyzed.length);
 
 const client = new Client({ node: esNode, requestTimeout: 120_000 });
@@ -96,6 +98,7 @@ async function dropPrefix(p: string): Promise<void> {
 }
 
 const run = `${prefix}-${Date.now().toString(36)}`;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void dropPrefix(run).finally(() => process.exit(130)));
 try {
   for (const [n, variant] of variants.entries()) {
     const m = /^(upsert|bulk):(\d+)x(\d+)@(-?\d+)$/.exec(variant);
