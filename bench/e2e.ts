@@ -52,6 +52,8 @@ const ceilingBatch = Number(process.env.CEILING_BATCH ?? 2000);
 const kafkaClient = process.env.KAFKA_CLIENT;
 const compression = process.env.COMPRESSION;
 const runPrefix = process.env.RUN_PREFIX ?? 'e2e16';
+// NEAR_DUP_STORE=local|elasticsearch: near_duplicates.store (default: shared on Elasticsearch in distributed mode).
+const nearDupStore = process.env.NEAR_DUP_STORE;
 const profileDir = process.env.PROFILE;
 const brokers = process.env.KAFKA_BROKERS ?? KAFKA_BROKER;
 const esNode = process.env.ELASTICSEARCH_URL ?? ELASTICSEARCH_URL;
@@ -190,7 +192,7 @@ async function runMode(mode: 'embedded' | 'distributed'): Promise<Record<string,
 ${busYaml}
 ${storeYaml(prefix)}
 http: { port: 0 }
-api: { rate_limit_per_minute: 100000000 }
+api: { rate_limit_per_minute: 100000000 }${nearDupStore ? `\nnear_duplicates: { store: ${nearDupStore} }` : ''}
 connectors:
   - { type: file, path: ${inFile}, interval_ms: 100 }
   - { type: webhook, source: ${HOOK}, max_body_bytes: 8388608, max_in_flight: 64 }
