@@ -155,18 +155,21 @@ function sqliteProbe(file: string): StoreProbe {
 }
 function elasticProbe(prefix: string): StoreProbe {
   const client = new Client({ node: esNode });
-  const target = `${prefix}-*`;
+  // The read alias over the monthly indices only: `${prefix}-*` also matched the near-duplicate
+  // fingerprints (<prefix>-fingerprints, one document per mention), the alerts and deliveries, so
+  // the count reached N with about half the mentions stored (dist17).
+  const target = prefix;
   return {
     async count() {
       try {
-        return (await client.count({ index: target, allow_no_indices: true })).count;
+        return (await client.count({ index: target, allow_no_indices: true, ignore_unavailable: true })).count;
       } catch {
         return 0;
       }
     },
     async found(ids) {
       if (ids.length === 0) return new Set();
-      const r = await client.search({ index: target, allow_no_indices: true, query: { ids: { values: ids } }, size: ids.length, _source: false, track_total_hits: false });
+      const r = await client.search({ index: target, allow_no_indices: true, ignore_unavailable: true, query: { ids: { values: ids } }, size: ids.length, _source: false, track_total_hits: false });
       return new Set(r.hits.hits.map((h) => h._id!));
     },
     close: () => client.close(),
