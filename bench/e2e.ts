@@ -589,3 +589,6 @@ try {
 } finally {
   await cleanUp();
 }
+// Every line is out and everything cleaned up: exit, rather than wait for a client's idle timers
+// (a distributed run was seen to linger minutes after its line, dist17).
+process.exit(0);
