@@ -4,15 +4,19 @@
 // the mention's JSON) are published in chunks of CHUNK (1,000) with WINDOW (4) publishes in flight,
 // then consumed by one consumer of a fresh group (batches of 500, a handler that counts) until its
 // commits reach the end offsets. Same topics' partitions (3), same records. ROUNDS (default 2) rounds
-// alternate the clients, so neither always runs first. One JSON line per client: the mean of its
-// rounds, and each round with the 1-minute load average before and after.
+// alternate the clients, so neither always runs first. COMPRESSIONS (default `lz4,none`) repeats it
+// for each producer codec (`bus.compression`). One JSON line per client and codec: the mean of its
+// rounds, the bytes the topic takes on the broker per record, the bench process's CPU ms per record
+// (publish and consume, which holds better than the rate on a loaded machine), and each round with
+// the 1-minute load average before and after. PREFIX (default `benchkc`) starts the topic names.
 //   N=200000 ROUNDS=2 npm run bench:kafka
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { mentionId } from '../src/core/ids.js';
-import { KafkaBusSchema } from '../src/streams/bus/kafka/config.js';
+import { KafkaBusSchema, type Compression } from '../src/streams/bus/kafka/config.js';
+import { topicLogBytes } from '../src/streams/bus/platformatic/log-size.js';
 import { KafkaBus } from '../src/streams/bus/kafka.js';
 import { PlatformaticBus } from '../src/streams/bus/platformatic/index.js';
 import type { Bus, BusRecord } from '../src/streams/bus/types.js';
@@ -25,7 +29,8 @@ const chunk = Number(process.env.CHUNK ?? 1_000);
 const window = Number(process.env.WINDOW ?? 4);
 const partitions = 3;
 const brokers = (process.env.KAFKA_BROKERS ?? KAFKA_BROKER).split(',');
-const run = `benchkc${Date.now().toString(36)}`;
+const compressions = (process.env.COMPRESSIONS ?? 'lz4,none').split(',') as Compression[];
+const run = `${process.env.PREFIX ?? 'benchkc'}${Date.now().toString(36)}`;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 const samples = readFileSync(`${root}config/demo/mentions.jsonl`, 'utf8')
@@ -41,16 +46,22 @@ const records: BusRecord[] = Array.from({ length: total }, (_, i) => {
 const meanBytes = Math.round(records.reduce((n, r) => n + Buffer.byteLength(r.value) + Buffer.byteLength(r.key), 0) / total);
 
 type Client = 'kafkajs' | 'platformatic';
-function open(client: Client, prefix: string): Bus & { start(): Promise<void> } {
-  const config = KafkaBusSchema.parse({ type: 'kafka', client, brokers, topic_prefix: prefix, partitions });
-  return client === 'platformatic' ? new PlatformaticBus(config) : new KafkaBus(config);
+function open(client: Client, prefix: string, compression: Compression) {
+  const config = KafkaBusSchema.parse({ type: 'kafka', client, brokers, topic_prefix: prefix, partitions, compression });
+  return { config, bus: (client === 'platformatic' ? new PlatformaticBus(config) : new KafkaBus(config)) as Bus & { start(): Promise<void>; topicName(t: 'mentions.raw'): string } };
 }
 
-async function measure(client: Client, round: number) {
-  const bus = open(client, `${run}.${client}.${round}.`);
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function measure(client: Client, compression: Compression, round: number) {
+  const { bus, config } = open(client, `${run}.${client}.${compression}.${round}.`, compression);
   try {
     await bus.start();
     const loadBefore = loadavg()[0];
+    const cpu0 = cpuMs();
     // Produce: WINDOW publishes of CHUNK records in flight, each resolving once durable.
     const t0 = performance.now();
     let next = 0;
@@ -64,6 +75,7 @@ async function measure(client: Client, round: number) {
       }),
     );
     const produceMs = performance.now() - t0;
+    const produceCpu = cpuMs() - cpu0;
     const end = await bus.endOffsets('mentions.raw');
     const stored = Object.values(end).reduce((a, b) => a + b, 0);
     if (stored !== total) throw new Error(`${client}: ${stored} records on the topic, expected ${total}`);
@@ -74,10 +86,15 @@ async function measure(client: Client, round: number) {
     const consumer = bus.consume('mentions.raw', 'bench', async (batch) => void (handled += batch.length), { maxBatch: 500 });
     while (!reached(await bus.committedOffsets('mentions.raw', 'bench'), end)) await new Promise((r) => setTimeout(r, 50));
     const consumeMs = performance.now() - t1;
+    const consumeCpu = cpuMs() - cpu0 - produceCpu;
     await consumer.close();
+    const bytes = await topicLogBytes(config, bus.topicName('mentions.raw'), partitions);
     return {
       produce_per_s: Math.round(total / (produceMs / 1000)),
       consume_commit_per_s: Math.round(total / (consumeMs / 1000)),
+      produce_cpu_ms_per_1k: Number(((produceCpu / total) * 1000).toFixed(1)),
+      consume_cpu_ms_per_1k: Number(((consumeCpu / total) * 1000).toFixed(1)),
+      log_bytes_per_record: Math.round(bytes / total),
       handled,
       load_1m: [loadBefore, loadavg()[0]].map((l) => Number(l?.toFixed(2))),
     };
@@ -89,23 +106,32 @@ async function measure(client: Client, round: number) {
 const admin = new Kafka({ clientId: 'ecoute-bench', brokers, logLevel: logLevel.NOTHING }).admin();
 await admin.connect();
 try {
-  const results: Record<Client, Awaited<ReturnType<typeof measure>>[]> = { kafkajs: [], platformatic: [] };
+  const results = new Map<string, Awaited<ReturnType<typeof measure>>[]>();
   for (let round = 0; round < rounds; round++) {
     const order: Client[] = round % 2 === 0 ? ['kafkajs', 'platformatic'] : ['platformatic', 'kafkajs'];
-    for (const client of order) results[client].push(await measure(client, round));
+    for (const compression of compressions)
+      for (const client of order) {
+        const key = `${client} ${compression}`;
+        results.set(key, [...(results.get(key) ?? []), await measure(client, compression, round)]);
+      }
   }
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-  for (const client of ['kafkajs', 'platformatic'] as Client[]) {
-    const r = results[client];
+  const mean1 = (xs: number[]) => Number((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(1));
+  for (const [key, r] of results) {
+    const [client, compression] = key.split(' ');
     console.log(
       JSON.stringify({
         bench: 'kafka-clients',
         client,
+        compression,
         records: total,
         record_bytes_mean: meanBytes,
         partitions,
         produce_per_s: mean(r.map((x) => x.produce_per_s)),
         consume_commit_per_s: mean(r.map((x) => x.consume_commit_per_s)),
+        produce_cpu_ms_per_1k: mean1(r.map((x) => x.produce_cpu_ms_per_1k)),
+        consume_cpu_ms_per_1k: mean1(r.map((x) => x.consume_cpu_ms_per_1k)),
+        log_bytes_per_record: mean(r.map((x) => x.log_bytes_per_record)),
         rounds: r,
         node: process.version,
         cores: cpus().length,

@@ -8,7 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaBusSchema, type KafkaBusInput } from '../../src/streams/bus/kafka/config.js';
 import { KafkaBus } from '../../src/streams/bus/kafka.js';
 import { PlatformaticBus } from '../../src/streams/bus/platformatic/index.js';
-import type { ConsumedRecord } from '../../src/streams/bus/types.js';
+import { topicLogBytes } from '../../src/streams/bus/platformatic/log-size.js';
+import { compressionAvailable, type Compression } from '../../src/streams/bus/kafka/config.js';
+import { reached, type ConsumedRecord } from '../../src/streams/bus/types.js';
 import { requireKafka } from '../helpers/services.js';
 import { busContract } from './bus.contract.js';
 
@@ -93,6 +95,49 @@ if (!brokers) {
       }
     });
 
+    it('compresses with lz4 by default; each client reads the batches the other compressed, and they take less room', async () => {
+      expect(KafkaBusSchema.parse({ type: 'kafka' }).compression).toBe('lz4');
+      const codecs: Compression[] = ['none', 'lz4', 'gzip', ...(compressionAvailable('zstd') ? (['zstd'] as const) : [])];
+      // Mention-like JSON values: compressible as real ones are (repeated field names, brand words).
+      const records = Array.from({ length: 300 }, (_, i) => ({
+        key: `m-${i}`,
+        value: JSON.stringify({ id: `m-${i}`, source: 'twitter', lang: 'en', text: `Acme support answered in ${i} minutes, the Acme app is fine again`, author: `user${i % 40}` }),
+      }));
+      const bytes: Record<string, number> = {};
+      for (const compression of codecs) {
+        const config = configFor({ partitions: 1, compression });
+        const plt = new PlatformaticBus(config);
+        const kjs = new KafkaBus(config);
+        try {
+          await plt.publish('mentions.raw', records);
+          await kjs.publish('mentions.analyzed', records);
+          // Read by the other client, through read() and through a group consumer.
+          expect((await kjs.read('mentions.raw', {})).map((r) => r.value)).toEqual(records.map((r) => r.value));
+          expect((await plt.read('mentions.analyzed', {})).map((r) => r.value)).toEqual(records.map((r) => r.value));
+          for (const [reader, topic] of [[kjs, 'mentions.raw'], [plt, 'mentions.analyzed']] as const) {
+            const seen: string[] = [];
+            const consumer = reader.consume(topic, `read-${compression}`, async (batch) => {
+              seen.push(...batch.map((r) => r.value));
+            });
+            while (Object.values(await reader.committedOffsets(topic, `read-${compression}`)).reduce((a, b) => a + b, 0) < records.length) {
+              await new Promise((r) => setTimeout(r, 50));
+            }
+            await consumer.close();
+            expect(seen).toEqual(records.map((r) => r.value));
+          }
+          bytes[`plt.${compression}`] = await topicLogBytes(config, plt.topicName('mentions.raw'), 1);
+          bytes[`kjs.${compression}`] = await topicLogBytes(config, kjs.topicName('mentions.analyzed'), 1);
+        } finally {
+          await Promise.all([plt.close(), kjs.close()]);
+        }
+      }
+      for (const client of ['plt', 'kjs']) {
+        for (const compression of codecs.filter((c) => c !== 'none')) {
+          expect(bytes[`${client}.${compression}`], `${client} ${compression}: ${JSON.stringify(bytes)}`).toBeLessThan(0.6 * (bytes[`${client}.none`] ?? 0));
+        }
+      }
+    }, 90_000);
+
     it('writes the Kafka keys the kafkajs bus writes (unique on alerts and dead letters, for compaction), and skips tombstones', async () => {
       const config = configFor({ partitions: 3 });
       const plt = new PlatformaticBus(config);
@@ -132,6 +177,44 @@ if (!brokers) {
         await Promise.all([plt.close(), kjs.close()]);
       }
     });
+
+    it('partitionsAtOnce: batches of two partitions are handled at once, each partition in order and committed', async () => {
+      const bus = makeBus({ partitions: 2 });
+      try {
+        await bus.start();
+        const records = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: String(i) }));
+        await bus.publish('mentions.analyzed', records);
+        const end = await bus.endOffsets('mentions.analyzed');
+        expect(Object.values(end).every((n) => n > 0)).toBe(true); // both partitions hold records
+        // The first batch waits until a batch of the other partition started: with one partition at a
+        // time this never happens (the test then times out).
+        const started = new Set<number>();
+        let bothStarted!: () => void;
+        const overlap = new Promise<void>((resolve) => (bothStarted = resolve));
+        const seen = new Map<number, number[]>();
+        const consumer = bus.consume(
+          'mentions.analyzed',
+          'concurrent',
+          async (batch) => {
+            const partition = batch[0]!.partition;
+            started.add(partition);
+            if (started.size === 2) bothStarted();
+            await overlap;
+            for (const r of batch) (seen.get(partition) ?? seen.set(partition, []).get(partition)!).push(r.offset);
+          },
+          { maxBatch: 5, partitionsAtOnce: 2 },
+        );
+        try {
+          await overlap;
+          while (!reached(await bus.committedOffsets('mentions.analyzed', 'concurrent'), end)) await new Promise((r) => setTimeout(r, 50));
+        } finally {
+          await consumer.close();
+        }
+        for (const [partition, offsets] of seen) expect(offsets, `partition ${partition} in order, each once`).toEqual(Array.from({ length: end[partition]! }, (_, i) => i));
+      } finally {
+        await bus.close();
+      }
+    }, 60_000);
 
     it('read() pages from given offsets with a limit, and joins no consumer group', async () => {
       const bus = makeBus({ partitions: 1 });

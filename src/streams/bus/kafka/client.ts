@@ -3,6 +3,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type ConsumerConfig, type LogEntry } from 'kafkajs';
 import type { KafkaBusConfig } from './config.js';
 import type { Logger } from '../../../core/log.js';
+import './compression.js'; // registers kafkajs' LZ4 and ZSTD codecs before any client sends or reads
 
 const LOG_LEVELS: Record<KafkaBusConfig['log_level'], KafkaLogLevel> = {
   nothing: KafkaLogLevel.NOTHING,

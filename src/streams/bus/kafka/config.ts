@@ -3,6 +3,16 @@
 import { z } from 'zod';
 import { bytes, duration } from '../../../core/config/fields.js';
 import { KafkaClientSchema } from '../platformatic/config.js'; // issue 15, H7: the client library
+import zlib from 'node:zlib';
+
+/** Issue 15: producer compression (the codecs: compression.ts). */
+export const COMPRESSIONS = ['none', 'gzip', 'lz4', 'zstd'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+/** zlib's zstd arrived in Node 22.15 / 23.8: on Node 20 `bus.compression: zstd` is refused. */
+export function compressionAvailable(compression: Compression): boolean {
+  return compression !== 'zstd' || typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
+}
 
 export const KafkaBusSchema = z
   .strictObject({
@@ -43,6 +53,13 @@ export const KafkaBusSchema = z
       'Largest produce request: larger publishes are split into several sends, in order (keep it below the broker message.max.bytes, 1 MiB by default)',
       900_000,
     ),
+    compression: z
+      .enum(COMPRESSIONS)
+      .default('lz4')
+      .refine(compressionAvailable, { message: 'zstd needs Node 22.15 or later (node:zlib zstd); use lz4' })
+      .describe(
+        'Compression of the record batches producers send (either client): lz4 (the default: fast, about a third of the bytes of JSON mentions), zstd (Node 22.15 or later), gzip or none. Consumers read every codec whatever this says.',
+      ),
     retry_backoff_ms: duration('First back-off after a handler failed; it doubles on each failure of the same records, up to 30 s', 200),
     max_restarts: z
       .number()

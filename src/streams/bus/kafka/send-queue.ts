@@ -8,6 +8,7 @@ import type { ICustomPartitioner, Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { KafkaBusConfig } from './config.js';
 import { messageBytes, orderingKey, toMessage, type OutRecord } from './codec.js';
+import { kafkajsCompression } from './compression.js';
 
 /**
  * Java-compatible murmur2 on the bus key: a Kafka key made unique for compaction (codec.ts) still
@@ -133,6 +134,7 @@ export class SendQueue {
         this.producer ??= await this.newProducer();
         await this.producer.sendBatch({
           acks: -1,
+          compression: kafkajsCompression(this.config.compression),
           timeout: this.config.request_timeout_ms,
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });

@@ -33,6 +33,8 @@ export function createProducer(config: KafkaBusConfig): BusProducer {
     ...baseOptions(config),
     idempotent: true,
     acks: ProduceAcks.ALL,
+    // Issue 15: lz4 by default (bus.compression); `none` is the library's default too.
+    compression: config.compression,
     // Partitioned by the bus key (the Kafka key of mentions.dlq and alerts carries a unique suffix
     // for compaction, kafka/codec.ts), as the kafkajs bus does.
     partitioner: (message, key) => compatibilityPartitioner(message, key && Buffer.from(orderingKey(key.toString('utf8')))),

@@ -122,20 +122,83 @@ export class PlatformaticBusConsumer implements Consumer {
       stream.on('error', failed);
       stream.on('close', () => failed(undefined));
       stream.on('readable', () => this.wake());
-      for (;;) {
-        const batch = await this.nextBatch(stream, () => failure);
-        if (!batch) break;
-        // Tombstones (an erasure's) are committed past, never handed to the handler.
-        const records = batch.filter((m) => !isTombstone(m)).map((m) => fromStream(this.topic, m));
-        if (records.length > 0 && !(await this.handle(records))) break;
-        await this.commit(client, batch);
-      }
+      const window = Math.max(1, Math.floor(this.options.partitionsAtOnce ?? 1));
+      if (window > 1) await this.windowed(client, stream, window, () => failure);
+      else
+        for (;;) {
+          const batch = await this.nextBatch(stream, () => failure);
+          if (!batch) break;
+          // Tombstones (an erasure's) are committed past, never handed to the handler.
+          const records = batch.filter((m) => !isTombstone(m)).map((m) => fromStream(this.topic, m));
+          if (records.length > 0 && !(await this.handle(records))) break;
+          await this.commit(client, batch);
+        }
       if (failure !== undefined && !this.closing) throw failure;
     } finally {
       await stream?.close().catch(() => undefined);
       // Leaves the group; a client that cannot say goodbye is closed by force.
       await client.close().catch(() => new Promise<void>((resolve) => client.close(true, () => resolve())));
     }
+  }
+
+  /**
+   * Issue 15 (dist17): `partitionsAtOnce` > 1, as kafkajs' partitionsConsumedConcurrently: batches
+   * of one partition each, up to `window` of them in the handler at once (the index stage keeps two
+   * bulk requests in flight this way), each partition's batches one after the other and committed
+   * in order. Records read from the stream wait in a queue per partition; the stream itself stops
+   * fetching at its highWaterMark, and the queues hold at most PREFETCH_BATCHES × window batches, so
+   * memory stays bounded. A handler that throws is retried as in the plain loop; a failed commit
+   * or stream lets the batches in flight finish, then ends the session (restarted from the commits).
+   */
+  private async windowed(client: BusConsumer, stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, window: number, failure: () => unknown): Promise<void> {
+    const queued = new Map<number, RawMessage[]>();
+    const busy = new Set<number>();
+    const running = new Set<Promise<void>>();
+    let broken: unknown;
+    let stopped = false;
+    let buffered = 0;
+    // Room for each of the window's partitions to have batches waiting even when the stream hands
+    // one partition's records first (a fetch response is per partition).
+    const limit = this.maxBatch * PREFETCH_BATCHES * window;
+    for (;;) {
+      if (this.closing || failure() !== undefined || broken !== undefined || stopped) break;
+      while (buffered < limit) {
+        const message = stream.read() as RawMessage | null;
+        if (message === null) break;
+        const list = queued.get(message.partition) ?? [];
+        list.push(message);
+        queued.set(message.partition, list);
+        buffered++;
+      }
+      for (const [partition, list] of queued) {
+        if (running.size >= window) break;
+        if (busy.has(partition) || list.length === 0) continue;
+        const batch = list.splice(0, this.maxBatch);
+        buffered -= batch.length;
+        busy.add(partition);
+        const task = (async () => {
+          const records = batch.filter((m) => !isTombstone(m)).map((m) => fromStream(this.topic, m));
+          if (records.length > 0 && !(await this.handle(records))) {
+            stopped = true; // closing: this batch stays uncommitted
+            return;
+          }
+          await this.commit(client, batch);
+        })()
+          .catch((error: unknown) => {
+            broken ??= error;
+          })
+          .finally(() => {
+            busy.delete(partition);
+            running.delete(task);
+            this.wake();
+          });
+        running.add(task);
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    // The batches in flight finish (and commit) before the session ends.
+    await Promise.all(running);
+    if (broken !== undefined) throw broken;
   }
 
   /** Up to maxBatch records, once some are there; undefined once closing (or the stream failed). */
