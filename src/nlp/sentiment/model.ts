@@ -17,6 +17,7 @@ import { sentimentFeatures, type Features } from './features.js';
 import { DENSE_SLOTS, hashedFeatures } from './hashed-features.js';
 import type { RuleResult } from './rules/index.js';
 import { EcouteError } from '../../core/errors.js';
+import { parseConfidenceMap, type ConfidenceMap } from './confidence.js';
 
 export const MODEL_FORMAT = 'ecoute-sentiment-lr/1';
 export const HASHED_FORMAT = 'ecoute-sentiment-hash/2';
@@ -29,8 +30,29 @@ export interface ModelFile {
   bias: number[];
   /** Feature name → one weight per class. */
   weights: Record<string, number[]>;
+  /** How the model's probabilities meet the rules' view (absent: the values before issue 16). */
+  mix?: Partial<MixOptions>;
+  /** Raw confidence → probability that the label is right, fitted out of source (confidence.ts). */
+  confidence?: ConfidenceMap;
   meta?: Record<string, unknown>;
 }
+
+/**
+ * How a named model's probabilities become a label (sentiment.ts, combine()): chosen by the
+ * leave-one-set-out mean, so they travel with the model they were chosen for.
+ */
+export interface MixOptions {
+  /** Share of the model in the final probabilities; the rules' distribution has the rest. */
+  share: number;
+  /** Steepness of the rules' distribution: r = sum / √(sum² + alpha). */
+  alpha: number;
+  /** Added to the neutral class's log-probability before the label is chosen (the 3-class threshold). */
+  neutralBias: number;
+  /** Below this probability the most probable polar class is not believed: neutral. */
+  unsure: number;
+}
+
+export const LEGACY_MIX: MixOptions = { share: 0.75, alpha: 6, neutralBias: 0, unsure: 0.4 };
 
 export interface HashedModelFile {
   format: typeof HASHED_FORMAT;
@@ -44,6 +66,7 @@ export interface HashedModelFile {
   weights: string;
   /** Logits are divided by it before softmax (calibration, fitted on held-out data). */
   temperature: number;
+  confidence?: ConfidenceMap;
   meta?: Record<string, unknown>;
 }
 
@@ -51,6 +74,8 @@ export interface NamedModel {
   kind: 'named';
   bias: Float64Array;
   weights: Map<string, Float64Array>;
+  mix: MixOptions;
+  confidence?: ConfidenceMap;
   meta: Record<string, unknown>;
 }
 
@@ -61,6 +86,7 @@ export interface HashedModel {
   /** Feature-major: W[slot·3 + k]. */
   W: Float32Array;
   temperature: number;
+  confidence?: ConfidenceMap;
   meta: Record<string, unknown>;
 }
 
@@ -85,12 +111,20 @@ export function parseModel(file: ModelFile | HashedModelFile): SentimentModel {
     const W = new Float32Array(slots * 3);
     for (let i = 0; i < W.length; i++) W[i] = bytes.readInt16LE(i * 2) * f.scale;
     const temperature = Number.isFinite(f.temperature) && f.temperature > 0 ? f.temperature : 1;
-    return { kind: 'hashed', bits: f.bits, bias: Float64Array.from(f.bias), W, temperature, meta: f.meta ?? {} };
+    const confidence = parseConfidenceMap(f.confidence);
+    return { kind: 'hashed', bits: f.bits, bias: Float64Array.from(f.bias), W, temperature, ...(confidence && { confidence }), meta: f.meta ?? {} };
   }
   if (file.format !== MODEL_FORMAT) throw invalid(`format ${String(file.format)}, expected ${HASHED_FORMAT} or ${MODEL_FORMAT}`);
   const weights = new Map<string, Float64Array>();
   for (const [name, w] of Object.entries((file as ModelFile).weights)) weights.set(name, Float64Array.from(w));
-  return { kind: 'named', bias: Float64Array.from(file.bias), weights, meta: file.meta ?? {} };
+  const named = file as ModelFile;
+  const mix: MixOptions = { ...LEGACY_MIX };
+  for (const k of Object.keys(LEGACY_MIX) as (keyof MixOptions)[]) {
+    const v = named.mix?.[k];
+    if (typeof v === 'number' && Number.isFinite(v)) mix[k] = v;
+  }
+  const confidence = parseConfidenceMap(named.confidence);
+  return { kind: 'named', bias: Float64Array.from(file.bias), weights, mix, ...(confidence && { confidence }), meta: file.meta ?? {} };
 }
 
 let model: SentimentModel | null | undefined;
