@@ -1,11 +1,12 @@
 // The shipped sentiment model, stored in config/models/sentiment.json (see
 // config/models/MODEL_CARD.md), trained by scripts/train-sentiment.ts. Two formats:
-//  - ecoute-sentiment-hash/2 (issue 16, shipped): a 3-class logistic regression over the hashed
+//  - ecoute-sentiment-hash/2 (issue 16, built, not shipped): a 3-class logistic regression over the hashed
 //    words, word pairs and character n-grams of hashed-features.ts plus the lexicon and rule
 //    features, its weights int16-quantized and base64-packed, with the temperature that calibrates
 //    its probabilities (fitted on held-out data);
-//  - ecoute-sentiment-lr/1 (before issue 16): named opinion-word features (features.ts), mixed at
-//    run time with the rules' own view.
+//  - ecoute-sentiment-lr/1 (shipped): named opinion-word features (features.ts), mixed at run
+//    time with the rules' own view as its `mix` says, its confidence mapped by its `confidence`
+//    (fitted on leave-one-set-out predictions, confidence.ts).
 // Loaded once, on first use; when the file is missing or unreadable, sentiment falls back to the
 // rules alone.
 import { existsSync, readFileSync } from 'node:fs';
