@@ -27,13 +27,14 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import winkNLP from 'wink-nlp';
 import { accuracy, bySign, listSets, macroF1, sentimentDataDir, type LabelledSet, type Polarity } from '../src/nlp/sentiment/dataset.js';
-import { leaveOneSetOut, reliability } from '../src/nlp/sentiment/loso.js';
+import { fitOutOfSourceMap, leaveOneSetOut, nestedCalibration, reliability } from '../src/nlp/sentiment/loso.js';
 import { defaultOptions, type Recipe } from '../src/nlp/sentiment/train.js';
 import { evaluateTargets } from '../src/nlp/sentiment/target-eval.js';
 
 const require = createRequire(import.meta.url);
 
-type Predictor = (text: string, set: LabelledSet) => { score: number; label: Polarity };
+type Prediction = { score: number; label: Polarity };
+type Predictor = (text: string, set: LabelledSet) => Prediction | Promise<Prediction>;
 
 function threeWay(score: number, band = 0): Polarity {
   return score > band ? 'positive' : score < -band ? 'negative' : 'neutral';
@@ -81,6 +82,32 @@ function natural(): Predictor {
   };
 }
 
+/**
+ * nlp.js's SentimentAnalyzer (@nlpjs/sentiment with @nlpjs/lang-en and lang-fr): its own
+ * lexicons (ML-Senticon for English, Pattern for French) with its stemmers and negations,
+ * given the set's language as locale. Its `score` is cut at 0 like the others'.
+ */
+function nlpjs(): Predictor {
+  const { Container } = require('@nlpjs/core') as { Container: new () => { use(plugin: unknown): void } };
+  const { SentimentAnalyzer } = require('@nlpjs/sentiment') as { SentimentAnalyzer: new (o: { container: unknown }) => { process(input: { locale: string; text: string }): Promise<{ sentiment?: { score?: number } }> } };
+  const container = new Container();
+  container.use((require('@nlpjs/lang-en') as { LangEn: unknown }).LangEn);
+  container.use((require('@nlpjs/lang-fr') as { LangFr: unknown }).LangFr);
+  const analyzer = new SentimentAnalyzer({ container });
+  return async (text, set) => {
+    const out = await analyzer.process({ locale: set.lang === 'fr' ? 'fr' : 'en', text });
+    const raw = out.sentiment?.score ?? 0;
+    const score = Number.isFinite(raw) ? raw : 0;
+    return { score, label: threeWay(score) };
+  };
+}
+
+async function predictAll(predict: Predictor, set: LabelledSet): Promise<Prediction[]> {
+  const out: Prediction[] = [];
+  for (const e of set.examples) out.push(await predict(e.text, set));
+  return out;
+}
+
 function args(): { json?: string; only?: string; sets: string[]; recipe: Recipe; abstain: number; sample: number } {
   const argv = process.argv.slice(2);
   const out: { json?: string; only?: string; sets: string[]; recipe: Recipe; abstain: number; sample: number } = { sets: [], recipe: 'named', abstain: 0.5, sample: 1500 };
@@ -105,7 +132,7 @@ function figure(set: LabelledSet, predictions: { score: number; label: Polarity 
 const pct = (v: number, binary: boolean): string => (binary ? `${(v * 100).toFixed(1)} %` : v.toFixed(3));
 const options = args();
 const systems: [string, () => Predictor][] = [];
-if (options.only !== 'ecoute') systems.push(['AFINN (sentiment)', afinn], ['wink-nlp', wink], ['VADER', vader], ['natural', natural]);
+if (options.only !== 'ecoute') systems.push(['AFINN (sentiment)', afinn], ['wink-nlp', wink], ['VADER', vader], ['natural', natural], ['nlp.js', nlpjs]);
 const predictors = systems.map(([name, make]) => [name, make()] as const);
 
 const dir = sentimentDataDir();
@@ -130,7 +157,8 @@ rows.push(`|---|---|---|---|${names.map(() => '---:').join('|')}|`);
 const sums = new Array<number>(names.length).fill(0);
 for (const set of sets) {
   const o = ours.get(set.name) ?? { figure: NaN, how: '', metric: set.binary ? 'accuracy' : 'macro-F1' };
-  const figures = [...(baselinesOnly ? [] : [o.figure]), ...predictors.map(([, predict]) => figure(set, set.examples.map((e) => predict(e.text, set))))];
+  const figures = [...(baselinesOnly ? [] : [o.figure])];
+  for (const [, predict] of predictors) figures.push(figure(set, await predictAll(predict, set)));
   figures.forEach((v, i) => (sums[i]! += v));
   results.push({ set: set.name, lang: set.lang, n: set.examples.length, metric: o.metric, how: o.how, figures: Object.fromEntries(names.map((n, i) => [n, figures[i]])) });
   const cells = figures.map((v, i) => (i === 0 && !baselinesOnly ? `**${pct(v, set.binary)}**` : pct(v, set.binary)));
@@ -139,11 +167,16 @@ for (const set of sets) {
 const means = sums.map((s) => (100 * s) / Math.max(1, sets.length));
 rows.push(`| **mean** (points) | | ${sets.length} sets | | ${means.map((m, i) => (i === 0 && !baselinesOnly ? `**${m.toFixed(1)}**` : m.toFixed(1))).join(' | ')} |`);
 process.stdout.write(`Sentiment evaluation over ${dir} (recipe ${options.recipe}, at most ${options.sample || 'all'} texts a set, ${((Date.now() - started) / 1000).toFixed(0)} s)\n\n${rows.join('\n')}\n\n`);
-process.stdout.write('écoute: leave-one-set-out (trained on every other trainable source; measure-only sets by the model trained on all of them). Binary sets: accuracy by the sign of the score (0 counts as wrong). 3-class sets: macro-F1 (écoute\'s "mixed" counts as neutral; VADER neutral band ±0.05, others 0). natural: French "pattern" lexicon + French stemmer on fr sets, AFINN on en sets.\n\n');
+process.stdout.write('écoute: leave-one-set-out (trained on every other trainable source; measure-only sets by the model trained on all of them). Binary sets: accuracy by the sign of the score (0 counts as wrong). 3-class sets: macro-F1 (écoute\'s "mixed" counts as neutral; VADER neutral band ±0.05, others 0). natural: French "pattern" lexicon + French stemmer on fr sets, AFINN on en sets. nlp.js: @nlpjs/sentiment with the set\'s language as locale, score cut at 0.\n\n');
 
 if (baselinesOnly) process.exit(0);
-// Calibration on the 3-class sets, left out (on binary sets a neutral label is wrong by construction).
-const threeClass = loso.scored.filter((x) => !x.binary);
+// Calibration on the 3-class sets, left out (on binary sets a neutral label is wrong by
+// construction). The confidence map is fitted on these out-of-source predictions; the figures
+// below are nested: each source's confidences are mapped by a map fitted without that source.
+const rawThree = loso.scored.filter((x) => !x.binary);
+const rawRel = reliability(rawThree);
+const threeClass = nestedCalibration(loso.scored).filter((x) => !x.binary);
+const confidenceMap = fitOutOfSourceMap(loso.scored);
 const rel = reliability(threeClass);
 const relRows = ['| confidence | n | mean confidence | accuracy |', '|---|---:|---:|---:|'];
 for (const b of rel.bins) if (b.n > 0) relRows.push(`| ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.n} | ${b.confidence.toFixed(3)} | ${b.accuracy.toFixed(3)} |`);
@@ -151,11 +184,12 @@ const kept = threeClass.filter((x) => x.sentiment.confidence >= options.abstain)
 const keptOk = kept.filter((x) => (x.sentiment.label === 'mixed' ? 'neutral' : x.sentiment.label) === x.gold).length;
 const allOk = threeClass.filter((x) => (x.sentiment.label === 'mixed' ? 'neutral' : x.sentiment.label) === x.gold).length;
 const abstention = 1 - kept.length / Math.max(1, threeClass.length);
-process.stdout.write(`Reliability of confidence (3-class sets, left out, ${threeClass.length} texts)\n\n${relRows.join('\n')}\n\nECE ${rel.ece.toFixed(3)} · accuracy ${(allOk / Math.max(1, threeClass.length)).toFixed(3)} · abstaining below ${options.abstain}: ${(abstention * 100).toFixed(1)} % of texts, accuracy on the rest ${(keptOk / Math.max(1, kept.length)).toFixed(3)}\n\n`);
+process.stdout.write(`Reliability of confidence (3-class sets, left out, ${threeClass.length} texts; confidence mapped by a map fitted on the other sources' left-out predictions)\n\n${relRows.join('\n')}\n\nECE ${rel.ece.toFixed(3)} (raw confidence, before the map: ${rawRel.ece.toFixed(3)}) · accuracy ${(allOk / Math.max(1, threeClass.length)).toFixed(3)} · abstaining below ${options.abstain}: ${(abstention * 100).toFixed(1)} % of texts, accuracy on the rest ${(keptOk / Math.max(1, kept.length)).toFixed(3)}\n`);
+process.stdout.write(`Confidence map fitted on every left-out prediction (ship it with \`npm run train:sentiment -- --confidence-map <this --json file>\`): ${JSON.stringify(confidenceMap.kinds)}\n\n`);
 
 const targets = evaluateTargets(dir);
 process.stdout.write(`${targets.markdown}\n`);
 if (options.json !== undefined) {
-  writeFileSync(options.json, `${JSON.stringify({ data: dir, recipe: options.recipe, mean: means[0], results, ece: rel.ece, reliability: rel.bins, abstention, targets: targets.figures }, null, 2)}\n`);
+  writeFileSync(options.json, `${JSON.stringify({ data: dir, recipe: options.recipe, mean: means[0], results, ece: rel.ece, rawEce: rawRel.ece, reliability: rel.bins, abstention, confidenceMap, targets: targets.figures }, null, 2)}\n`);
   process.stdout.write(`wrote ${options.json}\n`);
 }

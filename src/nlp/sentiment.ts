@@ -29,7 +29,8 @@
 // pulls the score strongly toward it.
 import type { Lang, Sentiment, SentimentDriver, SentimentLabel } from '../core/types.js';
 import { applyCalibration, type Calibration } from './sentiment/calibration.js';
-import { getModel, probabilities, textLogits, type SentimentModel } from './sentiment/model.js';
+import { applyConfidenceMap, type ConfidenceKind, type ConfidenceMap } from './sentiment/confidence.js';
+import { getModel, LEGACY_MIX, probabilities, textLogits, type MixOptions, type SentimentModel } from './sentiment/model.js';
 import { ruleSentiment, type RuleResult } from './sentiment/rules/index.js';
 import type { Token } from './tokenize.js';
 
@@ -39,12 +40,9 @@ const NEUTRAL_BAND = 0.1;
 const MAX_DRIVERS = 8;
 /** Strong opposite drivers make a text 'mixed' unless the model is at least this sure of a class. */
 const MIXED_MAX_PROBABILITY = 0.6;
-/** Below this probability, the model's most probable polar class is not believed: neutral. */
-const UNSURE_PROBABILITY = 0.4;
-/** Share of the model in the final probabilities (the rules have the rest), see combine(). */
-const MODEL_SHARE = 0.75;
-/** Steepness of the rules' distribution: a sum of 2.4 (one "great") puts 70 % on its side. */
-const RULE_ALPHA = 6;
+// The model's share against the rules, their steepness, the neutral threshold and the unsure
+// probability travel with the model (MixOptions in sentiment/model.ts): they were chosen by the
+// leave-one-set-out mean for the model they serve.
 /** Weight of the text when a rating is given (the rating gets the rest). */
 const TEXT_WEIGHT_WITH_RATING = 0.4;
 
@@ -63,8 +61,8 @@ export function ruleOnlySentiment(tokens: readonly Token[], lang: Lang, rating?:
 }
 
 /** The rules' result alone as a Sentiment (what a text without words, or without a model, gets). */
-export function sentimentFromRules(rules: RuleResult, lang: Lang, rating?: number): Sentiment {
-  return summarize(rules, lang, rating);
+export function sentimentFromRules(rules: RuleResult, lang: Lang, rating?: number, map?: ConfidenceMap): Sentiment {
+  return decide(rules, lang, rating, undefined, false, LEGACY_MIX, map).sentiment;
 }
 
 /**
@@ -76,7 +74,7 @@ export function sentimentFromRules(rules: RuleResult, lang: Lang, rating?: numbe
 export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: number, calibration?: Calibration): Sentiment {
   const rules = ruleSentiment(tokens, lang);
   const model = lang === 'other' || rules.words === 0 ? null : getModel();
-  if (model === null) return summarize(rules, lang, rating);
+  if (model === null) return decide(rules, lang, rating, undefined, false, LEGACY_MIX, rules.words === 0 ? getModel()?.confidence : undefined).sentiment;
   let logits = textLogits(model, tokens, lang, rules);
   if (calibration !== undefined) logits = applyCalibration(calibration, logits, lang);
   return sentimentFromLogits(model, rules, lang, logits, rating);
@@ -90,24 +88,43 @@ export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: nu
  * rules' own view (combine()).
  */
 export function sentimentFromLogits(model: SentimentModel, rules: RuleResult, lang: Lang, logits: [number, number, number], rating?: number): Sentiment {
-  if (model.kind === 'hashed') return summarize(rules, lang, rating, probabilities(logits, model.temperature), true);
-  return summarize(rules, lang, rating, combine(probabilities(logits), rules));
+  return decisionFromLogits(model, rules, lang, logits, rating).sentiment;
+}
+
+/** A sentiment and how its label was chosen (the kind of decision its confidence calibration depends on). */
+export interface Decision {
+  sentiment: Sentiment;
+  kind: ConfidenceKind | 'rating';
+  /** The confidence before the model's confidence map. */
+  raw: number;
+}
+
+/** sentimentFromLogits, with the kind of decision and the raw confidence (the eval fits the map on these). */
+export function decisionFromLogits(model: SentimentModel, rules: RuleResult, lang: Lang, logits: [number, number, number], rating?: number, map: ConfidenceMap | undefined = model.confidence): Decision {
+  if (model.kind === 'hashed') return decide(rules, lang, rating, probabilities(logits, model.temperature), true, LEGACY_MIX, map);
+  return decide(rules, lang, rating, combine(probabilities(logits), rules, model.mix), false, model.mix, map);
+}
+
+/** The rules alone, with the kind of decision (texts the model does not read). */
+export function decisionFromRules(rules: RuleResult, lang: Lang, map?: ConfidenceMap): Decision {
+  return decide(rules, lang, undefined, undefined, false, LEGACY_MIX, map);
 }
 
 /**
- * The model's probabilities mixed with the rules' own view: MODEL_SHARE of the model, the rest a
+ * The model's probabilities mixed with the rules' own view: `mix.share` of the model, the rest a
  * distribution read off the rules' sum (all of it neutral without evidence, all of it on one
  * side for strong evidence). The model is small and learned from few, topical texts; the mixture
  * keeps what the rules know sure (a lone "great", a negated "pas bon", "!!!" amplifying) from being
  * overturned by its quirks. Cross-validated on the training sets, it costs well under a point.
  */
-function combine(p: readonly [number, number, number], rules: RuleResult): [number, number, number] {
-  const r = rules.sum / Math.sqrt(rules.sum * rules.sum + RULE_ALPHA);
-  const w = 1 - MODEL_SHARE;
+function combine(p: readonly [number, number, number], rules: RuleResult, mix: MixOptions): [number, number, number] {
+  const r = rules.sum / Math.sqrt(rules.sum * rules.sum + mix.alpha);
+  const share = mix.share;
+  const w = 1 - share;
   return [
-    MODEL_SHARE * p[0] + w * Math.max(-r, 0),
-    MODEL_SHARE * p[1] + w * (1 - Math.abs(r)),
-    MODEL_SHARE * p[2] + w * Math.max(r, 0),
+    share * p[0] + w * Math.max(-r, 0),
+    share * p[1] + w * (1 - Math.abs(r)),
+    share * p[2] + w * Math.max(r, 0),
   ];
 }
 
@@ -123,7 +140,11 @@ export function modelScores(tokens: readonly Token[], lang: Lang): [number, numb
   return textLogits(model, tokens, lang, rules);
 }
 
-function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, probs?: readonly [number, number, number], calibrated = false): Sentiment {
+function summarize(rules: RuleResult, lang: Lang, rating: number | undefined): Sentiment {
+  return decide(rules, lang, rating, undefined, false, LEGACY_MIX, undefined).sentiment;
+}
+
+function decide(rules: RuleResult, lang: Lang, rating: number | undefined, probs: readonly [number, number, number] | undefined, calibrated: boolean, mix: MixOptions, map: ConfidenceMap | undefined): Decision {
   const { contributions, positive, negative } = rules;
   const byText = new Map<string, number>();
   for (const c of contributions) byText.set(c.text, (byText.get(c.text) ?? 0) + c.value);
@@ -146,20 +167,27 @@ function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, pr
 
   let label: SentimentLabel;
   let confidence: number;
+  let kind: Decision['kind'] = r !== undefined ? 'rating' : probs === undefined ? 'rules' : 'model';
   const evidence = positive + negative;
   if (mixedText && Math.abs(score) < 0.4) {
     label = 'mixed';
+    if (kind !== 'rating') kind = 'mixed';
     // Calibrated: 'mixed' is read as "not polar", right as often as the neutral class is likely.
     confidence = calibrated && probs !== undefined ? probs[1] : 0.4 + 0.4 * balance;
   } else if (probs !== undefined && r === undefined) {
-    // The model decides: its most probable class, with its probability as the confidence.
-    const k = probs.indexOf(best);
+    // The model decides: its most probable class (the neutral one weighed by the model's
+    // threshold), with its probability as the raw confidence.
+    const q = mix.neutralBias === 0 ? probs : [probs[0], probs[1] * Math.exp(mix.neutralBias), probs[2]];
+    const qs = q[0]! + q[1]! + q[2]!;
+    const qBest = Math.max(q[0]!, q[1]!, q[2]!);
+    const k = q.indexOf(qBest);
     label = k === 2 ? 'positive' : k === 0 ? 'negative' : 'neutral';
-    confidence = best;
+    confidence = qBest / qs;
     // Close to a three-way tie the model has no opinion: that is neutral.
-    if (!calibrated && label !== 'neutral' && best < UNSURE_PROBABILITY) {
+    if (!calibrated && label !== 'neutral' && confidence < mix.unsure) {
       label = 'neutral';
-      confidence = probs[1];
+      confidence = q[1]! / qs;
+      kind = 'unsure';
     }
   } else {
     if (Math.abs(score) < NEUTRAL_BAND) label = 'neutral';
@@ -174,6 +202,8 @@ function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, pr
     }
   }
   confidence = Math.max(0, Math.min(1, confidence));
+  const raw = confidence;
+  if (kind !== 'rating') confidence = applyConfidenceMap(map, kind, confidence);
 
   const drivers: SentimentDriver[] = [...byText]
     .filter(([, w]) => Math.abs(w) >= 0.05)
@@ -181,5 +211,5 @@ function summarize(rules: RuleResult, lang: Lang, rating: number | undefined, pr
     .slice(0, MAX_DRIVERS)
     .map(([text, w]) => ({ text, weight: round(w, 2) }));
 
-  return { score: round(score), label, confidence: round(confidence), drivers };
+  return { sentiment: { score: round(score), label, confidence: round(confidence), drivers }, kind, raw };
 }

@@ -24,6 +24,13 @@ export interface SoftmaxOptions {
   init?: Float64Array;
   /** Per example, class scores added to the learned ones (a layer fitted on top of a model). */
   offsets?: readonly ArrayLike<number>[];
+  /**
+   * Per example, a bitmask of the classes its label was chosen among (bit k: class k; 0 or absent:
+   * all). Its loss is the log-loss of the softmax over those classes alone, so an example from a
+   * set without a neutral label (binary reviews) teaches negative against positive and says
+   * nothing about how often texts are neutral.
+   */
+  classMasks?: Uint8Array;
 }
 
 /**
@@ -51,6 +58,8 @@ export function trainSoftmax(rows: readonly SparseRow[], labels: readonly number
       logits(W, row, dim, K, scores);
       const offset = options.offsets?.[i];
       if (offset !== undefined) for (let k = 0; k < K; k++) scores[k]! += offset[k]!;
+      const mask = options.classMasks?.[i] ?? 0;
+      if (mask !== 0) for (let k = 0; k < K; k++) if ((mask & (1 << k)) === 0) scores[k] = -Infinity;
       const lse = logSumExp(scores);
       const y = labels[i]!;
       loss += wi * (lse - scores[y]!);

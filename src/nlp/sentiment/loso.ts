@@ -4,7 +4,8 @@
 // tone holds on text the model never saw. Texts of the left-out source are also removed from the
 // other sources' training data (tweeteval_val and umsab_en share tweets).
 import type { Sentiment } from '../../core/types.js';
-import { sentimentFromLogits, sentimentFromRules } from '../sentiment.js';
+import { decisionFromLogits, decisionFromRules, type Decision } from '../sentiment.js';
+import { applyConfidenceMap, fitConfidenceMap, type ConfidenceMap } from './confidence.js';
 import { accuracy, bySign, macroF1, POLARITIES, type LabelledSet, type Polarity } from './dataset.js';
 import { hashedLogits, modelLogits, parseModel, type SentimentModel } from './model.js';
 import { featurize, fitModel, groupOf, lexiconItems, MEASURE_ONLY, type Item, type TrainOptions } from './train.js';
@@ -24,13 +25,15 @@ export interface Scored {
   set: string;
   binary: boolean;
   gold: Polarity;
+  /** With the raw confidence (the fold models carry no confidence map). */
   sentiment: Sentiment;
+  kind: Decision['kind'];
 }
 
-function scoreItem(model: SentimentModel, it: Item): Sentiment {
-  if (it.rules.words === 0 || it.lang === 'other') return sentimentFromRules(it.rules, it.lang);
+function scoreItem(model: SentimentModel, it: Item): Decision {
+  if (it.rules.words === 0 || it.lang === 'other') return decisionFromRules(it.rules, it.lang);
   const z = model.kind === 'named' ? modelLogits(model, it.named) : hashedLogits(model, it.hashed.idx, it.hashed.val);
-  return sentimentFromLogits(model, it.rules, it.lang, z);
+  return decisionFromLogits(model, it.rules, it.lang, z, undefined, undefined);
 }
 
 export function figureOf(binary: boolean, gold: readonly Polarity[], s: readonly Sentiment[]): number {
@@ -49,10 +52,11 @@ export function leaveOneSetOut(sets: readonly LabelledSet[], o: TrainOptions, lo
   const scored: Scored[] = [];
   const score = (model: SentimentModel, set: LabelledSet, how: string): void => {
     const its = items.get(set.name)!;
-    const s = its.map((it) => scoreItem(model, it));
+    const d = its.map((it) => scoreItem(model, it));
+    const s = d.map((x) => x.sentiment);
     const gold = its.map((it) => POLARITIES[it.label]!);
     rows.push({ set: set.name, lang: set.lang, n: its.length, metric: set.binary ? 'accuracy' : 'macro-F1', figure: figureOf(set.binary, gold, s), how });
-    its.forEach((it, i) => scored.push({ set: set.name, binary: set.binary, gold: gold[i]!, sentiment: s[i]! }));
+    its.forEach((it, i) => scored.push({ set: set.name, binary: set.binary, gold: gold[i]!, sentiment: s[i]!, kind: d[i]!.kind }));
   };
   const all = trainable.flatMap((s) => items.get(s.name)!);
   for (const g of [...groups, '(none)']) {
@@ -67,6 +71,33 @@ export function leaveOneSetOut(sets: readonly LabelledSet[], o: TrainOptions, lo
     log(`left out ${g}: trained on ${train.length} texts in ${((Date.now() - started) / 1000).toFixed(0)} s: ${figures}`);
   }
   return { rows, scored };
+}
+
+const isRight = (x: Scored): boolean => (x.sentiment.label === 'mixed' ? 'neutral' : x.sentiment.label) === x.gold;
+
+/**
+ * The confidence map fitted on out-of-source predictions (the 3-class sets: on a binary set a
+ * neutral label is wrong by construction, which says nothing about the confidence of a neutral).
+ */
+export function fitOutOfSourceMap(scored: readonly Scored[]): ConfidenceMap {
+  const obs = scored.filter((x) => !x.binary && x.kind !== 'rating').map((x) => ({ kind: x.kind as Exclude<Decision['kind'], 'rating'>, confidence: x.sentiment.confidence, right: isRight(x) }));
+  return fitConfidenceMap(obs);
+}
+
+/**
+ * Nested calibration, so that the reliability figure is honest: each source's predictions get a
+ * map fitted on the other sources' out-of-source predictions only (the measure-only sets count
+ * as sources of their own). Returns the predictions with calibrated confidence.
+ */
+export function nestedCalibration(scored: readonly Scored[]): Scored[] {
+  const sourceOf = (x: Scored): string => (MEASURE_ONLY.has(x.set) ? x.set : groupOf(x.set));
+  const sources = [...new Set(scored.map(sourceOf))];
+  const maps = new Map(sources.map((g) => [g, fitOutOfSourceMap(scored.filter((x) => sourceOf(x) !== g))] as const));
+  return scored.map((x) => {
+    if (x.kind === 'rating') return x;
+    const confidence = Math.round(applyConfidenceMap(maps.get(sourceOf(x)), x.kind, x.sentiment.confidence) * 1000) / 1000;
+    return { ...x, sentiment: { ...x.sentiment, confidence } };
+  });
 }
 
 export interface Reliability {

@@ -1,11 +1,12 @@
 // The shipped sentiment model, stored in config/models/sentiment.json (see
 // config/models/MODEL_CARD.md), trained by scripts/train-sentiment.ts. Two formats:
-//  - ecoute-sentiment-hash/2 (issue 16, shipped): a 3-class logistic regression over the hashed
+//  - ecoute-sentiment-hash/2 (issue 16, built, not shipped): a 3-class logistic regression over the hashed
 //    words, word pairs and character n-grams of hashed-features.ts plus the lexicon and rule
 //    features, its weights int16-quantized and base64-packed, with the temperature that calibrates
 //    its probabilities (fitted on held-out data);
-//  - ecoute-sentiment-lr/1 (before issue 16): named opinion-word features (features.ts), mixed at
-//    run time with the rules' own view.
+//  - ecoute-sentiment-lr/1 (shipped): named opinion-word features (features.ts), mixed at run
+//    time with the rules' own view as its `mix` says, its confidence mapped by its `confidence`
+//    (fitted on leave-one-set-out predictions, confidence.ts).
 // Loaded once, on first use; when the file is missing or unreadable, sentiment falls back to the
 // rules alone.
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { sentimentFeatures, type Features } from './features.js';
 import { DENSE_SLOTS, hashedFeatures } from './hashed-features.js';
 import type { RuleResult } from './rules/index.js';
 import { EcouteError } from '../../core/errors.js';
+import { parseConfidenceMap, type ConfidenceMap } from './confidence.js';
 
 export const MODEL_FORMAT = 'ecoute-sentiment-lr/1';
 export const HASHED_FORMAT = 'ecoute-sentiment-hash/2';
@@ -29,8 +31,29 @@ export interface ModelFile {
   bias: number[];
   /** Feature name → one weight per class. */
   weights: Record<string, number[]>;
+  /** How the model's probabilities meet the rules' view (absent: the values before issue 16). */
+  mix?: Partial<MixOptions>;
+  /** Raw confidence → probability that the label is right, fitted out of source (confidence.ts). */
+  confidence?: ConfidenceMap;
   meta?: Record<string, unknown>;
 }
+
+/**
+ * How a named model's probabilities become a label (sentiment.ts, combine()): chosen by the
+ * leave-one-set-out mean, so they travel with the model they were chosen for.
+ */
+export interface MixOptions {
+  /** Share of the model in the final probabilities; the rules' distribution has the rest. */
+  share: number;
+  /** Steepness of the rules' distribution: r = sum / √(sum² + alpha). */
+  alpha: number;
+  /** Added to the neutral class's log-probability before the label is chosen (the 3-class threshold). */
+  neutralBias: number;
+  /** Below this probability the most probable polar class is not believed: neutral. */
+  unsure: number;
+}
+
+export const LEGACY_MIX: MixOptions = { share: 0.75, alpha: 6, neutralBias: 0, unsure: 0.4 };
 
 export interface HashedModelFile {
   format: typeof HASHED_FORMAT;
@@ -44,6 +67,7 @@ export interface HashedModelFile {
   weights: string;
   /** Logits are divided by it before softmax (calibration, fitted on held-out data). */
   temperature: number;
+  confidence?: ConfidenceMap;
   meta?: Record<string, unknown>;
 }
 
@@ -51,6 +75,8 @@ export interface NamedModel {
   kind: 'named';
   bias: Float64Array;
   weights: Map<string, Float64Array>;
+  mix: MixOptions;
+  confidence?: ConfidenceMap;
   meta: Record<string, unknown>;
 }
 
@@ -61,6 +87,7 @@ export interface HashedModel {
   /** Feature-major: W[slot·3 + k]. */
   W: Float32Array;
   temperature: number;
+  confidence?: ConfidenceMap;
   meta: Record<string, unknown>;
 }
 
@@ -85,12 +112,20 @@ export function parseModel(file: ModelFile | HashedModelFile): SentimentModel {
     const W = new Float32Array(slots * 3);
     for (let i = 0; i < W.length; i++) W[i] = bytes.readInt16LE(i * 2) * f.scale;
     const temperature = Number.isFinite(f.temperature) && f.temperature > 0 ? f.temperature : 1;
-    return { kind: 'hashed', bits: f.bits, bias: Float64Array.from(f.bias), W, temperature, meta: f.meta ?? {} };
+    const confidence = parseConfidenceMap(f.confidence);
+    return { kind: 'hashed', bits: f.bits, bias: Float64Array.from(f.bias), W, temperature, ...(confidence && { confidence }), meta: f.meta ?? {} };
   }
   if (file.format !== MODEL_FORMAT) throw invalid(`format ${String(file.format)}, expected ${HASHED_FORMAT} or ${MODEL_FORMAT}`);
   const weights = new Map<string, Float64Array>();
   for (const [name, w] of Object.entries((file as ModelFile).weights)) weights.set(name, Float64Array.from(w));
-  return { kind: 'named', bias: Float64Array.from(file.bias), weights, meta: file.meta ?? {} };
+  const named = file as ModelFile;
+  const mix: MixOptions = { ...LEGACY_MIX };
+  for (const k of Object.keys(LEGACY_MIX) as (keyof MixOptions)[]) {
+    const v = named.mix?.[k];
+    if (typeof v === 'number' && Number.isFinite(v)) mix[k] = v;
+  }
+  const confidence = parseConfidenceMap(named.confidence);
+  return { kind: 'named', bias: Float64Array.from(file.bias), weights, mix, ...(confidence && { confidence }), meta: file.meta ?? {} };
 }
 
 let model: SentimentModel | null | undefined;
