@@ -17,7 +17,8 @@
 //    The mean of those figures is the number to raise. Then the reliability of `confidence` on the
 //    3-class sets (ECE) and the abstention rate below a confidence.
 //
-// Options: --json FILE, --only ecoute (skip the baselines), --set NAME (repeatable),
+// Options: --json FILE, --only ecoute (skip the baselines) | baselines | targets (the per-brand and
+// per-target tables alone), --set NAME (repeatable),
 // --recipe named|hashed (the training recipe of the left-out models; default named, the shipped one),
 // --abstain P (default 0.5: the confidence below which a mention would read "tone uncertain"),
 // --sample N (default 1500: every set is read as at most N of its texts, every k-th in file order,
@@ -131,6 +132,14 @@ function figure(set: LabelledSet, predictions: { score: number; label: Polarity 
 
 const pct = (v: number, binary: boolean): string => (binary ? `${(v * 100).toFixed(1)} %` : v.toFixed(3));
 const options = args();
+// `--only targets`: the tone toward each brand and target alone (comparative sets, aspect-level
+// sets), without the leave-one-set-out trainings: seconds instead of minutes.
+if (options.only === 'targets') {
+  const t = evaluateTargets(sentimentDataDir());
+  process.stdout.write(`${t.markdown}\n`);
+  if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify({ targets: t.figures }, null, 2)}\n`);
+  process.exit(0);
+}
 const systems: [string, () => Predictor][] = [];
 if (options.only !== 'ecoute') systems.push(['AFINN (sentiment)', afinn], ['wink-nlp', wink], ['VADER', vader], ['natural', natural], ['nlp.js', nlpjs]);
 const predictors = systems.map(([name, make]) => [name, make()] as const);

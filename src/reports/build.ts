@@ -65,10 +65,16 @@ async function figures(store: MentionStore, filters: SearchFilters): Promise<{ v
   return { volume, meanTone: sov.totals[0]?.meanTone ?? null, negative, authors, facets };
 }
 
-function notable(hits: { mention: import('../core/types.js').AnalyzedMention }[], order: 1 | -1): NotableMention[] {
+/** Issue 16: the tone toward the brand where the mention names several, else the mention's. */
+function toneToward(m: import('../core/types.js').AnalyzedMention, brand: string): number {
+  const t = m.analysis.sentiment.byBrand?.[brand]?.score;
+  return typeof t === 'number' && Number.isFinite(t) ? t : m.analysis.sentiment.score;
+}
+
+function notable(hits: { mention: import('../core/types.js').AnalyzedMention }[], order: 1 | -1, brand: string): NotableMention[] {
   return hits
     .map((h) => h.mention)
-    .sort((a, b) => order * (b.analysis.sentiment.score - a.analysis.sentiment.score) || b.publishedAt.localeCompare(a.publishedAt))
+    .sort((a, b) => order * (toneToward(b, brand) - toneToward(a, brand)) || b.publishedAt.localeCompare(a.publishedAt))
     .slice(0, NOTABLE)
     .map((m) => {
       const text = m.text.length > NOTABLE_TEXT ? `${m.text.slice(0, NOTABLE_TEXT).replace(/\s+\S*$/, '')}…` : m.text;
@@ -79,7 +85,7 @@ function notable(hits: { mention: import('../core/types.js').AnalyzedMention }[]
         ...(m.title !== undefined && { title: m.title }),
         text,
         ...(m.url !== undefined && /^https?:\/\//i.test(m.url) && { url: m.url }),
-        sentiment: m.analysis.sentiment.score,
+        sentiment: toneToward(m, brand),
         lang: m.analysis.lang,
       };
     });
@@ -155,7 +161,7 @@ export async function buildReport(sources: ReportSources, request: ReportRequest
       .slice(0, 10),
     image: image && 'a' in image ? image.a : null,
     ...(image && 'e' in image && { imageError: image.e }),
-    notable: { positive: notable(positives.hits, 1), negative: notable(negatives.hits, -1) },
+    notable: { positive: notable(positives.hits, 1, brand.id), negative: notable(negatives.hits, -1, brand.id) },
     alerts,
     breakdown: { sources: breakdownSources, languages: shares(now.facets.lang, now.volume), sentiment: shares(now.facets.sentiment, now.volume) },
     methodology: { accuracy: base.methodology.accuracy, sources: sourceNotes(breakdownSources, lang) },

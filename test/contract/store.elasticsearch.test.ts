@@ -18,6 +18,7 @@ import { copyOf, makeMention } from '../helpers/mentions.js';
 import { requireElasticsearch } from '../helpers/services.js';
 import { storeContract } from './store.contract.js';
 import { fieldAuthorsContract } from './store.field-authors.contract.js';
+import { brandToneContract } from './store.brand-tone.contract.js';
 
 const url = await requireElasticsearch();
 
@@ -53,7 +54,8 @@ if (url === undefined) {
   let counter = 0;
 
   const freshPrefix = (): string => {
-    const prefix = `ecoute-test-${run}-${++counter}`;
+    // ECOUTE_TEST_INDEX_PREFIX: a shared cluster's users keep their test indices under their own prefix.
+    const prefix = `${process.env.ECOUTE_TEST_INDEX_PREFIX ?? 'ecoute-test'}-${run}-${++counter}`;
     prefixes.push(prefix);
     return prefix;
   };
@@ -81,6 +83,7 @@ if (url === undefined) {
 
   storeContract('elasticsearch', async (): Promise<MentionStore> => open());
   fieldAuthorsContract('elasticsearch', async (): Promise<MentionStore> => open());
+  brandToneContract('elasticsearch', async (): Promise<MentionStore> => open());
 
   describe('ElasticsearchMentionStore specifics', () => {
     it('monthly indices from publishedAt under one alias, from one template; _source is the mention', async () => {

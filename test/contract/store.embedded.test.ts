@@ -7,6 +7,7 @@ import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
 import { copyOf, makeMention } from '../helpers/mentions.js';
 import { storeContract } from './store.contract.js';
 import { fieldAuthorsContract } from './store.field-authors.contract.js';
+import { brandToneContract, comparative } from './store.brand-tone.contract.js';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -20,6 +21,9 @@ afterAll(() => {
 
 storeContract('embedded (SQLite)', async () => new EmbeddedMentionStore({ file: tempFile() }));
 fieldAuthorsContract('embedded (SQLite)', async () => new EmbeddedMentionStore({ file: tempFile() }));
+brandToneContract('embedded (SQLite)', async () => new EmbeddedMentionStore({ file: tempFile() }));
+// The SQL path (no in-memory columns) must give the same answers.
+brandToneContract('embedded (SQLite, SQL path)', async () => new EmbeddedMentionStore({ file: tempFile(), fastReads: false }));
 
 describe('EmbeddedMentionStore specifics', () => {
   it('keeps its data across close and reopen, and creates the folder of the file', async () => {
@@ -112,7 +116,7 @@ describe('EmbeddedMentionStore specifics', () => {
     await store.close();
 
     const after = new Database(file, { readonly: true });
-    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(4);
+    expect(after.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(5);
     expect(after.prepare('SELECT id, duplicate_of FROM mentions ORDER BY id').all()).toEqual([
       { id: 'v1-copy', duplicate_of: 'v1-original' },
       { id: 'v1-copy-2', duplicate_of: 'v1-original' },
@@ -151,6 +155,31 @@ describe('EmbeddedMentionStore specifics', () => {
     expect(await store.fieldStats({})).toEqual([{ field: 'customer_service', mentions: 1, share: 0.5, meanTone: -0.5 }]);
     expect((await store.facets({})).field).toEqual([{ value: 'customer_service', count: 1 }]);
     await store.close();
+  });
+
+  it('migrates a version 4 file: the tone toward each brand from the stored mentions (issue 16)', async () => {
+    const file = tempFile();
+    const first = new EmbeddedMentionStore({ file });
+    await first.ensureSchema();
+    await first.upsert([comparative('v4-compare', '2026-06-02T09:00:00Z'), makeMention({ id: 'v4-acme', brands: ['acme'], score: 0.2, publishedAt: '2026-06-02T10:00:00Z' })]);
+    await first.close();
+    // What écoute wrote before v5: mention_brands without the tone columns, field rollups unsigned.
+    const db = new Database(file);
+    db.exec('ALTER TABLE mention_brands DROP COLUMN tone; ALTER TABLE mention_brands DROP COLUMN label; ALTER TABLE mention_brands DROP COLUMN field_sign; DELETE FROM schema_version');
+    db.exec("UPDATE field_rollup SET tone_sum = abs(tone_sum)");
+    db.prepare('INSERT INTO schema_version (version) VALUES (4)').run();
+    db.close();
+    for (const fastReads of [true, false]) {
+      const store = new EmbeddedMentionStore({ file, fastReads });
+      await store.ensureSchema();
+      const sov = await store.shareOfVoice({ brands: ['acme', 'globex'] });
+      expect(sov.totals.find((t) => t.brand === 'acme')!.meanTone).toBeCloseTo((-0.6 + 0.2) / 2, 9);
+      expect(sov.totals.find((t) => t.brand === 'globex')!.meanTone).toBeCloseTo(0.6, 9);
+      // Whole days, no query: the rollups answer, rebuilt with the brand's field sign.
+      expect((await store.fieldStats({ brand: 'acme', from: '2026-06-01', to: '2026-06-03' }))[0]).toMatchObject({ field: 'service', meanTone: -0.5 });
+      expect(await store.count({ brand: 'acme', sentiment: 'negative' })).toBe(1);
+      await store.close();
+    }
   });
 
   it('works in memory, and a closed store refuses calls', async () => {

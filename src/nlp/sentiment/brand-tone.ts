@@ -17,6 +17,7 @@
 import type { BrandSentiment, Lang, Sentiment, SentimentLabel } from '../../core/types.js';
 import { fold } from '../normalize.js';
 import type { Token } from '../tokenize.js';
+import { withVerdicts } from './brand-verdicts.js';
 
 /** A brand as tone targeting sees it: the words of its query (folded), single words or phrases. */
 export interface ToneTarget {
@@ -258,7 +259,9 @@ function spanTone(span: readonly Token[], score: SpanScorer, previous: Sentiment
  * Tone toward each target a text names. `whole`: the mention's own sentiment (what a target the
  * text does not spell out gets); `score`: the sentiment of a span of tokens (the full pipeline).
  */
-export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: readonly ToneTarget[], whole: Sentiment, score: SpanScorer): Record<string, BrandTone> {
+export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: readonly ToneTarget[], whole: Sentiment, sentenceScore: SpanScorer): Record<string, BrandTone> {
+  // Each clause's colloquial verdicts ("au top", "à la ramasse", "bof") on top of the scorer's tone.
+  const score: SpanScorer = (span) => withVerdicts(span, sentenceScore(span), lang);
   const located = locateTargets(tokens, targets);
   const out: Record<string, BrandTone> = {};
   const mentionTone: BrandTone = { score: whole.score, label: whole.label === 'mixed' ? 'neutral' : whole.label, confidence: whole.confidence };

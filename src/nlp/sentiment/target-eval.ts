@@ -38,6 +38,15 @@ export function comparativeSetPath(): string {
   return join(packageRoot(), 'test', 'fixtures', 'sentiment', 'comparative.jsonl');
 }
 
+/**
+ * The held-out comparative set (brand17): other brands and other phrasings, written before the
+ * French clause rules were tuned on the development set above, and never tuned on: the figure that
+ * says whether those rules generalize.
+ */
+export function heldOutComparativeSetPath(): string {
+  return join(packageRoot(), 'test', 'fixtures', 'sentiment', 'comparative-heldout.jsonl');
+}
+
 export interface ComparativeFigures {
   lang: Lang;
   items: number;
@@ -129,6 +138,7 @@ export function evaluateAspects(dir: string): AspectFigures[] {
 
 export function evaluateTargets(dir: string): { markdown: string; figures: Record<string, unknown> } {
   const comparative = evaluateComparative();
+  const heldOut = existsSync(heldOutComparativeSetPath()) ? evaluateComparative(heldOutComparativeSetPath()) : [];
   const aspects = evaluateAspects(dir);
   const lines = [
     'Tone toward each brand: constructed comparative set (test/fixtures/sentiment/comparative.jsonl)',
@@ -137,6 +147,16 @@ export function evaluateTargets(dir: string): { markdown: string; figures: Recor
     '|---|---:|---:|---:|---:|',
     ...comparative.map((c) => `| ${c.lang} | ${c.items} | ${c.pairs} | **${(c.accuracy * 100).toFixed(1)} %** | ${(c.mentionToneAccuracy * 100).toFixed(1)} % |`),
     '',
+    ...(heldOut.length === 0
+      ? []
+      : [
+          'Held out (test/fixtures/sentiment/comparative-heldout.jsonl: other brands and phrasings, never tuned on)',
+          '',
+          '| lang | sentences | (sentence, brand) pairs | per-brand accuracy | mention tone for every brand |',
+          '|---|---:|---:|---:|---:|',
+          ...heldOut.map((c) => `| ${c.lang} | ${c.items} | ${c.pairs} | **${(c.accuracy * 100).toFixed(1)} %** | ${(c.mentionToneAccuracy * 100).toFixed(1)} % |`),
+          '',
+        ]),
     'Tone toward each target and per-field tone on the aspect-level sets',
     '',
     '| set | what | n | accuracy | macro-F1 | reference |',
@@ -144,5 +164,5 @@ export function evaluateTargets(dir: string): { markdown: string; figures: Recor
     ...aspects.map((a) => `| ${a.set} | ${a.kind === 'target' ? 'target → tone' : 'category → field tone'} | ${a.n} | **${(a.accuracy * 100).toFixed(1)} %** | ${a.macroF1.toFixed(3)} | ${a.kind === 'target' ? `mention tone ${(a.reference * 100).toFixed(1)} %` : `field found ${(a.reference * 100).toFixed(1)} %`} |`),
     '',
   ];
-  return { markdown: lines.join('\n'), figures: { comparative, aspects } };
+  return { markdown: lines.join('\n'), figures: { comparative, heldOut, aspects } };
 }

@@ -19,6 +19,7 @@ import type {
 import { emptyFacets, fieldStatsOf, resolveBrands, resolveFacetSize, resolveOptionalInterval, shareOfVoiceBuckets, shareOfVoiceTotals, sortCounts } from '../aggregate.js';
 import { filteredQuery } from './request-builder.js';
 import { FIELDS } from './schema.js';
+import { flippedFor, labelAggs, labelCountsOf, toneSumAggs, toneSumOf } from './brand-tone.js';
 import type { Service } from './service.js';
 
 /** The part every aggregation request shares: the read alias, the query, no hits, and a total only when asked. */
@@ -32,7 +33,9 @@ export async function timeline(service: Service, request: TimelineRequest): Prom
   const interval = resolveInterval(request.interval);
   const filters = resolveFilters(request);
   const query = filteredQuery(resolveQuery(request.query), filters);
-  let buckets: { key: number; doc_count: number; tone?: { value: number | null } }[];
+  let buckets: ({ key: number; doc_count: number; tone?: { value: number | null } } & Record<string, unknown>)[];
+  // Issue 16: a brand's timeline means the tone toward the brand (brand-tone.ts).
+  const brand = filters.brand;
   try {
     const response = await service.client.search({
       ...aggregationsOnly(service, query),
@@ -43,7 +46,7 @@ export async function timeline(service: Service, request: TimelineRequest): Prom
           // range of small buckets would hit search.max_buckets (65 536) on the server before
           // our own, clearer limit.
           date_histogram: { field: FIELDS.publishedMs, calendar_interval: CALENDAR[interval], time_zone: 'UTC', min_doc_count: 1 },
-          aggs: { tone: { avg: { field: FIELDS.tone } } },
+          aggs: brand === undefined ? { tone: { avg: { field: FIELDS.tone } } } : toneSumAggs(brand),
         },
       },
     });
@@ -52,7 +55,10 @@ export async function timeline(service: Service, request: TimelineRequest): Prom
     throw service.failure('timeline', error);
   }
   const hits = new Map<number, { count: number; meanTone: number | null }>();
-  for (const b of buckets) hits.set(bucketStart(b.key, interval), { count: b.doc_count, meanTone: b.tone?.value ?? null });
+  for (const b of buckets) {
+    const meanTone = brand === undefined ? (b.tone?.value ?? null) : b.doc_count > 0 ? toneSumOf(b) / b.doc_count : null;
+    hits.set(bucketStart(b.key, interval), { count: b.doc_count, meanTone });
+  }
   return fillBuckets(hits, interval, filters.fromMs, filters.toMs);
 }
 
@@ -64,7 +70,10 @@ type KeyBuckets = { buckets?: { key: string | number; doc_count: number }[] };
 
 export async function facets(service: Service, request: FacetsRequest): Promise<Facets> {
   const size = resolveFacetSize(request.size);
-  const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
+  const filters = resolveFilters(request);
+  const query = filteredQuery(resolveQuery(request.query), filters);
+  // Issue 16: a brand's tone facet counts the tone toward the brand.
+  const brand = filters.brand;
   const keyword = (field: string): estypes.AggregationsAggregationContainer => ({
     terms: { field, size, shard_size: shardSize(size), order: BY_COUNT },
   });
@@ -75,7 +84,7 @@ export async function facets(service: Service, request: FacetsRequest): Promise<
       aggs: {
         source: keyword(FIELDS.source),
         lang: keyword(FIELDS.lang),
-        sentiment: keyword(FIELDS.sentiment),
+        ...(brand === undefined ? { sentiment: keyword(FIELDS.sentiment) } : labelAggs(brand, size)),
         brand: keyword(FIELDS.brands),
         // Each field's name once per mention (schema version 3): the doc count is the number of mentions.
         field: keyword(FIELDS.fieldNames),
@@ -89,6 +98,7 @@ export async function facets(service: Service, request: FacetsRequest): Promise<
   const read = (b: KeyBuckets | undefined): { value: string; count: number }[] =>
     sortCounts((b?.buckets ?? []).map((x) => ({ value: String(x.key), count: x.doc_count })), size);
   for (const name of ['source', 'lang', 'sentiment', 'brand', 'field'] as FacetName[]) out[name] = read(aggs?.[name] as KeyBuckets | undefined);
+  if (brand !== undefined) out.sentiment = sortCounts(labelCountsOf(aggs, brand), size);
   return out;
 }
 
@@ -96,27 +106,36 @@ export async function facets(service: Service, request: FacetsRequest): Promise<
 const MAX_FIELDS = 1000;
 
 export async function fieldStats(service: Service, request: FieldStatsRequest): Promise<FieldStat[]> {
-  const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
+  const filters = resolveFilters(request);
+  const query = filteredQuery(resolveQuery(request.query), filters);
+  const nestedFields: estypes.AggregationsAggregationContainer = {
+    nested: { path: FIELDS.fields },
+    aggs: {
+      names: {
+        terms: { field: FIELDS.fieldName, size: MAX_FIELDS, order: BY_COUNT },
+        aggs: { toned: { value_count: { field: FIELDS.fieldTone } }, tone: { sum: { field: FIELDS.fieldTone } } },
+      },
+    },
+  };
+  // Issue 16: for a brand, the field tones of the mentions where they read reversed toward it
+  // (ecoute.brand_flip) are summed apart and taken off.
+  const brand = filters.brand;
   try {
     const response = await service.client.search({
       ...aggregationsOnly(service, query, true),
       aggs: {
-        fields: {
-          nested: { path: FIELDS.fields },
-          aggs: {
-            names: {
-              terms: { field: FIELDS.fieldName, size: MAX_FIELDS, order: BY_COUNT },
-              aggs: { toned: { value_count: { field: FIELDS.fieldTone } }, tone: { sum: { field: FIELDS.fieldTone } } },
-            },
-          },
-        },
+        fields: nestedFields,
+        ...(brand !== undefined && { flipped: { filter: flippedFor(brand), aggs: { fields: nestedFields } } }),
       },
     });
     const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
     type Bucket = { key: string; doc_count: number; toned: { value: number }; tone: { value: number } };
     const buckets = (response.aggregations?.fields as { names?: { buckets?: Bucket[] } } | undefined)?.names?.buckets ?? [];
+    const flippedSums = new Map<string, number>();
+    const flipped = (response.aggregations?.flipped as { fields?: { names?: { buckets?: Bucket[] } } } | undefined)?.fields?.names?.buckets ?? [];
+    for (const b of flipped) flippedSums.set(String(b.key), b.tone.value);
     return fieldStatsOf(
-      buckets.map((b) => ({ field: String(b.key), mentions: b.doc_count, toned: b.toned.value, toneSum: b.tone.value })),
+      buckets.map((b) => ({ field: String(b.key), mentions: b.doc_count, toned: b.toned.value, toneSum: b.tone.value - 2 * (flippedSums.get(String(b.key)) ?? 0) })),
       total,
     );
   } catch (error) {
@@ -141,7 +160,9 @@ export async function shareOfVoice(service: Service, request: ShareOfVoiceReques
     const response = await service.client.search({
       ...aggregationsOnly(service, query),
       aggs: {
-        totals: byBrand({ tone: { sum: { field: FIELDS.tone } } }),
+        totals: byBrand(),
+        // Issue 16: each brand's sum of the tones toward it (brand-tone.ts), one filter per brand asked.
+        ...Object.fromEntries(brands.map((b, i) => [`toward_${i}`, { filter: { term: { [FIELDS.brands]: b } }, aggs: toneSumAggs(b) }])),
         ...(interval !== undefined && {
           timeline: {
             date_histogram: { field: FIELDS.publishedMs, calendar_interval: CALENDAR[interval], time_zone: 'UTC', min_doc_count: 1 },
@@ -153,7 +174,10 @@ export async function shareOfVoice(service: Service, request: ShareOfVoiceReques
     const aggs = response.aggregations as Record<string, unknown> | undefined;
     const totals = (aggs?.totals as { buckets?: BrandBucket[] } | undefined)?.buckets ?? [];
     const result: ShareOfVoice = {
-      totals: shareOfVoiceTotals(brands, new Map(totals.map((b) => [String(b.key), { mentions: b.doc_count, toneSum: b.tone?.value ?? 0 }]))),
+      totals: shareOfVoiceTotals(
+        brands,
+        new Map(totals.map((b) => [String(b.key), { mentions: b.doc_count, toneSum: toneSumOf(aggs?.[`toward_${brands.indexOf(String(b.key))}`]) }])),
+      ),
     };
     if (interval !== undefined) {
       const rows: { bucketMs: number; brand: string; count: number }[] = [];

@@ -15,6 +15,7 @@ import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 import { AUTHOR_PAGE, distinctAuthors } from './aggregations.js';
 import { filteredQuery } from './request-builder.js';
 import { FIELDS } from './schema.js';
+import { flippedFor } from './brand-tone.js';
 import type { Service } from './service.js';
 
 /** Semantic fields come from the lexicons and brand configs: a bounded set. */
@@ -22,10 +23,19 @@ const MAX_FIELDS = 1000;
 /** Requests in flight at once: the fields' requests are independent (two: one per core here). */
 const PARALLEL = 2;
 
-type AuthorBucket = { key: { a: string }; doc_count: number; tone?: { value: number | null } };
+type Sums = { sum?: { value: number | null }; n?: { value: number | null } };
+type AuthorBucket = { key: { a: string }; doc_count: number; tone?: { value: number | null }; plain?: Sums; flipped?: Sums };
 
 /** One field's (author, mentions, mean tone) rows, authors in authorKey order. */
-async function fieldRows(service: Service, query: estypes.QueryDslQueryContainer, field: string): Promise<AuthorFieldRow[]> {
+async function fieldRows(service: Service, query: estypes.QueryDslQueryContainer, field: string, brand: string | undefined): Promise<AuthorFieldRow[]> {
+  const tone = `analysis.fields.${field}.tone`;
+  const sums = { sum: { sum: { field: tone } }, n: { value_count: { field: tone } } };
+  // Issue 16: for a brand, an author's mean tone on the field with the tones of the mentions where
+  // they read reversed toward the brand (ecoute.brand_flip) taken with the opposite sign.
+  const toneAggs: Record<string, estypes.AggregationsAggregationContainer> =
+    brand === undefined
+      ? { tone: { avg: { field: tone } } }
+      : { plain: { filter: { bool: { must_not: [flippedFor(brand)] } }, aggs: sums }, flipped: { filter: flippedFor(brand), aggs: sums } };
   const rows: AuthorFieldRow[] = [];
   const withField: estypes.QueryDslQueryContainer = { bool: { filter: [query, { exists: { field: `analysis.fields.${field}.hits` } }] } };
   let after: Record<string, string> | undefined;
@@ -38,20 +48,26 @@ async function fieldRows(service: Service, query: estypes.QueryDslQueryContainer
       aggs: {
         authors: {
           composite: { size: AUTHOR_PAGE, sources: [{ a: { terms: { field: FIELDS.authorKey } } }], ...(after && { after }) },
-          aggs: { tone: { avg: { field: `analysis.fields.${field}.tone` } } },
+          aggs: toneAggs,
         },
       },
     });
     const agg = response.aggregations?.authors as { buckets?: AuthorBucket[]; after_key?: Record<string, string> } | undefined;
     const buckets = agg?.buckets ?? [];
-    for (const b of buckets) rows.push({ field, mentions: b.doc_count, tone: b.tone?.value ?? null });
+    for (const b of buckets) rows.push({ field, mentions: b.doc_count, tone: brand === undefined ? (b.tone?.value ?? null) : meanOf(b) });
     if (buckets.length < AUTHOR_PAGE || agg?.after_key === undefined) return rows;
     after = agg.after_key;
   }
 }
 
+function meanOf(b: AuthorBucket): number | null {
+  const n = (b.plain?.n?.value ?? 0) + (b.flipped?.n?.value ?? 0);
+  return n > 0 ? ((b.plain?.sum?.value ?? 0) - (b.flipped?.sum?.value ?? 0)) / n : null;
+}
+
 export async function fieldAuthors(service: Service, request: FieldAuthorsRequest): Promise<FieldAuthors> {
-  const query = filteredQuery(resolveQuery(request.query), resolveFilters(request));
+  const filters = resolveFilters(request);
+  const query = filteredQuery(resolveQuery(request.query), filters);
   try {
     // The fields present (flat names, global ordinals), and the number of matching mentions.
     const head = await service.client.search({
@@ -70,7 +86,7 @@ export async function fieldAuthors(service: Service, request: FieldAuthorsReques
     const worker = async (): Promise<void> => {
       while (next < names.length) {
         const i = next++;
-        perField[i] = await fieldRows(service, query, names[i]!);
+        perField[i] = await fieldRows(service, query, names[i]!, filters.brand);
       }
     };
     const [authors] = await Promise.all([distinctAuthors(service, query), ...Array.from({ length: PARALLEL }, worker)]);

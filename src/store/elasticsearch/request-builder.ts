@@ -4,6 +4,7 @@ import type { QueryNode } from '../../query/ast.js';
 import { compileElasticsearch, isScored, MATCH_ALL, type EsQuery } from '../../query/compile/elasticsearch.js';
 import type { ResolvedFilters } from '../request.js';
 import { FIELDS } from './schema.js';
+import { labelTowardFilter } from './brand-tone.js';
 
 /** One mention to write. */
 export interface Work {
@@ -77,7 +78,8 @@ export function filteredQuery(node: QueryNode, f: ResolvedFilters, scored = fals
   if (f.brand !== undefined) filter.push({ term: { [FIELDS.brands]: f.brand } });
   if (f.lang !== undefined) filter.push({ term: { [FIELDS.lang]: f.lang } });
   if (f.source !== undefined) filter.push({ term: { [FIELDS.source]: f.source } });
-  if (f.sentiment !== undefined) filter.push({ term: { [FIELDS.sentiment]: f.sentiment } });
+  // Issue 16: with a brand, the tone toward the brand.
+  if (f.sentiment !== undefined) filter.push(f.brand !== undefined ? labelTowardFilter(f.brand, f.sentiment) : { term: { [FIELDS.sentiment]: f.sentiment } });
   if (f.fromMs !== undefined || f.toMs !== undefined) {
     filter.push({ range: { [FIELDS.publishedMs]: { ...(f.fromMs !== undefined && { gte: f.fromMs }), ...(f.toMs !== undefined && { lt: f.toMs }) } } });
   }

@@ -12,6 +12,7 @@ import type { AnalyzedMention } from '../../core/types.js';
 import { foldedWords } from '../../nlp/normalize.js';
 import { foldHandle } from '../../query/match.js';
 import { sitesOf } from '../../query/site.js';
+import { brandTonesOf } from '../brand-tone.js';
 
 /** Bump with every mapping change (it is written in the template's _meta). */
 // v2 (issue 11): ecoute.title, ecoute.sites, ecoute.author and analysis.flags for the query
@@ -35,6 +36,11 @@ import { sitesOf } from '../../query/site.js';
 // index need nothing new (no query reads the field): migrate.ts only records the version; an index
 // created before v4 stays unsorted (index.sort is fixed at creation) and is read exactly as before.
 export const SCHEMA_VERSION = 4;
+// Issue 16 (brand17), additive, no version bump: ecoute.brand_tone.<brand> (double), and the
+// keywords ecoute.brand_labels (`brand<SEP>label`) and ecoute.brand_flip (brands whose field tones
+// read reversed): the tone toward each brand of a mention that names several with different tones
+// (src/store/brand-tone.ts). putSchema adds them to older indices; a document without them reads
+// the mention's own tone, which is right for every document written before issue 16's byBrand.
 /** The oldest schema version whose documents need no re-derivation (migrate.ts). */
 export const DOCUMENTS_CURRENT_SINCE = 3;
 
@@ -82,6 +88,9 @@ export const FIELDS = {
   fields: 'ecoute.fields',
   fieldName: 'ecoute.fields.field',
   fieldTone: 'ecoute.fields.tone',
+  brandTone: 'ecoute.brand_tone',
+  brandLabels: 'ecoute.brand_labels',
+  brandFlip: 'ecoute.brand_flip',
   tone: 'analysis.sentiment.score',
   sentiment: 'analysis.sentiment.label',
   lang: 'analysis.lang',
@@ -113,6 +122,9 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
     { semantic_field_integers: { path_match: 'analysis.fields.*', match_mapping_type: 'long', mapping: { type: 'double', ignore_malformed: true } } },
     { semantic_field_numbers: { path_match: 'analysis.fields.*', match_mapping_type: 'double', mapping: { type: 'double', ignore_malformed: true } } },
     { semantic_field_strings: { path_match: 'analysis.fields.*', match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 256 } } },
+    // Issue 16: the tone toward each brand (brand ids: a bounded set from the config), one double per brand.
+    { brand_tone_integers: { path_match: 'ecoute.brand_tone.*', match_mapping_type: 'long', mapping: { type: 'double' } } },
+    { brand_tone_numbers: { path_match: 'ecoute.brand_tone.*', match_mapping_type: 'double', mapping: { type: 'double' } } },
   ],
   properties: {
     id: { type: 'keyword' }, // also the sort tie-breaker (sorting on _id is disabled by default)
@@ -182,6 +194,10 @@ export const MAPPINGS: estypes.MappingTypeMapping = {
         term_extra: { type: 'keyword', index: false, ignore_above: KEYWORD_MAX },
         term_labels: { type: 'keyword', index: false, ignore_above: KEYWORD_MAX },
         term_adjust: { type: 'nested', properties: { term: { type: 'keyword', ignore_above: KEYWORD_MAX }, value: { type: 'double' } } },
+        // Issue 16: the tone toward each brand where it differs from the mention's (see FIELDS).
+        brand_tone: { type: 'object', dynamic: true },
+        brand_labels: { type: 'keyword', ignore_above: KEYWORD_MAX },
+        brand_flip: { type: 'keyword', ignore_above: KEYWORD_MAX },
         // The semantic fields' names, flat (schema version 3): the field facet.
         field_names: { ...AGGREGATED, ignore_above: KEYWORD_MAX },
         // One {field, tone} pair per semantic field of the mention (schema version 2): the field
@@ -245,6 +261,9 @@ export interface Derived {
   term_adjust?: { term: string; value: number }[];
   field_names: string[];
   fields: { field: string; tone?: number }[];
+  brand_tone?: Record<string, number>;
+  brand_labels?: string[];
+  brand_flip?: string[];
 }
 
 export function derive(m: AnalyzedMention, publishedMs: number): Derived {
@@ -265,6 +284,22 @@ export function derive(m: AnalyzedMention, publishedMs: number): Derived {
       const tone = (hit as { tone?: unknown } | null)?.tone;
       return typeof tone === 'number' && Number.isFinite(tone) ? { field, tone } : { field };
     }),
+    ...brandTones(m),
+  };
+}
+
+/** A brand id that can name a field (the config's brand ids all can); another reads the mention's tone. */
+const FIELD_SAFE_BRAND = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** Issue 16: the derived brand-tone fields, only for a mention with a tone toward a brand that differs from its own. */
+function brandTones(m: AnalyzedMention): Pick<Derived, 'brand_tone' | 'brand_labels' | 'brand_flip'> {
+  const tones = [...brandTonesOf(m)].filter(([brand]) => FIELD_SAFE_BRAND.test(brand));
+  if (tones.length === 0) return {};
+  const flip = tones.filter(([, t]) => t.fieldSign === -1).map(([brand]) => brand);
+  return {
+    brand_tone: Object.fromEntries(tones.map(([brand, t]) => [brand, t.score])),
+    brand_labels: tones.map(([brand, t]) => `${brand}${SEP}${t.label}`),
+    ...(flip.length > 0 && { brand_flip: flip }),
   };
 }
 

@@ -8,12 +8,13 @@ import { resolveFilters, resolveQuery } from '../request.js';
 import type { MentionSignal, SignalScanRequest } from '../types.js';
 import { filteredQuery } from './request-builder.js';
 import { FIELDS } from './schema.js';
+import { toneToward } from '../brand-tone.js';
 import type { Service } from './service.js';
 
 const TEXT_CHARS = 300;
 const SOURCE_KEYS = [
   'id', 'publishedAt', 'authorKey', 'source', 'duplicateOf', 'title', 'text', 'url',
-  'analysis.lang', 'analysis.sentiment.score', 'analysis.sentiment.label', 'analysis.fields', 'analysis.terms', 'analysis.labels',
+  'analysis.lang', 'analysis.sentiment.score', 'analysis.sentiment.label', 'analysis.sentiment.byBrand', 'analysis.fields', 'analysis.terms', 'analysis.labels',
 ];
 
 type Partial = Pick<AnalyzedMention, 'id' | 'publishedAt' | 'authorKey' | 'source' | 'duplicateOf' | 'title' | 'text' | 'url'> & {
@@ -42,22 +43,24 @@ export async function* scanElasticsearchSignals(service: Service, request: Signa
     }
     const hits = response.hits.hits;
     if (hits.length === 0) return;
-    yield hits.flatMap((h) => (h._source ? [signalOf(h._source)] : []));
+    yield hits.flatMap((h) => (h._source ? [signalOf(h._source, request.brand)] : []));
     after = hits[hits.length - 1]!.sort;
     if (hits.length < size || after === undefined) return;
   }
 }
 
-function signalOf(m: Partial): MentionSignal {
+function signalOf(m: Partial, brand: string): MentionSignal {
   const a = m.analysis;
+  // Issue 16: the tone toward the brand scanned, where the mention has one.
+  const toward = a?.sentiment ? toneToward(a.sentiment, brand) : undefined;
   const labels = a?.labels && Object.keys(a.labels).length > 0 ? a.labels : undefined;
   const body = m.title ? `${m.title}\n${m.text ?? ''}` : (m.text ?? '');
   return {
     id: m.id,
     publishedMs: Date.parse(m.publishedAt),
     authorKey: m.authorKey,
-    score: a?.sentiment?.score ?? 0,
-    label: (a?.sentiment?.label ?? 'neutral') as SentimentLabel,
+    score: toward?.score ?? a?.sentiment?.score ?? 0,
+    label: toward?.label ?? ((a?.sentiment?.label ?? 'neutral') as SentimentLabel),
     lang: a?.lang ?? 'other',
     source: m.source,
     fields: Object.entries(a?.fields ?? {}).filter(([, hit]) => (hit?.hits ?? 0) > 0).map(([name]) => name),

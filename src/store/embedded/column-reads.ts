@@ -111,7 +111,8 @@ export function shareOfVoiceOf(
       const b = asked[k]!;
       if ((set & b.bit) === 0) continue;
       b.mentions++;
-      b.tone.add(score[d]!);
+      // Issue 16: the tone toward this brand where the mention has one.
+      b.tone.add(c.brandToneOf(d, b.brand)?.score ?? score[d]!);
       if (interval) counts[row + k]!++;
     }
   }

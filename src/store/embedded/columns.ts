@@ -15,6 +15,7 @@
 // The columns are loaded from the tables on first read and kept current by the store's own writes;
 // another connection's commit (PRAGMA data_version) makes the store load them again.
 import type Database from 'better-sqlite3';
+import type { StoredBrandTone } from '../brand-tone.js';
 import { compareBinary } from './column-reads.js';
 
 const ALIVE = 1;
@@ -38,6 +39,8 @@ export interface DocRow {
   /** Each field's tone (null: none), in the order of `fields`. */
   fieldTones: readonly (number | null)[];
   authorKey: string;
+  /** Issue 16: the tone toward each brand that differs from the mention's (src/store/brand-tone.ts). */
+  brandTones?: ReadonlyMap<string, StoredBrandTone>;
 }
 
 /** Filters as codes: a request's filters resolved against the dictionaries. */
@@ -105,6 +108,12 @@ export class DocColumns {
   tones = new Float64Array(0);
   /** One past the last tone slot used. */
   private tonesEnd = 0;
+  /**
+   * Issue 16: per doc, the tone toward each of its brands that differs from the mention's own
+   * (mention_brands.tone/label/field_sign). Sparse: only mentions naming several brands with
+   * different tones have an entry. A brand's reads see them through withBrandTones().
+   */
+  readonly brandTones = new Map<number, Map<string, StoredBrandTone>>();
   /** One past the highest doc ever set. */
   end = 0;
   /** False when a dictionary outgrew its code width: reads must not use these columns. */
@@ -177,6 +186,12 @@ export class DocColumns {
       const bit = c.bit(c.brandNames, brand);
       for (const doc of brandDocs.all(brand) as number[]) c.brands[doc]! |= bit;
     }
+    const brandToneRows = db.prepare('SELECT doc, brand, tone, label, field_sign FROM mention_brands WHERE tone IS NOT NULL').raw();
+    for (const [doc, brand, tone, label, sign] of brandToneRows.iterate() as IterableIterator<[number, string, number, string, number | null]>) {
+      let m = c.brandTones.get(doc);
+      if (!m) c.brandTones.set(doc, (m = new Map()));
+      m.set(brand, { score: tone, label: label as StoredBrandTone['label'], fieldSign: sign === -1 ? -1 : 1 });
+    }
     // Fields: every field's (doc, tone) rows first, so each doc's field set is whole before its
     // tone slots are placed (one per bit, lowest bit first, in doc order).
     const fieldRows = db.prepare('SELECT doc, tone FROM mention_fields WHERE field = ?').raw();
@@ -239,11 +254,51 @@ export class DocColumns {
       });
     }
     this.author[d] = this.authorKeys.code(row.authorKey);
+    if (row.brandTones !== undefined && row.brandTones.size > 0) this.brandTones.set(d, new Map(row.brandTones));
+    else this.brandTones.delete(d);
     if (d >= this.end) this.end = d + 1;
   }
 
   delete(doc: number): void {
     if (doc < this.flags.length) this.flags[doc] = 0;
+    this.brandTones.delete(doc);
+  }
+
+  /** The tone toward `brand` of doc `d` where it differs from the mention's, else undefined. */
+  brandToneOf(d: number, brand: string): StoredBrandTone | undefined {
+    return this.brandTones.size === 0 ? undefined : this.brandTones.get(d)?.get(brand);
+  }
+
+  /**
+   * Runs `read` with the columns showing the tone toward `brand` (issue 16): the tone, the tone
+   * label and the field tones (reversed where the brand's field sign is −1) of the few docs that
+   * have one, put back afterwards. Every column read (filters, facets, timeline, perceived image)
+   * then uses the brand's tone without a second set of loops. `read` must be synchronous.
+   */
+  withBrandTones<T>(brand: string, read: () => T): T {
+    const saved: { d: number; score: number; sentiment: number; flipped: boolean }[] = [];
+    for (const [d, tones] of this.brandTones) {
+      const t = tones.get(brand);
+      if (t === undefined || (this.flags[d]! & ALIVE) === 0) continue;
+      saved.push({ d, score: this.score[d]!, sentiment: this.sentiment[d]!, flipped: t.fieldSign === -1 });
+      this.score[d] = t.score;
+      this.sentiment[d] = this.sentimentCode(t.label);
+      if (t.fieldSign === -1) this.flipFieldTones(d);
+    }
+    try {
+      return read();
+    } finally {
+      for (const s of saved) {
+        this.score[s.d] = s.score;
+        this.sentiment[s.d] = s.sentiment;
+        if (s.flipped) this.flipFieldTones(s.d);
+      }
+    }
+  }
+
+  private flipFieldTones(d: number): void {
+    const n = popcount(this.fields[d]!);
+    for (let k = 0; k < n; k++) this.tones[this.toneAt[d]! + k] = -this.tones[this.toneAt[d]! + k]!;
   }
 
   /** A request's filters as codes (see ColumnFilter). */

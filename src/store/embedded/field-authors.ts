@@ -14,6 +14,8 @@ export interface FieldAuthorsPlan {
   from: string;
   where: readonly string[];
   params: readonly (string | number)[];
+  /** Issue 16: the SQL of a field tone's sign toward the filtered brand (× x.tone); '1' without one. */
+  fieldSign?: string;
 }
 
 export function fieldAuthors(prepared: (sql: string) => Statement, plan: FieldAuthorsPlan): FieldAuthors {
@@ -24,7 +26,7 @@ export function fieldAuthors(prepared: (sql: string) => Statement, plan: FieldAu
   };
   const fold = new FieldAuthorsFold();
   // avg() leaves NULL tones out, and is NULL when the author has none on the field.
-  const sql = `SELECT x.field, count(*), avg(x.tone) FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${where} GROUP BY x.field, m.author_key`;
+  const sql = `SELECT x.field, count(*), avg(x.tone * ${plan.fieldSign ?? '1'}) FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${where} GROUP BY x.field, m.author_key`;
   for (const row of prepared(sql).raw().iterate(...plan.params) as IterableIterator<[string, number, number | null]>) {
     fold.add({ field: row[0], mentions: row[1], tone: row[2] });
   }

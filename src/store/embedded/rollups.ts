@@ -48,10 +48,26 @@ INSERT INTO field_rollup (brand, day, dup, field, mentions, toned, tone_sum)
   GROUP BY 1, 2, 3, 4;
 `;
 
+/**
+ * Schema v5 (issue 16): the same backfill with each brand's field sign (mention_brands.field_sign),
+ * run after the v5 step filled it. V4's own backfill stays as it was: a v3 file passes through it
+ * before the v5 columns exist.
+ */
+export const ROLLUP_BACKFILL_V5 = `
+DELETE FROM field_rollup;
+INSERT INTO field_rollup (brand, day, dup, field, mentions, toned, tone_sum)
+  SELECT b.brand, ${dayOf('m.published_at')}, m.duplicate_of IS NOT NULL, x.field, count(*), count(x.tone), coalesce(sum(x.tone * b.fsign), 0)
+  FROM mention_fields x JOIN mentions m ON m.doc = x.doc
+  JOIN (SELECT doc, brand, coalesce(field_sign, 1) AS fsign FROM mention_brands UNION ALL SELECT doc, '', 1 FROM mentions) b ON b.doc = x.doc
+  GROUP BY 1, 2, 3, 4;
+`;
+
 /** The rollup keys of one mention: its day and copy flag × '' and each of its brands. */
+// b.fsign (schema v5, issue 16): −1 where the mention's field tones read reversed for the brand
+// (mention_brands.field_sign, src/store/brand-tone.ts); brand '' is the mention's own tone.
 const KEYS_OF_DOC = `
   (SELECT ${dayOf('published_at')} AS day, duplicate_of IS NOT NULL AS dup FROM mentions WHERE doc = @doc) d,
-  (SELECT '' AS brand UNION ALL SELECT brand FROM mention_brands WHERE doc = @doc) b`;
+  (SELECT '' AS brand, 1 AS fsign UNION ALL SELECT brand, coalesce(field_sign, 1) FROM mention_brands WHERE doc = @doc) b`;
 
 export interface RollupStatements {
   /** Adds (@sign 1) or takes out (@sign -1) the rollup rows of mention @doc. */
@@ -64,7 +80,7 @@ export function rollupStatements(db: Database.Database): RollupStatements {
   return {
     fields: db.prepare(
       `INSERT INTO field_rollup (brand, day, dup, field, mentions, toned, tone_sum)
-       SELECT b.brand, d.day, d.dup, x.field, @sign, @sign * (x.tone IS NOT NULL), @sign * coalesce(x.tone, 0)
+       SELECT b.brand, d.day, d.dup, x.field, @sign, @sign * (x.tone IS NOT NULL), @sign * coalesce(x.tone * b.fsign, 0)
        FROM ${KEYS_OF_DOC}, mention_fields x WHERE x.doc = @doc
        ON CONFLICT (brand, day, dup, field) DO UPDATE SET
          mentions = mentions + excluded.mentions, toned = toned + excluded.toned, tone_sum = tone_sum + excluded.tone_sum`,

@@ -2,10 +2,12 @@
 // step in migrate(); a file written by a newer écoute is refused rather than half-understood.
 import type Database from 'better-sqlite3';
 import { EcouteError } from '../../core/errors.js';
-import { ROLLUP_BACKFILL, ROLLUP_SCHEMA } from './rollups.js';
+import { brandTonesOf } from '../brand-tone.js';
+import type { AnalyzedMention } from '../../core/types.js';
+import { ROLLUP_BACKFILL, ROLLUP_BACKFILL_V5, ROLLUP_SCHEMA } from './rollups.js';
 import { backfillTermPacks, TERM_PACK_SCHEMA } from './term-packs.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS mentions (
@@ -96,6 +98,34 @@ INSERT OR IGNORE INTO mention_fields (doc, field, tone)
 // sees them half filled; from then on every write keeps them current in its own transaction.
 const V4 = ROLLUP_SCHEMA + TERM_PACK_SCHEMA + ROLLUP_BACKFILL;
 
+// v5 (issue 16): the tone toward each brand where a mention names several
+// (analysis.sentiment.byBrand), on the mention's brand row: `tone` and `label` (NULL: the mention's
+// own, the case of every mention of one brand and of every file written before), and `field_sign`
+// (−1: its semantic-field tones read reversed for that brand; src/store/brand-tone.ts). Filled from
+// mentions.json, then the field rollups are rebuilt with the signs, in the migration's transaction.
+const V5_COLUMNS = { tone: 'REAL', label: 'TEXT', field_sign: 'INTEGER' } as const;
+
+function addBrandToneColumns(db: Database.Database): void {
+  // Each column once: a file whose version was set back by hand (the migration tests) may hold them.
+  const have = new Set((db.prepare("SELECT name FROM pragma_table_info('mention_brands')").pluck().all() as string[]));
+  for (const [name, type] of Object.entries(V5_COLUMNS)) if (!have.has(name)) db.exec(`ALTER TABLE mention_brands ADD COLUMN ${name} ${type}`);
+}
+
+function backfillBrandTones(db: Database.Database): void {
+  const set = db.prepare('UPDATE mention_brands SET tone = ?, label = ?, field_sign = ? WHERE doc = ? AND brand = ?');
+  // In pages by doc (a connection cannot write while it iterates), in bounded memory.
+  const page = db.prepare("SELECT doc, json FROM mentions WHERE doc > ? AND json_type(json, '$.analysis.sentiment.byBrand') = 'object' ORDER BY doc LIMIT 1000").raw();
+  let after = -1;
+  for (;;) {
+    const rows = page.all(after) as [number, string][];
+    for (const [doc, json] of rows) {
+      for (const [brand, t] of brandTonesOf(JSON.parse(json) as AnalyzedMention)) set.run(t.score, t.label, t.fieldSign, doc, brand);
+    }
+    if (rows.length < 1000) return;
+    after = rows[rows.length - 1]![0];
+  }
+}
+
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
@@ -124,5 +154,11 @@ export function migrate(db: Database.Database): void {
     db.exec(V4);
     backfillTermPacks(db);
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(4);
+  }
+  if (current < 5) {
+    addBrandToneColumns(db);
+    backfillBrandTones(db);
+    db.exec(ROLLUP_BACKFILL_V5);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(5);
   }
 }

@@ -11,7 +11,7 @@ import { compareBinary } from './column-reads.js';
 import { COPY, type DocColumns } from './columns.js';
 
 /** The store's own plan of a query and filters: `FROM <from> WHERE <where…>`. */
-export type PlanOf = (node: QueryNode, filters: ResolvedFilters) => { from: string; where: string[]; params: (string | number)[] };
+export type PlanOf = (node: QueryNode, filters: ResolvedFilters) => { from: string; where: string[]; params: (string | number)[]; tone: string; label: string };
 
 const UNIT = '\u001f';
 const PAIR = '\u001e';
@@ -40,7 +40,7 @@ export async function* scanEmbeddedSignals(db: Database.Database, planOf: PlanOf
   const terms = request.terms === false ? 'NULL' : `(SELECT group_concat(t.term || '${PAIR}' || coalesce(t.label, ''), '${UNIT}') FROM mention_terms t WHERE t.doc = m.doc)`;
   const where = [...plan.where, '(m.published_at, m.doc) > (?, ?)'];
   const sql =
-    `SELECT m.doc, m.id, m.published_at, m.author_key, m.sentiment_score, m.sentiment_label, m.lang, m.source, m.duplicate_of, ` +
+    `SELECT m.doc, m.id, m.published_at, m.author_key, ${plan.tone} AS sentiment_score, ${plan.label} AS sentiment_label, m.lang, m.source, m.duplicate_of, ` +
     `substr(coalesce(json_extract(m.json, '$.title') || char(10), '') || json_extract(m.json, '$.text'), 1, ${TEXT_CHARS}) AS text, ` +
     `json_extract(m.json, '$.url') AS url, ` +
     `(SELECT group_concat(f.field, '${UNIT}') FROM mention_fields f WHERE f.doc = m.doc) AS fields, ` +
@@ -85,7 +85,7 @@ function signalOf(r: Row): MentionSignal {
  * parse per mention, most of the SQL path's time) are read when first asked for: an alert reads
  * them only for its few example candidates.
  */
-export function* columnSignals(db: Database.Database, cols: DocColumns, matching: Int32Array, pageSize?: number, withTerms = true): Generator<MentionSignal[]> {
+export function* columnSignals(db: Database.Database, cols: DocColumns, matching: Int32Array, pageSize?: number, withTerms = true, brand?: string): Generator<MentionSignal[]> {
   const size = Math.max(1, Math.min(pageSize ?? 5000, 50_000));
   const docs = inTimeOrder(cols, matching);
   const inList = 'SELECT value FROM json_each(?)';
@@ -158,14 +158,16 @@ export function* columnSignals(db: Database.Database, cols: DocColumns, matching
       const t = termsOf.get(d);
       const terms = t ? t[1].split(UNIT) : [];
       const labels = t && t[2] !== null ? labelsFrom(t[2]) : undefined;
+      // Issue 16: the tone toward the brand scanned, where the mention has one.
+      const toward = brand === undefined ? undefined : cols.brandToneOf(d, brand);
       out.push(
         new StoredSignal(
           {
             id,
             publishedMs: cols.published[d]!,
             authorKey: cols.authorKeys.values[cols.author[d]!]!,
-            score: cols.score[d]!,
-            label: cols.sentiments.values[cols.sentiment[d]!] as SentimentLabel,
+            score: toward?.score ?? cols.score[d]!,
+            label: toward?.label ?? (cols.sentiments.values[cols.sentiment[d]!] as SentimentLabel),
             lang: cols.langs.values[cols.lang[d]!]!,
             source: cols.sources.values[cols.source[d]!]!,
             fields: namesOf(cols.fields[d]!),

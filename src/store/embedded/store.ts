@@ -49,6 +49,7 @@ import type {
 } from '../types.js';
 import { itemId, validateMention } from '../validate.js';
 import { migrate } from './schema.js';
+import { brandTonesOf } from '../brand-tone.js';
 import { fieldAuthors, fieldAuthorsFromColumns } from './field-authors.js';
 import type { FieldAuthors, FieldAuthorsRequest } from '../types.js';
 import { DocColumns, type DocRow } from './columns.js';
@@ -107,6 +108,14 @@ interface Plan {
   params: (string | number)[];
   /** The FTS table is joined (bm25 is available). */
   fts: boolean;
+  /**
+   * Issue 16: the SQL of the tone, the tone label and a semantic field's sign (× x.tone) as the
+   * request sees them: toward the filtered brand (its mention_brands row, joined as `xb`, where it
+   * has one) or the mention's own.
+   */
+  tone: string;
+  label: string;
+  fieldSign: string;
 }
 
 const RETRIABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CANTOPEN|PROTOCOL)/;
@@ -222,7 +231,7 @@ export class EmbeddedMentionStore implements MentionStore {
       deleteTerms: p('DELETE FROM mention_terms WHERE doc = ?'),
       deleteFields: p('DELETE FROM mention_fields WHERE doc = ?'),
       deleteFts: p('DELETE FROM mentions_fts WHERE rowid = ?'),
-      insertBrand: p('INSERT OR IGNORE INTO mention_brands (doc, brand) VALUES (?, ?)'),
+      insertBrand: p('INSERT OR IGNORE INTO mention_brands (doc, brand, tone, label, field_sign) VALUES (?, ?, ?, ?, ?)'),
       insertTerm: p('INSERT INTO mention_terms (doc, term, count, label) VALUES (?, ?, ?, ?)'),
       insertField: p('INSERT OR IGNORE INTO mention_fields (doc, field, tone) VALUES (?, ?, ?)'),
       insertFts: p('INSERT INTO mentions_fts (rowid, text, lemmas) VALUES (?, ?, ?)'),
@@ -325,7 +334,11 @@ export class EmbeddedMentionStore implements MentionStore {
     } else {
       doc = Number(s.insert.run(m.id, ...columns).lastInsertRowid);
     }
-    for (const brand of m.brands) s.insertBrand.run(doc, brand);
+    const brandTones = brandTonesOf(m);
+    for (const brand of m.brands) {
+      const t = brandTones.get(brand);
+      s.insertBrand.run(doc, brand, t?.score ?? null, t?.label ?? null, t?.fieldSign ?? null);
+    }
     const labels = a.labels ?? {};
     for (const [term, count] of Object.entries(a.terms)) {
       if (count <= 0) continue;
@@ -362,6 +375,7 @@ export class EmbeddedMentionStore implements MentionStore {
         fields: Object.keys(a.fields ?? {}),
         fieldTones: Object.values(a.fields ?? {}).map(fieldTone),
         authorKey: m.authorKey,
+        ...(brandTones.size > 0 && { brandTones }),
       });
     }
     return existing ? 'updated' : 'created';
@@ -509,6 +523,15 @@ export class EmbeddedMentionStore implements MentionStore {
     return n;
   }
 
+  /**
+   * Issue 16: runs a read with the columns showing the tone toward the filtered brand
+   * (DocColumns.withBrandTones); without a brand filter, or without columns, the read as it is.
+   */
+  private brandView<T>(f: ResolvedFilters, read: () => T): T {
+    const cols = f.brand !== undefined ? this.columns() : undefined;
+    return cols && cols.brandTones.size > 0 ? cols.withBrandTones(f.brand!, read) : read();
+  }
+
   private forgetMatches(): void {
     this.matchCache.clear();
     this.countCache.clear();
@@ -578,7 +601,7 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const node = resolveQuery(filters.query);
     const f = resolveFilters(filters);
-    return this.matchCount(node, f) ?? this.countPlan(this.plan(node, f));
+    return this.brandView(f, () => this.matchCount(node, f) ?? this.countPlan(this.plan(node, f)));
   }
 
   exportPages(request: SearchFilters & { query?: string }, options: { pageSize?: number } = {}): AsyncGenerator<AnalyzedMention[]> {
@@ -622,7 +645,7 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const node = resolveQuery(filters.query);
     const f = resolveFilters(filters);
-    const matched = this.matched(node, f);
+    const matched = this.brandView(f, () => this.matched(node, f));
     if (matched) return distinctAuthors(matched.cols, matched.docs);
     const plan = this.plan(node, f);
     return this.prepared(`SELECT count(DISTINCT m.author_key) FROM ${plan.from}${whereSql(plan.where)}`).pluck().get(...plan.params) as number;
@@ -630,8 +653,12 @@ export class EmbeddedMentionStore implements MentionStore {
 
   async search(request: SearchRequest): Promise<SearchPage> {
     this.open();
-    const node = resolveQuery(request.query);
     const filters = resolveFilters(request);
+    return this.brandView(filters, () => this.searchPage(request, filters));
+  }
+
+  private searchPage(request: SearchRequest, filters: ResolvedFilters): SearchPage {
+    const node = resolveQuery(request.query);
     const limit = resolveLimit(request.limit);
     const plan = this.plan(node, filters);
     // Relevance needs a text part to score; without one (empty, field-only or negative query) it
@@ -693,14 +720,17 @@ export class EmbeddedMentionStore implements MentionStore {
     const interval = resolveInterval(request.interval);
     const filters = resolveFilters(request);
     const node = resolveQuery(request.query);
-    const matched = this.matched(node, filters);
-    if (matched) return fillBuckets(bucketsOf(matched.cols, matched.docs, interval), interval, filters.fromMs, filters.toMs);
-    const plan = this.plan(node, filters);
+    const fromColumns = this.brandView(filters, () => {
+      const matched = this.matched(node, filters);
+      return matched && bucketsOf(matched.cols, matched.docs, interval);
+    });
+    if (fromColumns) return fillBuckets(fromColumns, interval, filters.fromMs, filters.toMs);
+    const plan = this.plan(node, filters, true);
     const width = intervalMs(interval);
     const origin = intervalOrigin(interval);
     // Floor to the bucket also for instants before the origin (SQLite's % keeps the dividend's sign).
     const bucket = `(m.published_at - (((m.published_at - ${origin}) % ${width}) + ${width}) % ${width})`;
-    const sql = `SELECT ${bucket} AS b, count(*) AS n, avg(m.sentiment_score) AS tone FROM ${plan.from}${whereSql(plan.where)} GROUP BY b`;
+    const sql = `SELECT ${bucket} AS b, count(*) AS n, avg(${plan.tone}) AS tone FROM ${plan.from}${whereSql(plan.where)} GROUP BY b`;
     const rows = this.prepared(sql).all(...plan.params) as { b: number; n: number; tone: number | null }[];
     const hits = new Map<number, { count: number; meanTone: number | null }>();
     for (const r of rows) hits.set(bucketStart(r.b, interval), { count: r.n, meanTone: r.tone });
@@ -748,18 +778,21 @@ export class EmbeddedMentionStore implements MentionStore {
     const size = resolveFacetSize(request.size);
     const node = resolveQuery(request.query);
     const filters = resolveFilters(request);
-    const matched = this.matched(node, filters);
-    if (matched) return facetsOf(matched.cols, matched.docs, size);
-    const plan = this.plan(node, filters);
+    const fromColumns = this.brandView(filters, () => {
+      const matched = this.matched(node, filters);
+      return matched && facetsOf(matched.cols, matched.docs, size);
+    });
+    if (fromColumns) return fromColumns;
+    const plan = this.plan(node, filters, true);
     const where = whereSql(plan.where);
     const out = emptyFacets();
     const column = (name: 'source' | 'lang' | 'sentiment', col: string): void => {
-      const sql = `SELECT m.${col} AS value, count(*) AS count FROM ${plan.from}${where} GROUP BY m.${col} ORDER BY count DESC, value LIMIT ?`;
+      const sql = `SELECT ${col} AS value, count(*) AS count FROM ${plan.from}${where} GROUP BY ${col} ORDER BY count DESC, value LIMIT ?`;
       out[name] = this.prepared(sql).all(...plan.params, size) as { value: string; count: number }[];
     };
-    column('source', 'source');
-    column('lang', 'lang');
-    column('sentiment', 'sentiment_label');
+    column('source', 'm.source');
+    column('lang', 'm.lang');
+    column('sentiment', plan.label);
     const side = (name: 'field' | 'brand', table: string, col: string): void => {
       const sql = `SELECT x.${col} AS value, count(*) AS count FROM ${plan.from} JOIN ${table} x ON x.doc = m.doc${where} GROUP BY x.${col} ORDER BY count DESC, value LIMIT ?`;
       out[name] = this.prepared(sql).all(...plan.params, size) as { value: string; count: number }[];
@@ -782,10 +815,10 @@ export class EmbeddedMentionStore implements MentionStore {
       const total = this.matchCount(node, filters) ?? this.countPlan(this.plan(node, filters));
       return fieldStatsOf(rows, total);
     }
-    const plan = this.plan(node, filters);
+    const plan = this.plan(node, filters, true);
     const total = this.matchCount(node, filters) ?? this.countPlan(plan);
     const sql =
-      `SELECT x.field AS field, count(*) AS mentions, count(x.tone) AS toned, coalesce(sum(x.tone), 0) AS toneSum ` +
+      `SELECT x.field AS field, count(*) AS mentions, count(x.tone) AS toned, coalesce(sum(x.tone * ${plan.fieldSign}), 0) AS toneSum ` +
       `FROM ${plan.from} JOIN mention_fields x ON x.doc = m.doc${whereSql(plan.where)} GROUP BY x.field`;
     const rows = this.prepared(sql).all(...plan.params) as { field: string; mentions: number; toned: number; toneSum: number }[];
     return fieldStatsOf(rows, total);
@@ -795,9 +828,11 @@ export class EmbeddedMentionStore implements MentionStore {
     this.open();
     const node = resolveQuery(request.query);
     const f = resolveFilters(request);
-    const matched = this.matched(node, f);
-    if (matched) return fieldAuthorsFromColumns(matched.cols, matched.docs);
-    return fieldAuthors((sql) => this.prepared(sql), this.plan(node, f));
+    const fromColumns = this.brandView(f, () => {
+      const matched = this.matched(node, f);
+      return matched && fieldAuthorsFromColumns(matched.cols, matched.docs);
+    });
+    return fromColumns ?? fieldAuthors((sql) => this.prepared(sql), this.plan(node, f, true));
   }
 
   async shareOfVoice(request: ShareOfVoiceRequest): Promise<ShareOfVoice> {
@@ -818,7 +853,7 @@ export class EmbeddedMentionStore implements MentionStore {
     const where = whereSql([...plan.where, 'x.brand IN (SELECT value FROM json_each(?))']);
     const params = [...plan.params, JSON.stringify(brands)];
     const from = `${plan.from} JOIN mention_brands x ON x.doc = m.doc`;
-    const totalsSql = `SELECT x.brand AS brand, count(*) AS mentions, coalesce(sum(m.sentiment_score), 0) AS toneSum FROM ${from}${where} GROUP BY x.brand`;
+    const totalsSql = `SELECT x.brand AS brand, count(*) AS mentions, coalesce(sum(coalesce(x.tone, m.sentiment_score)), 0) AS toneSum FROM ${from}${where} GROUP BY x.brand`;
     const rows = this.prepared(totalsSql).all(...params) as { brand: string; mentions: number; toneSum: number }[];
     const result: ShareOfVoice = { totals: shareOfVoiceTotals(brands, new Map(rows.map((r) => [r.brand, r]))) };
     if (interval !== undefined) {
@@ -836,8 +871,9 @@ export class EmbeddedMentionStore implements MentionStore {
   async *scanSignals(request: SignalScanRequest): AsyncGenerator<MentionSignal[]> {
     this.open();
     const matched = this.matched(resolveQuery(request.query), resolveFilters({ brand: request.brand, from: request.from, to: request.to, duplicates: 'include' }));
-    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize, request.terms ?? true);
-    else yield* scanEmbeddedSignals(this.db, (n, f) => this.plan(n, f), request);
+    // Issue 16: each signal carries the tone toward request.brand (both paths).
+    if (matched) yield* columnSignals(this.db, matched.cols, matched.docs, request.pageSize, request.terms ?? true, request.brand);
+    else yield* scanEmbeddedSignals(this.db, (n, f) => this.plan(n, f, true), request);
   }
 
   async close(): Promise<void> {
@@ -890,14 +926,27 @@ export class EmbeddedMentionStore implements MentionStore {
     return new Map(rows);
   }
 
-  private plan(node: QueryNode, f: ResolvedFilters): Plan {
+  /**
+   * `brandTone` (issue 16): the read needs the tone toward the filtered brand (plan.tone, label,
+   * fieldSign): its mention_brands row is LEFT JOINed (m stays the outer loop, so the plan of the
+   * read is unchanged). A tone filter with a brand always joins it: it filters on that tone.
+   */
+  private plan(node: QueryNode, f: ResolvedFilters, brandTone = false): Plan {
     const q = compileSqlite(node);
-    const plan: Plan = { from: 'mentions m', where: [], params: [], fts: false };
+    const plan: Plan = { from: 'mentions m', where: [], params: [], fts: false, tone: 'm.sentiment_score', label: 'm.sentiment_label', fieldSign: '1' };
     if (q.match !== undefined) {
       plan.from = 'mentions_fts JOIN mentions m ON m.doc = mentions_fts.rowid';
       plan.where.push('mentions_fts MATCH ?');
       plan.params.push(q.match);
       plan.fts = true;
+    }
+    if (f.brand !== undefined && (brandTone || f.sentiment !== undefined)) {
+      plan.from += ' LEFT JOIN mention_brands xb ON xb.doc = m.doc AND xb.brand = ?';
+      // The join's placeholder comes before the WHERE's in the SQL text.
+      plan.params.unshift(f.brand);
+      plan.tone = 'coalesce(xb.tone, m.sentiment_score)';
+      plan.label = 'coalesce(xb.label, m.sentiment_label)';
+      plan.fieldSign = 'coalesce(xb.field_sign, 1)';
     }
     if (q.where) {
       plan.where.push(`(${q.where.sql})`);
@@ -910,7 +959,7 @@ export class EmbeddedMentionStore implements MentionStore {
     if (f.brand !== undefined) add('m.doc IN (SELECT doc FROM mention_brands WHERE brand = ?)', f.brand);
     if (f.lang !== undefined) add('m.lang = ?', f.lang);
     if (f.source !== undefined) add('m.source = ?', f.source);
-    if (f.sentiment !== undefined) add('m.sentiment_label = ?', f.sentiment);
+    if (f.sentiment !== undefined) add(`${plan.label} = ?`, f.sentiment);
     if (f.fromMs !== undefined) add('m.published_at >= ?', f.fromMs);
     if (f.toMs !== undefined) add('m.published_at < ?', f.toMs);
     // Originals are nearly every row: the unary + keeps the planner from choosing the duplicate_of
