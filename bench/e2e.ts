@@ -125,6 +125,15 @@ function cpuSeconds(pid: number): number {
     return Number.NaN;
   }
 }
+/** The same for one thread of it: the main thread's task id is the pid (Linux /proc). */
+function threadCpuSeconds(pid: number, tid = pid): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 function rssMb(pid: number): number {
   try {
     const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -248,7 +257,8 @@ brands:
   const rssTimer = setInterval(() => {
     for (const p of procs) peak[p.role] = Math.max(peak[p.role] ?? 0, rssMb(p.pid));
   }, 100);
-  const cpuNow = () => Object.fromEntries(procs.map((p) => [p.role, cpuSeconds(p.pid)]));
+  // Each process, and its main thread (the one that answers the webhook and the API).
+  const cpuNow = () => Object.fromEntries(procs.flatMap((p) => [[p.role, cpuSeconds(p.pid)], [`${p.role}_main_thread`, threadCpuSeconds(p.pid)]]));
 
   async function post(lines: Line[]): Promise<{ status: number; ms: number; retryAfter: number; at: number }> {
     const body = JSON.stringify(lines.map(webhookItem));

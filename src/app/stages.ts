@@ -14,6 +14,9 @@ import { openFingerprints } from './fingerprints.js'; // issue 15 (dedup16)
 import { AnalyzePool } from '../streams/analyze-pool.js'; // issue 15 (threads15)
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
 import { alertsStarter } from './alerts-stage.js';
+import { IndexWriterThread } from '../streams/index-writer.js'; // issue 15 (emb17)
+import { EmbeddedMentionStore } from '../store/embedded/store.js';
+import { PRIVACY_FILE } from '../privacy/sqlite-ledger.js';
 import { startAlertDelivery } from './alert-delivery.js';
 import type { AlertStore } from '../alerts/store/types.js';
 import type { SuppressionList } from '../privacy/suppression.js';
@@ -64,27 +67,53 @@ export function runStages(runtime: StageRuntime, log: Logger, stages: readonly S
         )).analyze(batch);
     }
   }
+  // Issue 15 (emb17): the embedded store is written from a thread of its own (bus.index_thread);
+  // the main thread's store follows its commits for the API's reads.
+  let writer: IndexWriterThread | undefined;
+  const busConfig = runtime.config.bus;
+  if (stages.includes('index') && busConfig.type === 'embedded' && busConfig.index_thread !== false && runtime.config.store.type === 'embedded' && runtime.store) {
+    writer = new IndexWriterThread(
+      { storeFile: join(dataDir, 'store.sqlite'), privacyFile: runtime.privacy ? join(dataDir, PRIVACY_FILE) : undefined },
+      runtime.store instanceof EmbeddedMentionStore ? runtime.store : undefined,
+      (error) => log.warn(`index stage: ${error instanceof Error ? error.message : String(error)}; retrying the batch`, { stage: 'index' }),
+    );
+  }
   const alerts = stages.includes('alerts') ? alertsStarter(runtime, log) : undefined;
   let running: RunningStages;
   let delivery: RunningStages | undefined;
   try {
-    running = startStages({ bus: runtime.bus, store: runtime.store, analyze, alerts: alerts?.start, suppressed: runtime.privacy }, log, stages);
+    running = startStages(
+      {
+        bus: runtime.bus,
+        store: runtime.store,
+        analyze,
+        alerts: alerts?.start,
+        suppressed: runtime.privacy,
+        // Larger transactions cost less a mention (0.25 → 0.21 ms of CPU from 500 to 5,000) and no longer hold the main thread.
+        ...(writer && { index: { write: (batch, signal) => writer!.write(batch, signal), maxBatch: 2000 } }),
+      },
+      log,
+      stages,
+    );
     // The notify stage (incident events → notifiers), beside the alert engine.
     if (stages.includes('alerts')) delivery = startAlertDelivery(runtime, log);
   } catch (error) {
     void fingerprints?.close();
     void alerts?.close();
     void pool?.close();
+    void writer?.close();
     throw error;
   }
+  const failed = delivery ? Promise.race([running.failed, delivery.failed]) : running.failed;
   return {
-    failed: delivery ? Promise.race([running.failed, delivery.failed]) : running.failed,
+    failed: writer ? Promise.race([failed, writer.failed]) : failed,
     async stop() {
       await running.stop();
       await delivery?.stop();
       await fingerprints?.close();
       await alerts?.close();
       await pool?.close();
+      await writer?.close();
     },
   };
 }

@@ -24,6 +24,20 @@ export interface IndexStageOptions {
   suppressed?: SuppressionList | undefined;
   /** Partitions of mentions.analyzed written at once on Kafka (ConsumeOptions.partitionsAtOnce); default 2. */
   partitionsAtOnce?: number;
+  /**
+   * Issue 15 (emb17): writes a batch elsewhere (the embedded store's writer thread,
+   * index-writer.ts) and gives back its dead letters and counts; the stage still consumes, publishes
+   * the dead letters and commits here. Default: writeIndexBatch on `store`, in this thread.
+   */
+  write?: ((batch: ConsumedRecord[], signal: AbortSignal) => Promise<IndexWrite>) | undefined;
+  /** Records a batch at most (default 500). */
+  maxBatch?: number | undefined;
+}
+
+/** What writing a batch gives: the dead letters to publish (once, before the commit) and the counts. */
+export interface IndexWrite {
+  dead: BusRecord[];
+  counts: { created: number; updated: number; unchanged: number };
 }
 
 export interface IndexCounts {
@@ -35,6 +49,13 @@ export interface IndexCounts {
 }
 
 export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store' | 'onError' | 'suppressed'> & { signal?: AbortSignal }): Promise<IndexCounts> {
+  const { dead, counts } = await writeIndexBatch(batch, options);
+  await options.bus.publish('mentions.dlq', dead);
+  return { ...counts, failed: dead.length };
+}
+
+/** Parses, drops erased authors, writes to the store: everything of a batch but the bus (issue 15, emb17: also run in the writer thread). */
+export async function writeIndexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'store' | 'onError' | 'suppressed'> & { signal?: AbortSignal }): Promise<IndexWrite> {
   const dead: BusRecord[] = [];
   const mentions: AnalyzedMention[] = [];
   const sources: ConsumedRecord[] = [];
@@ -77,8 +98,7 @@ export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexSta
   });
   const counts = { created: 0, updated: 0, unchanged: 0 };
   for (const item of items) if (item.status !== 'failed') counts[item.status]++;
-  await options.bus.publish('mentions.dlq', dead);
-  return { ...counts, failed: dead.length };
+  return { dead, counts };
 }
 
 /** First wait before resending, doubled each round up to RESEND_MAX_MS. */
@@ -131,13 +151,18 @@ export function startIndexStage(options: IndexStageOptions): Consumer {
     'mentions.analyzed',
     INDEX_GROUP,
     async (batch) => {
-      const counts = await indexBatch(batch, { ...options, signal: stopping.signal });
+      let counts: IndexCounts;
+      if (options.write) {
+        const written = await options.write(batch, stopping.signal);
+        await options.bus.publish('mentions.dlq', written.dead);
+        counts = { ...written.counts, failed: written.dead.length };
+      } else counts = await indexBatch(batch, { ...options, signal: stopping.signal });
       countBatch('index', batch.length, counts.created + counts.updated + counts.unchanged); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
       options.onIndexed?.(counts);
     },
     // Issue 15: two partitions' bulks in flight at once (a batch is stateless here; each partition
     // stays in order): Elasticsearch takes about twice as much with two concurrent bulk requests.
-    { maxBatch: 500, partitionsAtOnce: options.partitionsAtOnce ?? 2, ...(options.onError && { onError: options.onError }) },
+    { maxBatch: options.maxBatch ?? 500, partitionsAtOnce: options.partitionsAtOnce ?? 2, ...(options.onError && { onError: options.onError }) },
   );
   return {
     done: consumer.done,

@@ -9,7 +9,7 @@ import type { MentionStore } from '../store/types.js';
 import { ANALYZE_GROUP, startAnalyzeStage, type AnalyzeStageOptions } from './analyze.js';
 import type { Bus, Consumer, Offsets } from './bus/types.js';
 import { reached } from './bus/types.js';
-import { INDEX_GROUP, startIndexStage } from './index-stage.js';
+import { INDEX_GROUP, startIndexStage, type IndexStageOptions } from './index-stage.js';
 import { NearDuplicateDetector, type FingerprintStore } from './near-duplicates/index.js';
 import type { SuppressionList } from '../privacy/suppression.js';
 
@@ -38,6 +38,8 @@ export interface StageDeps {
   alerts?: ((onError: (error: unknown) => void) => Consumer) | undefined;
   /** Privacy (issue 14, H4): erased authors, dropped by the analyze and index stages. */
   suppressed?: SuppressionList | undefined;
+  /** Issue 15 (emb17): where the index stage writes its batches (the store's writer thread), and how large they are. */
+  index?: Pick<IndexStageOptions, 'write' | 'maxBatch'> | undefined;
 }
 
 export function startStages(deps: StageDeps, log: Logger, stages: readonly StageName[] = STAGES): RunningStages {
@@ -67,7 +69,7 @@ export function startStages(deps: StageDeps, log: Logger, stages: readonly Stage
   if (stages.includes('index')) {
     if (!deps.store) throw new EcouteError('INTERNAL_INVARIANT', 'the index stage needs a store');
     names.push('index');
-    started.push(startIndexStage({ bus: deps.bus, store: deps.store, suppressed: deps.suppressed, onError: warn('index') }));
+    started.push(startIndexStage({ bus: deps.bus, store: deps.store, suppressed: deps.suppressed, onError: warn('index'), ...deps.index }));
   }
   if (stages.includes('alerts')) {
     if (!deps.alerts) throw new EcouteError('INTERNAL_INVARIANT', 'the alerts stage needs its stores');

@@ -68,6 +68,52 @@ describe('near-duplicates: detector', () => {
     await store.close();
   });
 
+  // Issue 15 (emb17): the band index is in memory; the rows are what is shared and kept.
+  it('two stores on one file (an `ecoute ingest` beside `ecoute run`) see each other\'s fingerprints, batch after batch', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ecoute-dedup-'));
+    const file = join(dir, 'dedup.sqlite');
+    const [one, two] = [new SqliteFingerprintStore(file), new SqliteFingerprintStore(file)];
+    const m = (id: string, text: string) => ({ id, text, brands: [] }) as unknown as AnalyzedMention;
+    const first = [m('r1', REVIEW), m('a1', ARTICLE)];
+    await new NearDuplicateDetector(one).mark(first);
+    const second = [m('r2', `${REVIEW}!!`), m('x', 'Something else entirely, about a different product and a different shop, written by someone who never saw the others.')];
+    await new NearDuplicateDetector(two).mark(second);
+    const third = [m('a2', `${ARTICLE} (AFP)`), m('x2', 'Something else entirely, about a different product and a different shop, written by someone who never saw the others. Really.')];
+    await new NearDuplicateDetector(one).mark(third);
+    expect([...first, ...second, ...third].map((x) => x.duplicateOf)).toEqual([undefined, undefined, 'r1', undefined, 'a1', 'x']);
+    await one.close();
+    await two.close();
+  });
+
+  it('a file of the former schema (a band table) keeps its fingerprints and decisions', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ecoute-dedup-'));
+    const file = join(dir, 'dedup.sqlite');
+    const { openSqlite } = await import('../../src/core/sqlite.js');
+    const { bands: bandsOf } = await import('../../src/streams/near-duplicates/index.js');
+    const { toBuffer } = await import('../../src/streams/near-duplicates/minhash.js');
+    const db = openSqlite(file, {
+      synchronous: 'NORMAL',
+      version: 1,
+      schema: (d) =>
+        d.exec(`
+          CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, fingerprint BLOB NOT NULL, seen_at INTEGER NOT NULL, duplicate_of TEXT);
+          CREATE TABLE IF NOT EXISTS fingerprint_bands (band INTEGER NOT NULL, value INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, value, id)) WITHOUT ROWID;
+          CREATE INDEX IF NOT EXISTS fingerprints_seen ON fingerprints (seen_at);
+        `),
+    });
+    const fp = minhash(REVIEW) as Uint32Array;
+    db.prepare('INSERT INTO fingerprints VALUES (?, ?, ?, ?)').run('old-1', toBuffer(fp), Date.now(), null);
+    db.prepare('INSERT INTO fingerprints VALUES (?, ?, ?, ?)').run('old-2', toBuffer(fp), Date.now(), 'old-1');
+    for (const [band, value] of bandsOf(fp)) db.prepare('INSERT INTO fingerprint_bands VALUES (?, ?, ?)').run(band, value, 'old-1');
+    db.close();
+    const store = new SqliteFingerprintStore(file);
+    const detector = new NearDuplicateDetector(store);
+    expect(await detector.check('new', `${REVIEW} Really.`, Date.now())).toBe('old-1');
+    expect(await detector.check('old-2', REVIEW, Date.now())).toBe('old-1');
+    expect((await store.get('old-1'))?.fingerprint).toEqual(fp);
+    await store.close();
+  });
+
   it('in the analyze stage: mentions.analyzed carries duplicateOf', async () => {
     const bus = new EmbeddedBus({ file: ':memory:', pollIntervalMs: 5 });
     const detector = new NearDuplicateDetector(new SqliteFingerprintStore(':memory:'));

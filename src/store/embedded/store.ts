@@ -5,6 +5,7 @@
 import { significantTerms } from '../significant.js';
 import type { SignificantTerm, SignificantTermsRequest } from '../types.js';
 import type Database from 'better-sqlite3';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { EcouteError, errorMessage } from '../../core/errors.js';
 import { diskSpace } from '../../core/disk-space.js';
 import { guarded, isDiskError, markSchemaCreated, openSqlite, sqliteFailure } from '../../core/sqlite.js';
@@ -69,6 +70,28 @@ export interface EmbeddedMentionStoreOptions {
    * false: every read takes the plain SQL path; the tests compare both (test/unit/embedded-fast-reads.test.ts).
    */
   fastReads?: boolean;
+  /**
+   * Issue 15 (emb17): this store is the writer thread's (src/streams/index-writer.ts): after each
+   * commit of `upsert`, its column changes go to the main thread's store (followWriter), which
+   * applies them instead of loading every column again because another connection committed.
+   */
+  onCommit?: ((commit: WriterCommit) => void) | undefined;
+}
+
+/** Issue 15 (emb17): one commit of the writer thread's store, as the main thread's store takes it. */
+export interface WriterCommit {
+  /** The column changes, in order: a doc's row, or a doc deleted. */
+  changes: (DocRow | number)[];
+  /** Another connection committed since this writer's previous commit (or none came before): the follower loads again. */
+  otherCommitted: boolean;
+}
+
+/** Issue 15 (emb17): the writer thread's commits, as the main thread's store follows them. */
+export interface WriterFeed {
+  /** Gets one WriterCommit per commit, in order. */
+  port: MessagePort;
+  /** [0]: how many commits the writer has posted (incremented after each post). */
+  posted: Int32Array;
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -155,11 +178,22 @@ export class EmbeddedMentionStore implements MentionStore {
   /** Issue 15 (threads15): the same batch without a savepoint per item (see upsert). */
   private readonly writeBatchFast: Database.Transaction<(items: readonly unknown[]) => BulkItemResult[]>;
   private readonly writeItem: (m: AnalyzedMention, publishedMs: number) => 'created' | 'updated' | 'unchanged';
+  /** Issue 15 (emb17), writer side: see EmbeddedMentionStoreOptions.onCommit. */
+  private readonly onCommit: ((commit: WriterCommit) => void) | undefined;
+  /** data_version after this writer's last commit (its own commits leave it as it is), and in the transaction under way. */
+  private writerVersion: number | undefined;
+  private txnVersion: number | undefined;
+  /** Issue 15 (emb17), follower side: the writer thread's feed, the commits taken from it, and when the columns last agreed with the file. */
+  private writer: WriterFeed | undefined;
+  private writerTaken = 0;
+  private writerMark = 0;
+  private writerOther = false;
 
   constructor(options: EmbeddedMentionStoreOptions) {
     const file = options.file;
     this.file = file;
     this.fastReads = options.fastReads ?? true;
+    this.onCommit = options.onCommit;
     // WAL + NORMAL survives a killed process (the WAL is synced at checkpoints, not each commit).
     // openSqlite refuses a damaged, missing or emptied file, naming it (DATA_FILE_DAMAGED).
     this.db = openSqlite(file, { synchronous: 'NORMAL', ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }) });
@@ -175,6 +209,7 @@ export class EmbeddedMentionStore implements MentionStore {
     // Nested better-sqlite3 transactions are savepoints: one item's failure rolls back that item only.
     this.writeItem = this.db.transaction((m: AnalyzedMention, publishedMs: number) => this.writeOne(m, publishedMs));
     this.writeBatch = this.db.transaction((items: readonly unknown[]) => {
+      this.noteWriterVersion();
       const results = items.map((item) => this.upsertOne(item));
       this.flushTermDeltas();
       return results;
@@ -184,6 +219,7 @@ export class EmbeddedMentionStore implements MentionStore {
     // transaction rolled back and the batch written again with them (upsert), so one failing item
     // still fails alone.
     this.writeBatchFast = this.db.transaction((items: readonly unknown[]) => {
+      this.noteWriterVersion();
       const results = items.map((item) => {
         const valid = validateMention(item);
         if ('error' in valid) return this.upsertOne(item);
@@ -262,7 +298,9 @@ export class EmbeddedMentionStore implements MentionStore {
     let items: BulkItemResult[];
     try {
       items = mentions.length === 0 ? [] : this.writeMentions(mentions);
+      const changes = this.pending;
       this.applyPending();
+      if (this.onCommit && mentions.length > 0) this.postCommit(changes);
     } catch (error) {
       this.writeFailed();
       // The whole transaction failed (lock wait timed out, disk full): nothing landed, retry it all.
@@ -362,7 +400,7 @@ export class EmbeddedMentionStore implements MentionStore {
       1,
     );
     // Last, so an item that failed above (its savepoint rolled back) leaves no column change behind.
-    if (this.cols) {
+    if (this.cols || this.onCommit) {
       this.pending.push({
         doc,
         publishedMs,
@@ -487,11 +525,71 @@ export class EmbeddedMentionStore implements MentionStore {
     }
   }
 
+  // ---- Issue 15 (emb17): the writer thread's store and the main thread's ----
+
+  /** Writer side, inside the write transaction: did another connection commit since this writer's last commit? */
+  private noteWriterVersion(): void {
+    if (this.onCommit) this.txnVersion = this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  private postCommit(changes: (DocRow | number)[]): void {
+    const otherCommitted = this.writerVersion === undefined || this.txnVersion !== this.writerVersion;
+    this.writerVersion = this.txnVersion;
+    this.onCommit!({ changes, otherCommitted });
+  }
+
+  /**
+   * Follower side (the main thread's store, which the API reads): takes the writer thread's
+   * commits as they come, so its columns stay current without loading them again. A commit of any
+   * other connection (`ecoute ingest`, this store's own erasures) is seen as before: the columns
+   * are loaded again on the next read. Between two of the writer's commits another process's
+   * commit shows once the writer's next commit tells of it.
+   */
+  followWriter(feed: WriterFeed): void {
+    this.writer = feed;
+    feed.port.on('message', (commit: WriterCommit) => this.takeWriterCommit(commit));
+    // The feed must not keep the process alive.
+    feed.port.unref();
+  }
+
+  /** Every commit the writer posted so far, at once (the ones not delivered yet as events). */
+  private takeWriterCommits(): void {
+    const feed = this.writer;
+    if (!feed) return;
+    while (this.writerTaken < Atomics.load(feed.posted, 0)) {
+      const got = receiveMessageOnPort(feed.port);
+      if (!got) break;
+      this.takeWriterCommit(got.message as WriterCommit);
+    }
+  }
+
+  private takeWriterCommit(commit: WriterCommit): void {
+    this.writerTaken++;
+    if (commit.otherCommitted) this.writerOther = true;
+    this.forgetMatches();
+    const cols = this.cols;
+    if (!cols) return;
+    for (const change of commit.changes) {
+      if (typeof change === 'number') cols.delete(change);
+      else cols.set(change);
+    }
+  }
+
   /** The in-memory columns, current with the file; undefined when reads must take the SQL path. */
   private columns(): DocColumns | undefined {
     if (!this.fastReads) return undefined;
     const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.writer && this.cols && version !== this.colsVersion) {
+      // Issue 15 (emb17): the file changed; if only the writer thread's commits changed it, their
+      // column changes (applied as they came) make the columns current.
+      this.takeWriterCommits();
+      if (!this.writerOther && this.writerTaken !== this.writerMark) this.colsVersion = version;
+      this.writerMark = this.writerTaken;
+    }
     if (!this.cols || version !== this.colsVersion) {
+      this.takeWriterCommits();
+      this.writerOther = false;
+      this.writerMark = this.writerTaken;
       // Another connection committed since (or first use): load again, in one read transaction.
       this.cols = this.db.transaction(() => DocColumns.load(this.db))();
       this.colsVersion = version;

@@ -18,6 +18,13 @@ export const EmbeddedBusSchema = z
       .describe(
         'Worker threads the analyze stage runs the NLP in, so the HTTP server and the store writes keep the main thread; default: one per core (os.availableParallelism()); 0: analyze on the main thread.',
       ),
+    // Issue 15 (emb17): the embedded store's writes (src/streams/index-writer.ts).
+    index_thread: z
+      .boolean()
+      .optional()
+      .describe(
+        'With the embedded store: the index stage writes the store from a thread of its own (its own SQLite connection), so the HTTP server (webhook, API, dashboard) never waits behind a batch being stored; default true; false: on the main thread.',
+      ),
   })
   .describe('Embedded bus: SQLite in WAL mode, survives kill -9.');
 
