@@ -10,7 +10,7 @@ const at = (d: number, h = 9) => new Date(Date.UTC(2026, 5, d, h)).toISOString()
 const tone = (score: number): BrandSentiment => ({ score, label: score >= 0.1 ? 'positive' : score <= -0.1 ? 'negative' : 'neutral', confidence: 0.8 });
 
 /** "Globex is so much better than Acme": positive overall, negative toward Acme, positive toward Globex. */
-export function comparative(id: string, publishedAt: string, extra: Partial<AnalyzedMention> = {}): AnalyzedMention {
+export function comparative(id: string, publishedAt: string, extra: Partial<Omit<AnalyzedMention, 'lang' | 'analysis'>> = {}): AnalyzedMention {
   const m = makeMention({
     id,
     brands: ['acme', 'globex'],
