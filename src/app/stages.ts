@@ -14,7 +14,7 @@ import { openFingerprints } from './fingerprints.js'; // issue 15 (dedup16)
 import { AnalyzePool } from '../streams/analyze-pool.js'; // issue 15 (threads15)
 import { STAGES, startStages, type AnalyzeDeps, type RunningStages, type StageName } from '../streams/pipeline.js';
 import { alertsStarter } from './alerts-stage.js';
-import { IndexWriterThread } from '../streams/index-writer.js'; // issue 15 (emb17)
+import { IndexWriterThread } from './index-writer.js'; // issue 15 (emb17)
 import { EmbeddedMentionStore } from '../store/embedded/store.js';
 import { PRIVACY_FILE } from '../privacy/sqlite-ledger.js';
 import { startAlertDelivery } from './alert-delivery.js';

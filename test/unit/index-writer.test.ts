@@ -13,7 +13,7 @@ import { EmbeddedMentionStore } from '../../src/store/embedded/index.js';
 import { EmbeddedBus } from '../../src/streams/bus/embedded.js';
 import { reached, type Bus } from '../../src/streams/bus/types.js';
 import { INDEX_GROUP, startIndexStage } from '../../src/streams/index-stage.js';
-import { IndexWriterThread } from '../../src/streams/index-writer.js';
+import { IndexWriterThread } from '../../src/app/index-writer.js';
 import { stageStream } from '../helpers/alert-streams.js';
 
 const dirs: string[] = [];

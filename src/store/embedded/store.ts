@@ -71,7 +71,7 @@ export interface EmbeddedMentionStoreOptions {
    */
   fastReads?: boolean;
   /**
-   * Issue 15 (emb17): this store is the writer thread's (src/streams/index-writer.ts): after each
+   * Issue 15 (emb17): this store is the writer thread's (src/app/index-writer.ts): after each
    * commit of `upsert`, its column changes go to the main thread's store (followWriter), which
    * applies them instead of loading every column again because another connection committed.
    */

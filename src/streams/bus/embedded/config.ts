@@ -18,7 +18,7 @@ export const EmbeddedBusSchema = z
       .describe(
         'Worker threads the analyze stage runs the NLP in, so the HTTP server and the store writes keep the main thread; default: one per core (os.availableParallelism()); 0: analyze on the main thread.',
       ),
-    // Issue 15 (emb17): the embedded store's writes (src/streams/index-writer.ts).
+    // Issue 15 (emb17): the embedded store's writes (src/app/index-writer.ts).
     index_thread: z
       .boolean()
       .optional()

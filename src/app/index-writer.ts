@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { EcouteError } from '../core/errors.js';
 import type { EmbeddedMentionStore } from '../store/embedded/store.js';
-import type { ConsumedRecord } from './bus/types.js';
-import type { IndexWrite } from './index-stage.js';
+import type { ConsumedRecord } from '../streams/bus/types.js';
+import type { IndexWrite } from '../streams/index-stage.js';
 
 /** What the thread opens: plain data. */
 export interface IndexWriterSetup {

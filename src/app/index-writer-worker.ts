@@ -6,8 +6,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { isEcouteError, errorMessage } from '../core/errors.js';
 import { EmbeddedMentionStore } from '../store/embedded/store.js';
 import { SqlitePrivacyLedger } from '../privacy/sqlite-ledger.js';
-import type { ConsumedRecord } from './bus/types.js';
-import { writeIndexBatch } from './index-stage.js';
+import type { ConsumedRecord } from '../streams/bus/types.js';
+import { writeIndexBatch } from '../streams/index-stage.js';
 import type { IndexWriterSetup } from './index-writer.js';
 
 const { setup, commits, posted } = workerData as { setup: IndexWriterSetup; commits: MessagePort | undefined; posted: Int32Array };
