@@ -51,13 +51,15 @@ port.on('message', (m: { type: 'write'; id: number; records: ConsumedRecord[] } 
     aborts.set(m.id, controller);
     queue = queue.then(async () => {
       try {
+        const started = performance.now();
         const result = await writeIndexBatch(m.records, {
           store,
           suppressed: privacy,
           signal: controller.signal,
           onError: (error) => port.postMessage({ type: 'warn', error: described(error) }),
         });
-        port.postMessage({ type: 'written', id: m.id, result });
+        // The thread has no metrics registry of its own: the main thread observes the bulk's time.
+        port.postMessage({ type: 'written', id: m.id, result, seconds: (performance.now() - started) / 1000 });
       } catch (error) {
         port.postMessage({ type: 'failed', id: m.id, error: described(error) });
       } finally {

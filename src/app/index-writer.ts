@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { EcouteError } from '../core/errors.js';
+import { observeBulk } from '../ops/metrics.js';
 import type { EmbeddedMentionStore } from '../store/embedded/store.js';
 import type { ConsumedRecord } from '../streams/bus/types.js';
 import type { IndexWrite } from '../streams/index-stage.js';
@@ -31,7 +32,7 @@ export interface IndexWriterSetup {
 /** Messages from the thread. */
 type FromWriter =
   | { type: 'ready' }
-  | { type: 'written'; id: number; result: IndexWrite }
+  | { type: 'written'; id: number; result: IndexWrite; seconds: number }
   | { type: 'failed'; id: number; error: { code: string; message: string; retriable: boolean } }
   | { type: 'warn'; error: { code: string; message: string; retriable: boolean } }
   | { type: 'fatal'; error: { code: string; message: string } };
@@ -77,7 +78,10 @@ export class IndexWriterThread {
       fail(error);
     };
     this.worker.on('message', (m: FromWriter) => {
-      if (m.type === 'written') this.settle(m.id)?.resolve(m.result);
+      if (m.type === 'written') {
+        observeBulk('embedded', m.seconds); // ecoute_store_bulk_duration_seconds, as the metered store counts in-thread writes
+        this.settle(m.id)?.resolve(m.result);
+      }
       else if (m.type === 'failed') this.settle(m.id)?.reject(new EcouteError(m.error.code as never, m.error.message, { retriable: m.error.retriable }));
       else if (m.type === 'warn') onWarning(new EcouteError(m.error.code as never, m.error.message, { retriable: m.error.retriable }));
       else if (m.type === 'fatal') stop(new EcouteError(m.error.code as never, `the store's writer thread stopped: ${m.error.message}`, { retriable: false }));

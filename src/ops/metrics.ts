@@ -175,6 +175,11 @@ export function startBulkTimer(store: string): () => void {
   return () => void end();
 }
 
+/** ecoute_store_bulk_duration_seconds{store}, for a bulk timed elsewhere (the embedded store's writer thread). */
+export function observeBulk(store: string, seconds: number): void {
+  bulkSeconds.observe({ store }, seconds);
+}
+
 /** ecoute_bus_publish_duration_seconds and ecoute_bus_published_records_total, for one durable publish. */
 export function observePublish(topic: string, records: number, seconds: number): void {
   publishSeconds.observe({ topic }, seconds);
