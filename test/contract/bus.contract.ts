@@ -155,3 +155,49 @@ export function busContract(name: string, makeBus: () => Promise<Bus>): void {
     });
   });
 }
+
+/**
+ * What a partitioned Bus (Kafka, through either client) adds: `partitionsAtOnce` handles batches of
+ * several partitions at once, each partition still in order and committed. `makeBus(partitions)`
+ * gives a started bus whose topics have that many partitions.
+ */
+export function partitionedBusContract(name: string, makeBus: (partitions: number) => Promise<Bus>): void {
+  describe(`Partitioned bus contract: ${name}`, () => {
+    it('partitionsAtOnce: batches of two partitions are handled at once, each partition in order and committed', async () => {
+      const bus = await makeBus(2);
+      try {
+        const records = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: String(i) }));
+        await bus.publish('mentions.analyzed', records);
+        const end = await bus.endOffsets('mentions.analyzed');
+        expect(Object.values(end).every((n) => n > 0)).toBe(true); // both partitions hold records
+        // The first batch waits until a batch of the other partition started: with one partition at a
+        // time this never happens (the test then times out).
+        const started = new Set<number>();
+        let bothStarted!: () => void;
+        const overlap = new Promise<void>((resolve) => (bothStarted = resolve));
+        const seen = new Map<number, number[]>();
+        const consumer = bus.consume(
+          'mentions.analyzed',
+          'concurrent',
+          async (batch) => {
+            const partition = batch[0]!.partition;
+            started.add(partition);
+            if (started.size === 2) bothStarted();
+            await overlap;
+            for (const r of batch) (seen.get(partition) ?? seen.set(partition, []).get(partition)!).push(r.offset);
+          },
+          { maxBatch: 5, partitionsAtOnce: 2 },
+        );
+        try {
+          await overlap;
+          while (!reached(await bus.committedOffsets('mentions.analyzed', 'concurrent'), end)) await new Promise((r) => setTimeout(r, 50));
+        } finally {
+          await consumer.close();
+        }
+        for (const [partition, offsets] of seen) expect(offsets, `partition ${partition} in order, each once`).toEqual(Array.from({ length: end[partition]! }, (_, i) => i));
+      } finally {
+        await bus.close();
+      }
+    }, 60_000);
+  });
+}

@@ -10,9 +10,9 @@ import { KafkaBus } from '../../src/streams/bus/kafka.js';
 import { PlatformaticBus } from '../../src/streams/bus/platformatic/index.js';
 import { topicLogBytes } from '../../src/streams/bus/platformatic/log-size.js';
 import { compressionAvailable, type Compression } from '../../src/streams/bus/kafka/config.js';
-import { reached, type ConsumedRecord } from '../../src/streams/bus/types.js';
+import type { ConsumedRecord } from '../../src/streams/bus/types.js';
 import { requireKafka } from '../helpers/services.js';
-import { busContract } from './bus.contract.js';
+import { busContract, partitionedBusContract } from './bus.contract.js';
 
 const brokers = await requireKafka();
 const run = `test.plt.${Date.now().toString(36)}.${randomUUID().slice(0, 8)}.`;
@@ -46,6 +46,12 @@ if (!brokers) {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(run));
     if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.disconnect();
+  });
+
+  partitionedBusContract('kafka through @platformatic/kafka', async (partitions) => {
+    const bus = makeBus({ partitions });
+    await bus.start();
+    return bus;
   });
 
   busContract('kafka through @platformatic/kafka', async () => {
@@ -177,44 +183,6 @@ if (!brokers) {
         await Promise.all([plt.close(), kjs.close()]);
       }
     });
-
-    it('partitionsAtOnce: batches of two partitions are handled at once, each partition in order and committed', async () => {
-      const bus = makeBus({ partitions: 2 });
-      try {
-        await bus.start();
-        const records = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: String(i) }));
-        await bus.publish('mentions.analyzed', records);
-        const end = await bus.endOffsets('mentions.analyzed');
-        expect(Object.values(end).every((n) => n > 0)).toBe(true); // both partitions hold records
-        // The first batch waits until a batch of the other partition started: with one partition at a
-        // time this never happens (the test then times out).
-        const started = new Set<number>();
-        let bothStarted!: () => void;
-        const overlap = new Promise<void>((resolve) => (bothStarted = resolve));
-        const seen = new Map<number, number[]>();
-        const consumer = bus.consume(
-          'mentions.analyzed',
-          'concurrent',
-          async (batch) => {
-            const partition = batch[0]!.partition;
-            started.add(partition);
-            if (started.size === 2) bothStarted();
-            await overlap;
-            for (const r of batch) (seen.get(partition) ?? seen.set(partition, []).get(partition)!).push(r.offset);
-          },
-          { maxBatch: 5, partitionsAtOnce: 2 },
-        );
-        try {
-          await overlap;
-          while (!reached(await bus.committedOffsets('mentions.analyzed', 'concurrent'), end)) await new Promise((r) => setTimeout(r, 50));
-        } finally {
-          await consumer.close();
-        }
-        for (const [partition, offsets] of seen) expect(offsets, `partition ${partition} in order, each once`).toEqual(Array.from({ length: end[partition]! }, (_, i) => i));
-      } finally {
-        await bus.close();
-      }
-    }, 60_000);
 
     it('read() pages from given offsets with a limit, and joins no consumer group', async () => {
       const bus = makeBus({ partitions: 1 });
