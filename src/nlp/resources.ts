@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EcouteError } from '../core/errors.js';
+import { ecouteCacheDir } from '../core/cache-dir.js';
 
 const require = createRequire(import.meta.url);
 
@@ -63,11 +63,6 @@ export function readValenceFile(name: string): Map<string, number> {
     if (key !== '' && Number.isFinite(v)) out.set(key, v);
   }
   return out;
-}
-
-/** écoute's cache directory: ECOUTE_CACHE_DIR (default ~/.cache/ecoute). */
-export function ecouteCacheDir(): string {
-  return process.env.ECOUTE_CACHE_DIR || join(homedir(), '.cache', 'ecoute');
 }
 
 /** Where parsed lexicon YAML is cached: lexicons/ in the cache directory. */

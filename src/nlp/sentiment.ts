@@ -57,12 +57,7 @@ function round(x: number, digits = 3): number {
  * scoreSentiment). `rating` is the source's star rating normalized to 0..1.
  */
 export function ruleOnlySentiment(tokens: readonly Token[], lang: Lang, rating?: number): Sentiment {
-  return summarize(ruleSentiment(tokens, lang), lang, rating);
-}
-
-/** The rules' result alone as a Sentiment (what a text without words, or without a model, gets). */
-export function sentimentFromRules(rules: RuleResult, lang: Lang, rating?: number, map?: ConfidenceMap): Sentiment {
-  return decide(rules, lang, rating, undefined, false, LEGACY_MIX, map).sentiment;
+  return decisionFromRules(ruleSentiment(tokens, lang), lang, rating).sentiment;
 }
 
 /**
@@ -74,7 +69,7 @@ export function sentimentFromRules(rules: RuleResult, lang: Lang, rating?: numbe
 export function scoreSentiment(tokens: readonly Token[], lang: Lang, rating?: number, calibration?: Calibration): Sentiment {
   const rules = ruleSentiment(tokens, lang);
   const model = lang === 'other' || rules.words === 0 ? null : getModel();
-  if (model === null) return decide(rules, lang, rating, undefined, false, LEGACY_MIX, rules.words === 0 ? getModel()?.confidence : undefined).sentiment;
+  if (model === null) return decisionFromRules(rules, lang, rating, rules.words === 0 ? getModel()?.confidence : undefined).sentiment;
   let logits = textLogits(model, tokens, lang, rules);
   if (calibration !== undefined) logits = applyCalibration(calibration, logits, lang);
   return sentimentFromLogits(model, rules, lang, logits, rating);
@@ -105,9 +100,9 @@ export function decisionFromLogits(model: SentimentModel, rules: RuleResult, lan
   return decide(rules, lang, rating, combine(probabilities(logits), rules, model.mix), false, model.mix, map);
 }
 
-/** The rules alone, with the kind of decision (texts the model does not read). */
-export function decisionFromRules(rules: RuleResult, lang: Lang, map?: ConfidenceMap): Decision {
-  return decide(rules, lang, undefined, undefined, false, LEGACY_MIX, map);
+/** The rules alone, with the kind of decision (texts the model does not read, or without a model). */
+export function decisionFromRules(rules: RuleResult, lang: Lang, rating?: number, map?: ConfidenceMap): Decision {
+  return decide(rules, lang, rating, undefined, false, LEGACY_MIX, map);
 }
 
 /**
@@ -138,10 +133,6 @@ export function modelScores(tokens: readonly Token[], lang: Lang): [number, numb
   const model = lang === 'other' || rules.words === 0 ? null : getModel();
   if (model === null) return undefined;
   return textLogits(model, tokens, lang, rules);
-}
-
-function summarize(rules: RuleResult, lang: Lang, rating: number | undefined): Sentiment {
-  return decide(rules, lang, rating, undefined, false, LEGACY_MIX, undefined).sentiment;
 }
 
 function decide(rules: RuleResult, lang: Lang, rating: number | undefined, probs: readonly [number, number, number] | undefined, calibrated: boolean, mix: MixOptions, map: ConfidenceMap | undefined): Decision {

@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { ecouteCacheDir } from './resources.js';
+import { ecouteCacheDir } from '../core/cache-dir.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,9 +37,12 @@ let serialized: Buffer | undefined;
 /** The lexeme table of the first core loaded: which words the model knows (see isModelWord). */
 let lexemes: { hash: Record<string, number>; intrinsicSize: number } | undefined;
 
-/** The installed model package's version. */
+let version: string | undefined;
+
+/** The installed model package's version (read once: the cache file's name and the lemma table's header both need it). */
 export function winkModelVersion(): string {
-  return (JSON.parse(readFileSync(require.resolve(`${PACKAGE}/package.json`), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(require.resolve(`${PACKAGE}/package.json`), 'utf8')) as { version: string }).version;
+  return version;
 }
 
 /**

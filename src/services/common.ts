@@ -4,10 +4,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EcouteError } from '../core/errors.js';
+import { ecouteCacheDir } from '../core/cache-dir.js';
 
 export type ServiceName = 'kafka' | 'elasticsearch';
 
@@ -28,10 +28,8 @@ export type Log = (line: string) => void;
 export const KAFKA_BROKER = '127.0.0.1:19092';
 export const ELASTICSEARCH_URL = 'http://127.0.0.1:19200';
 
-/** Downloads (Kafka jars, the Elasticsearch zip unpacked), kept between runs. */
-export function cacheDir(): string {
-  return process.env.ECOUTE_CACHE_DIR || path.join(os.homedir(), '.cache', 'ecoute');
-}
+/** Downloads (Kafka jars, the Elasticsearch zip unpacked), kept between runs: écoute's cache directory. */
+export const cacheDir = ecouteCacheDir;
 
 /**
  * Data, logs, configs and pid files of the running servers. Not under /root: Elasticsearch runs as

@@ -49,8 +49,12 @@ export interface IndexCounts {
 }
 
 export async function indexBatch(batch: ConsumedRecord[], options: Pick<IndexStageOptions, 'bus' | 'store' | 'onError' | 'suppressed'> & { signal?: AbortSignal }): Promise<IndexCounts> {
-  const { dead, counts } = await writeIndexBatch(batch, options);
-  await options.bus.publish('mentions.dlq', dead);
+  return publishDeadLetters(options.bus, await writeIndexBatch(batch, options));
+}
+
+/** Publishes a written batch's dead letters (once, before the offset is committed) and gives its counts. */
+async function publishDeadLetters(bus: Bus, { dead, counts }: IndexWrite): Promise<IndexCounts> {
+  await bus.publish('mentions.dlq', dead);
   return { ...counts, failed: dead.length };
 }
 
@@ -151,12 +155,8 @@ export function startIndexStage(options: IndexStageOptions): Consumer {
     'mentions.analyzed',
     INDEX_GROUP,
     async (batch) => {
-      let counts: IndexCounts;
-      if (options.write) {
-        const written = await options.write(batch, stopping.signal);
-        await options.bus.publish('mentions.dlq', written.dead);
-        counts = { ...written.counts, failed: written.dead.length };
-      } else counts = await indexBatch(batch, { ...options, signal: stopping.signal });
+      const written = await (options.write ? options.write(batch, stopping.signal) : writeIndexBatch(batch, { ...options, signal: stopping.signal }));
+      const counts = await publishDeadLetters(options.bus, written);
       countBatch('index', batch.length, counts.created + counts.updated + counts.unchanged); // the dead letters count as drops on the bus (src/ops/metered-bus.ts)
       options.onIndexed?.(counts);
     },

@@ -87,10 +87,6 @@ class LineBatcher {
     this.size = 0;
     if (!this.stream.write(chunk)) await new Promise((resolve) => this.stream.once('drain', resolve));
   }
-
-  end(): Promise<void> {
-    return this.flush();
-  }
 }
 
 export function registerAnalyze(program: Command): void {
@@ -112,6 +108,6 @@ export function registerAnalyze(program: Command): void {
         }
         await output.push(`${JSON.stringify(out)}\n`);
       }
-      await output.end();
+      await output.flush();
     });
 }

@@ -5,7 +5,7 @@
 // tone over the documents without the brand's field, and the brand's field.
 import type { estypes } from '@elastic/elasticsearch';
 import type { SentimentLabel } from '../../core/types.js';
-import { FIELDS, SEP } from './schema.js';
+import { FIELDS, literal, SEP } from './schema.js';
 
 type EsQuery = estypes.QueryDslQueryContainer;
 type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
@@ -44,7 +44,7 @@ export function toneSumOf(bucket: unknown): number {
 export function labelAggs(brand: string, size: number): Aggs {
   return {
     own_labels: { filter: ownToneOf(brand), aggs: { labels: { terms: { field: FIELDS.sentiment, size } } } },
-    toward_labels: { terms: { field: FIELDS.brandLabels, include: `${escapeRegex(brand)}${SEP}.*`, size } },
+    toward_labels: { terms: { field: FIELDS.brandLabels, include: `${literal(brand)}${SEP}.*`, size } },
   };
 }
 
@@ -64,7 +64,3 @@ export function labelCountsOf(aggs: Record<string, unknown> | undefined, brand: 
 
 /** Documents whose semantic-field tones read reversed for `brand`. */
 export const flippedFor = (brand: string): EsQuery => ({ term: { [FIELDS.brandFlip]: brand } });
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.?+*|{}[\]()"\\#@&<>~]/g, '\\$&');
-}

@@ -104,6 +104,12 @@ export const FIELDS = {
 const KEYWORD_MAX = 1000;
 /** Between a term and what a flat value adds to it (an occurrence number, a surface form). */
 export const SEP = '\u001f';
+
+/** A Lucene regular expression matching `text` literally (the `include` of a terms aggregation; SEP left as it is). */
+export function literal(text: string): string {
+  return text.replace(/[^\p{L}\p{N}]/gu, (c) => (c === SEP ? c : `\\${c}`));
+}
+
 /** Keywords aggregated on every dashboard read: their global ordinals are built at refresh, not by the first read after it. */
 const AGGREGATED = { type: 'keyword', eager_global_ordinals: true } as const;
 

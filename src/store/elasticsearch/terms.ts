@@ -22,7 +22,7 @@ import { badRequest } from '../errors.js';
 import { DEFAULT_TERMS, resolveFilters, resolveLimit, resolveQuery } from '../request.js';
 import type { SearchFilters, SignificantTerm, SignificantTermsRequest, TermCount, TopTermsRequest } from '../types.js';
 import { filteredQuery } from './request-builder.js';
-import { FIELDS, SEP } from './schema.js';
+import { FIELDS, literal, SEP } from './schema.js';
 import type { Service } from './service.js';
 
 const BY_COUNT = [{ _count: 'desc' as const }, { _key: 'asc' as const }];
@@ -35,11 +35,6 @@ type Bucket = { key: string; doc_count: number };
 type TermsAgg = { buckets?: Bucket[]; sum_other_doc_count?: number };
 
 const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** A Lucene regular expression matching `text` literally. */
-function literal(text: string): string {
-  return text.replace(/[^\p{L}\p{N}]/gu, (c) => (c === SEP ? c : `\\${c}`));
-}
 
 async function aggregate(service: Service, what: string, query: estypes.QueryDslQueryContainer, aggs: Record<string, estypes.AggregationsAggregationContainer>): Promise<Record<string, unknown>> {
   try {

@@ -1,5 +1,5 @@
 // After the last token: contrast and exclamation marks weigh the contributions, then the sums
-// and counts the model and summarize() read.
+// and counts the model and decide() in sentiment.ts read.
 import type { Contribution, RuleState } from './state.js';
 
 /** VADER's normalisation of a sum to -1..1: x / sqrt(x² + ALPHA). */
