@@ -2,6 +2,7 @@
 // run as a plain JVM process under a system user of its own (it refuses to run as root).
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ELASTICSEARCH_URL,
@@ -146,9 +147,27 @@ action.destructive_requires_name: false
 ${Object.entries(d.instance.settings ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('')}`;
 }
 
-const JVM_OPTIONS = (logs: string) => `# Written by src/services/elasticsearch.ts. Fixed small heap, else it takes half the RAM.
--Xms512m
--Xmx512m
+/**
+ * The heap: a quarter of the machine's memory, from 512 MB to 4 GB (ECOUTE_ES_HEAP_MB sets it), not
+ * Elasticsearch's own default of half the RAM on a developer's machine. es18 (issue 13): the fixed
+ * 512 MB it had before held a 5 MB request cache and little room for global ordinals and
+ * aggregation buffers, so on a million mentions the report's reads were computed again and again
+ * (814 request-cache evictions in one bench:search run); with 4 GB the report's build on the same
+ * index fell from 19.4 to 9.6 s (bench/report.ts, the same load).
+ */
+export function esHeapMb(env: NodeJS.ProcessEnv = process.env, total = os.totalmem()): number {
+  const set = env.ECOUTE_ES_HEAP_MB;
+  if (set !== undefined && set !== '') {
+    const mb = Number(set);
+    if (!Number.isInteger(mb) || mb < 256 || mb > 31_744) throw new EcouteError('SERVICE_SETUP', `ECOUTE_ES_HEAP_MB: a whole number of megabytes from 256 to 31744 (compressed pointers end near 32 GB), got ${JSON.stringify(set)}`);
+    return mb;
+  }
+  return Math.max(512, Math.min(4096, Math.floor(total / 4 / 1048576 / 256) * 256));
+}
+
+const JVM_OPTIONS = (logs: string, heapMb: number) => `# Written by src/services/elasticsearch.ts (heap: esHeapMb).
+-Xms${heapMb}m
+-Xmx${heapMb}m
 # The stock jvm.options writes gc.log into the working directory: send it to path.logs instead.
 -Xlog:disable
 -Xlog:all=warning:stderr:utctime,level,tags
@@ -177,7 +196,7 @@ function prepareHome(d: ReturnType<typeof dirs>, dist: string, owner: { uid: num
   }
   mkdirp(path.join(d.config, 'jvm.options.d'));
   fs.writeFileSync(path.join(d.config, 'elasticsearch.yml'), elasticsearchYml(d));
-  fs.writeFileSync(path.join(d.config, 'jvm.options.d', 'ecoute.options'), JVM_OPTIONS(d.logs));
+  fs.writeFileSync(path.join(d.config, 'jvm.options.d', 'ecoute.options'), JVM_OPTIONS(d.logs, esHeapMb()));
   for (let dir = d.root; dir !== path.dirname(dir) && dir.startsWith(stateDir()); dir = path.dirname(dir)) fs.chmodSync(dir, 0o755);
   fs.chmodSync(d.root, 0o755);
   if (owner) for (const dir of [d.config, d.data, d.logs, d.tmp, d.run]) chownTree(dir, owner.uid, owner.gid);
