@@ -1,6 +1,8 @@
 // Where a process's CPU went, from a V8 .cpuprofile (`node --cpu-prof`, as `PROFILE=dir npm run
 // bench:e2e` takes it): self time grouped by part of écoute (NLP, SQLite, fingerprints, bus,
-// serialization, HTTP, Elasticsearch client, GC, other), and the top self-time functions.
+// serialization, HTTP, Elasticsearch client, GC, other), the top self-time functions, and the
+// long tasks: stretches of at least LONG_MS (50) of CPU without an idle sample, during which the
+// thread could answer nothing (a webhook request waits for the end of one), with their parts.
 // Prints one JSON line.
 //   node dist/bench/profile-split.js <file.cpuprofile> [top=15]
 import { readFileSync } from 'node:fs';
@@ -84,6 +86,29 @@ function main(): void {
     fns.set(name, entry);
   }
   const busyUs = totalUs - (parts.get('idle') ?? 0);
+  // Long tasks, in sample order: a run of non-idle samples (the profile's order is the time's).
+  const longMs = Number(process.env.LONG_MS ?? 50);
+  const partBySample = new Map<number, string>();
+  const tasks: { us: number; parts: Map<string, number> }[] = [];
+  let current: { us: number; parts: Map<string, number> } | undefined;
+  profile.samples.forEach((id, i) => {
+    let part = partBySample.get(id);
+    if (part === undefined) partBySample.set(id, (part = partOf(id)));
+    const us = profile.timeDeltas[i] ?? 0;
+    if (part === 'idle') {
+      if (current && current.us >= longMs * 1000) tasks.push(current);
+      current = undefined;
+      return;
+    }
+    current ??= { us: 0, parts: new Map() };
+    current.us += us;
+    current.parts.set(part, (current.parts.get(part) ?? 0) + us);
+  });
+  if (current && current.us >= longMs * 1000) tasks.push(current);
+  const longUs = tasks.reduce((sum, t) => sum + t.us, 0);
+  const longParts = new Map<string, number>();
+  for (const t of tasks) for (const [part, us] of t.parts) longParts.set(part, (longParts.get(part) ?? 0) + us);
+  const longest = tasks.map((t) => t.us).sort((a, b) => b - a);
   const share = (us: number) => Math.round((us / busyUs) * 1000) / 10;
   process.stdout.write(
     `${JSON.stringify({
@@ -91,6 +116,13 @@ function main(): void {
       seconds: Math.round(totalUs / 1e5) / 10,
       busy_seconds: Math.round(busyUs / 1e5) / 10,
       parts_pct_of_busy: Object.fromEntries([...parts].filter(([p]) => p !== 'idle').sort((a, b) => b[1] - a[1]).map(([p, us]) => [p, share(us)])),
+      long_tasks: {
+        at_least_ms: longMs,
+        count: tasks.length,
+        seconds: Math.round(longUs / 1e5) / 10,
+        longest_ms: longest.slice(0, 5).map((us) => Math.round(us / 1000)),
+        parts_pct: Object.fromEntries([...longParts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, us]) => [p, Math.round((us / Math.max(1, longUs)) * 1000) / 10])),
+      },
       top_self: [...fns].filter(([n]) => !n.startsWith('(idle)')).sort((a, b) => b[1].us - a[1].us).slice(0, top).map(([n, e]) => ({ fn: n, part: e.part, pct: share(e.us) })),
     })}\n`,
   );

@@ -5,7 +5,7 @@
 // a lease whose process died is taken over at once.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { EcouteError, isEcouteError } from '../../core/errors.js';
 import { guarded, isDiskError, openSqlite } from '../../core/sqlite.js';
@@ -425,6 +425,12 @@ class EmbeddedConsumer implements Consumer {
             await pause(error, []);
           }
         }
+        // es18 (issue 15, webhook under load): one turn of the event loop between batches. SQLite
+        // answers synchronously, so a consumer with a backlog and a handler that needs no I/O (the
+        // alerts stage) could go from batch to batch in microtasks alone, and the HTTP server on
+        // the same thread would answer nothing until the backlog was gone; now a request waits for
+        // one batch at most.
+        await nextTurn();
       }
     } finally {
       this.bus.releaseLease(this.topic, this.group, this.owner);
