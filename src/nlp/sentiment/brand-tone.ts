@@ -86,10 +86,45 @@ const WHAT_WORDS = new Set(['what', 'ce']);
 const WHY = new Set(['why', 'pourquoi']);
 const WHEN = new Set(['when', 'if', 'while', 'quand', 'si', 'alors', 'lorsque']);
 /** Words that say two brands are alike ("Hooli and Initech both", "celui de B aussi"): no implied contrast. */
-const SAME = new Set(['too', 'also', 'both', 'either', 'neither', 'likewise', 'same', 'aussi', 'également', 'egalement', 'pareil', 'pareille', 'pareillement', 'même', 'meme', 'idem', 'tous', 'toutes', 'deux', 'ditto', 'similar', 'similaire']);
+const SAME = new Set(['too', 'also', 'both', 'either', 'neither', 'likewise', 'same', 'aussi', 'également', 'egalement', 'pareil', 'pareille', 'pareillement', 'même', 'meme', 'idem', 'ditto', 'similar', 'similaire']);
+/** Words an elliptic "B too" / "celui de B aussi" may carry besides the brand and SAME. */
+const ELLIPSIS_FILLER = new Set(['celui', 'celle', 'ceux', 'celles', 'de', "d'", 'du', 'des', 'that', 'those', 'of', "'s", 'as', 'well', 'so', 'does', 'do', 'did', 'is', 'are', 'was', 'were', 'has', 'have', 'en', 'pour', 'for', 'chez', 'at', 'with', 'avec']);
 /** Praise that concedes ("Initech is fine but Hooli is better", "Renault c'est correct, mais…"). */
 const FAINT = new Set(['okay', 'ok', 'fine', 'decent', 'alright', 'acceptable', 'passable', 'correct', 'correcte', 'convenable', 'bien', 'moyen', 'honnête', 'honnete']);
 const INTENSIFIERS = new Set(['very', 'really', 'so', 'super', 'truly', 'très', 'tres', 'vraiment', 'trop', 'tellement', 'hyper', 'extrêmement', 'extremement', 'vachement', 'hyper', 'absolument']);
+/**
+ * Idioms of comparison between the two brands ("A can't hold a candle to B", "A n'arrive pas à la
+ * cheville de B", "A runs circles around B", "A a une longueur d'avance sur B"): the sign for A (the
+ * first named), B the opposite. Read on the folded words between the two, apostrophes as spaces.
+ */
+const COMPARISON_IDIOMS: [RegExp, number][] = [
+  [/\b(ca n t|can t|cannot|could n t|couldn t|does n t|doesn t|do n t|don t|does not|do not|wo n t|won t) (even )?(hold a candle|compare|come close|compete)\b/, -1],
+  [/\b(is|are|was|were) no match for\b/, -1],
+  [/\b(pales?|paled) (in comparison|next to|beside)\b/, -1],
+  [/\b(falls?|fell) (far )?short of\b/, -1],
+  [/\b(lags?|lagging|lagged|trails?|trailing) (far |way )?behind\b/, -1],
+  [/\b(light years|miles|way|far|years) behind\b/, -1],
+  [/\bhas nothing on\b/, -1],
+  [/\b(runs?|running|ran) (rings|circles) (around|round)\b/, 1],
+  [/\bblows?\b.*\bout of the water\b/, 1],
+  [/\b(light years|miles|way|far|years|head and shoulders) (ahead of|above|better than)\b/, 1],
+  [/\bleaves?\b.*\bin the dust\b/, 1],
+  [/\b(outshines?|outdoes|outdid|outperformed|outclassed|eclipses?)\b/, 1],
+  [/\b(n )?(arrive|arrivent|arrivera) (pas|meme pas|jamais) (a|au) (la )?cheville\b/, -1],
+  [/\b(ne )?(tient|tiennent) pas la (comparaison|route)\b/, -1],
+  [/\b(fait|font) pale figure\b/, -1],
+  [/\b(ne )?(fait|font) pas le poids\b/, -1],
+  [/\b(loin|tres loin|bien loin|tres en) (derriere|retard)\b/, -1],
+  [/\ben retard sur\b/, -1],
+  [/\b(n )?(a|ont) rien a voir avec\b/, 0],
+  [/\b(loin|tres loin|bien) devant\b/, 1],
+  [/\b(une|des) (longueurs?|annees lumiere) d avance sur\b/, 1],
+  [/\b(surclasse|surclassent|eclipse|eclipsent|bat a plate couture|battent a plate couture|met une claque a|enfonce)\b/, 1],
+];
+/** "Je regrette d'avoir quitté A pour B", "I wish I'd never left A": a switch the writer regrets. */
+const REGRET_BEFORE = /\b(regret\w*|wish i (had|d) (never|not)|should (have|ve) stayed|aurais du rester|aurais pas du|j aurais jamais du|quelle erreur|what a mistake)\b/u;
+const NOT_REGRET = /\b(no|not|don t|never|ne|pas|aucun|sans|zero) (\w+ )?regret/u;
+
 /** "Hooli: none of the above.", "Carrefour : rien de tout ça.": the opposite of the clause before. */
 const NONE_OF_THAT = /\b(none of (the above|that|this|those|it)|rien de (tout )?(ça|ca|cela)|aucun de ces)\b/u;
 
@@ -104,6 +139,17 @@ function round(x: number): number {
 
 function wordOf(t: Token): string {
   return fold(t.lower).replace(/^[@#]/, '');
+}
+
+/** The folded words of tokens [from, to), apostrophes and hyphens as spaces ("can't" → "can t"). */
+function foldedText(tokens: readonly Token[], from: number, to: number): string {
+  const out: string[] = [];
+  for (let i = Math.max(0, from); i < Math.min(tokens.length, to); i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word' && t.kind !== 'number') continue;
+    for (const w of fold(t.lower).replace(/[’']/g, ' ').replace(/-/g, ' ').split(/\s+/)) if (w !== '') out.push(w);
+  }
+  return out.join(' ');
 }
 
 /** Where each target occurs: token index ranges [start, end). */
@@ -222,7 +268,16 @@ function structural(tokens: readonly Token[], occ: readonly Occurrence[], score:
         const restWords = rest.map((t) => t.lower);
         // "no regrets", "je ne regrette pas" confirm the switch.
         if (REGRET.test(restWords.join(' ')) && !restWords.some((w) => NEGATORS.has(w) || w === 'aucun' || w === 'sans')) return votes(0.6, -0.6);
+        // "Je regrette d'avoir quitté A pour B", "I regret leaving A": regretted before it is told.
+        const before = foldedText(tokens, start, verb);
+        if (REGRET_BEFORE.test(before) && !NOT_REGRET.test(before)) return votes(0.6, -0.6);
         return votes(-0.6, 0.6);
+      }
+      // Idioms of comparison: "A can't hold a candle to B", "A n'arrive pas à la cheville de B".
+      if (B.start - A.end <= 10) {
+        const text = foldedText(tokens, A.end, B.start);
+        const idiom = COMPARISON_IDIOMS.find(([re]) => re.test(text));
+        if (idiom !== undefined && idiom[1] !== 0) return votes(0.6 * idiom[1], -0.6 * idiom[1]);
       }
       // "A was dirty, we moved to B", "Ibis était sale, on est partis au Novotel": a switching verb
       // between the two, right before B; the one left negative unless what follows B is.
@@ -321,6 +376,8 @@ function spanTone(span: readonly Token[], score: SpanScorer, previous: Sentiment
   const opposite = (p: Sentiment): Sentiment => ({ ...p, score: -p.score, label: p.label === 'positive' ? 'negative' : 'positive' });
   if (previous !== undefined && Math.abs(previous.score) >= 0.1) {
     if (words.length <= 8 && NONE_OF_THAT.test(lower.join(' '))) return opposite(previous);
+    // "… et celui de Cdiscount aussi", "Hooli's is too", "so does B": the tone of the clause before.
+    if (words.length <= 7 && lower.some((w) => SAME.has(w)) && words.every((t) => isTarget(t) || SAME.has(t.lower) || ELLIPSIS_FILLER.has(t.lower) || AND.has(t.lower) || AUXILIARIES.has(t.lower))) return previous;
     if (words.length <= 6 && lower.some((w) => ELLIPTIC_NEGATION.has(w))) {
       // What is left once the brand, the negation, the auxiliaries and the joining word are set
       // aside: nothing ("A never has", "et B ne l'est pas"), or the previous clause's own words ("A
@@ -347,6 +404,10 @@ interface Clause {
   joint: Joint;
   /** Where its first target starts. */
   targetAt: number;
+  /** The sentence it belongs to. */
+  sentence: [number, number];
+  /** Its tone comes from a comparative of its own ("McDo fait mieux"). */
+  comparative?: boolean;
 }
 
 const hasWord = (tokens: readonly Token[], from: number, to: number, set: ReadonlySet<string>): boolean => near(tokens, from, to, set) >= 0;
@@ -363,6 +424,14 @@ function isFaint(tokens: readonly Token[], c: Clause): boolean {
   return false;
 }
 
+/** A reporting clause ("…," Cruz said; selon Orange): the speaker of a quote is not judged by it. */
+const REPORTING = new Set(['said', 'says', 'say', 'told', 'tells', 'added', 'wrote', 'writes', 'asked', 'according', 'stated', 'declared', 'announced', 'argued', 'claimed', 'noted', 'dit', 'déclaré', 'declare', 'affirme', 'affirmé', 'selon', 'estime', 'annonce', 'annoncé', 'explique', 'expliqué', 'ajoute', 'ajouté']);
+function reported(tokens: readonly Token[], c: Clause): boolean {
+  // The whole sentence: "Jones said he hasn't yet spoken to Boehner" reports in another clause.
+  for (let i = c.sentence[0]; i < c.sentence[1]; i++) if (REPORTING.has(tokens[i]!.lower) || /^["“”«»]$/u.test(tokens[i]!.text)) return true;
+  return false;
+}
+
 /**
  * Two neighbouring clauses about different brands read together (a comparison between two named
  * brands is rarely neutral): "Cyberdyne's delivery was late again, Umbrella got mine in two days":
@@ -375,8 +444,19 @@ function isFaint(tokens: readonly Token[], c: Clause): boolean {
  */
 function readNeighbours(tokens: readonly Token[], clauses: readonly Clause[]): number[] {
   const out = clauses.map((c) => c.tone.score);
-  const weak = (c: Clause): boolean => Math.abs(c.tone.score) < 0.1;
-  const same = (c: Clause): boolean => hasWord(tokens, c.from, c.to, SAME);
+  const weak = (c: Clause): boolean => Math.abs(c.tone.score) < 0.1 && !reported(tokens, c);
+  const wordCount = (c: Clause): number => {
+    let n = 0;
+    for (let i = c.from; i < c.to; i++) if (tokens[i]!.kind === 'word') n++;
+    return n;
+  };
+  const named = (c: Clause): boolean => /^\p{Lu}/u.test(tokens[c.targetAt]!.text);
+  const same = (c: Clause): boolean => {
+    if (hasWord(tokens, c.from, c.to, SAME)) return true;
+    // "tous les deux", "les deux": alike; "deux jours", "deux secondes" are not.
+    for (let i = c.from + 1; i < c.to; i++) if (wordOf(tokens[i]!) === 'deux' && ['les', 'tous', 'toutes'].includes(wordOf(tokens[i - 1]!))) return true;
+    return false;
+  };
   // The brand is what the clause is about when it comes in its first words ("Umbrella got mine",
   // "celui de Globex l'a monté", "mon téléphone Acme est mort").
   const leads = (c: Clause): boolean => {
@@ -388,11 +468,19 @@ function readNeighbours(tokens: readonly Token[], clauses: readonly Clause[]): n
     const a = clauses[k]!;
     const b = clauses[k + 1]!;
     if (a.ids.length === 0 || b.ids.length === 0 || a.ids.some((id) => b.ids.includes(id))) continue;
+    // Between named brands only: aspects of one restaurant ("the tables", "the menu") are often
+    // mentioned in passing beside a polar clause, and stay neutral.
+    if ((!named(a) || !named(b))) continue;
     if (b.joint === 'contrast' && a.tone.score >= 0.1 && b.tone.score > a.tone.score && isFaint(tokens, a)) out[k] = 0;
     else if (b.joint === 'contrast' && b.tone.score >= 0.1 && a.tone.score > b.tone.score && isFaint(tokens, b)) out[k + 1] = 0;
-    if (b.joint === 'and' || weak(a) === weak(b) || same(a) || same(b)) continue;
+    if (weak(a) === weak(b) || same(a) || same(b)) continue;
     const [w, p, at] = weak(a) ? [a, b, k] : [b, a, k + 1];
+    // "Quick a fermé et franchement McDo fait mieux": a comparative clause opposes even after "and".
+    if (b.joint === 'and' && !p.comparative) continue;
+    // Parallel clauses, each led by its brand ("A did this, B did that"), short as verdicts are:
+    // long news clauses that merely name a person beside a polar one stay as they are.
     if (!leads(w) || out[at] !== w.tone.score) continue;
+    if ((!leads(p) || wordCount(w) > 12 || wordCount(p) > 14)) continue;
     out[at] = -Math.sign(p.tone.score) * Math.max(0.15, 0.6 * Math.abs(p.tone.score));
   }
   return out;
@@ -448,7 +536,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
         if (Math.abs(s.score) >= 0.1) vote(lastId, { score: s.score, confidence: s.confidence });
       }
       // A sentence between two brands' sentences keeps them from being read as neighbours.
-      clauses.push({ ids: [], tone: whole, from: start, to: end, joint: 'sentence', targetAt: start });
+      clauses.push({ ids: [], tone: whole, from: start, to: end, joint: 'sentence', targetAt: start, sentence: [start, end] });
       continue;
     }
     const ids = [...new Set(occ.map((o) => o.id))];
@@ -457,7 +545,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       const s = spanTone(sentence, score, previousSentence, sentenceLemmas, isTarget);
       previousSentence = s;
       sentenceLemmas = new Set(sentence.map((t) => t.lemma || t.lower));
-      clauses.push({ ids, tone: s, from: start, to: end, joint: 'sentence', targetAt: occ[0]!.start });
+      clauses.push({ ids, tone: s, from: start, to: end, joint: 'sentence', targetAt: occ[0]!.start, sentence: [start, end] });
       continue;
     }
     previousSentence = undefined;
@@ -466,7 +554,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       for (const [id, list] of structure) for (const v of list) vote(id, v);
       // A target the structure did not place gets its clause below.
       if (ids.every((id) => structure.has(id))) {
-        clauses.push({ ids: [], tone: whole, from: start, to: end, joint: 'sentence', targetAt: start });
+        clauses.push({ ids: [], tone: whole, from: start, to: end, joint: 'sentence', targetAt: start, sentence: [start, end] });
         continue;
       }
     }
@@ -508,7 +596,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       if (here.length === 0) continue;
       // "A and B are awful", "A, B: same thing": a target alone before "and" or a comma shares
       // the clause that follows.
-      const words = tokens.slice(from, to).filter((t, i) => t.kind === 'word' && inTarget[from + i] === 0 && !AND.has(t.lower));
+      const words = tokens.slice(from, to).filter((t, i) => t.kind === 'word' && inTarget[from + i] === 0 && !AND.has(t.lower) && t.lower !== 'both');
       if (words.length === 0 && c + 2 < cuts.length) to = cuts[c + 2]!;
       let s = spanTone(tokens.slice(from, to), score, previous, previousLemmas, isTarget);
       previous = s;
@@ -518,7 +606,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
       const cmp = clauseComparative(tokens, from, to, score, lang);
       if (cmp !== 0 && Math.sign(s.score) !== cmp || (cmp !== 0 && Math.abs(s.score) < 0.6)) s = { ...s, score: 0.6 * cmp, label: cmp > 0 ? 'positive' : 'negative' };
       const free = here.filter((id) => !structure?.has(id));
-      clauses.push({ ids: free, tone: s, from, to, joint: joints[c]!, targetAt: inClause[0]!.start });
+      clauses.push({ ids: free, tone: s, from, to, joint: joints[c]!, targetAt: inClause[0]!.start, sentence: [start, end], comparative: cmp !== 0 });
     }
   }
   const read = readNeighbours(tokens, clauses);
@@ -548,7 +636,7 @@ export function toneByTarget(tokens: readonly Token[], lang: Lang, targets: read
  * is read part by part: two structures add up ("Stark beats Wayne on price but Wayne beats Stark
  * on quality": neither wins), and a comparison followed by a concession that names neither brand
  * weighs the concession too ("Acme is slower than Globex, but it is cheaper": neither wins; "moins
- * cher que Y mais la qualité est nulle": the cheaper one loses). Otherwise the sentence as a whole.
+ * cher que Y mais la qualité est nulle": the cheaper one loses, the other wins). Otherwise the sentence as a whole.
  */
 function sentenceStructure(tokens: readonly Token[], occ: readonly Occurrence[], score: SpanScorer, lang: Lang, start: number, end: number): Map<string, Vote[]> | undefined {
   const bounds: number[] = [start];
@@ -575,8 +663,11 @@ function sentenceStructure(tokens: readonly Token[], occ: readonly Occurrence[],
       } else if (here.length === 0 && last !== undefined && last.comparison && last.ids.length === 2) {
         const span = tokens.slice(from, to);
         const cmp = clauseComparative(tokens, from, to, score, lang);
-        const s = cmp !== 0 ? 0.6 * cmp : score(span).score;
-        if (Math.abs(s) >= 0.1) {
+        // A concession that is itself a comparison ("but it is cheaper") weighs as much as the
+        // first one; a verdict ("mais la qualité est nulle") is what the sentence argues for ("p
+        // but q": q wins), so it weighs twice.
+        const s = cmp !== 0 ? 0.6 * cmp : Math.max(-1, Math.min(1, 2 * score(span).score));
+        if (Math.abs(s) >= 0.2) {
           add(last.ids[0]!, { score: s, confidence: 0.6 });
           add(last.ids[1]!, { score: -s, confidence: 0.6 });
         }
