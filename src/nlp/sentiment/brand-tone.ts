@@ -1,8 +1,10 @@
 // Tone toward each brand a mention names (issue 16, `analysis.sentiment.byBrand`). The brands'
 // query words locate each target in the tokens; the structure of the sentence assigns the tone:
 //
-//  - a switch: "switched from A to B", "left A for B", "J'ai quitté A pour B", "passé de A à B":
-//    A negative, B positive (unless what follows B says otherwise);
+//  - a switch: "switched from A to B", "left A for B", "J'ai quitté A pour B", "passé de A à B",
+//    "A was dirty, we moved to B": A negative, B positive (reversed when regretted, before or after:
+//    "je regrette d'avoir quitté A pour B", "switching to B was a mistake");
+//  - an idiom of comparison: "A can't hold a candle to B", "A n'arrive pas à la cheville de B";
 //  - a preference: "prefer A to B", "A over B", "A rather than B", "A instead of B",
 //    "je préfère A à B", "A plutôt que B", "mieux vaut A que B": A positive, B negative;
 //  - a comparison: "A is (much) better / worse / more reliable / cheaper than B", "A est bien
@@ -12,7 +14,10 @@
 //  - otherwise each target gets the tone of its own clause: the sentence is cut between two
 //    targets at the last contrast word ("but", "whereas", "mais", "alors que"...), else at the last
 //    comma, colon or "and"/"et", and each part is scored by the full sentiment (rules and model);
-//    a sentence that names no target speaks of the last one named.
+//    a sentence that names no target speaks of the last one named; a sentence cut by "but"/"mais"
+//    is read part by part (a concession after a comparison weighs in);
+//  - then neighbouring clauses about two named brands are read together (readNeighbours): an
+//    implied contrast, faint praise conceded to a stronger one.
 // A target the text does not spell out (a handle the cleaning removed) gets the mention's tone.
 import type { BrandSentiment, Lang, Sentiment, SentimentLabel } from '../../core/types.js';
 import { fold } from '../normalize.js';
