@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/nlp/analyze.js';
 import { foldedWords } from '../../src/nlp/normalize.js';
 import type { ToneTarget } from '../../src/nlp/sentiment/brand-tone.js';
-import { evaluateComparative } from '../../src/nlp/sentiment/target-eval.js';
+import { evaluateComparative, heldOutComparativeSetPath } from '../../src/nlp/sentiment/target-eval.js';
 import { brandToneTarget, brandToneTargets } from '../../src/streams/brand-targets.js';
 
 const target = (id: string): ToneTarget => ({ id, phrases: [foldedWords(id)] });
@@ -66,5 +66,68 @@ describe('comparative set (test/fixtures/sentiment/comparative.jsonl)', () => {
       // The mention's tone given to every brand is right for about 40 % of the pairs.
       expect(f.accuracy).toBeGreaterThan(f.mentionToneAccuracy + 0.3);
     }
+  });
+});
+
+// Constructions of comparison between two brands (brand18), on sentences written for this test
+// (other brands and phrasings than both comparative sets): each expectation is the tone a reader
+// gives each brand, and fails if the construction is not read.
+describe('tone toward each brand: comparative constructions', () => {
+  const expectTones = (text: string, lang: 'en' | 'fr', tones: Record<string, string>): void => {
+    const t = byBrand(text, lang, Object.keys(tones))!;
+    expect(Object.fromEntries(Object.keys(tones).map((id) => [id, t[id]!.label])), text).toEqual(tones);
+  };
+
+  it('reads idioms of comparison in both languages', () => {
+    expectTones("Fiat can't hold a candle to Opel.", 'en', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('Opel runs circles around Fiat.', 'en', { Fiat: 'negative', Opel: 'positive' });
+    expectTones("Fiat n'arrive même pas à la cheville d'Opel.", 'fr', { Fiat: 'negative', Opel: 'positive' });
+    expectTones("Opel a une longueur d'avance sur Fiat.", 'fr', { Fiat: 'negative', Opel: 'positive' });
+  });
+
+  it('reverses a switch the writer regrets, and keeps one not regretted', () => {
+    expectTones("Je regrette d'avoir quitté Fiat pour Opel.", 'fr', { Fiat: 'positive', Opel: 'negative' });
+    expectTones("Je ne regrette pas d'avoir quitté Fiat pour Opel.", 'fr', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('I really regret switching from Fiat to Opel.', 'en', { Fiat: 'positive', Opel: 'negative' });
+  });
+
+  it('weighs a concession after a comparison: a verdict wins, another comparison cancels', () => {
+    expectTones("Fiat est moins cher qu'Opel mais la finition est lamentable.", 'fr', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('Fiat is cheaper than Opel but the build quality is terrible.', 'en', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('Fiat is less comfortable than Opel, but it is cheaper.', 'en', { Fiat: 'neutral', Opel: 'neutral' });
+  });
+
+  it('reads a neutral clause beside a polar one about another named brand as the opposite', () => {
+    expectTones("Fiat's dealer lost our paperwork twice, Opel had the car ready by Friday.", 'en', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('Le garage Fiat a perdu nos papiers deux fois, Opel avait la voiture prête vendredi.', 'fr', { Fiat: 'negative', Opel: 'positive' });
+    // Not for aspects mentioned in passing, nor for the speaker of reported speech.
+    expectTones('The seats were dirty, the menu had four pages.', 'en', { seats: 'negative', menu: 'neutral' });
+    expectTones("Fiat's recall was a disaster, Opel said on Monday.", 'en', { Fiat: 'negative', Opel: 'neutral' });
+    // Nor when a word says the two are alike: the elliptic clause shares the tone before it.
+    expectTones("L'accueil chez Fiat est excellent et celui d'Opel aussi.", 'fr', { Fiat: 'positive', Opel: 'positive' });
+  });
+
+  it('reads faint praise conceded before a stronger one as neutral', () => {
+    expectTones('Fiat is decent but Opel is much better.', 'en', { Fiat: 'neutral', Opel: 'positive' });
+    expectTones("Fiat c'est correct, mais Opel c'est génial.", 'fr', { Fiat: 'neutral', Opel: 'positive' });
+  });
+
+  it('reads comparatives without a second term, multipliers, and "que" as a conjunction', () => {
+    expectTones('Fiat a fermé son atelier et Opel fait mieux.', 'fr', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('Fiat costs twice as much as Opel.', 'en', { Fiat: 'negative', Opel: 'positive' });
+    expectTones("Fiat était très bien jusqu'à ce que j'essaie Opel, encore mieux.", 'fr', { Fiat: 'positive', Opel: 'positive' });
+  });
+
+  it('reads verdict constructions of service and prices', () => {
+    expectTones('Fiat let me down again, Opel never has.', 'en', { Fiat: 'negative', Opel: 'positive' });
+    expectTones("Fiat m'a dépanné en une heure, Opel m'a laissé tomber.", 'fr', { Fiat: 'positive', Opel: 'negative' });
+    expectTones('Fiat augmente ses tarifs et Opel les baisse.', 'fr', { Fiat: 'negative', Opel: 'positive' });
+    expectTones('Fiat raised its prices again and Opel lowered them.', 'en', { Fiat: 'negative', Opel: 'positive' });
+  });
+});
+
+describe('comparative sets: per-brand tone reaches 85 % in each language (shipped model)', () => {
+  it('on the development and the held-out set', () => {
+    for (const f of [...evaluateComparative(), ...evaluateComparative(heldOutComparativeSetPath())]) expect(f.accuracy, `${f.lang}`).toBeGreaterThanOrEqual(0.85);
   });
 });
