@@ -62,7 +62,8 @@ function openPlainBus(config: Readonly<Config>): Bus {
   const dataDir = resolve(config.data_dir);
   switch (config.bus.type) {
     case 'embedded':
-      return new EmbeddedBus({ file: join(dataDir, 'bus.sqlite'), retentionMs: config.bus.retention_ms, pollIntervalMs: config.bus.poll_interval_ms });
+      // The WAL's checkpoints in a thread: the main thread answers the webhook and the API (issue 15).
+      return new EmbeddedBus({ file: join(dataDir, 'bus.sqlite'), retentionMs: config.bus.retention_ms, pollIntervalMs: config.bus.poll_interval_ms, checkpointInThread: true });
     case 'kafka':
       // Connects and creates its topics on first use (or `await bus.start()`), so this stays synchronous.
       // Issue 15, H7: `bus.client` picks the client library; both pass the Bus contract.

@@ -2,7 +2,7 @@
 // retention, durability of the file when its process is killed (kill -9 of a child process that
 // uses the bus: test/helpers/embedded-bus-child.ts).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -139,5 +139,33 @@ describe('embedded bus', () => {
     expect(seen).toEqual([5, 6, 7, 8, 9]);
     expect(await bus.committedOffsets('mentions.raw', 'g')).toEqual({ 0: 10 });
     await bus.close();
+  });
+
+  it('checkpointInThread: the WAL is checkpointed by the bus thread, stays bounded under 20 MB of appends, and every record reads back after reopening', async () => {
+    const path = file();
+    const bus = new EmbeddedBus({ file: path, pollIntervalMs: 10, checkpointInThread: true });
+    const value = 'x'.repeat(500);
+    let handled = 0;
+    const consumer = bus.consume('mentions.analyzed', 'g', async (batch) => void (handled += batch.length));
+    let walMax = 0;
+    for (let b = 0; b < 400; b++) {
+      await bus.publish(b % 2 ? 'mentions.analyzed' : 'mentions.raw', Array.from({ length: 100 }, (_, i) => ({ key: String(i), value: `${b}.${i}.${value}` })));
+      walMax = Math.max(walMax, statSync(`${path}-wal`).size);
+      if (b % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await until(() => handled === 20_000 && bus.checkpointsInThread > 0);
+    await consumer.close();
+    // The main connection does not checkpoint (wal_autocheckpoint 0), so without the thread the
+    // log would hold all 20 MB; the thread's checkpoints let it start over.
+    expect(walMax).toBeLessThan(12 * 1024 * 1024);
+    await bus.close();
+    const reopened = new EmbeddedBus({ file: path });
+    const raw = await reopened.read('mentions.raw', { 0: 0 }, 30_000);
+    const analyzed = await reopened.read('mentions.analyzed', { 0: 0 }, 30_000);
+    expect(raw.length).toBe(20_000);
+    expect(analyzed.length).toBe(20_000);
+    expect(analyzed[19_999]!.value).toBe(`399.99.${value}`);
+    expect(await reopened.committedOffsets('mentions.analyzed', 'g')).toEqual({ 0: 20_000 });
+    await reopened.close();
   });
 });

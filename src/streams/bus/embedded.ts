@@ -1,5 +1,10 @@
-// The embedded bus: a durable log in one SQLite file (WAL, synchronous=FULL), so a record that
-// `publish` confirmed survives kill -9 and power loss. One partition per topic (total order, hence
+// The embedded bus: a durable log in one SQLite file (WAL), so a record that `publish` confirmed
+// survives kill -9 and power loss (its commit is synced: synchronous=FULL). Commits of what the
+// pipeline derives from the log (offsets, leases, mentions.analyzed) are not synced one by one
+// (synchronous=NORMAL): the log is one sequence, so a power cut can only take its newest commits,
+// and the next synced publish carries the earlier ones to disk with it; what a cut took is read
+// and analysed again from the records before it (at-least-once, every write downstream is
+// idempotent by id). One partition per topic (total order, hence
 // order per key). A consumer group is owned by one consumer at a time through a lease row, so two
 // processes sharing the file (`ecoute run` and `ecoute ingest`) never both handle the same records;
 // a lease whose process died is taken over at once.
@@ -9,6 +14,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import type Database from 'better-sqlite3';
 import { EcouteError, isEcouteError } from '../../core/errors.js';
 import { guarded, isDiskError, openSqlite } from '../../core/sqlite.js';
+import { WalCheckpointer } from '../../core/wal-checkpointer.js';
 import type {
   BatchHandler,
   Bus,
@@ -32,7 +38,19 @@ export interface EmbeddedBusOptions {
   leaseMs?: number;
   /** Back-off after a failed handler: doubles from this up to 30 s. */
   retryBackoffMs?: number;
+  /**
+   * The WAL's checkpoints in a thread of their own instead of inside the main thread's commits
+   * (`ecoute run`, issue 15: the webhook's answers no longer wait for them). Default false.
+   */
+  checkpointInThread?: boolean;
 }
+
+/**
+ * Topics whose records are derived from records of the log itself: their appends need no sync of
+ * their own (see the header). Everything a source published (a webhook's 202, a file connector's
+ * cursor, a dead letter of rejected input) is synced before `publish` resolves.
+ */
+const DERIVED_TOPICS: ReadonlySet<Topic> = new Set<Topic>(['mentions.analyzed']);
 
 const PARTITION = 0;
 
@@ -69,6 +87,7 @@ export class EmbeddedBus implements Bus {
   readonly leaseMs: number;
   readonly retryBackoffMs: number;
   private readonly retentionTimer: NodeJS.Timeout;
+  private readonly checkpointer: WalCheckpointer | undefined;
   private closed = false;
 
   private readonly stmt: {
@@ -83,6 +102,8 @@ export class EmbeddedBus implements Bus {
     dropLease: Database.Statement<[string, string, string]>;
     retain: Database.Statement<[number]>;
   };
+  private readonly syncFull: Database.Statement;
+  private readonly syncNormal: Database.Statement;
   // Built once: better-sqlite3 compiles a wrapper on every transaction() call.
   private readonly tx: {
     append: Database.Transaction<(topic: Topic, records: BusRecord[], now: number) => void>;
@@ -91,9 +112,13 @@ export class EmbeddedBus implements Bus {
   };
 
   constructor(options: EmbeddedBusOptions) {
-    // FULL: a confirmed publish is on disk, not only in the OS cache.
+    // NORMAL by default, FULL around the publishes a source is answered on (see the header).
     this.file = options.file;
-    this.db = openSqlite(options.file, { synchronous: 'FULL', version: 1, schema: (db) => db.exec(SCHEMA) });
+    this.db = openSqlite(options.file, { synchronous: 'NORMAL', version: 1, schema: (db) => db.exec(SCHEMA) });
+    this.syncFull = this.db.prepare('PRAGMA synchronous = FULL');
+    this.syncNormal = this.db.prepare('PRAGMA synchronous = NORMAL');
+    const memory = options.file === ':memory:' || options.file === '';
+    this.checkpointer = options.checkpointInThread && !memory ? new WalCheckpointer(this.db, options.file) : undefined;
     this.stmt = {
       end: this.db.prepare('SELECT next_offset FROM topic_ends WHERE topic = ?'),
       setEnd: this.db.prepare(
@@ -161,7 +186,10 @@ export class EmbeddedBus implements Bus {
     if (records.length === 0) return;
     const now = Date.now();
     // A full disk fails the publish with DISK_FULL (retriable): the caller keeps its records.
-    guarded(this.file, `appending to ${topic}`, () => this.tx.append.immediate(topic, records, now));
+    // A source is answered on a publish of its records: their commit is on disk, not only in the OS cache.
+    guarded(this.file, `appending to ${topic}`, () =>
+      DERIVED_TOPICS.has(topic) ? this.tx.append.immediate(topic, records, now) : this.synced(() => this.tx.append.immediate(topic, records, now)),
+    );
     this.appended.emit(topic);
   }
 
@@ -192,8 +220,23 @@ export class EmbeddedBus implements Bus {
     this.assertOpen();
     const remove = this.db.prepare<[string, number]>('DELETE FROM records WHERE topic = ? AND offset = ?');
     return guarded(this.file, `deleting records of ${topic}`, () =>
-      this.db.transaction(() => records.filter((r) => r.partition === PARTITION).reduce((n, r) => n + remove.run(topic, r.offset).changes, 0)).immediate(),
+      this.synced(() => this.db.transaction(() => records.filter((r) => r.partition === PARTITION).reduce((n, r) => n + remove.run(topic, r.offset).changes, 0)).immediate()),
     );
+  }
+
+  /** Checkpoints the bus's own thread ran (0 without `checkpointInThread`); for tests and metrics. */
+  get checkpointsInThread(): number {
+    return this.checkpointer?.checkpoints ?? 0;
+  }
+
+  /** Runs `write` with its commit synced (synchronous=FULL), the connection's NORMAL again after. */
+  private synced<T>(write: () => T): T {
+    this.syncFull.run();
+    try {
+      return write();
+    } finally {
+      this.syncNormal.run();
+    }
   }
 
   async close(): Promise<void> {
@@ -201,6 +244,7 @@ export class EmbeddedBus implements Bus {
     await Promise.allSettled([...this.consumers].map((c) => c.close()));
     this.closed = true;
     clearInterval(this.retentionTimer);
+    await this.checkpointer?.close();
     this.db.close();
   }
 
@@ -217,16 +261,19 @@ export class EmbeddedBus implements Bus {
     for (let from = 0; ; ) {
       const page = this.fetch(topic, from, PAGE);
       if (page.length === 0) break;
+      // An erasure reported done stays done through a power cut: synced.
       guarded(this.file, `erasing from ${topic}`, () =>
-        this.db
-          .transaction(() => {
-            for (const record of page) {
-              const d = decide(record);
-              if (d === 'delete') deleted += del.run(topic, record.offset).changes;
-              else if (d !== 'keep') rewritten += set.run(d.value, topic, record.offset).changes;
-            }
-          })
-          .immediate(),
+        this.synced(() =>
+          this.db
+            .transaction(() => {
+              for (const record of page) {
+                const d = decide(record);
+                if (d === 'delete') deleted += del.run(topic, record.offset).changes;
+                else if (d !== 'keep') rewritten += set.run(d.value, topic, record.offset).changes;
+              }
+            })
+            .immediate(),
+        ),
       );
       from = page[page.length - 1]!.offset + 1;
     }
@@ -236,11 +283,13 @@ export class EmbeddedBus implements Bus {
   async privacyExpire(topic: Topic, beforeMs: number, source?: string): Promise<number> {
     this.assertOpen();
     return guarded(this.file, `expiring ${topic}`, () =>
-      source === undefined
-        ? this.db.prepare('DELETE FROM records WHERE topic = ? AND ts < ?').run(topic, beforeMs).changes
-        : this.db
-            .prepare("DELETE FROM records WHERE topic = ? AND ts < ? AND json_valid(value) AND json_extract(value, '$.source') = ?")
-            .run(topic, beforeMs, source).changes,
+      this.synced(() =>
+        source === undefined
+          ? this.db.prepare('DELETE FROM records WHERE topic = ? AND ts < ?').run(topic, beforeMs).changes
+          : this.db
+              .prepare("DELETE FROM records WHERE topic = ? AND ts < ? AND json_valid(value) AND json_extract(value, '$.source') = ?")
+              .run(topic, beforeMs, source).changes,
+      ),
     );
   }
 
@@ -376,8 +425,8 @@ class EmbeddedConsumer implements Consumer {
       while (!signal.aborted) {
         let batch: ConsumedRecord[];
         try {
-          // The lease is written (a synced transaction) only when a third of it has run out, not on
-          // every poll: renewing on each loop would cost an fsync per batch and per idle poll.
+          // The lease is written only when a third of it has run out, not on every poll (a write per
+          // batch and per idle poll).
           const now = Date.now();
           if (now >= this.renewAt) {
             if (!this.bus.acquireLease(this.topic, this.group, this.owner)) {
