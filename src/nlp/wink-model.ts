@@ -82,25 +82,26 @@ function withoutTables(core: CachedCore['core']): CachedCore {
 }
 
 /**
- * A table of this many values or more is given back as a Map behind a Proxy (see restore): the
+ * A table of this many values or more is built lazily (see memoTable): the
  * lexeme table (87,593 words) only; the others are a few thousand at most.
  */
 const MAP_TABLE_MIN = 10_000;
 
+/** Distinct words a lexeme table keeps as absent (see memoTable). */
+const MISSES_KEPT = 200_000;
+
 /**
  * The value → index tables again: value → its index in the feature's list, as the package's loader
  * builds them (read-core-model.js). A small one is a null-prototype object, as there. The lexeme
- * table is a Map behind a Proxy that answers wink's two uses of it (cache.js: `hash[value]` to read
- * an index, `hash[value] = index` for a word it adds): building an 87,593-key dictionary object
- * was a fifth of `ecoute analyze`'s start, a Map takes a fraction of that, and a look-up costs the
- * same to a token's tokenization within measurement (12,284 tweets: same CPU, same output).
+ * table (87,593 words) is built lazily, see memoTable: building an 87,593-key dictionary object was
+ * a fifth of `ecoute analyze`'s start.
  */
 function restore({ hashed, core }: CachedCore): unknown {
   for (const name of hashed) {
     const feature = core.features[name]!;
     const list = feature.list as string[];
     if (list.length >= MAP_TABLE_MIN) {
-      feature.hash = mapTable(list);
+      feature.hash = memoTable(list);
       continue;
     }
     const hash = Object.create(null) as Record<string, number>;
@@ -110,21 +111,41 @@ function restore({ hashed, core }: CachedCore): unknown {
   return core;
 }
 
-function mapTable(list: readonly string[]): Record<string, number> {
+/**
+ * A dictionary object that fills itself as it is read. Its prototype is a Proxy over a Map of the
+ * whole list (a Map of 87,593 keys builds in a fraction of the object's time): a word read for
+ * the first time misses the object, reaches the Proxy, and is copied onto the object, so every
+ * later read of it is a plain property read. wink uses the table two ways (cache.js: `hash[value]`
+ * to read an index, `hash[value] = index` for a word it adds); both land on the object. With the
+ * Proxy answering every read (emb15 to perf19), its trap was 7 % of analyze()'s time on tweets.
+ */
+function memoTable(list: readonly string[]): Record<string, number> {
   const map = new Map<string, number>();
   for (let k = 0; k < list.length; k += 1) map.set(list[k]!, k);
-  return new Proxy(Object.create(null) as Record<string, number>, {
-    get: (_target, key) => (typeof key === 'string' ? map.get(key) : undefined),
-    set: (_target, key, value: number) => {
+  let misses = 0;
+  const own = (receiver: object, key: string, value: number | undefined) => Object.defineProperty(receiver, key, { value, writable: true, enumerable: true, configurable: true });
+  const whole = new Proxy(Object.create(null) as Record<string, number>, {
+    get: (_target, key, receiver: object) => {
+      if (typeof key !== 'string') return undefined;
+      const value = map.get(key);
+      // A miss is kept too (wink's tokenizer probes "word," and "(word" before splitting them),
+      // up to MISSES_KEPT distinct ones so that a long run's memory stays bounded.
+      if (value !== undefined) own(receiver, key, value);
+      else if (misses < MISSES_KEPT) {
+        misses += 1;
+        own(receiver, key, undefined);
+      }
+      return value;
+    },
+    set: (_target, key, value: number, receiver: object) => {
       if (typeof key !== 'string') return false;
       map.set(key, value);
+      own(receiver, key, value);
       return true;
     },
     has: (_target, key) => typeof key === 'string' && map.has(key),
-    ownKeys: () => [...map.keys()],
-    getOwnPropertyDescriptor: (_target, key) =>
-      typeof key === 'string' && map.has(key) ? { value: map.get(key), writable: true, enumerable: true, configurable: true } : undefined,
   });
+  return Object.create(whole) as Record<string, number>;
 }
 
 /** The loaded core from the cache, or from the package's own loader (then written to the cache). */
