@@ -139,6 +139,8 @@ describe('ecoute ingest and search (embedded)', () => {
     expect(lines[0]).toMatchObject({ lang: 'en', sentiment: { label: 'positive' } });
     expect(lines[0].terms).toHaveProperty('service');
     expect(lines[1].error).toMatch(/^not JSON/);
+    expect(lines[1]).toMatchObject({ code: 'MENTION_BAD_JSON', line: 2 });
+    expect(lines[3]).toMatchObject({ code: 'MENTION_INVALID', line: 4 });
     expect(lines[2]).toMatchObject({ lang: 'fr', sentiment: { label: 'negative' } });
     expect(lines[3].error).toBe('text: required, a string');
     expect(lines[4]).toHaveProperty('sentiment');

@@ -98,13 +98,17 @@ export function registerAnalyze(program: Command): void {
       const input = file && file !== '-' ? createReadStream(file, { encoding: 'utf8' }) : process.stdin;
       const lines = createInterface({ input, crlfDelay: Infinity });
       const output = new LineBatcher(process.stdout);
+      let lineNumber = 0;
       for await (const line of lines) {
+        lineNumber += 1;
         let out: Record<string, unknown>;
         try {
           const { text, ...hints } = parseInput(line);
           out = analysisJson(analyze(text, hints));
         } catch (error) {
-          out = { error: (error as Error).message };
+          // Inline, so the output keeps one line per input line; with the catalogue code and the line.
+          const code = error instanceof EcouteError ? error.code : 'ANALYZE_FAILED';
+          out = { error: (error as Error).message, code, line: lineNumber };
         }
         await output.push(`${JSON.stringify(out)}\n`);
       }
