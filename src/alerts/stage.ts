@@ -27,6 +27,8 @@ import type { IncidentEvent } from './types.js';
 export const ALERTS_GROUP = 'ecoute-alerts';
 const FUTURE_MS = 5 * 60_000;
 const LIVE_MS = 3_600_000;
+/** Records read between two turns of the event loop (see the batch handler). */
+const SLICE = 100;
 
 export interface AlertsStageOptions {
   bus: Bus;
@@ -113,7 +115,11 @@ export function startAlertsStage(options: AlertsStageOptions): AlertsStage {
           }
           return slowest === Number.POSITIVE_INFINITY ? newest : slowest;
         };
+        let read = 0;
         for (const record of batch) {
+          // A turn of the event loop every SLICE records: parsing a 500-record batch held the
+          // thread the webhook and the API answer on for tens of milliseconds (embedded mode).
+          if (++read % SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
           position.set(record.partition, Math.max(position.get(record.partition) ?? 0, record.offset + 1));
           const mention = readMention(record);
           if (!mention) continue;
