@@ -12,9 +12,8 @@
 // Guarantees are the stage's: the offset is committed only once the thread's transaction
 // committed, so kill -9 loses nothing acknowledged (the thread dies with the process; the batch
 // comes again and its upserts are idempotent by id).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { threadModule } from '../core/thread-module.js';
 import { EcouteError } from '../core/errors.js';
 import { observeBulk } from '../ops/metrics.js';
 import type { EmbeddedMentionStore } from '../store/embedded/store.js';
@@ -37,14 +36,6 @@ type FromWriter =
   | { type: 'warn'; error: { code: string; message: string; retriable: boolean } }
   | { type: 'fatal'; error: { code: string; message: string } };
 
-function workerModule(): { filename: URL; execArgv: string[] } {
-  const compiled = new URL('./index-writer-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return { filename: compiled, execArgv: [] };
-  // Running from the sources (vitest): the thread needs the same TypeScript hooks the tests run with.
-  const hooks = new URL('../../test/helpers/ts-register.mjs', import.meta.url);
-  return { filename: new URL('./index-writer-worker.ts', import.meta.url), execArgv: ['--import', fileURLToPath(hooks)] };
-}
-
 export class IndexWriterThread {
   private readonly worker: Worker;
   private nextId = 0;
@@ -62,7 +53,7 @@ export class IndexWriterThread {
     const { port1, port2 } = new MessageChannel();
     const posted = new Int32Array(new SharedArrayBuffer(4));
     follower?.followWriter({ port: port1, posted });
-    const module = workerModule();
+    const module = threadModule(import.meta.url, 'index-writer-worker');
     this.worker = new Worker(module.filename, {
       execArgv: module.execArgv,
       workerData: { setup, commits: follower ? port2 : undefined, posted },

@@ -11,20 +11,11 @@
 // checkpoint caught up. Durability is the commits' own (synchronous), untouched by who checkpoints.
 //
 // If the thread cannot start or stops, the main connection checkpoints again as before.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { threadModule } from './thread-module.js';
 import type BetterSqlite3 from 'better-sqlite3';
 
 const DEFAULT_AUTOCHECKPOINT = 1000;
-
-function workerModule(): { filename: URL; execArgv: string[] } {
-  const compiled = new URL('./wal-checkpointer-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return { filename: compiled, execArgv: [] };
-  // Running from the sources (vitest): the thread needs the same TypeScript hooks the tests run with.
-  const hooks = new URL('../../test/helpers/ts-register.mjs', import.meta.url);
-  return { filename: new URL('./wal-checkpointer-worker.ts', import.meta.url), execArgv: ['--import', fileURLToPath(hooks)] };
-}
 
 export interface WalCheckpointerOptions {
   /** How often the thread checkpoints; default 250 ms. */
@@ -46,7 +37,7 @@ export class WalCheckpointer {
     file: string,
     options: WalCheckpointerOptions = {},
   ) {
-    const module = workerModule();
+    const module = threadModule(import.meta.url, 'wal-checkpointer-worker');
     this.worker = new Worker(module.filename, { execArgv: module.execArgv, workerData: { file, intervalMs: options.intervalMs ?? 250 } });
     // Never keeps the process alive: the bus's close ends it, an exiting process takes it along.
     this.worker.unref();

@@ -8,11 +8,10 @@
 // secret, where the calibrations are), never as closures: each thread rebuilds its matchers, field
 // sets and calibrations from it (analyze-worker.ts). Near-duplicates are not decided here: their
 // fingerprint state stays one for the process, on the main thread (analyze.ts publishPooled).
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { BrandConfig } from '../config/schema.js';
+import { threadModule } from '../core/thread-module.js';
 import type { Lang } from '../core/types.js';
 import type { PooledBatch } from './analyze.js';
 import type { ConsumedRecord } from './bus/types.js';
@@ -37,15 +36,6 @@ export interface AnalyzePoolOptions {
   onWarning?: ((message: string) => void) | undefined;
 }
 
-/** The worker's module: compiled beside this one, or the TypeScript source when run from it (the tests). */
-function workerModule(): { filename: string; execArgv: string[] } {
-  const compiled = new URL('./analyze-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return { filename: compiled.href, execArgv: [] };
-  // Running from the sources (vitest): the thread needs the same TypeScript hooks the tests run with.
-  const hooks = new URL('../../test/helpers/ts-register.mjs', import.meta.url);
-  return { filename: new URL('./analyze-worker.ts', import.meta.url).href, execArgv: ['--import', fileURLToPath(hooks)] };
-}
-
 export class AnalyzePool {
   readonly threads: number;
   private readonly chunkSize: number;
@@ -56,9 +46,9 @@ export class AnalyzePool {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
     this.chunkSize = Math.max(1, options.chunkSize ?? 100);
     this.onWarning = options.onWarning ?? (() => undefined);
-    const worker = workerModule();
+    const worker = threadModule(import.meta.url, 'analyze-worker');
     this.piscina = new Piscina({
-      filename: worker.filename,
+      filename: worker.filename.href,
       execArgv: worker.execArgv,
       // JSON-safe copy: the frozen config may hold objects a structured clone refuses.
       workerData: JSON.parse(JSON.stringify(setup)) as AnalyzeSetup,
