@@ -77,9 +77,14 @@ export class WalCheckpointer {
     this.stopped = true;
     this.restore();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Held while closing: with only unref'd handles left, the process would end here with code 0,
+    // before its caller reports why it stopped (a config error found at start, for one).
+    this.worker.ref();
     this.worker.postMessage({ type: 'close' });
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
     await Promise.race([exited, timeout]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }
