@@ -125,6 +125,8 @@ const CONTENT_CACHE_MAX = 100_000;
  * contractions ("'s" is "be" or a possessive), which are not cached.
  */
 function isContentCached(t: Token, lang: Lang): boolean {
+  const info = t.info;
+  if (info !== undefined && info.lang === lang) return (info.content ??= isContent(t, lang));
   if (t.lower.includes("'")) return isContent(t, lang);
   const cache = contentCache[lang];
   const key = t.lower;

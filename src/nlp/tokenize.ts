@@ -9,6 +9,7 @@ import winkNLP from 'wink-nlp';
 import { remember } from '../core/bounded-cache.js';
 import { listedEnglishLemma } from './lemma-table.js';
 import { englishWinkModel } from './wink-model.js';
+import { wordInfo, type WordInfo } from './word-info.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +35,11 @@ export interface Token {
    * (see LIKE_VERB_AFTER); the sentiment rules read "looks like a toy" as no opinion.
    */
   pos?: string;
+  /**
+   * What the analysis steps worked out about this word, shared by every token of it (word-info.ts);
+   * undefined for tokens that are not words, for English contractions and for tokens built elsewhere.
+   */
+  info?: WordInfo;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,8 +180,9 @@ export function tokenizeEnglish(text: string): Token[] {
         kind = /^[\p{L}\p{M}'’-]+$/u.test(value) && /\p{L}/u.test(value) ? 'word' : 'symbol';
     }
     if (text === '') continue;
-    const lower = text.toLowerCase();
+    let lower = text.toLowerCase();
     let lemma = '';
+    let info: WordInfo | undefined;
     if (kind === 'word') {
       if (type === 'word' && (lower.includes("'") || CONTEXT_LEMMA.has(lower))) {
         // Contractions need their context: "ca" of "can't" is "can", "'s" is "be" or a possessive.
@@ -183,10 +190,12 @@ export function tokenizeEnglish(text: string): Token[] {
         // Clitics without a letter-initial lemma ("'s" possessive) are not index forms.
         if (lemma.startsWith("'") || !/\p{L}/u.test(lemma)) lemma = lemma === "'s" ? '' : lemma.replace(/^'+/, '');
       } else {
-        lemma = englishWordLemma(lower);
+        info = wordInfo('en', lower, englishWordLemma);
+        lower = info.lower;
+        lemma = info.lemma;
       }
     }
-    const token: Token = { text, lower, lemma, key: lemma || lower, kind, space };
+    const token: Token = { text, lower, lemma, key: lemma || lower, kind, space, info };
     if (lemma === 'like' && kind === 'word') {
       const prev = out[out.length - 1];
       token.pos = lower !== 'like' || (prev !== undefined && prev.kind === 'word' && LIKE_VERB_AFTER.has(prev.lower)) ? 'VERB' : 'ADP';
@@ -315,7 +324,7 @@ function frenchWords(run: string, out: Token[]): void {
     }
     for (let k = 0; k < pieces.length; k++) {
       const p = pieces[k]!;
-      out.push({ text: p.text, lower: p.lower, lemma: p.lemma, key: p.key, kind: p.kind, space: k === 0 && space });
+      out.push({ text: p.text, lower: p.lower, lemma: p.lemma, key: p.key, kind: p.kind, space: k === 0 && space, info: p.info });
     }
     space = true;
   }
@@ -346,7 +355,9 @@ function frenchChunk(chunk: string, out: Token[]): void {
     for (const part of parts) {
       if (!/[\p{L}\p{N}]/u.test(part)) continue;
       const lower = part.toLowerCase();
-      out.push(wordToken(part, lower, /\p{L}/u.test(lower) ? stemFrench(lower) : lower, lower, first));
+      const token = wordToken(part, lower, /\p{L}/u.test(lower) ? stemFrench(lower) : lower, lower, first);
+      if (token.kind === 'word') token.info = wordInfo('fr', lower, () => token.lemma);
+      out.push(token);
       first = false;
     }
   }

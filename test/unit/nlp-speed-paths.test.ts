@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/nlp/analyze.js';
 import { trigramScores } from '../../src/nlp/language.js';
 import { prepareText } from '../../src/nlp/normalize.js';
-import { tokenizeEnglish, tokenizeFrench } from '../../src/nlp/tokenize.js';
+import { fieldsOf } from '../../src/nlp/fields.js';
+import { flagsOf } from '../../src/nlp/flags.js';
+import { ruleSentiment, scoreSentiment } from '../../src/nlp/sentiment.js';
+import { sentimentFeatures } from '../../src/nlp/sentiment/features.js';
+import { termsAndLabelsOf } from '../../src/nlp/terms.js';
+import { tokenizeEnglish, tokenizeFrench, type Token } from '../../src/nlp/tokenize.js';
 
 const CANDIDATES = ['eng', 'fra', 'spa', 'por', 'ita', 'deu', 'nld'];
 
@@ -53,5 +58,36 @@ describe('NLP fast paths', () => {
   it('analyses plain ASCII and non-ASCII text alike (clean-up fast path)', () => {
     expect(analyze("It's great").lemmas).toEqual(analyze('It’s great').lemmas);
     expect(analyze('good\u00A0job').lemmas).toEqual(['good', 'job']);
+  });
+
+  // perf20: the steps keep what they work out about a word on its WordInfo, shared by every token
+  // of the word. Tokens without one (built elsewhere) go through the steps' own caches: both must
+  // read a text alike, whichever text made the word's WordInfo first.
+  it.each([
+    ['en', 'It looks like a toy, but I like it: unbearably slow delivery, not bad customer service!!'],
+    ['en', "I can't believe it's not working, the price is a scam"],
+    ['fr', "Franchement le service client est nul, mais la livraison était rapide et pas chère"],
+    ['fr', "L'appli ne marche plus, c'est inadmissible !! Fonctionne-t-il chez vous ?"],
+  ] as const)('reads a word the same through its shared WordInfo as without one (%s: %s)', (lang, text) => {
+    const prepared = prepareText(text);
+    const read = (): Token[] => (lang === 'en' ? tokenizeEnglish(prepared) : tokenizeFrench(prepared));
+    const withInfo = read();
+    expect(withInfo.some((t) => t.info !== undefined)).toBe(true);
+    const bare = read().map(({ info: _info, ...t }) => t as Token);
+    const steps = (tokens: Token[]) => {
+      const rules = ruleSentiment(tokens, lang);
+      const sentiment = scoreSentiment(tokens, lang);
+      return { rules, sentiment, features: sentimentFeatures(tokens, lang, rules), terms: termsAndLabelsOf(tokens, lang), fields: fieldsOf(tokens, lang, { sentiment }), flags: flagsOf({ raw: text, tokens, lang, sentiment }) };
+    };
+    // Twice with the WordInfo: the second reads what the first stored.
+    const first = steps(withInfo);
+    expect(steps(read())).toEqual(first);
+    expect(steps(bare)).toEqual(first);
+  });
+
+  it('keeps the preposition "like" out of the valence its WordInfo stores for the verb', () => {
+    expect(analyze('It looks like a toy', { lang: 'en' }).sentiment.drivers.some((d) => d.text.includes('like'))).toBe(false);
+    expect(analyze('I like it', { lang: 'en' }).sentiment.drivers.some((d) => d.text.includes('like'))).toBe(true);
+    expect(analyze('It looks like a toy', { lang: 'en' }).sentiment.drivers.some((d) => d.text.includes('like'))).toBe(false);
   });
 });

@@ -82,7 +82,8 @@ export class TokenForms {
     let v = this.lemmas[i];
     if (v === undefined) {
       const t = this.tokens[i]!;
-      v = t.lemma === '' ? '' : foldWord(t.lemma);
+      const info = t.info;
+      v = info === undefined ? (t.lemma === '' ? '' : foldWord(t.lemma)) : (info.foldedLemma ??= t.lemma === '' ? '' : foldWord(t.lemma));
       this.lemmas[i] = v;
     }
     return v;
@@ -91,7 +92,9 @@ export class TokenForms {
   surface(i: number): string {
     let v = this.surfaces[i];
     if (v === undefined) {
-      v = foldWord(this.tokens[i]!.lower);
+      const t = this.tokens[i]!;
+      const info = t.info;
+      v = info === undefined ? foldWord(t.lower) : (info.foldedLower ??= foldWord(t.lower));
       this.surfaces[i] = v;
     }
     return v;
@@ -286,33 +289,71 @@ function longest(list: Pattern[] | undefined, forms: TokenForms, i: number, min:
  */
 export function findMatches(forms: TokenForms, index: LangIndex, onMatch: (start: number, end: number, labels: readonly number[]) => void): void {
   const tokens = forms.tokens;
-  const hasPrefixes = index.prefixes.size > 0;
-  const hasExact = index.byExact.size > 0;
   const found: { p: Pattern | undefined; end: number } = { p: undefined, end: -1 };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (!isMatchable(t)) continue;
     found.p = undefined;
-    const lemma = forms.lemma(i);
-    if (lemma !== '') longest(index.byLemma.get(lemma), forms, i, 0, found);
-    const surface = forms.surface(i);
-    longest(index.bySurface.get(surface), forms, i, lengthOf(found), found);
-    if (hasExact) longest(index.byExact.get(t.lower), forms, i, lengthOf(found), found);
+    const c = candidatesAt(forms, i, index);
+    if (c === NO_CANDIDATES) continue;
+    longest(c.lemma, forms, i, 0, found);
+    longest(c.surface, forms, i, lengthOf(found), found);
+    longest(c.exact, forms, i, lengthOf(found), found);
     const best = found.p as Pattern | undefined;
     if (best !== undefined) {
       if (best.labels.length > 0) onMatch(i, found.end, best.labels);
       i = found.end - 1;
       continue;
     }
-    if (hasPrefixes && surface.length >= 3) {
-      const candidates = index.prefixes.get(surface.slice(0, 3));
-      if (candidates === undefined) continue;
-      for (const p of candidates) {
-        if (surface.startsWith(p.prefix)) {
-          if (p.labels.length > 0) onMatch(i, i + 1, p.labels);
-          break;
-        }
+    if (c.prefix !== undefined && c.prefix.labels.length > 0) onMatch(i, i + 1, c.prefix.labels);
+  }
+}
+
+/** The entries of an index that may start at a word: found by its forms, the same for every token of it. */
+interface Candidates {
+  lemma: Pattern[] | undefined;
+  surface: Pattern[] | undefined;
+  exact: Pattern[] | undefined;
+  /** The prefix entry its surface starts with, tried when no entry matches. */
+  prefix: Prefix | undefined;
+}
+
+const NO_CANDIDATES: Candidates = Object.freeze({ lemma: undefined, surface: undefined, exact: undefined, prefix: undefined });
+
+function lookUpCandidates(forms: TokenForms, i: number, index: LangIndex): Candidates {
+  const lemma = forms.lemma(i);
+  const surface = forms.surface(i);
+  const c: Candidates = {
+    lemma: lemma === '' ? undefined : index.byLemma.get(lemma),
+    surface: index.bySurface.get(surface),
+    exact: index.byExact.size > 0 ? index.byExact.get(forms.tokens[i]!.lower) : undefined,
+    prefix: undefined,
+  };
+  if (index.prefixes.size > 0 && surface.length >= 3) {
+    for (const p of index.prefixes.get(surface.slice(0, 3)) ?? []) {
+      if (surface.startsWith(p.prefix)) {
+        c.prefix = p;
+        break;
       }
     }
   }
+  return c.lemma === undefined && c.surface === undefined && c.exact === undefined && c.prefix === undefined ? NO_CANDIDATES : c;
+}
+
+/**
+ * Candidates of token i, kept on its WordInfo for the last two indexes asked (the fields' and the
+ * flags'): a word costs its Map look-ups once, not at every mention.
+ */
+function candidatesAt(forms: TokenForms, i: number, index: LangIndex): Candidates {
+  const info = forms.tokens[i]!.info;
+  if (info === undefined) return lookUpCandidates(forms, i, index);
+  if (info.matchIndexA === index) return info.matchA as Candidates;
+  if (info.matchIndexB === index) return info.matchB as Candidates;
+  const c = lookUpCandidates(forms, i, index);
+  // The older slot goes: B moves to A.
+  info.matchIndexA = info.matchIndexB;
+  info.matchA = info.matchB;
+  info.matchIndexB = index;
+  info.matchB = c;
+  return c;
 }

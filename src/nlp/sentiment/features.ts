@@ -52,19 +52,23 @@ const opinionCache = { en: new Map<string, boolean>(), fr: new Map<string, boole
  */
 export function isOpinionWord(t: Token, lang: Lang): boolean {
   if (lang !== 'en' && lang !== 'fr') return false;
+  const info = t.info;
+  if (info !== undefined && info.lang === lang) return (info.opinion ??= opinionOf(t, lang));
   const cache = opinionCache[lang];
   // Keyed by the word as written: its lemma depends on nothing else (outside contractions, which
   // carry no opinion of their own).
-  let v = cache.get(t.lower);
+  const v = cache.get(t.lower);
   if (v !== undefined) return v;
+  return remember(cache, t.lower, opinionOf(t, lang), 100_000);
+}
+
+function opinionOf(t: Token, lang: 'en' | 'fr'): boolean {
   const lex = getLexicons();
   const second = getSecondaryLexicons();
   if (lang === 'en') {
-    v = !!(lex.en.words.get(t.lower) || lex.en.words.get(t.lemma) || second.en.get(t.lower) || second.en.get(t.lemma) || lex.emoji.get(t.lower));
-  } else {
-    v = !!(frenchValence(lex.fr, t.lower) || second.fr.get(t.lower) || second.fr.get(fold(t.lower)) || lex.emoji.get(t.lower));
+    return !!(lex.en.words.get(t.lower) || lex.en.words.get(t.lemma) || second.en.get(t.lower) || second.en.get(t.lemma) || lex.emoji.get(t.lower));
   }
-  return remember(cache, t.lower, v, 100_000);
+  return !!(frenchValence(lex.fr, t.lower) || second.fr.get(t.lower) || second.fr.get(fold(t.lower)) || lex.emoji.get(t.lower));
 }
 
 /** Names of the dense features, in a fixed order. */
@@ -83,8 +87,17 @@ function secondOpinion(tokens: readonly Token[], lang: Lang, rules: RuleResult):
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'word') continue;
-    let v = lex.get(t.lower) ?? (lang === 'en' ? lex.get(t.lemma) : undefined);
-    if (v === undefined) continue;
+    const info = t.info;
+    let v: number | undefined;
+    if (info !== undefined && info.lang === lang) {
+      let known = info.second;
+      if (known === undefined) info.second = known = lex.get(t.lower) ?? (lang === 'en' ? lex.get(t.lemma) : undefined) ?? null;
+      if (known === null) continue;
+      v = known;
+    } else {
+      v = lex.get(t.lower) ?? (lang === 'en' ? lex.get(t.lemma) : undefined);
+      if (v === undefined) continue;
+    }
     if (rules.negated[i]) v *= -0.74;
     if (v > 0) pos += v;
     else neg -= v;

@@ -7,11 +7,20 @@ import { derivedValence } from '../morphology.js';
 /** Valence of a word (undefined when no lexicon scores it); decides whether an ambiguous booster boosts. */
 export function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undefined {
   if (t.kind !== 'word') return undefined;
-  if (lang === 'en') {
-    // "like" is a sentiment verb, not a preposition ("looks like a toy").
-    if ((t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
-    return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? derivedValence(lex, lang, t.lower);
+  // "like" is a sentiment verb, not a preposition ("looks like a toy").
+  if (lang === 'en' && (t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
+  const info = t.info;
+  if (info === undefined || info.lang !== lang) return valenceOf(t, lang, lex);
+  if (info.valenceLex !== lex) {
+    info.valence = valenceOf(t, lang, lex) ?? null;
+    info.valenceLex = lex;
   }
+  return info.valence ?? undefined;
+}
+
+/** The lexicons' valence of a word, out of context. */
+function valenceOf(t: Token, lang: Lang, lex: LanguageLexicon): number | undefined {
+  if (lang === 'en') return lex.words.get(t.lower) ?? lex.words.get(t.lemma) ?? derivedValence(lex, lang, t.lower);
   return frenchValence(lex, t.lower) ?? derivedValence(lex, lang, t.lower);
 }
 

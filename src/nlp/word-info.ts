@@ -1,0 +1,49 @@
+// What the analysis works out about a word once, for every later token of that word. Each step of
+// analyze() used to keep its own cache keyed by the word (its lemma, whether it carries opinion,
+// whether it is a content word, its valence, its folded forms): on a tweet that was eight or so
+// hash-table probes a token, each in a table of its own, and those probes were about a fifth of
+// analyze()'s time (perf20). The tokenizer now finds a word's WordInfo once, in one table, and the
+// steps read and fill its fields.
+//
+// Only words whose forms do not depend on their neighbours get one: not English contractions ("'s"
+// is "be" or a possessive), whose tokens keep `info` undefined and go through the steps' own
+// caches, as does any token built elsewhere (tests, queries). A field holds what its step computed
+// from the token's `lower` and `lemma` alone, so reading it gives what the step would compute.
+import type { Lang } from '../core/types.js';
+import { remember } from '../core/bounded-cache.js';
+
+export interface WordInfo {
+  /** The language whose tokenizer made it: a step asked about another language computes afresh. */
+  readonly lang: Lang;
+  /** The lower-cased word; tokens of the word share this one string. */
+  readonly lower: string;
+  /** Its index form (English lemma, French stem). */
+  readonly lemma: string;
+  /** isOpinionWord (sentiment/features.ts). */
+  opinion?: boolean;
+  /** isContent (terms.ts). */
+  content?: boolean;
+  /** Valence in the second-opinion lexicon, null for none (sentiment/features.ts). */
+  second?: number | null;
+  /** wordValence against `valenceLex` (sentiment/rules/text.ts), null for none. */
+  valence?: number | null;
+  valenceLex?: object;
+  /** foldWord of the lemma and of the word (fields/matcher.ts). */
+  foldedLemma?: string;
+  foldedLower?: string;
+  /** The entries of a word-list index that may start at this word, for the last two indexes asked (fields/matcher.ts). */
+  matchIndexA?: object;
+  matchA?: object;
+  matchIndexB?: object;
+  matchB?: object;
+}
+
+const tables = { en: new Map<string, WordInfo>(), fr: new Map<string, WordInfo>() };
+/** Bounded: a stream of unique garbage words must not grow it forever. */
+const TABLE_MAX = 100_000;
+
+/** The WordInfo of a lower-cased word, made with `lemmaOf` the first time it is seen. */
+export function wordInfo(lang: 'en' | 'fr', lower: string, lemmaOf: (lower: string) => string): WordInfo {
+  const table = tables[lang];
+  return table.get(lower) ?? remember(table, lower, { lang, lower, lemma: lemmaOf(lower) }, TABLE_MAX);
+}
