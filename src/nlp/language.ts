@@ -147,24 +147,46 @@ const CANDIDATES = ['eng', 'fra', 'spa', 'por', 'ita', 'deu', 'nld'];
 const ENG = 0;
 const FRA = 1;
 
-/** franc's trigram weights of the candidate languages: trigram → weight per candidate (-1: absent). */
-let trigramWeights: Map<string, Int16Array> | undefined;
+/**
+ * franc's trigram weights of the candidate languages: trigram → weight per candidate (-1: absent).
+ * A trigram of three characters below U+0400 (every Latin letter, accented or not) is keyed by
+ * the number its three codes make (trigramCode): counting the trigrams of a text then allocates
+ * no string and hashes no string. Any other trigram is keyed by itself in `byText`.
+ */
+interface TrigramWeights {
+  byCode: Map<number, Int16Array>;
+  byText: Map<string, Int16Array>;
+}
+let trigramWeights: TrigramWeights | undefined;
 
-function weights(): Map<string, Int16Array> {
+const CODE_BITS = 10;
+const CODE_LIMIT = 1 << CODE_BITS;
+
+/** The number three characters below U+0400 make (30 bits: a small integer), or -1. */
+function trigramCode(a: number, b: number, c: number): number {
+  return a < CODE_LIMIT && b < CODE_LIMIT && c < CODE_LIMIT ? (a << (2 * CODE_BITS)) | (b << CODE_BITS) | c : -1;
+}
+
+function weights(): TrigramWeights {
   if (trigramWeights === undefined) {
-    const map = new Map<string, Int16Array>();
+    const table: TrigramWeights = { byCode: new Map(), byText: new Map() };
     const latin = francData.Latin ?? {};
     CANDIDATES.forEach((code, k) => {
       const model = (latin[code] ?? '').split('|');
       for (let w = 0; w < model.length; w++) {
         const trigram = model[w]!;
-        let row = map.get(trigram);
-        if (row === undefined) map.set(trigram, (row = new Int16Array(CANDIDATES.length).fill(-1)));
+        const key = trigram.length === 3 ? trigramCode(trigram.charCodeAt(0), trigram.charCodeAt(1), trigram.charCodeAt(2)) : -1;
+        let row = key >= 0 ? table.byCode.get(key) : table.byText.get(trigram);
+        if (row === undefined) {
+          row = new Int16Array(CANDIDATES.length).fill(-1);
+          if (key >= 0) table.byCode.set(key, row);
+          else table.byText.set(trigram, row);
+        }
         // franc keeps the last index of a trigram listed twice
         if (row[k]! < 0 || w > row[k]!) row[k] = w;
       }
     });
-    trigramWeights = map;
+    trigramWeights = table;
   }
   return trigramWeights;
 }
@@ -181,21 +203,28 @@ const WHITESPACE_RE = /\s+/g;
  */
 export function trigramScores(sample: string): Float64Array {
   const clean = ` ${sample.replace(FRANC_NOISE_RE, ' ').replace(WHITESPACE_RE, ' ').trim().toLowerCase()} `;
-  const counts = new Map<string, number>();
+  const byCode = new Map<number, number>();
+  let byText: Map<string, number> | undefined;
   for (let i = 0; i + 3 <= clean.length; i++) {
-    const g = clean.slice(i, i + 3);
-    counts.set(g, (counts.get(g) ?? 0) + 1);
+    const key = trigramCode(clean.charCodeAt(i), clean.charCodeAt(i + 1), clean.charCodeAt(i + 2));
+    if (key >= 0) byCode.set(key, (byCode.get(key) ?? 0) + 1);
+    else {
+      const g = clean.slice(i, i + 3);
+      byText ??= new Map();
+      byText.set(g, (byText.get(g) ?? 0) + 1);
+    }
   }
   const table = weights();
   const n = CANDIDATES.length;
   const distances = new Float64Array(n);
-  for (const [g, count] of counts) {
-    const row = table.get(g);
+  const add = (row: Int16Array | undefined, count: number): void => {
     for (let k = 0; k < n; k++) {
       const w = row === undefined ? -1 : row[k]!;
       distances[k]! += w < 0 ? MAX_DIFFERENCE : Math.abs(count - w - 1);
     }
-  }
+  };
+  for (const [key, count] of byCode) add(table.byCode.get(key), count);
+  if (byText !== undefined) for (const [g, count] of byText) add(table.byText.get(g), count);
   let min = Infinity;
   for (let k = 0; k < n; k++) min = Math.min(min, distances[k]!);
   const max = sample.length * MAX_DIFFERENCE - min;

@@ -21,6 +21,7 @@ describe('NLP fast paths', () => {
     'Das ist wirklich sehr gut, danke!',
     'muy bueno el producto, gracias 123 !!!',
     'ok',
+    'Très bien — ça marche ★★★ “oui” vraiment, merci', // characters past U+0400: trigrams keyed by text
   ])('trigram scores equal franc\'s: %s', (text) => {
     const franc = francAll(text, { only: CANDIDATES, minLength: 1 });
     const ours = trigramScores(text);
