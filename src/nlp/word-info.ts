@@ -23,6 +23,10 @@ export interface WordInfo {
   opinion?: boolean;
   /** isContent (terms.ts). */
   content?: boolean;
+  /** The word as the sentiment model's features name it, and its feature names (sentiment/features.ts). */
+  feature?: string;
+  name?: string;
+  negatedName?: string;
   /** Valence in the second-opinion lexicon, null for none (sentiment/features.ts). */
   second?: number | null;
   /** wordValence against `valenceLex` (sentiment/rules/text.ts), null for none. */

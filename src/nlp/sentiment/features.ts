@@ -134,11 +134,15 @@ export function sentimentFeatures(tokens: readonly Token[], lang: Lang, rules: R
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'word') {
-      const w = featureWord(t, lang);
+      const info = t.info !== undefined && t.info.lang === lang ? t.info : undefined;
+      const w = info === undefined ? featureWord(t, lang) : (info.feature ??= featureWord(t, lang));
       if (w === '') continue;
       const opinion = isOpinionWord(t, lang);
       const keeps = opinion || NEGATORS.has(t.key) || NEGATORS.has(t.lower);
-      if (opinion) sparse.add(rules.negated[i] ? `${prefix}NOT_${w}` : prefix + w);
+      if (opinion) {
+        if (info === undefined) sparse.add(rules.negated[i] ? `${prefix}NOT_${w}` : prefix + w);
+        else sparse.add(rules.negated[i] ? (info.negatedName ??= `${prefix}NOT_${w}`) : (info.name ??= prefix + w));
+      }
       if (previous !== undefined && (keeps || previousKeeps)) sparse.add(`${prefix}${previous}_${w}`);
       previous = w;
       previousKeeps = keeps;
