@@ -49,5 +49,19 @@ const TABLE_MAX = 100_000;
 /** The WordInfo of a lower-cased word, made with `lemmaOf` the first time it is seen. */
 export function wordInfo(lang: 'en' | 'fr', lower: string, lemmaOf: (lower: string) => string): WordInfo {
   const table = tables[lang];
-  return table.get(lower) ?? remember(table, lower, { lang, lower, lemma: lemmaOf(lower) }, TABLE_MAX);
+  return table.get(lower) ?? remember(table, lower, newInfo(lang, lower, lemmaOf(lower)), TABLE_MAX);
+}
+
+/**
+ * Every field present from the start, in one order: the steps fill them in whatever order the
+ * words meet them, and objects that grew their fields in different orders would each have a
+ * shape of their own, which makes every read of them slow.
+ */
+function newInfo(lang: Lang, lower: string, lemma: string): WordInfo {
+  return {
+    lang, lower, lemma,
+    opinion: undefined, content: undefined, feature: undefined, name: undefined, negatedName: undefined,
+    second: undefined, valence: undefined, valenceLex: undefined, foldedLemma: undefined, foldedLower: undefined,
+    matchIndexA: undefined, matchA: undefined, matchIndexB: undefined, matchB: undefined,
+  };
 }
