@@ -5,6 +5,7 @@
 // would match a copy finds its original), the MinHash signature in _source only, seenAt and
 // duplicateOf. A batch is read in two round trips (an mget of its ids, one terms query on all its
 // band values) and written in one bulk with refresh, so the next batch, on any worker, sees it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { FingerprintEntry, FingerprintStore } from '../../streams/near-duplicates/types.js';
 import { EcouteError } from '../../core/errors.js';
@@ -36,6 +37,10 @@ const CANDIDATES_PER_LOOKUP = 200;
 /** Documents one prefetch reads at most. */
 const PREFETCH_LIMIT = 10_000;
 
+/** How long recheck waits, at most, for the shard to apply the writes numbered before its own. */
+const SETTLE_ATTEMPTS = 400;
+const SETTLE_PAUSE_MS = 5;
+
 const bandKey = ([band, value]: [number, number]): string => `${band}:${value}`;
 
 export class ElasticsearchFingerprintStore implements FingerprintStore {
@@ -45,6 +50,8 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
   readonly index: string;
   private ready: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The highest _seq_no this store's writes were given (-1: none yet): recheck waits for it. */
+  private lastSeqNo = -1;
   /** Within a batch: what was read up front, and the writes not sent yet. */
   private current: { known: Map<string, FingerprintEntry>; byBand: Map<string, FingerprintEntry[]>; prefetched: boolean; pending: Map<string, { entry: FingerprintEntry; bands: string[] }> } | undefined;
 
@@ -171,6 +178,7 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
 
   async recheck(bandValues: Map<string, [number, number][]>): Promise<Map<string, FingerprintEntry[]>> {
     const keys = [...new Set([...bandValues.values()].flat().map(bandKey))];
+    await this.settled(this.lastSeqNo);
     const found = keys.length > 0 ? await this.search(keys, PREFETCH_LIMIT) : [];
     const seqNo = new Map(found.map((e) => [e.id, e.seqNo]));
     const result = new Map<string, FingerprintEntry[]>();
@@ -186,6 +194,32 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
       );
     }
     return result;
+  }
+
+  /**
+   * Waits until every write numbered up to `seqNo` is in the shard (its local checkpoint), then
+   * refreshes. A write's own refresh is not enough for recheck: another worker's write can take
+   * the _seq_no before ours and still be on its way into the index when ours is refreshed, and
+   * then each worker finds only the other after it, and both keep their copy as an original.
+   */
+  private async settled(seqNo: number): Promise<void> {
+    if (seqNo < 0) return;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const stats = await this.client.indices.stats({ index: this.index, metric: 'docs', level: 'shards' });
+        const shards = Object.values(stats.indices?.[this.index]?.shards ?? {}).flat() as { routing?: { primary?: boolean }; seq_no?: { local_checkpoint?: number } }[];
+        const primary = shards.find((sh) => sh.routing?.primary !== false);
+        if ((primary?.seq_no?.local_checkpoint ?? -1) >= seqNo) break;
+        if (attempt >= SETTLE_ATTEMPTS) {
+          throw new EcouteError('STORE_UNAVAILABLE', `near-duplicate fingerprints: Elasticsearch at ${this.where} has not applied write ${seqNo} of ${this.index} after ${SETTLE_ATTEMPTS * SETTLE_PAUSE_MS} ms`, { retriable: true });
+        }
+        await sleep(SETTLE_PAUSE_MS);
+      }
+      await this.client.indices.refresh({ index: this.index });
+    } catch (error) {
+      if (error instanceof EcouteError) throw error;
+      throw this.fail('waiting for the batch to be searchable', error);
+    }
   }
 
   async redirect(id: string, duplicateOf: string): Promise<void> {
@@ -252,6 +286,10 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
       r = await this.client.bulk({ operations, refresh: true });
     } catch (error) {
       throw this.fail('saving fingerprints', error);
+    }
+    for (const item of r.items) {
+      const seqNo = item.create?.error === undefined ? item.create?._seq_no : undefined;
+      if (typeof seqNo === 'number' && seqNo > this.lastSeqNo) this.lastSeqNo = seqNo;
     }
     const failed = r.items.map((i) => i.create).find((c) => c?.error && c.status !== 409);
     if (failed) {
