@@ -7,6 +7,7 @@ import type { Lang } from '../core/types.js';
 import { fold } from './normalize.js';
 import type { Token } from './tokenize.js';
 import { remember } from '../core/bounded-cache.js';
+import { infoFor } from './word-info.js';
 
 const require = createRequire(import.meta.url);
 
@@ -125,8 +126,8 @@ const CONTENT_CACHE_MAX = 100_000;
  * contractions ("'s" is "be" or a possessive), which are not cached.
  */
 function isContentCached(t: Token, lang: Lang): boolean {
-  const info = t.info;
-  if (info !== undefined && info.lang === lang) return (info.content ??= isContent(t, lang));
+  const info = infoFor(t, lang);
+  if (info !== undefined) return (info.content ??= isContent(t, lang));
   if (t.lower.includes("'")) return isContent(t, lang);
   const cache = contentCache[lang];
   const key = t.lower;

@@ -9,7 +9,7 @@ import winkNLP from 'wink-nlp';
 import { remember } from '../core/bounded-cache.js';
 import { listedEnglishLemma } from './lemma-table.js';
 import { englishWinkModel } from './wink-model.js';
-import { wordInfo, type WordInfo } from './word-info.js';
+import { infoWords, wordInfo, type WordInfo } from './word-info.js';
 
 const require = createRequire(import.meta.url);
 
@@ -90,29 +90,31 @@ const LIKE_VERB_AFTER = new Set([
   "'ll", 'to', 'and', 'who', 'people', 'ppl', 'kids', 'fans', 'all',
 ]);
 
-const lemmaCache = new Map<string, string>();
-const LEMMA_CACHE_MAX = 100_000;
-
 /**
- * The lemma of one lower-cased English word, out of context, cached. Out of context on purpose:
- * a query word goes through the same function (forms.ts), so "Deliveries" at the start of a
- * sentence (which wink tags as a proper noun and leaves alone) and the query "deliveries" both
+ * The lemma of one lower-cased English word, out of context, kept on its WordInfo. Out of context
+ * on purpose: a query word goes through the same function (forms.ts), so "Deliveries" at the start
+ * of a sentence (which wink tags as a proper noun and leaves alone) and the query "deliveries" both
  * index as "delivery", and a word always has one index form whatever its sentence. Words of the
  * model's own lexicon are looked up in the table taggedEnglishLemma made of them
  * (config/lexicons/lemmas-en.tsv, lemma-table.ts), so the tagged instance and its 0.1 s of loading
  * are only needed for a word the model does not know.
  */
 export function englishWordLemma(lower: string): string {
-  let lemma = lemmaCache.get(lower);
-  if (lemma !== undefined) return lemma;
+  return englishWordInfo(lower).lemma;
+}
+
+function englishWordInfo(lower: string): WordInfo {
+  return wordInfo('en', lower, lemmaOfEnglishWord);
+}
+
+function lemmaOfEnglishWord(lower: string): string {
   englishTokenizer(); // loads the model's lexicon, which listedEnglishLemma reads
-  lemma = listedEnglishLemma(lower) ?? taggedEnglishLemma(lower);
-  return remember(lemmaCache, lower, lemma, LEMMA_CACHE_MAX);
+  return listedEnglishLemma(lower) ?? taggedEnglishLemma(lower);
 }
 
 /** The words englishWordLemma was asked so far, in this process (npm run derivations lists them). */
 export function lemmatizedEnglishWords(): string[] {
-  return [...lemmaCache.keys()];
+  return infoWords('en');
 }
 
 /** What the tagged wink-nlp instance gives as the lemma of one lower-cased word alone (not cached). */
@@ -190,7 +192,7 @@ export function tokenizeEnglish(text: string): Token[] {
         // Clitics without a letter-initial lemma ("'s" possessive) are not index forms.
         if (lemma.startsWith("'") || !/\p{L}/u.test(lemma)) lemma = lemma === "'s" ? '' : lemma.replace(/^'+/, '');
       } else {
-        info = wordInfo('en', lower, englishWordLemma);
+        info = englishWordInfo(lower);
         lower = info.lower;
         lemma = info.lemma;
       }
@@ -222,21 +224,20 @@ function frenchTokenizer(): NaturalTokenizer {
   return frTokenizer;
 }
 
-const stemCache = new Map<string, string>();
-const STEM_CACHE_MAX = 100_000;
-
-/** natural's French Porter stem of a lower-cased word, accents kept ("livraisons" → "livraison"). */
+/** natural's French Porter stem of a lower-cased word, accents kept ("livraisons" → "livraison"), kept on its WordInfo. */
 export function stemFrench(lower: string): string {
-  let stem = stemCache.get(lower);
-  if (stem !== undefined) return stem;
+  return wordInfo('fr', lower, porterStemFrench).lemma;
+}
+
+function porterStemFrench(lower: string): string {
   frStemmer ??= require('natural/lib/natural/stemmers/porter_stemmer_fr') as NaturalStemmer;
+  let stem: unknown;
   try {
     stem = frStemmer.stem(lower);
   } catch {
     stem = lower;
   }
-  if (typeof stem !== 'string' || stem === '') stem = lower;
-  return remember(stemCache, lower, stem, STEM_CACHE_MAX);
+  return typeof stem !== 'string' || stem === '' ? lower : stem;
 }
 
 /** Elided French words, with the full word they stand for. */
@@ -355,9 +356,8 @@ function frenchChunk(chunk: string, out: Token[]): void {
     for (const part of parts) {
       if (!/[\p{L}\p{N}]/u.test(part)) continue;
       const lower = part.toLowerCase();
-      const token = wordToken(part, lower, /\p{L}/u.test(lower) ? stemFrench(lower) : lower, lower, first);
-      if (token.kind === 'word') token.info = wordInfo('fr', lower, () => token.lemma);
-      out.push(token);
+      const info = /\p{L}/u.test(lower) ? wordInfo('fr', lower, porterStemFrench) : undefined;
+      out.push({ ...wordToken(part, lower, info?.lemma ?? lower, lower, first), info });
       first = false;
     }
   }

@@ -52,6 +52,17 @@ export function wordInfo(lang: 'en' | 'fr', lower: string, lemmaOf: (lower: stri
   return table.get(lower) ?? remember(table, lower, newInfo(lang, lower, lemmaOf(lower)), TABLE_MAX);
 }
 
+/** The words whose WordInfo is held, in this process (the English ones are the words lemmatized). */
+export function infoWords(lang: 'en' | 'fr'): string[] {
+  return [...tables[lang].keys()];
+}
+
+/** The token's WordInfo when it was made by `lang`'s tokenizer (a step asked about another language computes afresh). */
+export function infoFor(t: { info?: WordInfo }, lang: Lang): WordInfo | undefined {
+  const info = t.info;
+  return info !== undefined && info.lang === lang ? info : undefined;
+}
+
 /**
  * Every field present from the start, in one order: the steps fill them in whatever order the
  * words meet them, and objects that grew their fields in different orders would each have a

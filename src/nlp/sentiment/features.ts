@@ -21,10 +21,10 @@
 // outweigh a tweet by its length alone (chosen by cross-validation on the training sets).
 import type { Lang } from '../../core/types.js';
 import { frenchValence, getLexicons, getSecondaryLexicons } from '../lexicon.js';
-import { remember } from '../../core/bounded-cache.js';
 import { fold, foldWord } from '../normalize.js';
 import type { RuleResult } from './rules/index.js';
 import type { Token } from '../tokenize.js';
+import { infoFor } from '../word-info.js';
 
 export interface Features {
   names: string[];
@@ -42,24 +42,17 @@ const NEGATORS = new Set([
   'ne', 'pas', 'jamais', 'rien', 'aucun', 'aucune', 'sans', 'ni', 'personne', 'plus',
 ]);
 
-const opinionCache = { en: new Map<string, boolean>(), fr: new Map<string, boolean>() };
-
 /**
  * Whether a word carries opinion in one of the lexicons (ours, AFINN, VADER, the French VADER and
  * Pattern lexicons). Only such words, and the word pairs holding one or a negator, become sparse
  * features: the training tweets are about events and people of their day ("saturday", "obama"),
  * and a model that learned those would not carry over to other topics, products and brands.
+ * Kept on the word's WordInfo; a token without one (a contraction) is looked up afresh.
  */
 export function isOpinionWord(t: Token, lang: Lang): boolean {
   if (lang !== 'en' && lang !== 'fr') return false;
-  const info = t.info;
-  if (info !== undefined && info.lang === lang) return (info.opinion ??= opinionOf(t, lang));
-  const cache = opinionCache[lang];
-  // Keyed by the word as written: its lemma depends on nothing else (outside contractions, which
-  // carry no opinion of their own).
-  const v = cache.get(t.lower);
-  if (v !== undefined) return v;
-  return remember(cache, t.lower, opinionOf(t, lang), 100_000);
+  const info = infoFor(t, lang);
+  return info === undefined ? opinionOf(t, lang) : (info.opinion ??= opinionOf(t, lang));
 }
 
 function opinionOf(t: Token, lang: 'en' | 'fr'): boolean {
@@ -87,17 +80,13 @@ function secondOpinion(tokens: readonly Token[], lang: Lang, rules: RuleResult):
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'word') continue;
-    const info = t.info;
-    let v: number | undefined;
-    if (info !== undefined && info.lang === lang) {
-      let known = info.second;
-      if (known === undefined) info.second = known = lex.get(t.lower) ?? (lang === 'en' ? lex.get(t.lemma) : undefined) ?? null;
-      if (known === null) continue;
-      v = known;
-    } else {
-      v = lex.get(t.lower) ?? (lang === 'en' ? lex.get(t.lemma) : undefined);
-      if (v === undefined) continue;
+    const info = infoFor(t, lang);
+    let v: number | null | undefined = info?.second;
+    if (v === undefined) {
+      v = lex.get(t.lower) ?? (lang === 'en' ? lex.get(t.lemma) : undefined) ?? null;
+      if (info !== undefined) info.second = v;
     }
+    if (v === null) continue;
     if (rules.negated[i]) v *= -0.74;
     if (v > 0) pos += v;
     else neg -= v;
@@ -134,7 +123,7 @@ export function sentimentFeatures(tokens: readonly Token[], lang: Lang, rules: R
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'word') {
-      const info = t.info !== undefined && t.info.lang === lang ? t.info : undefined;
+      const info = infoFor(t, lang);
       const w = info === undefined ? featureWord(t, lang) : (info.feature ??= featureWord(t, lang));
       if (w === '') continue;
       const opinion = isOpinionWord(t, lang);

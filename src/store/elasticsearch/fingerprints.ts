@@ -178,7 +178,7 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
 
   async recheck(bandValues: Map<string, [number, number][]>): Promise<Map<string, FingerprintEntry[]>> {
     const keys = [...new Set([...bandValues.values()].flat().map(bandKey))];
-    await this.settled(this.lastSeqNo);
+    if (keys.length > 0) await this.settled(this.lastSeqNo);
     const found = keys.length > 0 ? await this.search(keys, PREFETCH_LIMIT) : [];
     const seqNo = new Map(found.map((e) => [e.id, e.seqNo]));
     const result = new Map<string, FingerprintEntry[]>();
@@ -204,22 +204,30 @@ export class ElasticsearchFingerprintStore implements FingerprintStore {
    */
   private async settled(seqNo: number): Promise<void> {
     if (seqNo < 0) return;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const stats = await this.client.indices.stats({ index: this.index, metric: 'docs', level: 'shards' });
-        const shards = Object.values(stats.indices?.[this.index]?.shards ?? {}).flat() as { routing?: { primary?: boolean }; seq_no?: { local_checkpoint?: number } }[];
-        const primary = shards.find((sh) => sh.routing?.primary !== false);
-        if ((primary?.seq_no?.local_checkpoint ?? -1) >= seqNo) break;
-        if (attempt >= SETTLE_ATTEMPTS) {
-          throw new EcouteError('STORE_UNAVAILABLE', `near-duplicate fingerprints: Elasticsearch at ${this.where} has not applied write ${seqNo} of ${this.index} after ${SETTLE_ATTEMPTS * SETTLE_PAUSE_MS} ms`, { retriable: true });
-        }
-        await sleep(SETTLE_PAUSE_MS);
+    for (let attempt = 0; (await this.localCheckpoint()) < seqNo; attempt++) {
+      if (attempt >= SETTLE_ATTEMPTS) {
+        throw new EcouteError('STORE_UNAVAILABLE', `near-duplicate fingerprints: Elasticsearch at ${this.where} has not applied write ${seqNo} of ${this.index} after ${SETTLE_ATTEMPTS * SETTLE_PAUSE_MS} ms`, { retriable: true });
       }
+      await sleep(SETTLE_PAUSE_MS);
+    }
+    try {
       await this.client.indices.refresh({ index: this.index });
     } catch (error) {
-      if (error instanceof EcouteError) throw error;
-      throw this.fail('waiting for the batch to be searchable', error);
+      throw this.fail('refreshing before the recheck', error);
     }
+  }
+
+  /** The single shard's local checkpoint: every write numbered up to it is applied. */
+  private async localCheckpoint(): Promise<number> {
+    let stats: estypes.IndicesStatsResponse;
+    try {
+      stats = await this.client.indices.stats({ index: this.index, metric: 'docs', level: 'shards' });
+    } catch (error) {
+      throw this.fail('reading the index checkpoint', error);
+    }
+    const copies = Object.values(stats.indices?.[this.index]?.shards ?? {}).flat();
+    const primary = copies.find((copy) => copy.routing?.primary !== false);
+    return primary?.seq_no?.local_checkpoint ?? -1;
   }
 
   async redirect(id: string, duplicateOf: string): Promise<void> {

@@ -3,14 +3,15 @@ import type { Lang } from '../../../core/types.js';
 import { frenchValence, phraseKey, type LanguageLexicon } from '../../lexicon.js';
 import type { Token } from '../../tokenize.js';
 import { derivedValence } from '../morphology.js';
+import { infoFor } from '../../word-info.js';
 
 /** Valence of a word (undefined when no lexicon scores it); decides whether an ambiguous booster boosts. */
 export function wordValence(t: Token, lang: Lang, lex: LanguageLexicon): number | undefined {
   if (t.kind !== 'word') return undefined;
   // "like" is a sentiment verb, not a preposition ("looks like a toy").
   if (lang === 'en' && (t.lower === 'like' || t.lower === 'likes' || t.lower === 'liked') && t.pos !== undefined && t.pos !== 'VERB') return 0;
-  const info = t.info;
-  if (info === undefined || info.lang !== lang) return valenceOf(t, lang, lex);
+  const info = infoFor(t, lang);
+  if (info === undefined) return valenceOf(t, lang, lex);
   if (info.valenceLex !== lex) {
     info.valence = valenceOf(t, lang, lex) ?? null;
     info.valenceLex = lex;
